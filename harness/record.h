@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/* record: one run's result — outcome, requested/applied/observed policy, metrics, counters —
+ * and its JSON / CSV encodings. */
+#ifndef NH_RECORD_H
+#define NH_RECORD_H
+
+#include "plan.h"
+#include "sample.h"
+
+enum nh_outcome {
+	NH_OUTCOME_OK,
+	NH_OUTCOME_FAILED,
+	NH_OUTCOME_TIMEOUT,
+	NH_OUTCOME_CRASHED,
+	NH_OUTCOME_OOM_KILLED,
+	NH_OUTCOME_SKIPPED,
+};
+const char *nh_outcome_name(enum nh_outcome o);
+
+#define NH_MAX_METRICS 48
+typedef struct nh_metric {
+	char name[32];
+	char unit[16];
+	int better; /* enum nh_better */
+	double value;
+} nh_metric_t;
+
+/* Placement verdict: observed pages vs what the policy asked for. */
+enum nh_verdict {
+	NH_VERDICT_NOT_CHECKED, /* no pages registered, or the run did not get that far */
+	NH_VERDICT_OK,		/* >= threshold of pages where the policy said */
+	NH_VERDICT_FALLBACK,	/* preferred policy spilled to other nodes (allowed, but flagged) */
+	NH_VERDICT_VIOLATED,	/* pages where a strict policy forbids them */
+	NH_VERDICT_UNBALANCED,	/* interleave spread off by more than the tolerance */
+};
+const char *nh_verdict_name(enum nh_verdict v);
+
+typedef struct nh_record {
+	nh_run_spec_t spec;
+	enum nh_outcome outcome;
+	char reason[512];
+	char started_at[32]; /* ISO-8601 UTC */
+	double duration_s;
+	int exit_status;     /* worker exit code, or -1 */
+	int term_signal;     /* signal that ended it, or 0 */
+
+	bool applied_valid;
+	char applied_spec[256];
+	char applied_mem_mode[32];
+	char applied_mem_nodes[256];
+	char applied_cpus[256];
+
+	bool observed_valid;
+	nh_placement_t placement;
+	double fraction_expected; /* pages_expected / pages_checked, -1 when nothing checked */
+	char expected_nodes[256]; /* what "expected" meant, e.g. "1" or "cpu-local" */
+	enum nh_verdict verdict;
+	char verdict_reason[256];
+
+	bool numastat_valid;
+	nh_numastat_t numastat_delta;
+
+	unsigned metric_count;
+	nh_metric_t metrics[NH_MAX_METRICS];
+	char notes[1024]; /* "key=value;key=value" from the workload */
+} nh_record_t;
+
+/** \brief Add a metric to a record (ignored when full). */
+void nh_record_add_metric(nh_record_t *r, const char *name, const char *unit, int better, double value);
+/** \brief The metric named \p name, or NULL. */
+const nh_metric_t *nh_record_metric(const nh_record_t *r, const char *name);
+/** \brief Decide the placement verdict from the observed pages and the requested policy. */
+void nh_record_judge_placement(nh_record_t *r, double threshold);
+
+/** \brief One JSON object on one line (no trailing newline), malloc'd. NULL on ENOMEM. */
+char *nh_record_to_json(const nh_record_t *r);
+/** \brief metrics.csv rows for this record (header via nh_record_csv_header). malloc'd. */
+char *nh_record_to_csv(const nh_record_t *r, const char *run_id);
+const char *nh_record_csv_header(void);
+
+#endif

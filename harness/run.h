@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* run: execute one run spec in isolation — fork, bind, exec the worker, enforce the timeout,
+ * classify the outcome. The only module that forks. */
+#ifndef NH_RUN_H
+#define NH_RUN_H
+
+#include "record.h"
+
+typedef struct nh_runner_opts {
+	const char *worker_path; /* the nh-worker executable */
+	const nh_topo_t *topo;
+	double placement_threshold; /* fraction of pages that must be where asked, e.g. 0.99 */
+	int oom_score_adj;	    /* written for the worker (1000 = first in line), INT_MIN = leave */
+	const char *scratch_dir;    /* temp space workloads may use (files), may be NULL */
+} nh_runner_opts_t;
+
+/** \brief Run \p spec and fill \p rec. Returns 0 whenever a record was produced — a failed,
+ *  crashed, timed-out or OOM-killed workload is an outcome, not an error. -1 only when the
+ *  harness itself could not run (fork/memfd failure), with a message. */
+int nh_run_one(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, nh_record_t *rec, nh_err_t *err);
+
+/** \brief Path of the worker next to the running executable (or $NH_WORKER). */
+int nh_run_find_worker(char *buf, size_t len, nh_err_t *err);
+
+#endif

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/* workload: the descriptor every workload exports, typed parameters, and the context API a
+ * workload uses inside the worker process (parameters, CPUs, buffers to verify, metrics). */
+#ifndef NH_WORKLOAD_H
+#define NH_WORKLOAD_H
+
+#include "util.h"
+
+enum nh_param_type {
+	NH_PARAM_SIZE,	 /* bytes, "256M" */
+	NH_PARAM_INT,	 /* integer within [min, max] */
+	NH_PARAM_BOOL,	 /* 0/1, true/false, yes/no, on/off */
+	NH_PARAM_ENUM,	 /* one of `choices`, "a|b|c" */
+	NH_PARAM_STRING, /* free text */
+};
+
+typedef struct nh_param_def {
+	const char *name;
+	enum nh_param_type type;
+	const char *def;     /* default text; NULL = required */
+	double min, max;     /* bounds for SIZE / INT */
+	const char *choices; /* ENUM choices "a|b|c" */
+	const char *keyword; /* a word accepted besides numbers, e.g. "auto" or "all" */
+	const char *help;
+} nh_param_def_t;
+
+enum nh_better { NH_BETTER_NONE = 0, NH_BETTER_HIGHER = 1, NH_BETTER_LOWER = -1 };
+
+typedef struct nh_metric_def {
+	const char *name;
+	const char *unit;
+	enum nh_better better;
+	const char *help;
+} nh_metric_def_t;
+
+typedef struct nh_wctx nh_wctx_t;
+
+/* What run() returns; the worker turns it into an exit code and the parent into an outcome. */
+enum nh_wl_status { NH_WL_OK = 0, NH_WL_FAIL = 1, NH_WL_SKIP = 2 };
+
+typedef struct nh_workload {
+	const char *name;
+	const char *summary;
+	const nh_param_def_t *params; /* terminated by { .name = NULL } */
+	const nh_metric_def_t *metrics; /* terminated by { .name = NULL } */
+	/* Can this host run it at all? 0, or -1 with a reason (the run is recorded as skipped). */
+	int (*supported)(char *reason, size_t len);
+	/* Run in the worker, after policy and affinity are in place. */
+	enum nh_wl_status (*run)(nh_wctx_t *ctx);
+} nh_workload_t;
+
+/* ---- parameter sets: plain data, passed from plan to worker on the command line ---- */
+#define NH_MAX_PARAMS 32
+typedef struct nh_params {
+	unsigned count;
+	struct {
+		char name[32];
+		char value[128];
+	} kv[NH_MAX_PARAMS];
+} nh_params_t;
+
+/** \brief Set (or replace) name=value. -1 (E2BIG / ENAMETOOLONG) with a message when full. */
+int nh_params_set(nh_params_t *p, const char *name, const char *value, nh_err_t *err);
+/** \brief Value text, or NULL when absent. */
+const char *nh_params_get(const nh_params_t *p, const char *name);
+/** \brief Parse "name=value" into the set. */
+int nh_params_set_kv(nh_params_t *p, const char *kv, nh_err_t *err);
+
+/* ---- registry ---- */
+/** \brief Number of registered workloads and the i-th one. */
+unsigned nh_workload_count(void);
+const nh_workload_t *nh_workload_at(unsigned i);
+/** \brief Find by name; NULL with a message listing the known names. */
+const nh_workload_t *nh_workload_find(const char *name, nh_err_t *err);
+/** \brief Check every given parameter exists and parses with its type and bounds, then fill in
+ *  defaults for the rest. Errors: "stream: parameter 'size': bad size 'x'...". */
+int nh_workload_check_params(const nh_workload_t *wl, nh_params_t *p, nh_err_t *err);
+const nh_param_def_t *nh_workload_param(const nh_workload_t *wl, const char *name);
+const nh_metric_def_t *nh_workload_metric(const nh_workload_t *wl, const char *name);
+
+/* ---- context API used by workloads inside the worker ---- */
+/** \brief Parameter values (already checked by the parent, so these do not fail). */
+const char *nh_wctx_param(nh_wctx_t *ctx, const char *name);
+uint64_t nh_wctx_param_size(nh_wctx_t *ctx, const char *name);
+int64_t nh_wctx_param_int(nh_wctx_t *ctx, const char *name);
+bool nh_wctx_param_bool(nh_wctx_t *ctx, const char *name);
+/** \brief true when the parameter holds its descriptor's keyword (e.g. "auto"). */
+bool nh_wctx_param_is_keyword(nh_wctx_t *ctx, const char *name);
+
+/** \brief CPUs this process may run on (after the policy), ascending. */
+unsigned nh_wctx_cpu_count(nh_wctx_t *ctx);
+int nh_wctx_cpu(nh_wctx_t *ctx, unsigned i);
+/** \brief Last-level cache bytes of the machine (0 unknown), for size defaults. */
+uint64_t nh_wctx_llc_bytes(nh_wctx_t *ctx);
+/** \brief Pin the calling thread to one CPU (0 or -1 with errno). */
+int nh_wctx_pin_thread(int cpu);
+
+/** \brief Register a buffer whose page placement the harness checks after run() returns.
+ *  \p touch_cpu is the CPU of the thread that first touched it (-1 unknown): under the default
+ *  and localalloc policies the pages are expected on that CPU's node. */
+void nh_wctx_add_region(nh_wctx_t *ctx, const void *addr, size_t len, int touch_cpu);
+
+/** \brief Record a metric declared in the descriptor. */
+void nh_wctx_metric(nh_wctx_t *ctx, const char *name, double value);
+/** \brief A free-form note kept in the record's "notes" (e.g. the kernel variant used). */
+void nh_wctx_note(nh_wctx_t *ctx, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/** \brief Set the reason for a FAIL or SKIP result (one line). */
+void nh_wctx_reason(nh_wctx_t *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
