@@ -1,1 +1,208 @@
-/* stub */
+/* SPDX-License-Identifier: MIT */
+/* workload: parameter sets, registry lookup and typed parameter checking. */
+#include "workload.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+int nh_params_set(nh_params_t *p, const char *name, const char *value, nh_err_t *err)
+{
+	if (strlen(name) >= sizeof p->kv[0].name || strlen(value) >= sizeof p->kv[0].value) {
+		errno = ENAMETOOLONG;
+		return nh_err_set(err, "parameter '%s': name or value too long", name);
+	}
+	for (unsigned i = 0; i < p->count; i++) {
+		if (strcmp(p->kv[i].name, name) == 0) {
+			snprintf(p->kv[i].value, sizeof p->kv[i].value, "%s", value);
+			return 0;
+		}
+	}
+	if (p->count == NH_MAX_PARAMS) {
+		errno = E2BIG;
+		return nh_err_set(err, "too many parameters (at most %d)", NH_MAX_PARAMS);
+	}
+	snprintf(p->kv[p->count].name, sizeof p->kv[0].name, "%s", name);
+	snprintf(p->kv[p->count].value, sizeof p->kv[0].value, "%s", value);
+	p->count++;
+	return 0;
+}
+
+const char *nh_params_get(const nh_params_t *p, const char *name)
+{
+	for (unsigned i = 0; i < p->count; i++)
+		if (strcmp(p->kv[i].name, name) == 0)
+			return p->kv[i].value;
+	return NULL;
+}
+
+int nh_params_set_kv(nh_params_t *p, const char *kv, nh_err_t *err)
+{
+	const char *eq = strchr(kv, '=');
+	if (!eq || eq == kv) {
+		errno = EINVAL;
+		return nh_err_set(err, "bad parameter '%s': expected name=value", kv);
+	}
+	char name[64];
+	snprintf(name, sizeof name, "%.*s", (int)(eq - kv), kv);
+	return nh_params_set(p, name, eq + 1, err);
+}
+
+/* ---- registry (the list itself lives in workloads/registry.c) ---- */
+
+extern const nh_workload_t *const nh_workload_registry[];
+
+unsigned nh_workload_count(void)
+{
+	unsigned n = 0;
+	while (nh_workload_registry[n])
+		n++;
+	return n;
+}
+
+const nh_workload_t *nh_workload_at(unsigned i)
+{
+	return i < nh_workload_count() ? nh_workload_registry[i] : NULL;
+}
+
+const nh_workload_t *nh_workload_find(const char *name, nh_err_t *err)
+{
+	char known[256] = "";
+	size_t used = 0;
+	for (unsigned i = 0; nh_workload_registry[i]; i++) {
+		if (strcmp(nh_workload_registry[i]->name, name) == 0)
+			return nh_workload_registry[i];
+		int n = snprintf(known + used, sizeof known - used, "%s%s", used ? ", " : "",
+				 nh_workload_registry[i]->name);
+		if (n > 0 && (size_t)n < sizeof known - used)
+			used += (size_t)n;
+	}
+	errno = ENOENT;
+	nh_err_set(err, "unknown workload '%s' (known: %s)", name, known);
+	return NULL;
+}
+
+const nh_param_def_t *nh_workload_param(const nh_workload_t *wl, const char *name)
+{
+	for (const nh_param_def_t *d = wl->params; d && d->name; d++)
+		if (strcmp(d->name, name) == 0)
+			return d;
+	return NULL;
+}
+
+const nh_metric_def_t *nh_workload_metric(const nh_workload_t *wl, const char *name)
+{
+	for (const nh_metric_def_t *d = wl->metrics; d && d->name; d++)
+		if (strcmp(d->name, name) == 0)
+			return d;
+	return NULL;
+}
+
+static bool parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = {"1", "true", "yes", "on"};
+	static const char *const no[] = {"0", "false", "no", "off"};
+	for (size_t i = 0; i < NH_ARRAY_LEN(yes); i++) {
+		if (strcasecmp(v, yes[i]) == 0)
+			return *out = true, true;
+		if (strcasecmp(v, no[i]) == 0)
+			return *out = false, true;
+	}
+	return false;
+}
+
+static bool enum_has(const char *choices, const char *v)
+{
+	size_t n = strlen(v);
+	for (const char *c = choices; c && *c;) {
+		const char *bar = strchr(c, '|');
+		size_t len = bar ? (size_t)(bar - c) : strlen(c);
+		if (len == n && strncmp(c, v, n) == 0)
+			return true;
+		c = bar ? bar + 1 : NULL;
+	}
+	return false;
+}
+
+/* One value against its definition; the message says what was expected. */
+static int check_value(const nh_workload_t *wl, const nh_param_def_t *d, const char *v, nh_err_t *err)
+{
+	nh_err_t inner;
+	if (d->keyword && strcmp(v, d->keyword) == 0)
+		return 0;
+	switch (d->type) {
+	case NH_PARAM_SIZE: {
+		uint64_t bytes;
+		if (nh_parse_size(v, &bytes, &inner) < 0)
+			return nh_err_set(err, "%s: parameter '%s': %s", wl->name, d->name, inner.msg);
+		if ((double)bytes < d->min || (d->max > 0 && (double)bytes > d->max)) {
+			char lo[32], hi[32];
+			errno = ERANGE;
+			return nh_err_set(err, "%s: parameter '%s': %s is outside %s .. %s", wl->name, d->name, v,
+					  nh_format_size((uint64_t)d->min, lo, sizeof lo),
+					  nh_format_size((uint64_t)d->max, hi, sizeof hi));
+		}
+		return 0;
+	}
+	case NH_PARAM_INT: {
+		uint64_t n;
+		if (nh_parse_uint(v, (uint64_t)d->min, (uint64_t)d->max, &n, &inner) < 0)
+			return nh_err_set(err, "%s: parameter '%s': %s%s%s%s", wl->name, d->name, inner.msg,
+					  d->keyword ? " (or '" : "", d->keyword ? d->keyword : "",
+					  d->keyword ? "')" : "");
+		return 0;
+	}
+	case NH_PARAM_BOOL: {
+		bool b;
+		if (!parse_bool(v, &b)) {
+			errno = EINVAL;
+			return nh_err_set(err, "%s: parameter '%s': '%s' is not a boolean (use 0/1, true/false)",
+					  wl->name, d->name, v);
+		}
+		return 0;
+	}
+	case NH_PARAM_ENUM:
+		if (!enum_has(d->choices, v)) {
+			errno = EINVAL;
+			return nh_err_set(err, "%s: parameter '%s': '%s' is not one of %s", wl->name, d->name, v,
+					  d->choices);
+		}
+		return 0;
+	case NH_PARAM_STRING:
+		return 0;
+	}
+	return 0;
+}
+
+int nh_workload_check_params(const nh_workload_t *wl, nh_params_t *p, nh_err_t *err)
+{
+	for (unsigned i = 0; i < p->count; i++) {
+		const nh_param_def_t *d = nh_workload_param(wl, p->kv[i].name);
+		if (!d) {
+			char known[256] = "";
+			size_t used = 0;
+			for (const nh_param_def_t *k = wl->params; k && k->name; k++) {
+				int n = snprintf(known + used, sizeof known - used, "%s%s", used ? ", " : "", k->name);
+				if (n > 0 && (size_t)n < sizeof known - used)
+					used += (size_t)n;
+			}
+			errno = EINVAL;
+			return nh_err_set(err, "%s: unknown parameter '%s' (known: %s)", wl->name, p->kv[i].name,
+					  known);
+		}
+		if (check_value(wl, d, p->kv[i].value, err) < 0)
+			return -1;
+	}
+	for (const nh_param_def_t *d = wl->params; d && d->name; d++) {
+		if (nh_params_get(p, d->name))
+			continue;
+		if (!d->def) {
+			errno = EINVAL;
+			return nh_err_set(err, "%s: parameter '%s' is required", wl->name, d->name);
+		}
+		if (nh_params_set(p, d->name, d->def, err) < 0)
+			return -1;
+	}
+	return 0;
+}

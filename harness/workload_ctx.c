@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: MIT */
+/* workload_ctx: what a workload sees of the harness inside the worker — parameters, CPUs,
+ * buffers to verify, metrics and notes — kept as plain data for the worker to report. */
+#include "workload_ctx.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_CTX_CPUS 1024
+
+struct nh_wctx {
+	const nh_workload_t *wl;
+	nh_params_t params;
+	unsigned cpu_count;
+	int cpus[MAX_CTX_CPUS];
+	uint64_t llc_bytes;
+	unsigned region_count, region_cap;
+	nh_wctx_region_t *regions;
+	unsigned metric_count;
+	nh_wctx_metric_t metrics[64];
+	char notes[1024];
+	char reason[512];
+	pthread_mutex_t lock; /* workloads may register regions from their threads */
+};
+
+nh_wctx_t *nh_wctx_new(const nh_workload_t *wl, const nh_params_t *params, const nh_set_t *cpus,
+		       uint64_t llc_bytes)
+{
+	nh_wctx_t *ctx = calloc(1, sizeof *ctx);
+	if (!ctx)
+		return NULL;
+	ctx->wl = wl;
+	ctx->params = *params;
+	for (int c = nh_set_next(cpus, 0); c >= 0 && ctx->cpu_count < MAX_CTX_CPUS; c = nh_set_next(cpus, c + 1))
+		ctx->cpus[ctx->cpu_count++] = c;
+	ctx->llc_bytes = llc_bytes;
+	pthread_mutex_init(&ctx->lock, NULL);
+	return ctx;
+}
+
+void nh_wctx_free(nh_wctx_t *ctx)
+{
+	if (!ctx)
+		return;
+	pthread_mutex_destroy(&ctx->lock);
+	free(ctx->regions);
+	free(ctx);
+}
+
+const char *nh_wctx_param(nh_wctx_t *ctx, const char *name)
+{
+	const char *v = nh_params_get(&ctx->params, name);
+	if (v)
+		return v;
+	const nh_param_def_t *d = nh_workload_param(ctx->wl, name);
+	return d && d->def ? d->def : "";
+}
+
+bool nh_wctx_param_is_keyword(nh_wctx_t *ctx, const char *name)
+{
+	const nh_param_def_t *d = nh_workload_param(ctx->wl, name);
+	return d && d->keyword && strcmp(nh_wctx_param(ctx, name), d->keyword) == 0;
+}
+
+uint64_t nh_wctx_param_size(nh_wctx_t *ctx, const char *name)
+{
+	uint64_t v = 0;
+	(void)nh_parse_size(nh_wctx_param(ctx, name), &v, NULL);
+	return v;
+}
+
+int64_t nh_wctx_param_int(nh_wctx_t *ctx, const char *name)
+{
+	return strtoll(nh_wctx_param(ctx, name), NULL, 10);
+}
+
+bool nh_wctx_param_bool(nh_wctx_t *ctx, const char *name)
+{
+	const char *v = nh_wctx_param(ctx, name);
+	return strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0 ||
+	       strcasecmp(v, "on") == 0;
+}
+
+unsigned nh_wctx_cpu_count(nh_wctx_t *ctx) { return ctx->cpu_count; }
+
+int nh_wctx_cpu(nh_wctx_t *ctx, unsigned i) { return i < ctx->cpu_count ? ctx->cpus[i] : -1; }
+
+uint64_t nh_wctx_llc_bytes(nh_wctx_t *ctx) { return ctx->llc_bytes; }
+
+int nh_wctx_pin_thread(int cpu)
+{
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	int rc = pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+	if (rc) {
+		errno = rc;
+		return -1;
+	}
+	return 0;
+}
+
+void nh_wctx_add_region(nh_wctx_t *ctx, const void *addr, size_t len, int touch_cpu)
+{
+	pthread_mutex_lock(&ctx->lock);
+	if (ctx->region_count == ctx->region_cap) {
+		unsigned cap = ctx->region_cap ? ctx->region_cap * 2 : 16;
+		nh_wctx_region_t *grown = realloc(ctx->regions, cap * sizeof *grown);
+		if (!grown)
+			goto out; /* placement of this region is then simply not checked */
+		ctx->regions = grown;
+		ctx->region_cap = cap;
+	}
+	ctx->regions[ctx->region_count++] = (nh_wctx_region_t){addr, len, touch_cpu};
+out:
+	pthread_mutex_unlock(&ctx->lock);
+}
+
+void nh_wctx_metric(nh_wctx_t *ctx, const char *name, double value)
+{
+	const nh_metric_def_t *d = nh_workload_metric(ctx->wl, name);
+	if (!d) {
+		nh_log(NH_LOG_WARN, "%s: metric '%s' is not declared; ignored", ctx->wl->name, name);
+		return;
+	}
+	for (unsigned i = 0; i < ctx->metric_count; i++) {
+		if (ctx->metrics[i].def == d) {
+			ctx->metrics[i].value = value;
+			return;
+		}
+	}
+	if (ctx->metric_count < NH_ARRAY_LEN(ctx->metrics))
+		ctx->metrics[ctx->metric_count++] = (nh_wctx_metric_t){d, value};
+}
+
+void nh_wctx_note(nh_wctx_t *ctx, const char *key, const char *fmt, ...)
+{
+	size_t used = strlen(ctx->notes);
+	char value[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(value, sizeof value, fmt, ap);
+	va_end(ap);
+	/* ';' and '=' separate notes: keep them out of values. */
+	for (char *c = value; *c; c++)
+		if (*c == ';' || *c == '=' || *c == '\n')
+			*c = ' ';
+	snprintf(ctx->notes + used, sizeof ctx->notes - used, "%s%s=%s", used ? ";" : "", key, value);
+}
+
+void nh_wctx_reason(nh_wctx_t *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ctx->reason, sizeof ctx->reason, fmt, ap);
+	va_end(ap);
+	ctx->reason[strcspn(ctx->reason, "\n")] = '\0';
+}
+
+unsigned nh_wctx_region_count(const nh_wctx_t *ctx) { return ctx->region_count; }
+const nh_wctx_region_t *nh_wctx_region(const nh_wctx_t *ctx, unsigned i) { return &ctx->regions[i]; }
+unsigned nh_wctx_metric_count(const nh_wctx_t *ctx) { return ctx->metric_count; }
+const nh_wctx_metric_t *nh_wctx_metric_at(const nh_wctx_t *ctx, unsigned i) { return &ctx->metrics[i]; }
+
+double nh_wctx_metric_value(const nh_wctx_t *ctx, const char *name)
+{
+	for (unsigned i = 0; i < ctx->metric_count; i++)
+		if (strcmp(ctx->metrics[i].def->name, name) == 0)
+			return ctx->metrics[i].value;
+	return NAN;
+}
+
+const char *nh_wctx_notes(const nh_wctx_t *ctx) { return ctx->notes; }
+const char *nh_wctx_reason_text(const nh_wctx_t *ctx) { return ctx->reason; }

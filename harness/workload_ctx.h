@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/* workload_ctx: the harness side of nh_wctx_t — built by the worker (and by tests) around one
+ * workload invocation, then read back for the run record. */
+#ifndef NH_WORKLOAD_CTX_H
+#define NH_WORKLOAD_CTX_H
+
+#include "workload.h"
+
+typedef struct nh_wctx_region {
+	const void *addr;
+	size_t len;
+	int touch_cpu;
+} nh_wctx_region_t;
+
+typedef struct nh_wctx_metric {
+	const nh_metric_def_t *def;
+	double value;
+} nh_wctx_metric_t;
+
+/** \brief Context for one run of \p wl with checked parameters \p params on \p cpus.
+ *  NULL on ENOMEM. */
+nh_wctx_t *nh_wctx_new(const nh_workload_t *wl, const nh_params_t *params, const nh_set_t *cpus,
+		       uint64_t llc_bytes);
+void nh_wctx_free(nh_wctx_t *ctx);
+
+unsigned nh_wctx_region_count(const nh_wctx_t *ctx);
+const nh_wctx_region_t *nh_wctx_region(const nh_wctx_t *ctx, unsigned i);
+unsigned nh_wctx_metric_count(const nh_wctx_t *ctx);
+const nh_wctx_metric_t *nh_wctx_metric_at(const nh_wctx_t *ctx, unsigned i);
+/** \brief Metric value by name; NAN when not recorded. */
+double nh_wctx_metric_value(const nh_wctx_t *ctx, const char *name);
+const char *nh_wctx_notes(const nh_wctx_t *ctx);
+const char *nh_wctx_reason_text(const nh_wctx_t *ctx);
+
+#endif
