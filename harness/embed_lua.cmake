@@ -1,7 +1,7 @@
 # Turns lua/nh/*.lua into a C table { module name, source } compiled into the binary.
 file(GLOB files ${LUA_DIR}/*.lua)
 list(SORT files)
-set(out "/* Generated from lua/nh/*.lua by harness/embed_lua.cmake. Do not edit. */\n#include <stddef.h>\n")
+set(out "/* Generated from the lua/nh modules by harness/embed_lua.cmake. Do not edit. */\n#include <stddef.h>\n")
 set(table "")
 set(i 0)
 foreach(f ${files})

@@ -1,1 +1,59 @@
-/* stub */
+/* SPDX-License-Identifier: MIT */
+/* numaharness: command-line entry point — global options, then one subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *out)
+{
+	fputs("usage: numaharness [-v|--verbose] COMMAND [ARGS]\n"
+	      "\n"
+	      "commands:\n"
+	      "  topo [--json]                      nodes, CPUs, memory, distances, caches, host facts\n"
+	      "  run SCENARIO.lua [--out DIR]       run a scenario; results in results/<name>-<UTC time>/\n"
+	      "  bench WORKLOAD [POLICY FLAGS] [name=value ...] [--reps N] [--out DIR] [--json]\n"
+	      "                                     run one configuration ad hoc (numactl-style flags)\n"
+	      "  workloads                          list workloads with their parameters and metrics\n"
+	      "\n"
+	      "`numaharness COMMAND --help` gives the options of each command.\n"
+	      "Exit status: 0 success, 1 a run failed / crashed / timed out / was OOM-killed,\n"
+	      "2 the harness could not do what was asked (bad input, unwritable output, ...).\n",
+	      out);
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
+			nh_log_set_level(nh_log_get_level() < NH_LOG_INFO ? NH_LOG_INFO : NH_LOG_DEBUG);
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			return NH_EXIT_OK;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("numaharness %s\n", NH_VERSION);
+			return NH_EXIT_OK;
+		} else {
+			nh_cli_error("unknown option '%s' (see numaharness --help)", argv[i]);
+			return NH_EXIT_ERROR;
+		}
+	}
+	if (i == argc) {
+		usage(stderr);
+		return NH_EXIT_ERROR;
+	}
+	const char *cmd = argv[i];
+	int sub_argc = argc - i;
+	char **sub_argv = argv + i;
+	if (strcmp(cmd, "topo") == 0)
+		return nh_cli_topo(sub_argc, sub_argv);
+	if (strcmp(cmd, "run") == 0)
+		return nh_cli_run(sub_argc, sub_argv);
+	if (strcmp(cmd, "bench") == 0)
+		return nh_cli_bench(sub_argc, sub_argv);
+	if (strcmp(cmd, "workloads") == 0)
+		return nh_cli_workloads(sub_argc, sub_argv);
+	nh_cli_error("unknown command '%s' (commands: topo, run, bench, workloads)", cmd);
+	return NH_EXIT_ERROR;
+}

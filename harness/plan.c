@@ -1,1 +1,145 @@
-/* stub */
+/* SPDX-License-Identifier: MIT */
+/* plan: expands scenario groups into run specs — every parameter combination × policy, warm-ups
+ * then repetitions — validating workloads, parameters and policies up front so a sweep never
+ * dies half-way on a typo. */
+#include "plan.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct nh_plan {
+	const nh_topo_t *topo;
+	unsigned count, cap;
+	nh_run_spec_t *runs;
+	unsigned configs;
+};
+
+nh_plan_t *nh_plan_new(const nh_topo_t *topo)
+{
+	nh_plan_t *plan = calloc(1, sizeof *plan);
+	if (plan)
+		plan->topo = topo;
+	return plan;
+}
+
+void nh_plan_free(nh_plan_t *plan)
+{
+	if (!plan)
+		return;
+	free(plan->runs);
+	free(plan);
+}
+
+unsigned nh_plan_count(const nh_plan_t *plan) { return plan->count; }
+const nh_run_spec_t *nh_plan_run(const nh_plan_t *plan, unsigned i) { return &plan->runs[i]; }
+unsigned nh_plan_config_count(const nh_plan_t *plan) { return plan->configs; }
+
+static nh_run_spec_t *append(nh_plan_t *plan, nh_err_t *err)
+{
+	if (plan->count == plan->cap) {
+		unsigned cap = plan->cap ? plan->cap * 2 : 32;
+		nh_run_spec_t *grown = realloc(plan->runs, cap * sizeof *grown);
+		if (!grown) {
+			nh_err_set(err, "out of memory growing the plan");
+			return NULL;
+		}
+		plan->runs = grown;
+		plan->cap = cap;
+	}
+	nh_run_spec_t *r = &plan->runs[plan->count];
+	memset(r, 0, sizeof *r);
+	r->index = plan->count++;
+	return r;
+}
+
+/* Runs of one configuration: warm-ups first, then the counted repetitions. */
+static int add_config(nh_plan_t *plan, const nh_plan_group_t *g, const nh_workload_t *wl,
+		      const nh_params_t *params, const nh_policy_t *pol, nh_err_t *err)
+{
+	char reason[256] = "";
+	bool skip = !nh_policy_supported(pol, reason, sizeof reason);
+	char wl_reason[256] = "";
+	if (!skip && wl->supported && wl->supported(wl_reason, sizeof wl_reason) < 0) {
+		skip = true;
+		snprintf(reason, sizeof reason, "%s", wl_reason);
+	}
+	unsigned total = g->warmup + (g->reps ? g->reps : 1);
+	for (unsigned k = 0; k < total; k++) {
+		nh_run_spec_t *r = append(plan, err);
+		if (!r)
+			return -1;
+		r->config = plan->configs;
+		r->warmup = k < g->warmup;
+		r->rep = r->warmup ? k : k - g->warmup;
+		r->wl = wl;
+		r->params = *params;
+		r->policy = *pol;
+		r->skip = skip;
+		snprintf(r->skip_reason, sizeof r->skip_reason, "%s", reason);
+		r->timeout_s = g->timeout_s > 0 ? g->timeout_s : 300;
+		snprintf(r->source, sizeof r->source, "%s", g->source ? g->source : "");
+	}
+	plan->configs++;
+	return 0;
+}
+
+int nh_plan_add_group(nh_plan_t *plan, const nh_plan_group_t *g, nh_err_t *err)
+{
+	const char *src = g->source ? g->source : "scenario";
+	const nh_workload_t *wl = nh_workload_find(g->workload ? g->workload : "(none)", err);
+	if (!wl)
+		return nh_err_prefix(err, "%s", src);
+
+	/* Parse and validate every policy once, before expanding anything. */
+	unsigned npol = g->policy_count ? g->policy_count : 1;
+	nh_policy_t *pols = calloc(npol, sizeof *pols);
+	if (!pols)
+		return nh_err_set(err, "%s: out of memory", src);
+	int rc = -1;
+	for (unsigned i = 0; i < npol; i++) {
+		const char *spec = g->policy_count ? g->policies[i] : "default";
+		if (nh_policy_parse(&pols[i], spec, plan->topo, err) < 0 ||
+		    nh_policy_validate(&pols[i], plan->topo, err) < 0) {
+			nh_err_prefix(err, "%s", src);
+			goto out;
+		}
+	}
+
+	/* Odometer over the parameter value lists: every combination once. */
+	unsigned idx[NH_MAX_PARAMS] = {0};
+	for (unsigned i = 0; i < g->param_count; i++) {
+		if (g->params[i].value_count == 0) {
+			errno = EINVAL;
+			nh_err_set(err, "%s: %s: parameter '%s' has an empty list of values", src, wl->name,
+				   g->params[i].name);
+			goto out;
+		}
+	}
+	for (;;) {
+		nh_params_t params = {0};
+		for (unsigned i = 0; i < g->param_count; i++) {
+			if (nh_params_set(&params, g->params[i].name, g->params[i].values[idx[i]], err) < 0) {
+				nh_err_prefix(err, "%s", src);
+				goto out;
+			}
+		}
+		if (nh_workload_check_params(wl, &params, err) < 0) {
+			nh_err_prefix(err, "%s", src);
+			goto out;
+		}
+		for (unsigned p = 0; p < npol; p++)
+			if (add_config(plan, g, wl, &params, &pols[p], err) < 0)
+				goto out;
+		unsigned i = 0;
+		while (i < g->param_count && ++idx[i] == g->params[i].value_count)
+			idx[i++] = 0;
+		if (i == g->param_count)
+			break;
+	}
+	rc = 0;
+out:
+	free(pols);
+	return rc;
+}

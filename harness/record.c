@@ -1,1 +1,291 @@
-/* stub */
+/* SPDX-License-Identifier: MIT */
+/* record: a run's result, its placement verdict, and its JSON line / CSV rows. */
+#include "record.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *nh_outcome_name(enum nh_outcome o)
+{
+	static const char *const names[] = {"ok", "failed", "timeout", "crashed", "oom-killed", "skipped"};
+	return o < NH_ARRAY_LEN(names) ? names[o] : "?";
+}
+
+const char *nh_verdict_name(enum nh_verdict v)
+{
+	static const char *const names[] = {"not-checked", "ok", "fallback", "violated", "unbalanced"};
+	return v < NH_ARRAY_LEN(names) ? names[v] : "?";
+}
+
+static const char *better_name(int better)
+{
+	return better > 0 ? "higher" : better < 0 ? "lower" : "none";
+}
+
+void nh_record_add_metric(nh_record_t *r, const char *name, const char *unit, int better, double value)
+{
+	if (r->metric_count == NH_MAX_METRICS)
+		return;
+	nh_metric_t *m = &r->metrics[r->metric_count++];
+	snprintf(m->name, sizeof m->name, "%s", name);
+	snprintf(m->unit, sizeof m->unit, "%s", unit);
+	m->better = better;
+	m->value = value;
+}
+
+const nh_metric_t *nh_record_metric(const nh_record_t *r, const char *name)
+{
+	for (unsigned i = 0; i < r->metric_count; i++)
+		if (strcmp(r->metrics[i].name, name) == 0)
+			return &r->metrics[i];
+	return NULL;
+}
+
+/* Interleave: every node of the set should hold its share (equal, or by weight) within 2%. */
+#define INTERLEAVE_TOLERANCE 0.02
+
+static bool interleave_balanced(const nh_record_t *r, char *why, size_t len)
+{
+	const nh_policy_t *p = &r->spec.policy;
+	const nh_placement_t *pl = &r->placement;
+	uint64_t placed = 0;
+	double weight_sum = 0;
+	for (int n = nh_set_next(&p->mem_nodes, 0); n >= 0; n = nh_set_next(&p->mem_nodes, n + 1)) {
+		placed += n < NH_MAX_NODES ? pl->pages_by_node[n] : 0;
+		weight_sum += p->has_weights && n < 64 ? p->weights[n] : 1;
+	}
+	if (placed == 0)
+		return true;
+	for (int n = nh_set_next(&p->mem_nodes, 0); n >= 0 && n < NH_MAX_NODES;
+	     n = nh_set_next(&p->mem_nodes, n + 1)) {
+		double want = (p->has_weights ? p->weights[n] : 1) / weight_sum;
+		double got = (double)pl->pages_by_node[n] / (double)placed;
+		if (fabs(got - want) > INTERLEAVE_TOLERANCE) {
+			snprintf(why, len, "node %d holds %.1f%% of the pages, expected %.1f%% (±%.0f%%)", n,
+				 100 * got, 100 * want, 100 * INTERLEAVE_TOLERANCE);
+			return false;
+		}
+	}
+	return true;
+}
+
+void nh_record_judge_placement(nh_record_t *r, double threshold)
+{
+	const nh_placement_t *pl = &r->placement;
+	r->verdict = NH_VERDICT_NOT_CHECKED;
+	r->fraction_expected = -1;
+	if (!r->observed_valid || pl->pages_checked == 0) {
+		snprintf(r->verdict_reason, sizeof r->verdict_reason, "%s",
+			 r->observed_valid ? "no resident pages to check" : "placement not observed");
+		return;
+	}
+	double frac = (double)pl->pages_expected / (double)pl->pages_checked;
+	r->fraction_expected = frac;
+	enum nh_mem_mode mode = r->spec.policy.mem_mode;
+	if (frac >= threshold) {
+		char why[160] = "";
+		bool spread = mode == NH_MEM_INTERLEAVE || mode == NH_MEM_WEIGHTED_INTERLEAVE;
+		if (spread && !interleave_balanced(r, why, sizeof why)) {
+			r->verdict = NH_VERDICT_UNBALANCED;
+			snprintf(r->verdict_reason, sizeof r->verdict_reason, "%s", why);
+			return;
+		}
+		r->verdict = NH_VERDICT_OK;
+		snprintf(r->verdict_reason, sizeof r->verdict_reason,
+			 "%.2f%% of %llu pages on the expected node(s)", 100 * frac,
+			 (unsigned long long)pl->pages_checked);
+		return;
+	}
+	/* Preferred and local policies may legitimately fall back to other nodes; strict ones not. */
+	bool may_fall_back = mode == NH_MEM_PREFERRED || mode == NH_MEM_PREFERRED_MANY ||
+			     mode == NH_MEM_DEFAULT || mode == NH_MEM_LOCAL;
+	r->verdict = may_fall_back ? NH_VERDICT_FALLBACK : NH_VERDICT_VIOLATED;
+	snprintf(r->verdict_reason, sizeof r->verdict_reason,
+		 "only %.2f%% of %llu pages on the expected node(s) %s (threshold %.0f%%)", 100 * frac,
+		 (unsigned long long)pl->pages_checked, r->expected_nodes, 100 * threshold);
+}
+
+/* ---- JSON ---- */
+
+static json_t *params_json(const nh_params_t *p)
+{
+	json_t *o = json_object();
+	for (unsigned i = 0; i < p->count; i++)
+		json_object_set_new(o, p->kv[i].name, json_string(p->kv[i].value));
+	return o;
+}
+
+static json_t *number_or_null(double v) { return isfinite(v) ? json_real(v) : json_null(); }
+
+static json_t *policy_json(const nh_record_t *r)
+{
+	json_t *pol = json_object();
+	json_object_set_new(pol, "requested", json_string(r->spec.policy.spec));
+	if (r->applied_valid) {
+		json_t *a = json_object();
+		json_object_set_new(a, "spec", json_string(r->applied_spec));
+		json_object_set_new(a, "mem_mode", json_string(r->applied_mem_mode));
+		json_object_set_new(a, "mem_nodes", json_string(r->applied_mem_nodes));
+		json_object_set_new(a, "cpus", json_string(r->applied_cpus));
+		json_object_set_new(pol, "applied", a);
+	} else {
+		json_object_set_new(pol, "applied", json_null());
+	}
+	json_t *obs = json_object();
+	json_t *by_node = json_object();
+	if (r->observed_valid) {
+		for (int n = 0; n < NH_MAX_NODES; n++) {
+			if (!r->placement.pages_by_node[n])
+				continue;
+			char key[16];
+			snprintf(key, sizeof key, "%d", n);
+			json_object_set_new(by_node, key, json_integer((json_int_t)r->placement.pages_by_node[n]));
+		}
+		json_object_set_new(obs, "pages_by_node", by_node);
+		json_object_set_new(obs, "pages_total", json_integer((json_int_t)r->placement.pages_total));
+		json_object_set_new(obs, "pages_absent", json_integer((json_int_t)r->placement.pages_absent));
+		json_object_set_new(obs, "expected_nodes", json_string(r->expected_nodes));
+		json_object_set_new(obs, "fraction_on_expected",
+				    r->fraction_expected >= 0 ? json_real(r->fraction_expected) : json_null());
+	} else {
+		json_object_set_new(obs, "pages_by_node", by_node);
+	}
+	json_object_set_new(obs, "verdict", json_string(nh_verdict_name(r->verdict)));
+	json_object_set_new(obs, "verdict_reason", json_string(r->verdict_reason));
+	json_object_set_new(pol, "observed", obs);
+	return pol;
+}
+
+static json_t *numastat_json(const nh_record_t *r)
+{
+	if (!r->numastat_valid)
+		return json_null();
+	json_t *o = json_object();
+	json_t *nodes = json_object();
+	for (unsigned i = 0; i < r->numastat_delta.count; i++) {
+		json_t *n = json_object();
+		for (unsigned f = 0; f < NH_NUMASTAT_FIELDS; f++)
+			json_object_set_new(n, nh_numastat_field_name(f),
+					    json_integer((json_int_t)r->numastat_delta.v[i][f]));
+		char key[16];
+		snprintf(key, sizeof key, "%d", r->numastat_delta.node[i]);
+		json_object_set_new(nodes, key, n);
+	}
+	json_object_set_new(o, "delta_by_node", nodes);
+	double ratio = nh_numastat_miss_ratio(&r->numastat_delta);
+	json_object_set_new(o, "numa_miss_ratio", ratio >= 0 ? json_real(ratio) : json_null());
+	return o;
+}
+
+static json_t *notes_json(const char *notes)
+{
+	json_t *o = json_object();
+	char buf[sizeof ((nh_record_t *)0)->notes];
+	snprintf(buf, sizeof buf, "%s", notes);
+	char *save = NULL;
+	for (char *tok = strtok_r(buf, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
+		char *eq = strchr(tok, '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		json_object_set_new(o, tok, json_string(eq + 1));
+	}
+	return o;
+}
+
+char *nh_record_to_json(const nh_record_t *r)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "run", json_integer(r->spec.index));
+	json_object_set_new(o, "config", json_integer(r->spec.config));
+	json_object_set_new(o, "rep", json_integer(r->spec.rep));
+	json_object_set_new(o, "warmup", json_boolean(r->spec.warmup));
+	json_object_set_new(o, "workload", json_string(r->spec.wl ? r->spec.wl->name : ""));
+	json_object_set_new(o, "params", params_json(&r->spec.params));
+	json_object_set_new(o, "outcome", json_string(nh_outcome_name(r->outcome)));
+	json_object_set_new(o, "reason", json_string(r->reason));
+	json_object_set_new(o, "policy", policy_json(r));
+	json_t *metrics = json_object();
+	for (unsigned i = 0; i < r->metric_count; i++) {
+		const nh_metric_t *m = &r->metrics[i];
+		json_t *mo = json_object();
+		json_object_set_new(mo, "value", number_or_null(m->value));
+		json_object_set_new(mo, "unit", json_string(m->unit));
+		json_object_set_new(mo, "better", json_string(better_name(m->better)));
+		json_object_set_new(metrics, m->name, mo);
+	}
+	json_object_set_new(o, "metrics", metrics);
+	json_object_set_new(o, "numastat", numastat_json(r));
+	json_object_set_new(o, "notes", notes_json(r->notes));
+	json_object_set_new(o, "started_at", json_string(r->started_at));
+	json_object_set_new(o, "duration_s", json_real(r->duration_s));
+	json_object_set_new(o, "exit_status", r->exit_status >= 0 ? json_integer(r->exit_status) : json_null());
+	json_object_set_new(o, "signal", r->term_signal ? json_integer(r->term_signal) : json_null());
+	json_object_set_new(o, "source", json_string(r->spec.source));
+	char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	json_decref(o);
+	return text;
+}
+
+/* ---- CSV: one row per metric, flat for gnuplot and spreadsheets ---- */
+
+const char *nh_record_csv_header(void)
+{
+	return "run_id,run,config,rep,warmup,workload,params,policy,outcome,metric,value,unit,better\n";
+}
+
+/* RFC 4180 quoting for fields that may hold commas (params, policies). */
+static void csv_field(char *out, size_t len, const char *text)
+{
+	size_t j = 0;
+	if (j + 1 < len)
+		out[j++] = '"';
+	for (const char *c = text; *c && j + 3 < len; c++) {
+		if (*c == '"')
+			out[j++] = '"';
+		out[j++] = *c;
+	}
+	if (j + 1 < len)
+		out[j++] = '"';
+	out[j] = '\0';
+}
+
+char *nh_record_to_csv(const nh_record_t *r, const char *run_id)
+{
+	char params[1024] = "", pq[1100], polq[300];
+	size_t used = 0;
+	for (unsigned i = 0; i < r->spec.params.count; i++) {
+		int n = snprintf(params + used, sizeof params - used, "%s%s=%s", i ? " " : "",
+				 r->spec.params.kv[i].name, r->spec.params.kv[i].value);
+		if (n > 0 && (size_t)n < sizeof params - used)
+			used += (size_t)n;
+	}
+	csv_field(pq, sizeof pq, params);
+	csv_field(polq, sizeof polq, r->spec.policy.spec);
+	size_t cap = 256 + (r->metric_count + 1) * (sizeof pq + sizeof polq + 160);
+	char *out = malloc(cap);
+	if (!out)
+		return NULL;
+	out[0] = '\0';
+	used = 0;
+	for (unsigned i = 0; i < r->metric_count; i++) {
+		const nh_metric_t *m = &r->metrics[i];
+		char value[64];
+		if (isfinite(m->value))
+			snprintf(value, sizeof value, "%.17g", m->value);
+		else
+			value[0] = '\0';
+		int n = snprintf(out + used, cap - used, "%s,%u,%u,%u,%d,%s,%s,%s,%s,%s,%s,%s,%s\n", run_id,
+				 r->spec.index, r->spec.config, r->spec.rep, r->spec.warmup,
+				 r->spec.wl ? r->spec.wl->name : "", pq, polq, nh_outcome_name(r->outcome),
+				 m->name, value, m->unit, better_name(m->better));
+		if (n > 0 && (size_t)n < cap - used)
+			used += (size_t)n;
+	}
+	return out;
+}

@@ -1,1 +1,352 @@
-/* stub */
+/* SPDX-License-Identifier: MIT */
+/* run: one run spec in its own process. fork → CPU affinity → memory policy → exec the worker;
+ * the parent enforces the timeout and turns exit codes and signals into outcomes, so a crash,
+ * hang or OOM kill of a workload is a record, never the end of the sweep. */
+#include "run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "worker_report.h"
+
+int nh_run_find_worker(char *buf, size_t len, nh_err_t *err)
+{
+	const char *env = getenv("NH_WORKER");
+	if (env && *env) {
+		snprintf(buf, len, "%s", env);
+	} else {
+		char self[PATH_MAX];
+		ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+		if (n < 0)
+			return nh_err_set(err, "cannot locate own executable: %s", strerror(errno));
+		self[n] = '\0';
+		char *slash = strrchr(self, '/');
+		if (slash)
+			*slash = '\0';
+		snprintf(buf, len, "%s/nh-worker", self);
+	}
+	if (access(buf, X_OK) < 0)
+		return nh_err_set(err, "worker '%s' is not executable: %s", buf, strerror(errno));
+	return 0;
+}
+
+static volatile sig_atomic_t running_pid;
+static volatile sig_atomic_t cancelled;
+
+void nh_run_cancel(void)
+{
+	cancelled = 1;
+	pid_t pid = running_pid;
+	if (pid > 0)
+		kill(-pid, SIGKILL);
+}
+
+bool nh_run_cancelled(void) { return cancelled; }
+
+/* /proc/vmstat oom_kill: tells an OOM kill from any other SIGKILL. */
+static long long read_oom_kills(void)
+{
+	char *text = nh_read_file("/proc/vmstat", NULL, NULL);
+	long long v = -1;
+	if (!text)
+		return -1;
+	const char *p = strstr(text, "\noom_kill ");
+	if (p)
+		v = strtoll(p + 10, NULL, 10);
+	free(text);
+	return v;
+}
+
+/* Last non-empty line the worker wrote to stderr: the best reason we have for a crash. */
+static void stderr_tail(int fd, char *out, size_t len)
+{
+	out[0] = '\0';
+	off_t size = lseek(fd, 0, SEEK_END);
+	if (size <= 0)
+		return;
+	char buf[2048];
+	off_t start = size > (off_t)sizeof buf - 1 ? size - (off_t)sizeof buf + 1 : 0;
+	ssize_t n = pread(fd, buf, sizeof buf - 1, start);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	char *line = strrchr(buf, '\n');
+	snprintf(out, len, "%s", line ? line + 1 : buf);
+}
+
+static int pidfd_open_compat(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* Wait for the child up to timeout_s; returns 1 when it exited, 0 on timeout. */
+static int wait_with_timeout(pid_t pid, double timeout_s, int *status)
+{
+	double deadline = nh_now() + timeout_s;
+	int pfd = pidfd_open_compat(pid);
+	for (;;) {
+		pid_t got = waitpid(pid, status, WNOHANG);
+		if (got == pid)
+			break;
+		if (got < 0 && errno != EINTR)
+			break;
+		double left = deadline - nh_now();
+		if (left <= 0) {
+			if (pfd >= 0)
+				close(pfd);
+			return 0;
+		}
+		if (pfd >= 0) {
+			struct pollfd p = {.fd = pfd, .events = POLLIN};
+			int ms = left > 1.0 ? 1000 : (int)(left * 1000) + 1;
+			(void)poll(&p, 1, ms);
+		} else {
+			usleep(left > 0.01 ? 10000 : (useconds_t)(left * 1e6) + 1);
+		}
+	}
+	if (pfd >= 0)
+		close(pfd);
+	return 1;
+}
+
+/* Child side, between fork and exec. Only async-signal-safe-ish work: we are single-threaded. */
+static void child_exec(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, nh_worker_report_t *rep,
+		       int report_fd, int stderr_fd, char *const argv[])
+{
+	nh_err_t err;
+	setpgid(0, 0); /* the parent kills the whole group on timeout */
+	if (stderr_fd >= 0)
+		dup2(stderr_fd, STDERR_FILENO);
+	if (opts->oom_score_adj != INT_MIN) {
+		int fd = open("/proc/self/oom_score_adj", O_WRONLY);
+		if (fd >= 0) {
+			char v[16];
+			int n = snprintf(v, sizeof v, "%d", opts->oom_score_adj);
+			(void)!write(fd, v, (size_t)n);
+			close(fd);
+		}
+	}
+	int flags = fcntl(report_fd, F_GETFD);
+	fcntl(report_fd, F_SETFD, flags & ~FD_CLOEXEC);
+	if (nh_policy_apply(&spec->policy, &err) < 0) {
+		/* The kernel refused the policy on this host: not applicable, so skipped. */
+		snprintf(rep->reason, sizeof rep->reason, "policy not applicable: %s", err.msg);
+		_exit(NH_WORKER_EXIT_SKIPPED);
+	}
+	execv(argv[0], argv);
+	snprintf(rep->reason, sizeof rep->reason, "cannot exec worker %s: %s", argv[0], strerror(errno));
+	_exit(NH_WORKER_EXIT_FAILED);
+}
+
+static void classify(nh_record_t *rec, const nh_worker_report_t *rep, int status, bool timed_out,
+		     long long oom_before, double timeout_s, const char *tail)
+{
+	bool have_report = rep->magic == NH_REPORT_MAGIC || rep->reason[0];
+	rec->exit_status = -1;
+	if (timed_out) {
+		rec->outcome = NH_OUTCOME_TIMEOUT;
+		snprintf(rec->reason, sizeof rec->reason, "killed after the %.0f s timeout", timeout_s);
+		return;
+	}
+	if (WIFSIGNALED(status)) {
+		int sig = WTERMSIG(status);
+		long long oom_after = read_oom_kills();
+		rec->term_signal = sig;
+		if (sig == SIGKILL && oom_before >= 0 && oom_after > oom_before) {
+			rec->outcome = NH_OUTCOME_OOM_KILLED;
+			snprintf(rec->reason, sizeof rec->reason,
+				 "killed by the OOM killer (SIGKILL; /proc/vmstat oom_kill +%lld)", oom_after - oom_before);
+		} else {
+			rec->outcome = NH_OUTCOME_CRASHED;
+			snprintf(rec->reason, sizeof rec->reason, "killed by signal %d (%s)%s%s", sig, strsignal(sig),
+				 tail[0] ? ": " : "", tail);
+		}
+		return;
+	}
+	rec->exit_status = WEXITSTATUS(status);
+	const char *why = have_report && rep->reason[0] ? rep->reason : tail;
+	switch (rec->exit_status) {
+	case NH_WORKER_EXIT_OK:
+		rec->outcome = NH_OUTCOME_OK;
+		snprintf(rec->reason, sizeof rec->reason, "%s", "");
+		break;
+	case NH_WORKER_EXIT_SKIPPED:
+		rec->outcome = NH_OUTCOME_SKIPPED;
+		snprintf(rec->reason, sizeof rec->reason, "%s", why[0] ? why : "skipped by the workload");
+		break;
+	default:
+		rec->outcome = NH_OUTCOME_FAILED;
+		snprintf(rec->reason, sizeof rec->reason, "%s%s(exit status %d)", why, why[0] ? " " : "",
+			 rec->exit_status);
+		break;
+	}
+}
+
+static void copy_report(nh_record_t *rec, const nh_worker_report_t *rep)
+{
+	if (rep->magic != NH_REPORT_MAGIC)
+		return;
+	if (rep->applied_valid) {
+		rec->applied_valid = true;
+		nh_policy_applied_format(&rep->applied, rec->applied_spec, sizeof rec->applied_spec);
+		snprintf(rec->applied_mem_mode, sizeof rec->applied_mem_mode, "%s",
+			 nh_policy_mem_mode_name(rep->applied.mem_mode));
+		nh_set_format(&rep->applied.mem_nodes, rec->applied_mem_nodes, sizeof rec->applied_mem_nodes);
+		nh_set_format(&rep->applied.cpus, rec->applied_cpus, sizeof rec->applied_cpus);
+	}
+	if (rep->observed_valid) {
+		rec->observed_valid = true;
+		rec->placement = rep->placement;
+		snprintf(rec->expected_nodes, sizeof rec->expected_nodes, "%s", rep->expected_nodes);
+	}
+	unsigned n = rep->metric_count < NH_MAX_METRICS ? rep->metric_count : NH_MAX_METRICS;
+	for (unsigned i = 0; i < n; i++)
+		rec->metrics[i] = rep->metrics[i];
+	rec->metric_count = n;
+	snprintf(rec->notes, sizeof rec->notes, "%s", rep->notes);
+}
+
+int nh_run_one(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, nh_record_t *rec, nh_err_t *err)
+{
+	memset(rec, 0, sizeof *rec);
+	rec->spec = *spec;
+	rec->exit_status = -1;
+	rec->fraction_expected = -1;
+	nh_utc_stamp(rec->started_at, sizeof rec->started_at, true);
+	if (cancelled) {
+		errno = EINTR;
+		return nh_err_set(err, "interrupted");
+	}
+	if (spec->skip) {
+		rec->outcome = NH_OUTCOME_SKIPPED;
+		snprintf(rec->reason, sizeof rec->reason, "%s", spec->skip_reason);
+		nh_record_judge_placement(rec, opts->placement_threshold);
+		return 0;
+	}
+
+	int rc = -1, report_fd = -1, stderr_fd = -1;
+	nh_worker_report_t *rep = MAP_FAILED;
+	nh_policy_saved_weights_t weights = {0};
+	report_fd = memfd_create("nh-report", MFD_CLOEXEC);
+	stderr_fd = memfd_create("nh-worker-stderr", MFD_CLOEXEC);
+	if (report_fd < 0 || stderr_fd < 0 || ftruncate(report_fd, sizeof *rep) < 0) {
+		nh_err_set(err, "cannot create the shared report: %s", strerror(errno));
+		goto out;
+	}
+	rep = mmap(NULL, sizeof *rep, PROT_READ | PROT_WRITE, MAP_SHARED, report_fd, 0);
+	if (rep == MAP_FAILED) {
+		nh_err_set(err, "cannot map the shared report: %s", strerror(errno));
+		goto out;
+	}
+
+	/* Weighted-interleave weights are system-wide: set them for this run only. */
+	nh_err_t werr;
+	if (nh_policy_set_weights(&spec->policy, &weights, &werr) < 0) {
+		rec->outcome = NH_OUTCOME_SKIPPED;
+		snprintf(rec->reason, sizeof rec->reason, "policy not applicable: %s", werr.msg);
+		rc = 0;
+		goto out;
+	}
+
+	char fd_arg[16], llc_arg[32], threshold_arg[32];
+	snprintf(fd_arg, sizeof fd_arg, "%d", report_fd);
+	snprintf(llc_arg, sizeof llc_arg, "%" PRIu64, opts->topo ? nh_topo_llc_bytes(opts->topo) : 0);
+	snprintf(threshold_arg, sizeof threshold_arg, "%g", opts->placement_threshold);
+	char *argv[16 + NH_MAX_PARAMS];
+	char param_args[NH_MAX_PARAMS][sizeof spec->params.kv[0].name + sizeof spec->params.kv[0].value + 2];
+	unsigned a = 0;
+	argv[a++] = (char *)opts->worker_path;
+	argv[a++] = "--report-fd";
+	argv[a++] = fd_arg;
+	argv[a++] = "--workload";
+	argv[a++] = (char *)spec->wl->name;
+	argv[a++] = "--policy";
+	argv[a++] = (char *)spec->policy.spec;
+	argv[a++] = "--llc";
+	argv[a++] = llc_arg;
+	nh_set_t expected;
+	char expect_arg[256];
+	nh_policy_expected_nodes(&spec->policy, &expected);
+	nh_set_format(&expected, expect_arg, sizeof expect_arg);
+	if (expect_arg[0]) {
+		argv[a++] = "--expect";
+		argv[a++] = expect_arg;
+	}
+	if (opts->scratch_dir) {
+		argv[a++] = "--scratch";
+		argv[a++] = (char *)opts->scratch_dir;
+	}
+	argv[a++] = "--";
+	for (unsigned i = 0; i < spec->params.count; i++) {
+		snprintf(param_args[i], sizeof param_args[i], "%s=%s", spec->params.kv[i].name,
+			 spec->params.kv[i].value);
+		argv[a++] = param_args[i];
+	}
+	argv[a] = NULL;
+
+	nh_numastat_t before, after;
+	nh_err_t nerr;
+	bool numastat_ok = nh_numastat_read("/sys/devices/system/node", &before, &nerr) == 0;
+	long long oom_before = read_oom_kills();
+	double t0 = nh_now();
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		nh_err_set(err, "fork: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0)
+		child_exec(opts, spec, rep, report_fd, stderr_fd, argv);
+	setpgid(pid, pid); /* also here, so a kill of the group cannot race the child's own call */
+	running_pid = pid;
+	if (cancelled)
+		kill(-pid, SIGKILL); /* cancelled between the check and the fork */
+
+	int status = 0;
+	bool timed_out = !wait_with_timeout(pid, spec->timeout_s, &status);
+	if (timed_out) {
+		kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	running_pid = 0;
+	rec->duration_s = nh_now() - t0;
+	if (numastat_ok && nh_numastat_read("/sys/devices/system/node", &after, &nerr) == 0) {
+		nh_numastat_delta(&before, &after, &rec->numastat_delta);
+		rec->numastat_valid = true;
+	}
+	char tail[256];
+	stderr_tail(stderr_fd, tail, sizeof tail);
+	copy_report(rec, rep);
+	classify(rec, rep, status, timed_out, oom_before, spec->timeout_s, tail);
+	nh_record_judge_placement(rec, opts->placement_threshold);
+	rc = 0;
+out:
+	nh_policy_restore_weights(&weights);
+	if (rep != MAP_FAILED)
+		munmap(rep, sizeof *rep);
+	if (report_fd >= 0)
+		close(report_fd);
+	if (stderr_fd >= 0)
+		close(stderr_fd);
+	return rc;
+}

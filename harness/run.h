@@ -19,6 +19,12 @@ typedef struct nh_runner_opts {
  *  harness itself could not run (fork/memfd failure), with a message. */
 int nh_run_one(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, nh_record_t *rec, nh_err_t *err);
 
+/** \brief Async-signal-safe: kill the running worker's process group and make every later
+ *  nh_run_one return at once. For SIGINT/SIGTERM handlers. */
+void nh_run_cancel(void);
+/** \brief true once nh_run_cancel was called. */
+bool nh_run_cancelled(void);
+
 /** \brief Path of the worker next to the running executable (or $NH_WORKER). */
 int nh_run_find_worker(char *buf, size_t len, nh_err_t *err);
 

@@ -1,1 +1,319 @@
-/* stub */
+/* SPDX-License-Identifier: MIT */
+/* script: the only code that includes lua.h. Scenario files run in a sandbox environment that
+ * offers the DSL (scenario, run), the host topology (topo), policy helpers (policies) and the safe
+ * parts of the standard library; the table they return is read into a C plan. */
+#include "script.h"
+
+#include <errno.h>
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The lua/nh modules, compiled in by harness/embed_lua.cmake. */
+struct nh_lua_source {
+	const char *module, *file, *text;
+	size_t len;
+};
+extern const struct nh_lua_source nh_lua_sources[];
+
+struct nh_script {
+	lua_State *L;
+	const nh_topo_t *topo;
+	bool unsafe;
+};
+
+/* package.preload loader for an embedded module; upvalue 1 is the source entry. */
+static int load_embedded(lua_State *L)
+{
+	const struct nh_lua_source *src = lua_touserdata(L, lua_upvalueindex(1));
+	char chunkname[128];
+	snprintf(chunkname, sizeof chunkname, "=lua/nh/%s", src->file);
+	if (luaL_loadbufferx(L, src->text, src->len, chunkname, "t") != LUA_OK)
+		return lua_error(L);
+	lua_call(L, 0, 1);
+	return 1;
+}
+
+static void register_embedded(lua_State *L)
+{
+	lua_getglobal(L, "package");
+	lua_getfield(L, -1, "preload");
+	for (const struct nh_lua_source *src = nh_lua_sources; src->module; src++) {
+		lua_pushlightuserdata(L, (void *)src);
+		lua_pushcclosure(L, load_embedded, 1);
+		lua_setfield(L, -2, src->module);
+	}
+	lua_pop(L, 2);
+}
+
+/* topo as a plain Lua table: { nodes = { {id=0, cpus={0,1}, mem_total_bytes=...}, ... },
+ * distances = { {10,21}, {21,10} } } — data, so scenarios can compute with it freely. */
+static void push_topo(lua_State *L, const nh_topo_t *t)
+{
+	unsigned n = nh_topo_node_count(t);
+	lua_createtable(L, 0, 3);
+	lua_createtable(L, (int)n, 0);
+	for (unsigned i = 0; i < n; i++) {
+		const nh_topo_node_t *node = nh_topo_node(t, i);
+		lua_createtable(L, 0, 4);
+		lua_pushinteger(L, node->id);
+		lua_setfield(L, -2, "id");
+		lua_newtable(L);
+		lua_Integer k = 1;
+		for (int c = nh_set_next(&node->cpus, 0); c >= 0; c = nh_set_next(&node->cpus, c + 1)) {
+			lua_pushinteger(L, c);
+			lua_rawseti(L, -2, k++);
+		}
+		lua_setfield(L, -2, "cpus");
+		lua_pushinteger(L, (lua_Integer)node->mem_total_bytes);
+		lua_setfield(L, -2, "mem_total_bytes");
+		lua_pushinteger(L, (lua_Integer)node->mem_free_bytes);
+		lua_setfield(L, -2, "mem_free_bytes");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "nodes");
+	lua_createtable(L, (int)n, 0);
+	for (unsigned i = 0; i < n; i++) {
+		lua_createtable(L, (int)n, 0);
+		for (unsigned j = 0; j < n; j++) {
+			lua_pushinteger(L, nh_topo_distance(t, i, j));
+			lua_rawseti(L, -2, (lua_Integer)j + 1);
+		}
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "distances");
+	lua_pushinteger(L, (lua_Integer)nh_topo_llc_bytes(t));
+	lua_setfield(L, -2, "llc_bytes");
+}
+
+/* Globals a scenario may use without the unsafe flag: no io, no os.execute, no load of files. */
+static const char *const SAFE_GLOBALS[] = {
+	"assert", "error", "ipairs", "next", "pairs", "pcall", "print", "select", "tonumber",
+	"tostring", "type", "xpcall", "rawequal", "rawget", "rawlen", "rawset", "setmetatable",
+	"getmetatable", "string", "table", "math", "utf8", "_VERSION",
+};
+static const char *const SAFE_OS[] = {"clock", "date", "time", "getenv"};
+
+static int require_module(lua_State *L, const char *name)
+{
+	lua_getglobal(L, "require");
+	lua_pushstring(L, name);
+	return lua_pcall(L, 1, 1, 0);
+}
+
+/* Build the scenario environment on the stack. */
+static int push_env(nh_script_t *s, nh_err_t *err)
+{
+	lua_State *L = s->L;
+	lua_newtable(L);
+	if (s->unsafe) {
+		lua_pushglobaltable(L);
+		lua_createtable(L, 0, 1);
+		lua_pushvalue(L, -2);
+		lua_setfield(L, -2, "__index");
+		lua_setmetatable(L, -3);
+		lua_pop(L, 1);
+	} else {
+		for (size_t i = 0; i < NH_ARRAY_LEN(SAFE_GLOBALS); i++) {
+			lua_getglobal(L, SAFE_GLOBALS[i]);
+			lua_setfield(L, -2, SAFE_GLOBALS[i]);
+		}
+		lua_newtable(L);
+		lua_getglobal(L, "os");
+		for (size_t i = 0; i < NH_ARRAY_LEN(SAFE_OS); i++) {
+			lua_getfield(L, -1, SAFE_OS[i]);
+			lua_setfield(L, -3, SAFE_OS[i]);
+		}
+		lua_pop(L, 1);
+		lua_setfield(L, -2, "os");
+	}
+	if (require_module(L, "nh.scenario") != LUA_OK)
+		return nh_err_set(err, "internal: nh.scenario: %s", lua_tostring(L, -1));
+	lua_getfield(L, -1, "scenario");
+	lua_setfield(L, -3, "scenario");
+	lua_getfield(L, -1, "run");
+	lua_setfield(L, -3, "run");
+	lua_pop(L, 1);
+	if (require_module(L, "nh.policies") != LUA_OK)
+		return nh_err_set(err, "internal: nh.policies: %s", lua_tostring(L, -1));
+	lua_setfield(L, -2, "policies");
+	push_topo(L, s->topo);
+	lua_setfield(L, -2, "topo");
+	return 0;
+}
+
+static int traceback(lua_State *L)
+{
+	const char *msg = lua_tostring(L, 1);
+	luaL_traceback(L, L, msg ? msg : "(error object is not a string)", 1);
+	return 1;
+}
+
+nh_script_t *nh_script_new(const nh_topo_t *topo, bool unsafe, nh_err_t *err)
+{
+	nh_script_t *s = calloc(1, sizeof *s);
+	if (!s || !(s->L = luaL_newstate())) {
+		free(s);
+		nh_err_set(err, "cannot create a Lua state: out of memory");
+		return NULL;
+	}
+	s->topo = topo;
+	s->unsafe = unsafe;
+	luaL_openlibs(s->L);
+	register_embedded(s->L);
+	return s;
+}
+
+void nh_script_free(nh_script_t *s)
+{
+	if (!s)
+		return;
+	lua_close(s->L);
+	free(s);
+}
+
+/* String field of the table at idx, or NULL. */
+static const char *opt_string(lua_State *L, int idx, const char *key)
+{
+	lua_getfield(L, idx, key);
+	const char *v = lua_isstring(L, -1) ? lua_tostring(L, -1) : NULL;
+	lua_pop(L, 1); /* still referenced by the table, so the pointer stays valid */
+	return v;
+}
+
+static lua_Integer opt_int(lua_State *L, int idx, const char *key, lua_Integer def)
+{
+	lua_getfield(L, idx, key);
+	lua_Integer v = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : def;
+	lua_pop(L, 1);
+	return v;
+}
+
+/* Read one normalised run group (at the top of the stack) and add it to the plan. */
+static int add_group(lua_State *L, nh_plan_t *plan, nh_err_t *err)
+{
+	int g = lua_gettop(L);
+	nh_plan_group_t group = {0};
+	const char *policies[256];
+	group.workload = opt_string(L, g, "workload");
+	group.source = opt_string(L, g, "source");
+	group.reps = (unsigned)opt_int(L, g, "reps", 1);
+	group.warmup = (unsigned)opt_int(L, g, "warmup", 0);
+	const char *timeout = opt_string(L, g, "timeout");
+	if (timeout && nh_parse_duration(timeout, &group.timeout_s, err) < 0)
+		return nh_err_prefix(err, "%s: timeout", group.source);
+
+	lua_getfield(L, g, "params");
+	lua_Integer np = luaL_len(L, -1);
+	if (np > NH_MAX_PARAMS)
+		return nh_err_set(err, "%s: too many parameters (at most %d)", group.source, NH_MAX_PARAMS);
+	for (lua_Integer i = 1; i <= np; i++) {
+		lua_rawgeti(L, -1, i);
+		int p = lua_gettop(L);
+		group.params[i - 1].name = opt_string(L, p, "name");
+		lua_getfield(L, p, "values");
+		lua_Integer nv = luaL_len(L, -1);
+		if (nv > NH_MAX_VALUES)
+			return nh_err_set(err, "%s: parameter '%s' has more than %d values", group.source,
+					  group.params[i - 1].name, NH_MAX_VALUES);
+		for (lua_Integer v = 1; v <= nv; v++) {
+			lua_rawgeti(L, -1, v);
+			group.params[i - 1].values[v - 1] = lua_tostring(L, -1);
+			lua_pop(L, 1);
+		}
+		group.params[i - 1].value_count = (unsigned)nv;
+		lua_pop(L, 2);
+	}
+	group.param_count = (unsigned)np;
+	lua_pop(L, 1);
+
+	lua_getfield(L, g, "policies");
+	lua_Integer npol = luaL_len(L, -1);
+	if (npol > (lua_Integer)NH_ARRAY_LEN(policies))
+		return nh_err_set(err, "%s: too many policies (at most %zu)", group.source, NH_ARRAY_LEN(policies));
+	for (lua_Integer i = 1; i <= npol; i++) {
+		lua_rawgeti(L, -1, i);
+		policies[i - 1] = lua_tostring(L, -1);
+		lua_pop(L, 1);
+	}
+	group.policies = policies;
+	group.policy_count = (unsigned)npol;
+	int rc = nh_plan_add_group(plan, &group, err);
+	lua_pop(L, 1);
+	return rc;
+}
+
+nh_plan_t *nh_script_load_plan(nh_script_t *s, const char *path, nh_scenario_info_t *info, nh_err_t *err)
+{
+	lua_State *L = s->L;
+	int base = lua_gettop(L);
+	nh_plan_t *plan = NULL;
+	memset(info, 0, sizeof *info);
+
+	lua_pushcfunction(L, traceback);
+	int st = luaL_loadfilex(L, path, "t");
+	if (st == LUA_ERRFILE) {
+		nh_err_set(err, "cannot read scenario %s: %s", path, strerror(errno ? errno : ENOENT));
+		goto out;
+	}
+	if (st != LUA_OK) { /* syntax error: the message already reads "file:line: ..." */
+		nh_err_set(err, "%s", lua_tostring(L, -1));
+		goto out;
+	}
+	if (push_env(s, err) < 0)
+		goto out;
+	if (!lua_setupvalue(L, -2, 1)) /* the chunk's first upvalue is _ENV */
+		lua_pop(L, 1);
+	if (lua_pcall(L, 0, 1, base + 1) != LUA_OK) {
+		/* Keep the first line (file:line: message); the traceback goes to the debug log. */
+		const char *msg = lua_tostring(L, -1);
+		nh_log(NH_LOG_DEBUG, "%s", msg ? msg : "?");
+		nh_err_set(err, "%.*s", (int)strcspn(msg ? msg : "?", "\n"), msg ? msg : "?");
+		goto out;
+	}
+	int sc = lua_gettop(L);
+	lua_getfield(L, sc, "__nh_scenario");
+	bool is_scenario = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	if (!lua_istable(L, sc) || !is_scenario) {
+		errno = EINVAL;
+		nh_err_set(err, "%s: the file must return scenario { ... }", path);
+		goto out;
+	}
+	const char *name = opt_string(L, sc, "name");
+	if (!name) { /* default: the file's base name */
+		const char *slash = strrchr(path, '/');
+		snprintf(info->name, sizeof info->name, "%.*s", (int)strcspn(slash ? slash + 1 : path, "."),
+			 slash ? slash + 1 : path);
+	} else {
+		snprintf(info->name, sizeof info->name, "%s", name);
+	}
+	const char *desc = opt_string(L, sc, "description");
+	snprintf(info->description, sizeof info->description, "%s", desc ? desc : "");
+	lua_getfield(L, sc, "placement_threshold");
+	info->placement_threshold = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : 0.99;
+	lua_pop(L, 1);
+
+	plan = nh_plan_new(s->topo);
+	if (!plan) {
+		nh_err_set(err, "out of memory");
+		goto out;
+	}
+	lua_getfield(L, sc, "runs");
+	lua_Integer n = luaL_len(L, -1);
+	for (lua_Integer i = 1; i <= n; i++) {
+		lua_rawgeti(L, -1, i);
+		if (add_group(L, plan, err) < 0) {
+			nh_plan_free(plan);
+			plan = NULL;
+			goto out;
+		}
+		lua_pop(L, 1);
+	}
+out:
+	lua_settop(L, base);
+	return plan;
+}

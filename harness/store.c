@@ -1,1 +1,211 @@
-/* stub */
+/* SPDX-License-Identifier: MIT */
+/* store: one results directory per sweep. The manifest is rewritten atomically; runs.jsonl and
+ * metrics.csv grow by one fsynced append per run, so a killed sweep keeps every finished run. */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <nettle/sha2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "topo_json.h"
+
+struct nh_store {
+	char dir[PATH_MAX];
+	char run_id[256]; /* the directory's base name, first column of metrics.csv */
+	int runs_fd, csv_fd;
+	json_t *manifest;
+	unsigned counts[NH_OUTCOME_SKIPPED + 1];
+};
+
+static bool path_exists(const char *dir, const char *name)
+{
+	char p[PATH_MAX];
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	return access(p, F_OK) == 0;
+}
+
+static int open_new(const nh_store_t *s, const char *name, nh_err_t *err)
+{
+	char p[PATH_MAX];
+	snprintf(p, sizeof p, "%s/%s", s->dir, name);
+	int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0)
+		nh_err_set(err, "cannot create %s: %s", p, strerror(errno));
+	return fd;
+}
+
+/* SHA-256 of the scenario file, so a report can prove which scenario produced it. */
+static json_t *file_sha256(const char *path)
+{
+	size_t len;
+	char *text = path ? nh_read_file(path, &len, NULL) : NULL;
+	if (!text)
+		return json_null();
+	struct sha256_ctx ctx;
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	char hex[2 * SHA256_DIGEST_SIZE + 1];
+	sha256_init(&ctx);
+	sha256_update(&ctx, len, (const uint8_t *)text);
+	sha256_digest(&ctx, sizeof digest, digest);
+	for (size_t i = 0; i < sizeof digest; i++)
+		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+	free(text);
+	return json_string(hex);
+}
+
+static int write_manifest(nh_store_t *s, nh_err_t *err)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/manifest.json", s->dir);
+	char *text = json_dumps(s->manifest, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (!text)
+		return nh_err_set(err, "cannot encode manifest.json");
+	size_t len = strlen(text);
+	char *withnl = realloc(text, len + 2);
+	if (!withnl) {
+		free(text);
+		return nh_err_set(err, "out of memory");
+	}
+	withnl[len] = '\n';
+	withnl[len + 1] = '\0';
+	int rc = nh_write_file_atomic(path, withnl, len + 1, err);
+	free(withnl);
+	return rc;
+}
+
+static int choose_dir(nh_store_t *s, const char *out_dir, const char *root, const char *name,
+		      nh_err_t *err)
+{
+	if (out_dir) {
+		snprintf(s->dir, sizeof s->dir, "%s", out_dir);
+		if (nh_mkdir_p(s->dir, err) < 0)
+			return nh_err_prefix(err, "output directory");
+		if (path_exists(s->dir, "manifest.json") || path_exists(s->dir, "runs.jsonl")) {
+			errno = EEXIST;
+			return nh_err_set(err, "output directory %s already holds results; choose a new one",
+					  s->dir);
+		}
+		return 0;
+	}
+	if (nh_mkdir_p(root, err) < 0)
+		return nh_err_prefix(err, "results directory");
+	char stamp[32];
+	nh_utc_stamp(stamp, sizeof stamp, false);
+	for (int n = 1; n < 1000; n++) {
+		if (n == 1)
+			snprintf(s->dir, sizeof s->dir, "%s/%s-%s", root, name, stamp);
+		else
+			snprintf(s->dir, sizeof s->dir, "%s/%s-%s-%d", root, name, stamp, n);
+		if (mkdir(s->dir, 0755) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return nh_err_set(err, "cannot create %s: %s", s->dir, strerror(errno));
+	}
+	errno = EEXIST;
+	return nh_err_set(err, "cannot find a free directory name under %s", root);
+}
+
+nh_store_t *nh_store_create(const char *out_dir, const char *results_root, const nh_topo_t *topo,
+			    const nh_manifest_info_t *info, nh_err_t *err)
+{
+	nh_store_t *s = calloc(1, sizeof *s);
+	if (!s) {
+		nh_err_set(err, "out of memory");
+		return NULL;
+	}
+	s->runs_fd = s->csv_fd = -1;
+	const char *name = info->scenario_name && *info->scenario_name ? info->scenario_name : "run";
+	if (choose_dir(s, out_dir, results_root ? results_root : "results", name, err) < 0)
+		goto fail;
+	const char *base = strrchr(s->dir, '/');
+	snprintf(s->run_id, sizeof s->run_id, "%s", base ? base + 1 : s->dir);
+
+	char started[32];
+	nh_utc_stamp(started, sizeof started, true);
+	s->manifest = json_object();
+	json_object_set_new(s->manifest, "schema_version", json_integer(1));
+	json_object_set_new(s->manifest, "tool", json_string("numaharness"));
+	json_object_set_new(s->manifest, "tool_version", json_string(NH_VERSION));
+	json_object_set_new(s->manifest, "command", json_string(info->command_line ? info->command_line : ""));
+	json_t *sc = json_object();
+	json_object_set_new(sc, "name", json_string(name));
+	json_object_set_new(sc, "path", info->scenario_path ? json_string(info->scenario_path) : json_null());
+	json_object_set_new(sc, "sha256", file_sha256(info->scenario_path));
+	json_object_set_new(s->manifest, "scenario", sc);
+	json_object_set_new(s->manifest, "status", json_string("running"));
+	json_object_set_new(s->manifest, "started_at", json_string(started));
+	json_object_set_new(s->manifest, "planned_runs", json_integer(info->planned_runs));
+	json_t *host = topo ? nh_topo_json(topo, true) : json_null();
+	json_object_set_new(s->manifest, "host", host ? host : json_null());
+	if (write_manifest(s, err) < 0)
+		goto fail;
+
+	if ((s->runs_fd = open_new(s, "runs.jsonl", err)) < 0 || (s->csv_fd = open_new(s, "metrics.csv", err)) < 0)
+		goto fail;
+	const char *hdr = nh_record_csv_header();
+	if (nh_append_fsync(s->csv_fd, hdr, strlen(hdr), err) < 0)
+		goto fail;
+	return s;
+fail:
+	nh_store_free(s);
+	return NULL;
+}
+
+int nh_store_append(nh_store_t *s, const nh_record_t *rec, nh_err_t *err)
+{
+	char *line = nh_record_to_json(rec);
+	char *csv = nh_record_to_csv(rec, s->run_id);
+	int rc = -1;
+	if (!line || !csv) {
+		nh_err_set(err, "out of memory encoding run %u", rec->spec.index);
+		goto out;
+	}
+	size_t len = strlen(line);
+	line[len] = '\n'; /* replaces the NUL: the record goes out as one write */
+	if (nh_append_fsync(s->runs_fd, line, len + 1, err) < 0 ||
+	    nh_append_fsync(s->csv_fd, csv, strlen(csv), err) < 0) {
+		nh_err_prefix(err, "%s", s->dir);
+		goto out;
+	}
+	if (rec->outcome <= NH_OUTCOME_SKIPPED)
+		s->counts[rec->outcome]++;
+	rc = 0;
+out:
+	free(line);
+	free(csv);
+	return rc;
+}
+
+int nh_store_finish(nh_store_t *s, bool interrupted, nh_err_t *err)
+{
+	char finished[32];
+	nh_utc_stamp(finished, sizeof finished, true);
+	json_object_set_new(s->manifest, "status", json_string(interrupted ? "interrupted" : "complete"));
+	json_object_set_new(s->manifest, "finished_at", json_string(finished));
+	json_t *counts = json_object();
+	for (unsigned o = 0; o <= NH_OUTCOME_SKIPPED; o++)
+		json_object_set_new(counts, nh_outcome_name(o), json_integer(s->counts[o]));
+	json_object_set_new(s->manifest, "outcomes", counts);
+	return write_manifest(s, err);
+}
+
+const char *nh_store_dir(const nh_store_t *s) { return s->dir; }
+
+void nh_store_free(nh_store_t *s)
+{
+	if (!s)
+		return;
+	if (s->runs_fd >= 0)
+		close(s->runs_fd);
+	if (s->csv_fd >= 0)
+		close(s->csv_fd);
+	json_decref(s->manifest);
+	free(s);
+}

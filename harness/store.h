@@ -22,8 +22,9 @@ nh_store_t *nh_store_create(const char *out_dir, const char *results_root, const
 			    const nh_manifest_info_t *info, nh_err_t *err);
 /** \brief Append the record to runs.jsonl and metrics.csv, fsynced. */
 int nh_store_append(nh_store_t *s, const nh_record_t *rec, nh_err_t *err);
-/** \brief Rewrite manifest.json with the end time and outcome counts; close files. */
-int nh_store_finish(nh_store_t *s, nh_err_t *err);
+/** \brief Rewrite manifest.json with the end time, outcome counts and status ("complete", or
+ *  "interrupted" when the operator stopped the sweep). */
+int nh_store_finish(nh_store_t *s, bool interrupted, nh_err_t *err);
 const char *nh_store_dir(const nh_store_t *s);
 void nh_store_free(nh_store_t *s);
 

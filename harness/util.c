@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* util: error carrier, logging, bit sets, parsers and file helpers shared by every module. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "util.h"
 
 #include <ctype.h>

@@ -1,1 +1,130 @@
-/* stub */
+/* SPDX-License-Identifier: MIT */
+/* nh-worker: the process a run execs. Policy and affinity are already in place (inherited across
+ * exec); it reads them back, runs the workload, checks where the pages landed and reports through
+ * the shared block. It never loads Lua or the topology: it gets a plain run spec on its command line. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "workload_ctx.h"
+#include "worker_report.h"
+
+static void usage_exit(const char *msg)
+{
+	fprintf(stderr, "nh-worker: %s (this program is started by numaharness)\n", msg);
+	exit(NH_WORKER_EXIT_USAGE);
+}
+
+static void copy_metrics(nh_worker_report_t *rep, const nh_wctx_t *ctx)
+{
+	rep->metric_count = 0;
+	for (unsigned i = 0; i < nh_wctx_metric_count(ctx) && rep->metric_count < NH_MAX_METRICS; i++) {
+		const nh_wctx_metric_t *m = nh_wctx_metric_at(ctx, i);
+		nh_metric_t *out = &rep->metrics[rep->metric_count++];
+		snprintf(out->name, sizeof out->name, "%s", m->def->name);
+		snprintf(out->unit, sizeof out->unit, "%s", m->def->unit);
+		out->better = m->def->better;
+		out->value = m->value;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"report-fd", required_argument, NULL, 'r'}, {"workload", required_argument, NULL, 'w'},
+		{"policy", required_argument, NULL, 'p'},    {"llc", required_argument, NULL, 'l'},
+		{"expect", required_argument, NULL, 'e'},    {"scratch", required_argument, NULL, 's'},
+		{NULL, 0, NULL, 0},
+	};
+	int report_fd = -1;
+	const char *wl_name = NULL, *expect = "";
+	uint64_t llc = 0;
+	for (int c; (c = getopt_long(argc, argv, "", longopts, NULL)) != -1;) {
+		switch (c) {
+		case 'r': report_fd = atoi(optarg); break;
+		case 'w': wl_name = optarg; break;
+		case 'p': break; /* informational: the policy is already applied */
+		case 'l': llc = strtoull(optarg, NULL, 10); break;
+		case 'e': expect = optarg; break;
+		case 's': setenv("NH_SCRATCH_DIR", optarg, 1); break;
+		default: usage_exit("bad arguments");
+		}
+	}
+	if (report_fd < 0 || !wl_name)
+		usage_exit("--report-fd and --workload are required");
+	nh_worker_report_t *rep =
+		mmap(NULL, sizeof *rep, PROT_READ | PROT_WRITE, MAP_SHARED, report_fd, 0);
+	if (rep == MAP_FAILED)
+		usage_exit("cannot map the report block");
+	close(report_fd);
+	rep->magic = NH_REPORT_MAGIC;
+	rep->phase = NH_PHASE_STARTED;
+
+	nh_err_t err;
+	if (nh_policy_read_back(&rep->applied, &err) == 0)
+		rep->applied_valid = true;
+	else
+		fprintf(stderr, "nh-worker: reading back the policy: %s\n", err.msg);
+	rep->phase = NH_PHASE_POLICY_READ;
+
+	const nh_workload_t *wl = nh_workload_find(wl_name, &err);
+	nh_params_t params = {0};
+	if (!wl)
+		usage_exit(err.msg);
+	for (int i = optind; i < argc; i++)
+		if (nh_params_set_kv(&params, argv[i], &err) < 0)
+			usage_exit(err.msg);
+	if (nh_workload_check_params(wl, &params, &err) < 0)
+		usage_exit(err.msg);
+	if (wl->supported) {
+		char reason[256] = "";
+		if (wl->supported(reason, sizeof reason) < 0) {
+			snprintf(rep->reason, sizeof rep->reason, "%s", reason);
+			return NH_WORKER_EXIT_SKIPPED;
+		}
+	}
+
+	nh_set_t expected;
+	nh_set_clear(&expected);
+	if (*expect && nh_set_parse(&expected, expect, &err) < 0)
+		usage_exit(err.msg);
+	snprintf(rep->expected_nodes, sizeof rep->expected_nodes, "%s", *expect ? expect : "cpu-local");
+
+	nh_wctx_t *ctx = nh_wctx_new(wl, &params, &rep->applied.cpus, llc);
+	if (!ctx) {
+		snprintf(rep->reason, sizeof rep->reason, "out of memory creating the workload context");
+		return NH_WORKER_EXIT_FAILED;
+	}
+	nh_wctx_set_expectation(ctx, &expected);
+	rep->phase = NH_PHASE_RUNNING;
+	enum nh_wl_status status = wl->run(ctx);
+
+	rep->phase = NH_PHASE_PLACEMENT;
+	const char *perr = NULL;
+	const nh_placement_t *pl = nh_wctx_placement(ctx, &perr);
+	if (!pl && nh_wctx_region_count(ctx) > 0 && !(perr && *perr)) {
+		nh_wctx_observe_placement(ctx); /* the workload did not snapshot: do it now */
+		pl = nh_wctx_placement(ctx, &perr);
+	}
+	if (pl) {
+		rep->placement = *pl;
+		rep->observed_valid = true;
+	} else if (perr && *perr) {
+		fprintf(stderr, "nh-worker: placement: %s\n", perr);
+	}
+	copy_metrics(rep, ctx);
+	snprintf(rep->notes, sizeof rep->notes, "%s", nh_wctx_notes(ctx));
+	snprintf(rep->reason, sizeof rep->reason, "%s", nh_wctx_reason_text(ctx));
+	nh_wctx_free(ctx);
+	rep->phase = NH_PHASE_DONE;
+	switch (status) {
+	case NH_WL_OK: return NH_WORKER_EXIT_OK;
+	case NH_WL_SKIP: return NH_WORKER_EXIT_SKIPPED;
+	default: return NH_WORKER_EXIT_FAILED;
+	}
+}

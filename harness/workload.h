@@ -100,6 +100,10 @@ int nh_wctx_pin_thread(int cpu);
  *  and localalloc policies the pages are expected on that CPU's node. */
 void nh_wctx_add_region(nh_wctx_t *ctx, const void *addr, size_t len, int touch_cpu);
 
+/** \brief Snapshot the placement of every registered region now (call after the timed phase,
+ *  before freeing the buffers). The worker snapshots at the end if the workload did not. */
+void nh_wctx_observe_placement(nh_wctx_t *ctx);
+
 /** \brief Record a metric declared in the descriptor. */
 void nh_wctx_metric(nh_wctx_t *ctx, const char *name, double value);
 /** \brief A free-form note kept in the record's "notes" (e.g. the kernel variant used). */

@@ -4,6 +4,7 @@
 #include "workload_ctx.h"
 
 #include <errno.h>
+#include <numa.h>
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>
@@ -27,6 +28,10 @@ struct nh_wctx {
 	nh_wctx_metric_t metrics[64];
 	char notes[1024];
 	char reason[512];
+	nh_set_t expected_nodes; /* empty: expect each region on its touching CPU's node */
+	bool observed;
+	nh_placement_t placement;
+	char placement_error[256];
 	pthread_mutex_t lock; /* workloads may register regions from their threads */
 };
 
@@ -162,6 +167,34 @@ void nh_wctx_reason(nh_wctx_t *ctx, const char *fmt, ...)
 	vsnprintf(ctx->reason, sizeof ctx->reason, fmt, ap);
 	va_end(ap);
 	ctx->reason[strcspn(ctx->reason, "\n")] = '\0';
+}
+
+void nh_wctx_set_expectation(nh_wctx_t *ctx, const nh_set_t *nodes) { ctx->expected_nodes = *nodes; }
+
+void nh_wctx_observe_placement(nh_wctx_t *ctx)
+{
+	nh_err_t err;
+	memset(&ctx->placement, 0, sizeof ctx->placement);
+	ctx->placement_error[0] = '\0';
+	bool by_cpu = nh_set_empty(&ctx->expected_nodes);
+	for (unsigned i = 0; i < ctx->region_count; i++) {
+		const nh_wctx_region_t *r = &ctx->regions[i];
+		int node = by_cpu && r->touch_cpu >= 0 ? numa_node_of_cpu(r->touch_cpu) : -1;
+		if (nh_placement_query(&ctx->placement, r->addr, r->len, by_cpu ? NULL : &ctx->expected_nodes,
+				       node, &err) < 0) {
+			snprintf(ctx->placement_error, sizeof ctx->placement_error, "%s", err.msg);
+			ctx->observed = false;
+			return;
+		}
+	}
+	ctx->observed = true;
+}
+
+const nh_placement_t *nh_wctx_placement(const nh_wctx_t *ctx, const char **err_out)
+{
+	if (err_out)
+		*err_out = ctx->placement_error;
+	return ctx->observed ? &ctx->placement : NULL;
 }
 
 unsigned nh_wctx_region_count(const nh_wctx_t *ctx) { return ctx->region_count; }

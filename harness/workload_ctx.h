@@ -4,6 +4,7 @@
 #ifndef NH_WORKLOAD_CTX_H
 #define NH_WORKLOAD_CTX_H
 
+#include "sample.h"
 #include "workload.h"
 
 typedef struct nh_wctx_region {
@@ -22,6 +23,12 @@ typedef struct nh_wctx_metric {
 nh_wctx_t *nh_wctx_new(const nh_workload_t *wl, const nh_params_t *params, const nh_set_t *cpus,
 		       uint64_t llc_bytes);
 void nh_wctx_free(nh_wctx_t *ctx);
+
+/** \brief What placement to expect: pages on \p nodes, or (empty set) on the node of the CPU
+ *  that touched each region. */
+void nh_wctx_set_expectation(nh_wctx_t *ctx, const nh_set_t *nodes);
+/** \brief The placement snapshot, or NULL when none was taken (\p err_out: why it failed). */
+const nh_placement_t *nh_wctx_placement(const nh_wctx_t *ctx, const char **err_out);
 
 unsigned nh_wctx_region_count(const nh_wctx_t *ctx);
 const nh_wctx_region_t *nh_wctx_region(const nh_wctx_t *ctx, unsigned i);

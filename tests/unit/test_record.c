@@ -1,1 +1,182 @@
-int main(void){return 0;}
+/* Unit tests of record: placement verdicts, and the JSON / CSV encodings read back. */
+#include <jansson.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "record.h"
+
+extern const nh_workload_t nh_workload_stream;
+
+static void make(nh_record_t *r, enum nh_mem_mode mode, const char *nodes, const char *spec)
+{
+	memset(r, 0, sizeof *r);
+	r->spec.wl = &nh_workload_stream;
+	r->spec.policy.mem_mode = mode;
+	snprintf(r->spec.policy.spec, sizeof r->spec.policy.spec, "%s", spec);
+	if (nodes)
+		assert_int_equal(nh_set_parse(&r->spec.policy.mem_nodes, nodes, NULL), 0);
+	snprintf(r->expected_nodes, sizeof r->expected_nodes, "%s", nodes ? nodes : "cpu-local");
+	r->observed_valid = true;
+}
+
+static void place(nh_record_t *r, int node, uint64_t pages, bool expected)
+{
+	r->placement.pages_by_node[node] += pages;
+	r->placement.pages_total += pages;
+	r->placement.pages_checked += pages;
+	if (expected)
+		r->placement.pages_expected += pages;
+}
+
+static void verdict_bind(void **state)
+{
+	nh_record_t r;
+	make(&r, NH_MEM_BIND, "1", "membind=1");
+	place(&r, 1, 995, true);
+	place(&r, 0, 5, false);
+	nh_record_judge_placement(&r, 0.99);
+	assert_int_equal(r.verdict, NH_VERDICT_OK);
+	assert_true(fabs(r.fraction_expected - 0.995) < 1e-9);
+
+	make(&r, NH_MEM_BIND, "1", "membind=1");
+	place(&r, 1, 900, true);
+	place(&r, 0, 100, false);
+	nh_record_judge_placement(&r, 0.99);
+	assert_int_equal(r.verdict, NH_VERDICT_VIOLATED);
+	assert_string_equal(r.verdict_reason,
+			    "only 90.00% of 1000 pages on the expected node(s) 1 (threshold 99%)");
+	(void)state;
+}
+
+static void verdict_preferred_fallback(void **state)
+{
+	nh_record_t r;
+	make(&r, NH_MEM_PREFERRED, "0", "preferred=0");
+	place(&r, 0, 600, true);
+	place(&r, 1, 400, false);
+	nh_record_judge_placement(&r, 0.99);
+	assert_int_equal(r.verdict, NH_VERDICT_FALLBACK);
+	(void)state;
+}
+
+static void verdict_interleave(void **state)
+{
+	nh_record_t r;
+	make(&r, NH_MEM_INTERLEAVE, "0-1", "interleave=all");
+	place(&r, 0, 500, true);
+	place(&r, 1, 500, true);
+	nh_record_judge_placement(&r, 0.99);
+	assert_int_equal(r.verdict, NH_VERDICT_OK);
+
+	make(&r, NH_MEM_INTERLEAVE, "0-1", "interleave=all");
+	place(&r, 0, 700, true);
+	place(&r, 1, 300, true);
+	nh_record_judge_placement(&r, 0.99);
+	assert_int_equal(r.verdict, NH_VERDICT_UNBALANCED);
+	assert_string_equal(r.verdict_reason, "node 0 holds 70.0% of the pages, expected 50.0% (±2%)");
+
+	/* Weighted 3:1 → 75% / 25%. */
+	make(&r, NH_MEM_WEIGHTED_INTERLEAVE, "0-1", "weighted-interleave=0:3,1:1");
+	r.spec.policy.has_weights = true;
+	r.spec.policy.weights[0] = 3;
+	r.spec.policy.weights[1] = 1;
+	place(&r, 0, 751, true);
+	place(&r, 1, 249, true);
+	nh_record_judge_placement(&r, 0.99);
+	assert_int_equal(r.verdict, NH_VERDICT_OK);
+	(void)state;
+}
+
+static void verdict_not_observed(void **state)
+{
+	nh_record_t r;
+	make(&r, NH_MEM_BIND, "0", "membind=0");
+	r.observed_valid = false;
+	nh_record_judge_placement(&r, 0.99);
+	assert_int_equal(r.verdict, NH_VERDICT_NOT_CHECKED);
+	assert_true(r.fraction_expected < 0);
+	(void)state;
+}
+
+static void json_contract(void **state)
+{
+	nh_record_t r;
+	make(&r, NH_MEM_BIND, "0", "cpunodebind=0 membind=0");
+	r.outcome = NH_OUTCOME_OK;
+	nh_params_set(&r.spec.params, "size", "256M", NULL);
+	nh_params_set(&r.spec.params, "threads", "2", NULL);
+	place(&r, 0, 65536, true);
+	nh_record_judge_placement(&r, 0.99);
+	r.applied_valid = true;
+	snprintf(r.applied_spec, sizeof r.applied_spec, "membind=0 physcpubind=0-1");
+	nh_record_add_metric(&r, "triad", "MB/s", 1, 25000.5);
+	nh_record_add_metric(&r, "first_touch_s", "s", -1, NAN);
+	r.numastat_valid = true;
+	r.numastat_delta.count = 1;
+	r.numastat_delta.v[0][NH_NUMA_HIT] = 65536;
+	snprintf(r.notes, sizeof r.notes, "kernel=avx512;threads=2");
+
+	char *text = nh_record_to_json(&r);
+	assert_non_null(text);
+	assert_null(strchr(text, '\n'));
+	json_error_t jerr;
+	json_t *o = json_loads(text, 0, &jerr);
+	assert_non_null(o);
+	assert_string_equal(json_string_value(json_object_get(o, "workload")), "stream");
+	assert_string_equal(json_string_value(json_object_get(o, "outcome")), "ok");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(o, "params"), "size")), "256M");
+	json_t *pol = json_object_get(o, "policy");
+	assert_string_equal(json_string_value(json_object_get(pol, "requested")), "cpunodebind=0 membind=0");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(pol, "applied"), "spec")),
+			    "membind=0 physcpubind=0-1");
+	json_t *obs = json_object_get(pol, "observed");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(obs, "pages_by_node"), "0")), 65536);
+	assert_string_equal(json_string_value(json_object_get(obs, "verdict")), "ok");
+	json_t *triad = json_object_get(json_object_get(o, "metrics"), "triad");
+	assert_true(json_real_value(json_object_get(triad, "value")) == 25000.5);
+	assert_string_equal(json_string_value(json_object_get(triad, "unit")), "MB/s");
+	assert_string_equal(json_string_value(json_object_get(triad, "better")), "higher");
+	/* Not measured is null, never 0. */
+	json_t *ft = json_object_get(json_object_get(o, "metrics"), "first_touch_s");
+	assert_true(json_is_null(json_object_get(ft, "value")));
+	json_t *ns = json_object_get(o, "numastat");
+	assert_true(json_is_number(json_object_get(ns, "numa_miss_ratio")));
+	assert_string_equal(json_string_value(json_object_get(json_object_get(o, "notes"), "kernel")), "avx512");
+	json_decref(o);
+	free(text);
+	(void)state;
+}
+
+static void csv_rows(void **state)
+{
+	nh_record_t r;
+	make(&r, NH_MEM_BIND, "0", "cpunodebind=0 membind=0");
+	nh_params_set(&r.spec.params, "size", "1G", NULL);
+	nh_record_add_metric(&r, "copy", "MB/s", 1, 1.5);
+	nh_record_add_metric(&r, "triad", "MB/s", 1, 2.5);
+	char *csv = nh_record_to_csv(&r, "default-20261121T000000Z");
+	assert_non_null(csv);
+	assert_string_equal(csv, "default-20261121T000000Z,0,0,0,0,stream,\"size=1G\",\"cpunodebind=0 membind=0\",ok,copy,1.5,MB/s,higher\n"
+				 "default-20261121T000000Z,0,0,0,0,stream,\"size=1G\",\"cpunodebind=0 membind=0\",ok,triad,2.5,MB/s,higher\n");
+	free(csv);
+	(void)state;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(verdict_bind),
+		cmocka_unit_test(verdict_preferred_fallback),
+		cmocka_unit_test(verdict_interleave),
+		cmocka_unit_test(verdict_not_observed),
+		cmocka_unit_test(json_contract),
+		cmocka_unit_test(csv_rows),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
