@@ -1,1 +1,962 @@
-/* stub */
+/* SPDX-License-Identifier: MIT */
+/* topo: discover the machine (sysfs + hwloc) or describe one (hwloc synthetic / XML) as data. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* also set by CMake; kept for standalone builds */
+#endif
+#include "topo.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <hwloc.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#define MAX_CACHES 32
+
+enum topo_source { SRC_SYSTEM, SRC_SYSFS, SRC_SYNTHETIC, SRC_XML };
+
+struct nh_topo {
+	enum topo_source source;
+	char sysfs_root[PATH_MAX]; /* "" unless memory is re-read from <root>/devices/system/node */
+	nh_set_t sysfs_online;     /* columns of the nodeN/distance rows */
+	unsigned n_nodes;
+	nh_topo_node_t nodes[NH_MAX_NODES]; /* ascending id */
+	unsigned dist[NH_MAX_NODES][NH_MAX_NODES];
+	nh_set_t all_nodes;
+	nh_set_t all_cpus;
+	unsigned n_caches;
+	nh_topo_cache_t caches[MAX_CACHES];
+	nh_host_facts_t facts;
+};
+
+/* ---- small helpers ---- */
+
+static nh_topo_t *topo_new(enum topo_source source, nh_err_t *err)
+{
+	nh_topo_t *t = calloc(1, sizeof *t);
+	if (!t)
+		nh_err_set(err, "out of memory");
+	else
+		t->source = source;
+	return t;
+}
+
+/* Insert node \p id keeping ascending order; returns the node or NULL (E2BIG / EEXIST). */
+static nh_topo_node_t *add_node(nh_topo_t *t, int id, nh_err_t *err)
+{
+	if (t->n_nodes == NH_MAX_NODES) {
+		errno = E2BIG;
+		nh_err_set(err, "more than %d NUMA nodes (node %d): not supported", NH_MAX_NODES,
+			   id);
+		return NULL;
+	}
+	if (id < 0 || id >= NH_SET_BITS) {
+		errno = E2BIG;
+		nh_err_set(err, "NUMA node id %d beyond the harness limit of %d", id,
+			   NH_SET_BITS - 1);
+		return NULL;
+	}
+	unsigned pos = 0;
+	while (pos < t->n_nodes && t->nodes[pos].id < id)
+		pos++;
+	if (pos < t->n_nodes && t->nodes[pos].id == id) {
+		errno = EEXIST;
+		nh_err_set(err, "NUMA node %d listed twice", id);
+		return NULL;
+	}
+	memmove(&t->nodes[pos + 1], &t->nodes[pos], (t->n_nodes - pos) * sizeof t->nodes[0]);
+	memset(&t->nodes[pos], 0, sizeof t->nodes[pos]);
+	t->nodes[pos].id = id;
+	t->n_nodes++;
+	return &t->nodes[pos];
+}
+
+static void default_distances(nh_topo_t *t)
+{
+	for (unsigned i = 0; i < t->n_nodes; i++)
+		for (unsigned j = 0; j < t->n_nodes; j++)
+			t->dist[i][j] = i == j ? 10 : 20;
+}
+
+static int node_index(const nh_topo_t *t, int id)
+{
+	for (unsigned i = 0; i < t->n_nodes; i++)
+		if (t->nodes[i].id == id)
+			return (int)i;
+	return -1;
+}
+
+/* Summary sets, computed once the node list is final. */
+static void finish_sets(nh_topo_t *t)
+{
+	nh_set_clear(&t->all_nodes);
+	nh_set_clear(&t->all_cpus);
+	for (unsigned i = 0; i < t->n_nodes; i++) {
+		nh_set_add(&t->all_nodes, (unsigned)t->nodes[i].id);
+		nh_set_or(&t->all_cpus, &t->nodes[i].cpus);
+	}
+}
+
+/* A described machine is not narrowed by the cgroup this process happens to run in. */
+static void facts_for_described_machine(nh_topo_t *t)
+{
+	nh_host_facts_read(&t->facts);
+	t->facts.allowed_cpus = t->all_cpus;
+	t->facts.allowed_mems = t->all_nodes;
+}
+
+/* Parse a CPU / node list file body, where an empty body (or only a newline) is the empty set. */
+static int parse_list_text(char *text, nh_set_t *s, nh_err_t *err)
+{
+	size_t n = strlen(text);
+	while (n > 0 && isspace((unsigned char)text[n - 1]))
+		text[--n] = '\0';
+	if (n == 0) {
+		nh_set_clear(s);
+		return 0;
+	}
+	return nh_set_parse(s, text, err);
+}
+
+static int read_list_file(const char *path, nh_set_t *s, nh_err_t *err)
+{
+	char *text = nh_read_file(path, NULL, err);
+	if (!text)
+		return -1;
+	int rc = parse_list_text(text, s, err);
+	free(text);
+	if (rc < 0)
+		nh_err_prefix(err, "%s", path);
+	return rc;
+}
+
+/* ---- parsing helpers (exposed for tests) ---- */
+
+/* Start of the line after \p line, or NULL at the end of the text. */
+static const char *next_line(const char *line)
+{
+	const char *nl = strchr(line, '\n');
+	return nl ? nl + 1 : NULL;
+}
+
+/* Value of "Key:\t value" at the start of a line of \p text, copied into \p out. */
+static int find_field(const char *text, const char *key, char *out, size_t len)
+{
+	size_t klen = strlen(key);
+	for (const char *line = text; line && *line; line = next_line(line)) {
+		if (strncmp(line, key, klen) != 0 || line[klen] != ':')
+			continue;
+		const char *v = line + klen + 1;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		size_t vlen = strcspn(v, "\n");
+		while (vlen > 0 && isspace((unsigned char)v[vlen - 1]))
+			vlen--;
+		if (vlen >= len)
+			vlen = len - 1;
+		memcpy(out, v, vlen);
+		out[vlen] = '\0';
+		return 0;
+	}
+	return -1;
+}
+
+int nh_host_parse_status(const char *text, nh_set_t *cpus, nh_set_t *mems)
+{
+	/* Lists, unlike the hex masks, stay short even on big machines. */
+	char buf[16384];
+	int rc = 0;
+	nh_set_clear(cpus);
+	nh_set_clear(mems);
+	if (find_field(text, "Cpus_allowed_list", buf, sizeof buf) < 0 ||
+	    nh_set_parse(cpus, buf, NULL) < 0)
+		rc = -1;
+	if (find_field(text, "Mems_allowed_list", buf, sizeof buf) < 0 ||
+	    nh_set_parse(mems, buf, NULL) < 0)
+		rc = -1;
+	if (rc < 0)
+		errno = EINVAL;
+	return rc;
+}
+
+int nh_host_parse_selected(const char *line, char *out, size_t len)
+{
+	const char *open = strchr(line, '[');
+	const char *close = open ? strchr(open, ']') : NULL;
+	if (!close || close == open + 1 || len == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	size_t n = (size_t)(close - open - 1);
+	if (n >= len)
+		n = len - 1;
+	memcpy(out, open + 1, n);
+	out[n] = '\0';
+	return 0;
+}
+
+int nh_host_parse_cpu_model(const char *cpuinfo, char *out, size_t len)
+{
+	for (const char *line = cpuinfo; line && *line; line = next_line(line)) {
+		if (strncmp(line, "model name", 10) != 0)
+			continue;
+		const char *colon = strchr(line, ':');
+		const char *eol = strchr(line, '\n');
+		if (!colon || (eol && colon > eol))
+			continue;
+		const char *v = colon + 1;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		size_t n = strcspn(v, "\n");
+		while (n > 0 && isspace((unsigned char)v[n - 1]))
+			n--;
+		if (n >= len)
+			n = len - 1;
+		memcpy(out, v, n);
+		out[n] = '\0';
+		return 0;
+	}
+	errno = ENOENT;
+	return -1;
+}
+
+static bool has_token(const char *list, size_t len, const char *tok, char sep)
+{
+	size_t tlen = strlen(tok);
+	const char *p = list, *end = list + len;
+	while (p < end) {
+		const char *q = memchr(p, sep, (size_t)(end - p));
+		if (!q)
+			q = end;
+		if ((size_t)(q - p) == tlen && memcmp(p, tok, tlen) == 0)
+			return true;
+		p = q + 1;
+	}
+	return false;
+}
+
+/* Mount facts that matter here: is cgroup2 mounted (and at /sys/fs/cgroup), is a v1 memory
+ * hierarchy mounted. Lines: "id parent maj:min root mountpoint opts [tags] - fstype src super". */
+static void scan_mountinfo(const char *mountinfo, bool *v2_any, bool *v2_root, bool *v1_memory)
+{
+	for (const char *line = mountinfo; line && *line; line = next_line(line)) {
+		size_t llen = strcspn(line, "\n");
+		char buf[1024];
+		if (llen >= sizeof buf)
+			continue;
+		memcpy(buf, line, llen);
+		buf[llen] = '\0';
+		char *sep = strstr(buf, " - ");
+		if (!sep)
+			continue;
+		*sep = '\0';
+		char mountpoint[512] = "";
+		if (sscanf(buf, "%*s %*s %*s %*s %511s", mountpoint) != 1)
+			continue;
+		char fstype[64] = "", super[512] = "";
+		if (sscanf(sep + 3, "%63s %*s %511s", fstype, super) < 1)
+			continue;
+		if (strcmp(fstype, "cgroup2") == 0) {
+			*v2_any = true;
+			if (strcmp(mountpoint, "/sys/fs/cgroup") == 0)
+				*v2_root = true;
+		} else if (strcmp(fstype, "cgroup") == 0 &&
+			   has_token(super, strlen(super), "memory", ',')) {
+			*v1_memory = true;
+		}
+	}
+}
+
+void nh_host_describe_cgroup(const char *proc_cgroup, const char *mountinfo, char *out, size_t len)
+{
+	char v1_path[256] = "", v2_path[256] = "";
+	bool have_v1 = false, have_v2 = false;
+	/* /proc/self/cgroup: "hierarchy-id:controller,list:path"; "0::path" is the v2 hierarchy. */
+	for (const char *line = proc_cgroup; line && *line; line = next_line(line)) {
+		size_t llen = strcspn(line, "\n");
+		const char *c1 = memchr(line, ':', llen);
+		const char *c2 = c1 ? memchr(c1 + 1, ':', llen - (size_t)(c1 + 1 - line)) : NULL;
+		if (!c2)
+			continue;
+		const char *path = c2 + 1;
+		int plen = (int)(llen - (size_t)(path - line));
+		if (c1 - line == 1 && line[0] == '0' && c2 == c1 + 1) {
+			snprintf(v2_path, sizeof v2_path, "%.*s", plen, path);
+			have_v2 = true;
+		} else if (has_token(c1 + 1, (size_t)(c2 - c1 - 1), "memory", ',')) {
+			snprintf(v1_path, sizeof v1_path, "%.*s", plen, path);
+			have_v1 = true;
+		}
+	}
+	if (mountinfo) {
+		/* The kernel lists only mounted v1 hierarchies, but a "0::" line stays once cgroup2
+		 * was ever mounted: mountinfo says whether it is mounted now. */
+		bool v2_any = false, v2_root = false, v1_memory = false;
+		scan_mountinfo(mountinfo, &v2_any, &v2_root, &v1_memory);
+		have_v1 = have_v1 && v1_memory && !v2_root;
+		have_v2 = have_v2 && v2_any;
+	}
+	if (have_v1 && have_v2)
+		snprintf(out, len, "hybrid (v1 memory:%s, v2 %s)", v1_path, v2_path);
+	else if (have_v1)
+		snprintf(out, len, "v1 memory:%s", v1_path);
+	else if (have_v2)
+		snprintf(out, len, "v2 %s", v2_path);
+	else
+		snprintf(out, len, "unavailable: no cgroup2 or v1 memory hierarchy mounted");
+}
+
+/* Number after "Key:" anywhere in \p text (node meminfo lines start with "Node N "), in kB. */
+static int meminfo_kb(const char *text, const char *key, uint64_t *bytes)
+{
+	const char *p = strstr(text, key);
+	if (!p)
+		return -1;
+	p += strlen(key);
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	unsigned long long kb = strtoull(p, NULL, 10);
+	*bytes = (uint64_t)kb * 1024;
+	return 0;
+}
+
+int nh_topo_parse_meminfo(const char *text, uint64_t *total, uint64_t *free_bytes)
+{
+	if (meminfo_kb(text, "MemTotal:", total) < 0 ||
+	    meminfo_kb(text, "MemFree:", free_bytes) < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- host facts ---- */
+
+/* "unavailable: <reason>" where the reason is short enough for the small fields. */
+static void unavailable(char *out, size_t len, int errnum)
+{
+	snprintf(out, len, "unavailable: %s", errnum == ENOENT ? "not present" : strerror(errnum));
+}
+
+static void read_selected(const char *path, char *out, size_t len)
+{
+	char line[256];
+	if (nh_read_line(path, line, sizeof line) < 0)
+		unavailable(out, len, errno);
+	else if (nh_host_parse_selected(line, out, len) < 0)
+		snprintf(out, len, "unavailable: unparsed");
+}
+
+static int read_int(const char *path, int *out)
+{
+	char line[64], *end;
+	if (nh_read_line(path, line, sizeof line) < 0)
+		return -1;
+	errno = 0;
+	long v = strtol(line, &end, 10);
+	if (errno || end == line || v < INT_MIN + 1 || v > INT_MAX)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+void nh_host_facts_read(nh_host_facts_t *f)
+{
+	memset(f, 0, sizeof *f);
+
+	struct utsname u;
+	if (uname(&u) == 0)
+		snprintf(f->kernel, sizeof f->kernel, "%s", u.release);
+	else
+		unavailable(f->kernel, sizeof f->kernel, errno);
+
+	char *text = nh_read_file("/proc/cpuinfo", NULL, NULL);
+	if (!text)
+		unavailable(f->cpu_model, sizeof f->cpu_model, errno);
+	else if (nh_host_parse_cpu_model(text, f->cpu_model, sizeof f->cpu_model) < 0)
+		snprintf(f->cpu_model, sizeof f->cpu_model,
+			 "unavailable: no model name in /proc/cpuinfo");
+	free(text);
+
+	read_selected("/sys/kernel/mm/transparent_hugepage/enabled", f->thp_enabled,
+		      sizeof f->thp_enabled);
+	read_selected("/sys/kernel/mm/transparent_hugepage/defrag", f->thp_defrag,
+		      sizeof f->thp_defrag);
+
+	/* Absent when the kernel has no NUMA balancing: unknown, not "off". */
+	if (read_int("/proc/sys/kernel/numa_balancing", &f->numa_balancing) < 0)
+		f->numa_balancing = -1;
+	if (read_int("/proc/sys/kernel/perf_event_paranoid", &f->perf_event_paranoid) < 0)
+		f->perf_event_paranoid = INT_MIN;
+
+	char *cg = nh_read_file("/proc/self/cgroup", NULL, NULL);
+	if (!cg) {
+		snprintf(f->cgroup, sizeof f->cgroup, "unavailable: /proc/self/cgroup: %s",
+			 strerror(errno));
+	} else {
+		char *mi = nh_read_file("/proc/self/mountinfo", NULL, NULL);
+		nh_host_describe_cgroup(cg, mi, f->cgroup, sizeof f->cgroup);
+		free(mi);
+		free(cg);
+	}
+
+	char *status = nh_read_file("/proc/self/status", NULL, NULL);
+	if (!status || nh_host_parse_status(status, &f->allowed_cpus, &f->allowed_mems) < 0) {
+		/* Fall back to the affinity mask; an empty mems set is filled in by the loaders. */
+		cpu_set_t mask;
+		if (nh_set_empty(&f->allowed_cpus) && sched_getaffinity(0, sizeof mask, &mask) == 0)
+			for (unsigned c = 0; c < CPU_SETSIZE && c < NH_SET_BITS; c++)
+				if (CPU_ISSET(c, &mask))
+					nh_set_add(&f->allowed_cpus, c);
+	}
+	free(status);
+}
+
+/* ---- hwloc ---- */
+
+static hwloc_topology_t hwloc_open(enum topo_source source, const char *arg)
+{
+	hwloc_topology_t topo;
+	if (hwloc_topology_init(&topo) < 0)
+		return NULL;
+	/* The whole machine: the cgroup's narrowing is reported apart, as allowed CPUs / mems. */
+	if (hwloc_topology_set_flags(topo, HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED) < 0)
+		goto fail;
+	/* Only CPUs, caches and NUMA nodes matter: skip PCI and OS devices. */
+	hwloc_topology_set_io_types_filter(topo, HWLOC_TYPE_FILTER_KEEP_NONE);
+	/* hwloc drops instruction caches by default; the table lists them like lstopo does. */
+	hwloc_topology_set_icache_types_filter(topo, HWLOC_TYPE_FILTER_KEEP_ALL);
+	if (source == SRC_SYNTHETIC && hwloc_topology_set_synthetic(topo, arg) < 0)
+		goto fail;
+	if (source == SRC_XML && hwloc_topology_set_xml(topo, arg) < 0)
+		goto fail;
+	if (hwloc_topology_load(topo) < 0)
+		goto fail;
+	return topo;
+fail:;
+	int saved = errno;
+	hwloc_topology_destroy(topo);
+	errno = saved ? saved : EINVAL;
+	return NULL;
+}
+
+static int hwloc_nodes(nh_topo_t *t, hwloc_topology_t topo, nh_err_t *err)
+{
+	hwloc_obj_t obj = NULL;
+	while ((obj = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_NUMANODE, obj)) != NULL) {
+		nh_topo_node_t *n = add_node(t, (int)obj->os_index, err);
+		if (!n)
+			return -1;
+		int cpu;
+		hwloc_bitmap_foreach_begin(cpu, obj->cpuset)
+		{
+			if (cpu >= NH_SET_BITS) {
+				errno = E2BIG;
+				return nh_err_set(err, "CPU %d beyond the harness limit of %d", cpu,
+						  NH_SET_BITS - 1);
+			}
+			nh_set_add(&n->cpus, (unsigned)cpu);
+		}
+		hwloc_bitmap_foreach_end();
+		n->mem_total_bytes = obj->attr->numanode.local_memory;
+		n->mem_free_bytes = n->mem_total_bytes;
+	}
+	if (t->n_nodes == 0) {
+		errno = ENOENT;
+		return nh_err_set(err, "no NUMA node in the topology");
+	}
+	return 0;
+}
+
+static int cache_type_rank(const char *type)
+{
+	return strcmp(type, "data") == 0 ? 0 : strcmp(type, "instruction") == 0 ? 1 : 2;
+}
+
+static int cache_cmp(const void *a, const void *b)
+{
+	const nh_topo_cache_t *x = a, *y = b;
+	if (x->level != y->level)
+		return x->level - y->level;
+	if (cache_type_rank(x->type) != cache_type_rank(y->type))
+		return cache_type_rank(x->type) - cache_type_rank(y->type);
+	if (x->size != y->size)
+		return x->size < y->size ? -1 : 1;
+	return (int)x->line - (int)y->line;
+}
+
+/* Identical caches (level, type, size, line) become one entry with a count. */
+static void hwloc_caches(nh_topo_t *t, hwloc_topology_t topo)
+{
+	for (hwloc_obj_type_t type = HWLOC_OBJ_L1CACHE; type <= HWLOC_OBJ_L3ICACHE; type++) {
+		if (!hwloc_obj_type_is_cache(type))
+			continue;
+		hwloc_obj_t obj = NULL;
+		while ((obj = hwloc_get_next_obj_by_type(topo, type, obj)) != NULL) {
+			const struct hwloc_cache_attr_s *ca = &obj->attr->cache;
+			nh_topo_cache_t c = {.level = (int)ca->depth,
+					     .size = ca->size,
+					     .count = 1,
+					     .line = ca->linesize};
+			snprintf(c.type, sizeof c.type, "%s",
+				 ca->type == HWLOC_OBJ_CACHE_DATA          ? "data"
+				 : ca->type == HWLOC_OBJ_CACHE_INSTRUCTION ? "instruction"
+									   : "unified");
+			unsigned i;
+			for (i = 0; i < t->n_caches; i++) {
+				nh_topo_cache_t *e = &t->caches[i];
+				if (e->level == c.level && strcmp(e->type, c.type) == 0 &&
+				    e->size == c.size && e->line == c.line) {
+					e->count++;
+					break;
+				}
+			}
+			if (i == t->n_caches && t->n_caches < MAX_CACHES)
+				t->caches[t->n_caches++] = c;
+		}
+	}
+	qsort(t->caches, t->n_caches, sizeof t->caches[0], cache_cmp);
+}
+
+/* NUMA latency matrix of the topology (XML exports, Linux SLIT); false when it has none that
+ * covers every node. */
+static bool hwloc_distances(nh_topo_t *t, hwloc_topology_t topo)
+{
+	struct hwloc_distances_s *d[8];
+	unsigned nr = NH_ARRAY_LEN(d);
+	if (hwloc_distances_get_by_type(topo, HWLOC_OBJ_NUMANODE, &nr, d,
+					HWLOC_DISTANCES_KIND_MEANS_LATENCY, 0) < 0)
+		return false;
+	if (nr > NH_ARRAY_LEN(d))
+		nr = NH_ARRAY_LEN(d);
+	bool ok = false;
+	for (unsigned k = 0; k < nr && !ok; k++) {
+		int map[NH_MAX_NODES];
+		unsigned covered = 0;
+		if (d[k]->nbobjs > NH_MAX_NODES)
+			continue;
+		for (unsigned a = 0; a < d[k]->nbobjs; a++) {
+			map[a] = node_index(t, (int)d[k]->objs[a]->os_index);
+			covered += map[a] >= 0;
+		}
+		if (covered != t->n_nodes)
+			continue;
+		for (unsigned a = 0; a < d[k]->nbobjs; a++)
+			for (unsigned b = 0; b < d[k]->nbobjs; b++)
+				if (map[a] >= 0 && map[b] >= 0)
+					t->dist[map[a]][map[b]] =
+					    (unsigned)d[k]->values[a * d[k]->nbobjs + b];
+		ok = true;
+	}
+	for (unsigned k = 0; k < nr; k++)
+		hwloc_distances_release(topo, d[k]);
+	return ok;
+}
+
+/* ---- sysfs ---- */
+
+static int node_path(char *buf, size_t len, const char *root, int node, const char *file)
+{
+	int n = node < 0 ? snprintf(buf, len, "%s/devices/system/node/%s", root, file)
+			 : snprintf(buf, len, "%s/devices/system/node/node%d/%s", root, node, file);
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+static int sysfs_node_memory(const char *root, nh_topo_node_t *n, nh_err_t *err)
+{
+	char path[PATH_MAX];
+	if (node_path(path, sizeof path, root, n->id, "meminfo") < 0)
+		return nh_err_set(err, "%s: path too long", root);
+	char *text = nh_read_file(path, NULL, err);
+	if (!text)
+		return -1;
+	int rc = nh_topo_parse_meminfo(text, &n->mem_total_bytes, &n->mem_free_bytes);
+	free(text);
+	if (rc < 0)
+		return nh_err_set(err, "%s: no MemTotal / MemFree line", path);
+	return 0;
+}
+
+/* nodeN/distance lists the distance to every online node, in ascending id order. */
+static int sysfs_distances(nh_topo_t *t, const char *root, const nh_set_t *online, nh_err_t *err)
+{
+	for (unsigned i = 0; i < t->n_nodes; i++) {
+		char path[PATH_MAX];
+		if (node_path(path, sizeof path, root, t->nodes[i].id, "distance") < 0)
+			return nh_err_set(err, "%s: path too long", root);
+		char *text = nh_read_file(path, NULL, err);
+		if (!text)
+			return -1;
+		char *p = text;
+		int col = nh_set_next(online, 0);
+		for (; col >= 0; col = nh_set_next(online, col + 1)) {
+			char *end;
+			errno = 0;
+			unsigned long v = strtoul(p, &end, 10);
+			if (end == p || errno || v > UINT_MAX)
+				break;
+			p = end;
+			int j = node_index(t, col);
+			if (j >= 0)
+				t->dist[i][j] = (unsigned)v;
+		}
+		free(text);
+		if (col >= 0) {
+			errno = EINVAL;
+			return nh_err_set(err, "%s: fewer values than online nodes", path);
+		}
+	}
+	return 0;
+}
+
+/* The sysfs half of discovery. Returns 0, -1 with a message, or 1 when \p root has no NUMA node
+ * directory at all (a kernel without CONFIG_NUMA: the caller falls back to hwloc). */
+static int load_sysfs_into(nh_topo_t *t, const char *root, nh_err_t *err)
+{
+	char path[PATH_MAX];
+	nh_set_t online, has_cpu, has_memory;
+	if (node_path(path, sizeof path, root, -1, "online") < 0)
+		return nh_err_set(err, "%s: path too long", root);
+	if (access(path, R_OK) < 0 && errno == ENOENT)
+		return 1;
+	if (read_list_file(path, &online, err) < 0)
+		return -1;
+	/* has_cpu / has_memory are missing on old kernels: then what the node shows decides. */
+	if (node_path(path, sizeof path, root, -1, "has_cpu") < 0 ||
+	    read_list_file(path, &has_cpu, NULL) < 0)
+		nh_set_clear(&has_cpu);
+	if (node_path(path, sizeof path, root, -1, "has_memory") < 0 ||
+	    read_list_file(path, &has_memory, NULL) < 0)
+		nh_set_clear(&has_memory);
+
+	for (int id = nh_set_next(&online, 0); id >= 0; id = nh_set_next(&online, id + 1)) {
+		nh_set_t cpus;
+		nh_topo_node_t probe = {.id = id};
+		if (node_path(path, sizeof path, root, id, "cpulist") < 0)
+			return nh_err_set(err, "%s: path too long", root);
+		if (read_list_file(path, &cpus, err) < 0)
+			return -1;
+		if (sysfs_node_memory(root, &probe, err) < 0)
+			return -1;
+		/* What numactl --hardware lists: nodes with CPUs or memory. */
+		if (!nh_set_has(&has_cpu, (unsigned)id) && !nh_set_has(&has_memory, (unsigned)id) &&
+		    nh_set_empty(&cpus) && probe.mem_total_bytes == 0)
+			continue;
+		nh_topo_node_t *n = add_node(t, id, err);
+		if (!n)
+			return -1;
+		n->cpus = cpus;
+		n->mem_total_bytes = probe.mem_total_bytes;
+		n->mem_free_bytes = probe.mem_free_bytes;
+	}
+	if (t->n_nodes == 0) {
+		errno = ENOENT;
+		return nh_err_set(err, "%s/devices/system/node: no online node with CPUs or memory",
+				  root);
+	}
+	snprintf(t->sysfs_root, sizeof t->sysfs_root, "%s", root);
+	t->sysfs_online = online;
+	return 0;
+}
+
+/* ---- loaders ---- */
+
+nh_topo_t *nh_topo_load_sysfs(const char *root, nh_err_t *err)
+{
+	nh_topo_t *t = topo_new(SRC_SYSFS, err);
+	if (!t)
+		return NULL;
+	int rc = load_sysfs_into(t, root, err);
+	if (rc > 0) {
+		errno = ENOENT;
+		nh_err_set(err, "%s/devices/system/node: not present", root);
+	}
+	if (rc != 0 || sysfs_distances(t, root, &t->sysfs_online, err) < 0)
+		goto fail;
+	finish_sets(t);
+	facts_for_described_machine(t);
+	return t;
+fail:
+	nh_topo_free(t);
+	return NULL;
+}
+
+nh_topo_t *nh_topo_load_system(nh_err_t *err)
+{
+	nh_topo_t *t = topo_new(SRC_SYSTEM, err);
+	if (!t)
+		return NULL;
+	int rc = load_sysfs_into(t, "/sys", err);
+	if (rc < 0)
+		goto fail;
+
+	/* Caches come from hwloc; so does everything when the kernel has no NUMA sysfs. */
+	hwloc_topology_t topo = hwloc_open(SRC_SYSTEM, NULL);
+	if (!topo && rc > 0) {
+		nh_err_set(err,
+			   "cannot discover the topology: no /sys/devices/system/node and hwloc "
+			   "failed: %s",
+			   strerror(errno));
+		goto fail;
+	}
+	if (rc == 0) {
+		nh_err_t derr;
+		if (sysfs_distances(t, "/sys", &t->sysfs_online, &derr) < 0) {
+			nh_log(NH_LOG_DEBUG, "%s: using hwloc's distances", derr.msg);
+			if (!topo || !hwloc_distances(t, topo))
+				default_distances(t);
+		}
+	}
+	if (topo) {
+		if (rc > 0) {
+			if (hwloc_nodes(t, topo, err) < 0)
+				goto fail_hwloc;
+			if (!hwloc_distances(t, topo))
+				default_distances(t);
+		}
+		hwloc_caches(t, topo);
+	} else {
+		nh_log(NH_LOG_DEBUG, "hwloc could not load this machine (%s): no cache information",
+		       strerror(errno));
+	}
+
+	finish_sets(t);
+	nh_host_facts_read(&t->facts);
+	if (topo && strncmp(t->facts.cpu_model, "unavailable", 11) == 0) {
+		/* e.g. arm64 /proc/cpuinfo has no model name; hwloc may still know it. */
+		hwloc_obj_t pkg = hwloc_get_obj_by_type(topo, HWLOC_OBJ_PACKAGE, 0);
+		const char *model = pkg ? hwloc_obj_get_info_by_name(pkg, "CPUModel") : NULL;
+		if (model)
+			snprintf(t->facts.cpu_model, sizeof t->facts.cpu_model, "%s", model);
+	}
+	if (topo)
+		hwloc_topology_destroy(topo);
+	/* Unknown (unreadable status) is not "nothing allowed". */
+	if (nh_set_empty(&t->facts.allowed_cpus))
+		t->facts.allowed_cpus = t->all_cpus;
+	if (nh_set_empty(&t->facts.allowed_mems))
+		t->facts.allowed_mems = t->all_nodes;
+	return t;
+
+fail_hwloc:
+	hwloc_topology_destroy(topo);
+fail:
+	nh_topo_free(t);
+	return NULL;
+}
+
+/* Rewrite the harness's bare-size shorthand ("numa(4GB)", "l3:1(8MB)") into hwloc attributes
+ * with exact byte counts; everything else is copied. Returns a malloc'd string or NULL. */
+static char *synthetic_expand(const char *desc)
+{
+	char *out = NULL;
+	size_t outlen = 0;
+	FILE *f = open_memstream(&out, &outlen);
+	if (!f)
+		return NULL;
+	const char *p = desc;
+	while (*p) {
+		if (*p != '(') {
+			fputc(*p++, f);
+			continue;
+		}
+		const char *type = p;
+		while (type > desc && !isspace((unsigned char)type[-1]) && type[-1] != '[')
+			type--;
+		bool numa = strncasecmp(type, "numa", 4) == 0 || strncasecmp(type, "node", 4) == 0;
+		const char *close = strchr(p, ')');
+		fputc(*p++, f);
+		if (!close) {
+			fputs(p, f);
+			break;
+		}
+		while (p < close) {
+			if (isspace((unsigned char)*p)) {
+				fputc(*p++, f);
+				continue;
+			}
+			const char *attr = p;
+			while (p < close && !isspace((unsigned char)*p))
+				p++;
+			int alen = (int)(p - attr);
+			char tok[64];
+			uint64_t bytes;
+			if (isdigit((unsigned char)*attr) && !memchr(attr, '=', (size_t)alen) &&
+			    alen < (int)sizeof tok &&
+			    snprintf(tok, sizeof tok, "%.*s", alen, attr) > 0 &&
+			    nh_parse_size(tok, &bytes, NULL) == 0)
+				fprintf(f, "%s=%llu", numa ? "memory" : "size",
+					(unsigned long long)bytes);
+			else
+				fprintf(f, "%.*s", alen, attr);
+		}
+		fputc(')', f);
+		p = close + 1;
+	}
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* Synthetic or XML: \p arg goes to hwloc, \p shown is what messages quote. */
+static nh_topo_t *load_described(enum topo_source source, const char *arg, const char *shown,
+				 const unsigned *distances, nh_err_t *err)
+{
+	const char *what = source == SRC_SYNTHETIC ? "bad synthetic topology" : "bad topology XML";
+	nh_topo_t *t = topo_new(source, err);
+	if (!t)
+		return NULL;
+	hwloc_topology_t topo = hwloc_open(source, arg);
+	if (!topo) {
+		if (source == SRC_SYNTHETIC)
+			nh_err_set(err,
+				   "%s '%s': hwloc cannot parse it (expected e.g. "
+				   "'pack:2 [numa(4GB)] core:2 pu:1')",
+				   what, shown);
+		else
+			nh_err_set(err, "%s '%s': hwloc cannot load it (%s)", what, shown,
+				   strerror(errno));
+		goto fail;
+	}
+	if (hwloc_nodes(t, topo, err) < 0) {
+		nh_err_prefix(err, "%s '%s'", what, shown);
+		goto fail_hwloc;
+	}
+	if (distances) {
+		for (unsigned i = 0; i < t->n_nodes; i++)
+			for (unsigned j = 0; j < t->n_nodes; j++)
+				t->dist[i][j] = distances[i * t->n_nodes + j];
+	} else if (source == SRC_SYNTHETIC || !hwloc_distances(t, topo)) {
+		default_distances(t);
+	}
+	hwloc_caches(t, topo);
+	hwloc_topology_destroy(topo);
+	finish_sets(t);
+	facts_for_described_machine(t);
+	return t;
+
+fail_hwloc:
+	hwloc_topology_destroy(topo);
+fail:
+	nh_topo_free(t);
+	return NULL;
+}
+
+nh_topo_t *nh_topo_load_synthetic(const char *desc, const unsigned *distances, nh_err_t *err)
+{
+	if (!desc || !*desc) {
+		errno = EINVAL;
+		nh_err_set(err, "bad synthetic topology '': empty description");
+		return NULL;
+	}
+	char *expanded = synthetic_expand(desc);
+	if (!expanded) {
+		nh_err_set(err, "out of memory");
+		return NULL;
+	}
+	nh_topo_t *t = load_described(SRC_SYNTHETIC, expanded, desc, distances, err);
+	int saved = errno;
+	free(expanded);
+	errno = saved;
+	return t;
+}
+
+nh_topo_t *nh_topo_load_xml(const char *path, nh_err_t *err)
+{
+	if (!path || access(path, R_OK) < 0) {
+		if (!path)
+			errno = EINVAL;
+		nh_err_set(err, "cannot read topology XML '%s': %s", path ? path : "",
+			   strerror(errno));
+		return NULL;
+	}
+	return load_described(SRC_XML, path, path, NULL, err);
+}
+
+void nh_topo_free(nh_topo_t *t) { free(t); }
+
+/* ---- accessors ---- */
+
+unsigned nh_topo_node_count(const nh_topo_t *t) { return t->n_nodes; }
+
+const nh_topo_node_t *nh_topo_node(const nh_topo_t *t, unsigned i)
+{
+	return i < t->n_nodes ? &t->nodes[i] : NULL;
+}
+
+const nh_topo_node_t *nh_topo_node_by_id(const nh_topo_t *t, int id)
+{
+	int i = node_index(t, id);
+	return i < 0 ? NULL : &t->nodes[i];
+}
+
+unsigned nh_topo_distance(const nh_topo_t *t, unsigned i, unsigned j)
+{
+	return i < t->n_nodes && j < t->n_nodes ? t->dist[i][j] : 0;
+}
+
+const nh_set_t *nh_topo_all_nodes(const nh_topo_t *t) { return &t->all_nodes; }
+const nh_set_t *nh_topo_all_cpus(const nh_topo_t *t) { return &t->all_cpus; }
+
+int nh_topo_node_of_cpu(const nh_topo_t *t, unsigned cpu)
+{
+	for (unsigned i = 0; i < t->n_nodes; i++)
+		if (nh_set_has(&t->nodes[i].cpus, cpu))
+			return t->nodes[i].id;
+	return -1;
+}
+
+unsigned nh_topo_cache_count(const nh_topo_t *t) { return t->n_caches; }
+
+const nh_topo_cache_t *nh_topo_cache(const nh_topo_t *t, unsigned i)
+{
+	return i < t->n_caches ? &t->caches[i] : NULL;
+}
+
+uint64_t nh_topo_llc_bytes(const nh_topo_t *t)
+{
+	/* Caches are sorted by level: the last data or unified one is the LLC. */
+	for (unsigned i = t->n_caches; i-- > 0;)
+		if (strcmp(t->caches[i].type, "instruction") != 0) {
+			uint64_t total = 0;
+			for (unsigned j = 0; j < t->n_caches; j++)
+				if (t->caches[j].level == t->caches[i].level &&
+				    strcmp(t->caches[j].type, "instruction") != 0)
+					total += t->caches[j].size * t->caches[j].count;
+			return total;
+		}
+	return 0;
+}
+
+const nh_host_facts_t *nh_topo_facts(const nh_topo_t *t) { return &t->facts; }
+nh_host_facts_t *nh_topo_facts_mut(nh_topo_t *t) { return &t->facts; }
+
+const char *nh_topo_source(const nh_topo_t *t)
+{
+	static const char *const names[] = {"system", "sysfs", "synthetic", "xml"};
+	return names[t->source];
+}
+
+int nh_topo_refresh_memory(nh_topo_t *t, nh_err_t *err)
+{
+	if (!t->sysfs_root[0])
+		return 0;
+	for (unsigned i = 0; i < t->n_nodes; i++)
+		if (sysfs_node_memory(t->sysfs_root, &t->nodes[i], err) < 0)
+			return -1;
+	return 0;
+}

@@ -29,23 +29,32 @@ typedef struct nh_host_facts {
 	char cpu_model[128];
 	char thp_enabled[32];	 /* selected value of transparent_hugepage/enabled */
 	char thp_defrag[32];
-	int numa_balancing;	 /* 0/1, -1 unknown */
+	int numa_balancing;	 /* raw sysctl: 0 off, 1 on, 2 tiering, 3 both; -1 unknown */
 	int perf_event_paranoid; /* -1..4, INT_MIN unknown */
-	char cgroup[256];	 /* "v2 /path", "v1 (memory: /path)", "hybrid ..." */
+	char cgroup[256];	 /* "v2 /p", "v1 memory:/p", "hybrid (v1 memory:/p, v2 /p)" */
 	nh_set_t allowed_cpus;	 /* Cpus_allowed_list of this process */
 	nh_set_t allowed_mems;	 /* Mems_allowed_list of this process */
 } nh_host_facts_t;
 
 typedef struct nh_topo nh_topo_t;
 
-/** \brief Discover the running system (hwloc for structure, sysfs for memory and host facts).
- *  Returns NULL with a message on failure. */
+/** \brief Discover the running system: online nodes with memory or CPUs, their CPU lists, memory
+ *  and distances from sysfs (what numactl --hardware shows), caches from hwloc; hwloc also
+ *  stands in for sysfs when /sys/devices/system/node is absent. Host facts from this process.
+ *  Returns NULL with errno and a message on failure (ENOMEM, E2BIG: more than NH_MAX_NODES). */
 nh_topo_t *nh_topo_load_system(nh_err_t *err);
 /** \brief Build a topology from an hwloc synthetic description, e.g.
- *  "pack:2 [numa(4GB)] core:4 pu:1"; memory free = total, host facts from this process.
- *  \p distances: optional n×n row-major matrix (NULL → 10 local / 20 remote). */
+ *  "pack:2 [numa(4GB)] core:4 pu:1". A bare size in parentheses is harness shorthand in binary
+ *  units (numa(4GB) = memory of 4 GiB, l3:1(8MB) = an 8 MiB cache); hwloc's own key=value
+ *  attributes ("memory=4GB" is 4e9 bytes, "4GiB", "indexes=0,2") pass through unchanged.
+ *  Memory free = total; host facts from this process, but allowed CPUs / nodes are all of the
+ *  described machine. \p distances: optional n×n row-major matrix in node order
+ *  (NULL → 10 local / 20 remote). Returns NULL with errno (EINVAL, E2BIG, ENOMEM) and a message
+ *  "bad synthetic topology '...': ...". */
 nh_topo_t *nh_topo_load_synthetic(const char *desc, const unsigned *distances, nh_err_t *err);
-/** \brief Load an hwloc XML export. */
+/** \brief Load an hwloc XML export (lstopo --of xml). Distances from its NUMA latency matrix when
+ *  it has one, else 10 / 20; memory free = total; allowed CPUs / nodes are all of the machine.
+ *  Returns NULL with errno and a message. */
 nh_topo_t *nh_topo_load_xml(const char *path, nh_err_t *err);
 void nh_topo_free(nh_topo_t *t);
 
@@ -70,10 +79,38 @@ const nh_host_facts_t *nh_topo_facts(const nh_topo_t *t);
 /** \brief Writable facts: tests use this to simulate a cgroup that narrows CPUs / nodes. */
 nh_host_facts_t *nh_topo_facts_mut(nh_topo_t *t);
 
-/** \brief Re-read per-node MemFree/MemTotal (memory grows lazily on some VMs). */
+/** \brief Re-read per-node MemFree/MemTotal (memory grows lazily on some VMs). No-op (0) for
+ *  synthetic and XML topologies. Returns 0, or -1 with errno and a message naming the file. */
 int nh_topo_refresh_memory(nh_topo_t *t, nh_err_t *err);
+/** \brief Where \p t came from: "system", "sysfs", "synthetic" or "xml". */
+const char *nh_topo_source(const nh_topo_t *t);
 
 /** \brief Read host facts of the running system into \p f (never fails: unknowns say why). */
 void nh_host_facts_read(nh_host_facts_t *f);
+
+/* ---- for tests: the sysfs half of nh_topo_load_system on a fixture tree ---- */
+
+/** \brief Nodes, CPUs, memory and distances from \p root/devices/system/node (a sysfs-style tree;
+ *  "/sys" is the real one); no caches; allowed CPUs / nodes are all of it. Source "sysfs".
+ *  Returns NULL with errno (ENOENT when there is no node directory) and a message. */
+nh_topo_t *nh_topo_load_sysfs(const char *root, nh_err_t *err);
+
+/* ---- parsing helpers (exposed for tests) ---- */
+
+/** \brief Cpus_allowed_list / Mems_allowed_list of a /proc/PID/status text. Returns 0 when both
+ *  were found and parsed, -1 (EINVAL) otherwise; a set that was not found is left empty. */
+int nh_host_parse_status(const char *text, nh_set_t *cpus, nh_set_t *mems);
+/** \brief The bracketed choice of a sysfs selector line ("always [madvise] never" → "madvise").
+ *  Returns 0, or -1 (EINVAL) when there is no [choice]. */
+int nh_host_parse_selected(const char *line, char *out, size_t len);
+/** \brief The first "model name" of a /proc/cpuinfo text. 0, or -1 (ENOENT) when absent. */
+int nh_host_parse_cpu_model(const char *cpuinfo, char *out, size_t len);
+/** \brief Describe the cgroup setup from /proc/self/cgroup and /proc/self/mountinfo texts
+ *  (\p mountinfo may be NULL: then /proc/self/cgroup alone decides): "v2 <path>",
+ *  "v1 memory:<path>", "hybrid (v1 memory:<path>, v2 <path>)" or "unavailable: <reason>". */
+void nh_host_describe_cgroup(const char *proc_cgroup, const char *mountinfo, char *out, size_t len);
+/** \brief MemTotal / MemFree in bytes from a node meminfo ("Node 0 MemTotal: 5597396 kB") or
+ *  /proc/meminfo text. Returns 0, or -1 (EINVAL) when either is missing. */
+int nh_topo_parse_meminfo(const char *text, uint64_t *total, uint64_t *free_bytes);
 
 #endif
