@@ -253,7 +253,7 @@ int nh_cli_run(int argc, char **argv)
 	bool unsafe = false;
 	optind = 1;
 	opterr = 0;
-	for (int c; (c = getopt_long(argc, argv, "+o:r:jquh", longopts, NULL)) != -1;) {
+	for (int c; (c = getopt_long(argc, argv, "o:r:jquh", longopts, NULL)) != -1;) {
 		switch (c) {
 		case 'o': o.out_dir = optarg; break;
 		case 'r': o.results_root = optarg; break;

@@ -105,7 +105,7 @@ static int require_module(lua_State *L, const char *name)
 }
 
 /* Build the scenario environment on the stack. */
-static int push_env(nh_script_t *s, nh_err_t *err)
+static int push_env(nh_script_t *s, const char *path, nh_err_t *err)
 {
 	lua_State *L = s->L;
 	lua_newtable(L);
@@ -132,6 +132,8 @@ static int push_env(nh_script_t *s, nh_err_t *err)
 	}
 	if (require_module(L, "nh.scenario") != LUA_OK)
 		return nh_err_set(err, "internal: nh.scenario: %s", lua_tostring(L, -1));
+	lua_pushstring(L, path);
+	lua_setfield(L, -2, "path");
 	lua_getfield(L, -1, "scenario");
 	lua_setfield(L, -3, "scenario");
 	lua_getfield(L, -1, "run");
@@ -263,7 +265,7 @@ nh_plan_t *nh_script_load_plan(nh_script_t *s, const char *path, nh_scenario_inf
 		nh_err_set(err, "%s", lua_tostring(L, -1));
 		goto out;
 	}
-	if (push_env(s, err) < 0)
+	if (push_env(s, path, err) < 0)
 		goto out;
 	if (!lua_setupvalue(L, -2, 1)) /* the chunk's first upvalue is _ENV */
 		lua_pop(L, 1);
@@ -275,10 +277,13 @@ nh_plan_t *nh_script_load_plan(nh_script_t *s, const char *path, nh_scenario_inf
 		goto out;
 	}
 	int sc = lua_gettop(L);
-	lua_getfield(L, sc, "__nh_scenario");
-	bool is_scenario = lua_toboolean(L, -1);
-	lua_pop(L, 1);
-	if (!lua_istable(L, sc) || !is_scenario) {
+	bool is_scenario = false;
+	if (lua_istable(L, sc)) {
+		lua_getfield(L, sc, "__nh_scenario");
+		is_scenario = lua_toboolean(L, -1);
+		lua_pop(L, 1);
+	}
+	if (!is_scenario) {
 		errno = EINVAL;
 		nh_err_set(err, "%s: the file must return scenario { ... }", path);
 		goto out;

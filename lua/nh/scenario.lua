@@ -8,12 +8,33 @@ local SCENARIO_FIELDS = { name = true, description = true, reps = true, warmup =
 local RUN_FIELDS = { workload = true, params = true, policies = true, policy = true, reps = true,
                      warmup = true, timeout = true }
 
+-- The scenario file being loaded; the harness sets it before running the file.
+M.path = nil
+
+-- `return scenario { ... }` is a tail call: Lua drops the caller's frame, so the line is found
+-- in the text instead — the first line that calls scenario.
+local function line_in_file(word)
+  local f = M.path and io.open(M.path, "r")
+  if not f then return nil end
+  local n, found = 0, nil
+  for line in f:lines() do
+    n = n + 1
+    local code = line:gsub("%-%-.*$", "")
+    if code:find("%f[%w_]" .. word .. "%s*[{(]") then found = n; break end
+  end
+  f:close()
+  return found
+end
+
 -- Where the constructor was called from: "file.lua:12".
-local function caller_source(level)
+local function caller_source(level, word)
+  local callee = debug.getinfo(level, "t")
   local info = debug.getinfo(level + 1, "Sl")
-  if not info then return "scenario" end
-  local src = info.short_src or "?"
-  return string.format("%s:%d", src, info.currentline or 0)
+  if callee and callee.istailcall or not info or info.what == "C" then
+    local line = line_in_file(word)
+    return string.format("%s:%s", M.path or "scenario", line or "?")
+  end
+  return string.format("%s:%d", info.short_src or "?", info.currentline or 0)
 end
 
 local function fail(source, fmt, ...)
@@ -114,7 +135,7 @@ end
 
 --- run { workload = "stream", params = {...}, policies = {...}, reps = 3 }
 function M.run(r)
-  local source = caller_source(2)
+  local source = caller_source(2, "run")
   if type(r) ~= "table" then fail(source, "run expects a table") end
   check_fields(source, "run", r, RUN_FIELDS)
   if type(r.workload) ~= "string" then fail(source, "run needs workload = \"name\"") end
@@ -132,7 +153,7 @@ end
 
 --- scenario { name = "x", reps = 3, run {...}, run {...} }
 function M.scenario(s)
-  local source = caller_source(2)
+  local source = caller_source(2, "scenario")
   if type(s) ~= "table" then fail(source, "scenario expects a table") end
   check_fields(source, "scenario", s, SCENARIO_FIELDS)
   if s.name ~= nil and (type(s.name) ~= "string" or not s.name:match("^[%w._-]+$")) then

@@ -1,0 +1,4 @@
+return scenario {
+  reps = 0,
+  run { workload = "stream" },
+}

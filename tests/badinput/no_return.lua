@@ -1,0 +1,2 @@
+-- forgets to return the scenario
+local s = scenario { run { workload = "stream" } }

@@ -1,0 +1,4 @@
+return scenario {
+  reps = 1,
+  run { workload = "strem" },
+}

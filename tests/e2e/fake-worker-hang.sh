@@ -1,0 +1,3 @@
+#!/bin/sh
+# Stands in for nh-worker: hangs.
+exec sleep 600

@@ -1,0 +1,79 @@
+/* Test helper: spawn a command with captured output (see proc.h). */
+#include "proc.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char *slurp(FILE *f)
+{
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *buf = malloc((size_t)n + 1);
+	size_t got = fread(buf, 1, (size_t)n, f);
+	buf[got] = '\0';
+	return buf;
+}
+
+int nh_proc_run(const char *cwd, char *const argv[], char *const env[], nh_proc_result_t *r)
+{
+	FILE *out = tmpfile(), *err = tmpfile();
+	if (!out || !err)
+		return -1;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(fileno(out), 1);
+		dup2(fileno(err), 2);
+		if (cwd && chdir(cwd) < 0)
+			_exit(126);
+		for (char *const *e = env; e && *e; e++)
+			putenv(*e);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	r->out = slurp(out);
+	r->err = slurp(err);
+	fclose(out);
+	fclose(err);
+	return 0;
+}
+
+void nh_proc_free(nh_proc_result_t *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+unsigned nh_count_lines(const char *text)
+{
+	unsigned n = 0;
+	for (const char *p = text; *p; p++)
+		n += *p == '\n';
+	if (*text && text[strlen(text) - 1] != '\n')
+		n++;
+	return n;
+}
+
+char *nh_tmpdir(void)
+{
+	char *path = strdup("/tmp/nh-e2e-XXXXXX");
+	return mkdtemp(path);
+}
+
+void nh_rm_rf(const char *path)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", path);
+}

@@ -1,0 +1,23 @@
+/* Test helper: run the numaharness binary, capture exit status, stdout and stderr. */
+#ifndef NH_TEST_PROC_H
+#define NH_TEST_PROC_H
+
+#include <stddef.h>
+
+typedef struct nh_proc_result {
+	int status; /* exit status, or 128 + signal */
+	char *out;  /* malloc'd, NUL-terminated */
+	char *err;
+} nh_proc_result_t;
+
+/* Run argv (argv[0] is the program path) in \p cwd with extra environment entries
+ * ("NAME=value", NULL-terminated, may be NULL). Returns 0, or -1 if it could not start. */
+int nh_proc_run(const char *cwd, char *const argv[], char *const env[], nh_proc_result_t *r);
+void nh_proc_free(nh_proc_result_t *r);
+/* Number of lines in text (a final line without newline counts). */
+unsigned nh_count_lines(const char *text);
+/* A fresh empty directory under /tmp (malloc'd path); nh_rm_rf removes it. */
+char *nh_tmpdir(void);
+void nh_rm_rf(const char *path);
+
+#endif

@@ -1,0 +1,259 @@
+/* End-to-end tests of the real binary on this host: topo, bench and run write the records the
+ * contract promises; crashing, hanging and failing workers become outcomes, not harness errors. */
+#include <jansson.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "proc.h"
+#include "util.h"
+
+/* Parse every line of a JSON-lines text. */
+static unsigned parse_lines(const char *text, json_t **out, unsigned max)
+{
+	unsigned n = 0;
+	char *copy = strdup(text), *save = NULL;
+	for (char *line = strtok_r(copy, "\n", &save); line && n < max; line = strtok_r(NULL, "\n", &save)) {
+		json_error_t e;
+		out[n] = json_loads(line, 0, &e);
+		if (!out[n])
+			fail_msg("not JSON: %s (%s)", line, e.text);
+		n++;
+	}
+	free(copy);
+	return n;
+}
+
+static char *read_in(const char *dir, const char *name)
+{
+	char path[600];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	char *text = nh_read_file(path, NULL, NULL);
+	if (!text)
+		fail_msg("missing %s", path);
+	return text;
+}
+
+static const char *str_at(json_t *o, const char *a, const char *b)
+{
+	json_t *v = json_object_get(o, a);
+	if (b)
+		v = json_object_get(v, b);
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+/* The record contract: requested/applied/observed policy, outcome, metrics with units. */
+static void check_stream_record(json_t *rec, const char *requested, const char *applied_mode)
+{
+	assert_string_equal(str_at(rec, "workload", NULL), "stream");
+	assert_string_equal(str_at(rec, "outcome", NULL), "ok");
+	json_t *pol = json_object_get(rec, "policy");
+	assert_string_equal(str_at(pol, "requested", NULL), requested);
+	assert_string_equal(str_at(pol, "applied", "mem_mode"), applied_mode);
+	json_t *obs = json_object_get(pol, "observed");
+	json_t *pages = json_object_get(json_object_get(obs, "pages_by_node"), "0");
+	assert_true(json_integer_value(pages) > 0);
+	assert_true(json_real_value(json_object_get(obs, "fraction_on_expected")) >= 0.99);
+	assert_string_equal(str_at(obs, "verdict", NULL), "ok");
+	static const char *const kernels[] = {"copy", "scale", "add", "triad"};
+	for (size_t i = 0; i < 4; i++) {
+		json_t *m = json_object_get(json_object_get(rec, "metrics"), kernels[i]);
+		assert_non_null(m);
+		assert_true(json_number_value(json_object_get(m, "value")) > 0);
+		assert_string_equal(str_at(m, "unit", NULL), "MB/s");
+		assert_string_equal(str_at(m, "better", NULL), "higher");
+	}
+	assert_true(json_is_object(json_object_get(rec, "numastat")));
+	assert_true(json_is_object(json_object_get(rec, "params")));
+}
+
+static void bench_membind_json(void **state)
+{
+	char *dir = nh_tmpdir();
+	char out[600];
+	snprintf(out, sizeof out, "%s/r", dir);
+	char *argv[] = {NH_BIN, "bench", "stream", "--membind=0", "size=6M", "threads=2", "ntimes=3",
+			"--reps", "2", "--out", out, "--json", NULL};
+	nh_proc_result_t r;
+	assert_int_equal(nh_proc_run(NULL, argv, NULL, &r), 0);
+	if (r.status != 0)
+		fail_msg("exit %d: %s", r.status, r.err);
+	json_t *recs[8];
+	assert_int_equal(parse_lines(r.out, recs, 8), 2);
+	for (int i = 0; i < 2; i++) {
+		check_stream_record(recs[i], "membind=0", "bind");
+		json_decref(recs[i]);
+	}
+	char *runs = read_in(out, "runs.jsonl");
+	assert_int_equal(nh_count_lines(runs), 2);
+	assert_int_equal(parse_lines(runs, recs, 8), 2);
+	check_stream_record(recs[0], "membind=0", "bind");
+	json_decref(recs[0]);
+	json_decref(recs[1]);
+	char *manifest = read_in(out, "manifest.json");
+	json_t *m = json_loads(manifest, 0, NULL);
+	assert_non_null(m);
+	assert_string_equal(str_at(m, "status", NULL), "complete");
+	assert_true(json_is_array(json_object_get(json_object_get(m, "host"), "nodes")));
+	assert_true(json_is_string(json_object_get(json_object_get(m, "host"), "host") ?
+					   json_object_get(json_object_get(json_object_get(m, "host"), "host"), "kernel") :
+					   json_string("")));
+	json_decref(m);
+	char *csv = read_in(out, "metrics.csv");
+	assert_true(strncmp(csv, "run_id,run,config,rep,warmup,workload,params,policy,outcome,metric,value,unit,better\n", 85) == 0);
+	assert_non_null(strstr(csv, ",triad,"));
+	free(runs);
+	free(manifest);
+	free(csv);
+	nh_proc_free(&r);
+	nh_rm_rf(dir);
+	free(dir);
+	(void)state;
+}
+
+static void run_scenario(void **state)
+{
+	char *dir = nh_tmpdir();
+	char out[600];
+	snprintf(out, sizeof out, "%s/r", dir);
+	char *argv[] = {NH_BIN, "run", "tests/e2e/small.lua", "--out", out, "--quiet", NULL};
+	nh_proc_result_t r;
+	assert_int_equal(nh_proc_run(NH_SOURCE_DIR, argv, NULL, &r), 0);
+	if (r.status != 0)
+		fail_msg("exit %d: %s", r.status, r.err);
+	/* 2 sizes × 2 policies = 4 configurations × (1 warm-up + 2 reps) = 12 runs. */
+	char *runs = read_in(out, "runs.jsonl");
+	json_t *recs[16];
+	assert_int_equal(parse_lines(runs, recs, 16), 12);
+	unsigned warmups = 0;
+	for (int i = 0; i < 12; i++) {
+		bool warm = json_is_true(json_object_get(recs[i], "warmup"));
+		warmups += warm;
+		const char *req = str_at(json_object_get(recs[i], "policy"), "requested", NULL);
+		check_stream_record(recs[i], req, strcmp(req, "membind=0") == 0 ? "bind" : "local");
+		assert_string_equal(str_at(recs[i], "source", NULL), "tests/e2e/small.lua:7");
+		json_decref(recs[i]);
+	}
+	assert_int_equal(warmups, 4);
+	char *manifest = read_in(out, "manifest.json");
+	json_t *m = json_loads(manifest, 0, NULL);
+	assert_string_equal(str_at(m, "scenario", "name"), "e2e-small");
+	assert_int_equal(strlen(str_at(m, "scenario", "sha256")), 64);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(m, "outcomes"), "ok")), 12);
+	json_decref(m);
+	assert_non_null(strstr(r.out, "results: "));
+	free(runs);
+	free(manifest);
+	nh_proc_free(&r);
+	nh_rm_rf(dir);
+	free(dir);
+	(void)state;
+}
+
+/* Runs with a stand-in worker: each must become a record with the right outcome, and the sweep
+ * must go on to the next run. */
+static void outcome_with_worker(const char *worker, const char *timeout, const char *outcome,
+				const char *reason_part)
+{
+	char *dir = nh_tmpdir();
+	char out[600], env_worker[600];
+	snprintf(out, sizeof out, "%s/r", dir);
+	snprintf(env_worker, sizeof env_worker, "NH_WORKER=%s/tests/e2e/%s", NH_SOURCE_DIR, worker);
+	char *env[] = {env_worker, NULL};
+	char *argv[] = {NH_BIN, "bench", "stream", "size=1M", "--reps", "2", "--timeout", (char *)timeout,
+			"--out", out, "--quiet", NULL};
+	nh_proc_result_t r;
+	assert_int_equal(nh_proc_run(NULL, argv, env, &r), 0);
+	assert_int_equal(r.status, 1); /* runs went wrong: status 1, not a harness error (2) */
+	char *runs = read_in(out, "runs.jsonl");
+	json_t *recs[4];
+	assert_int_equal(parse_lines(runs, recs, 4), 2);
+	for (int i = 0; i < 2; i++) {
+		assert_string_equal(str_at(recs[i], "outcome", NULL), outcome);
+		if (!strstr(str_at(recs[i], "reason", NULL), reason_part))
+			fail_msg("reason '%s' lacks '%s'", str_at(recs[i], "reason", NULL), reason_part);
+		json_decref(recs[i]);
+	}
+	free(runs);
+	nh_proc_free(&r);
+	nh_rm_rf(dir);
+	free(dir);
+}
+
+static void crash_is_an_outcome(void **state)
+{
+	outcome_with_worker("fake-worker-crash.sh", "60", "crashed",
+			    "killed by signal 11 (Segmentation fault): about to crash");
+	(void)state;
+}
+
+static void hang_is_a_timeout(void **state)
+{
+	outcome_with_worker("fake-worker-hang.sh", "1s", "timeout", "killed after the 1 s timeout");
+	(void)state;
+}
+
+static void failure_is_an_outcome(void **state)
+{
+	outcome_with_worker("fake-worker-fail.sh", "60", "failed", "nh-worker: disk on fire (exit status 1)");
+	(void)state;
+}
+
+/* topo --json agrees with the kernel's own sysfs view (what numactl --hardware prints). */
+static void topo_json_matches_sysfs(void **state)
+{
+	char *argv[] = {NH_BIN, "topo", "--json", NULL};
+	nh_proc_result_t r;
+	assert_int_equal(nh_proc_run(NULL, argv, NULL, &r), 0);
+	assert_int_equal(r.status, 0);
+	json_t *t = json_loads(r.out, 0, NULL);
+	assert_non_null(t);
+	json_t *nodes = json_object_get(t, "nodes");
+	json_t *dist = json_object_get(t, "distances");
+	assert_true(json_array_size(nodes) >= 1);
+	assert_int_equal(json_array_size(dist), json_array_size(nodes));
+	for (size_t i = 0; i < json_array_size(nodes); i++) {
+		json_t *n = json_array_get(nodes, i);
+		int id = (int)json_integer_value(json_object_get(n, "id"));
+		char path[128], line[4096];
+		snprintf(path, sizeof path, "/sys/devices/system/node/node%d/cpulist", id);
+		assert_int_equal(nh_read_line(path, line, sizeof line), 0);
+		nh_set_t want, got;
+		nh_set_parse(&want, line, NULL);
+		nh_set_clear(&got);
+		json_t *cpus = json_object_get(n, "cpus");
+		for (size_t k = 0; k < json_array_size(cpus); k++)
+			nh_set_add(&got, (unsigned)json_integer_value(json_array_get(cpus, k)));
+		assert_true(nh_set_equal(&want, &got));
+		assert_true(json_integer_value(json_object_get(n, "mem_total_bytes")) > 0);
+		assert_true(json_is_integer(json_object_get(n, "mem_free_bytes")));
+		snprintf(path, sizeof path, "/sys/devices/system/node/node%d/distance", id);
+		assert_int_equal(nh_read_line(path, line, sizeof line), 0);
+		char *p = line;
+		json_t *row = json_array_get(dist, i);
+		for (size_t k = 0; k < json_array_size(row); k++)
+			assert_int_equal(json_integer_value(json_array_get(row, k)), strtol(p, &p, 10));
+	}
+	json_decref(t);
+	nh_proc_free(&r);
+	(void)state;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(topo_json_matches_sysfs),
+		cmocka_unit_test(bench_membind_json),
+		cmocka_unit_test(run_scenario),
+		cmocka_unit_test(crash_is_an_outcome),
+		cmocka_unit_test(hang_is_a_timeout),
+		cmocka_unit_test(failure_is_an_outcome),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
