@@ -98,6 +98,8 @@ int nh_plan_add_group(nh_plan_t *plan, const nh_plan_group_t *g, nh_err_t *err)
 	if (!pols)
 		return nh_err_set(err, "%s: out of memory", src);
 	int rc = -1;
+	/* A group is all or nothing: on error, roll back what it appended. */
+	unsigned saved_count = plan->count, saved_configs = plan->configs;
 	for (unsigned i = 0; i < npol; i++) {
 		const char *spec = g->policy_count ? g->policies[i] : "default";
 		if (nh_policy_parse(&pols[i], spec, plan->topo, err) < 0 ||
@@ -140,6 +142,10 @@ int nh_plan_add_group(nh_plan_t *plan, const nh_plan_group_t *g, nh_err_t *err)
 	}
 	rc = 0;
 out:
+	if (rc < 0) {
+		plan->count = saved_count;
+		plan->configs = saved_configs;
+	}
 	free(pols);
 	return rc;
 }
