@@ -145,6 +145,20 @@ static const char *next_line(const char *line)
 	return nl ? nl + 1 : NULL;
 }
 
+/* The value after "key:" up to the end of the line, without surrounding blanks. */
+static void copy_value(const char *v, char *out, size_t len)
+{
+	while (*v == ' ' || *v == '\t')
+		v++;
+	size_t n = strcspn(v, "\n");
+	while (n > 0 && isspace((unsigned char)v[n - 1]))
+		n--;
+	if (n >= len)
+		n = len - 1;
+	memcpy(out, v, n);
+	out[n] = '\0';
+}
+
 /* Value of "Key:\t value" at the start of a line of \p text, copied into \p out. */
 static int find_field(const char *text, const char *key, char *out, size_t len)
 {
@@ -152,16 +166,7 @@ static int find_field(const char *text, const char *key, char *out, size_t len)
 	for (const char *line = text; line && *line; line = next_line(line)) {
 		if (strncmp(line, key, klen) != 0 || line[klen] != ':')
 			continue;
-		const char *v = line + klen + 1;
-		while (*v == ' ' || *v == '\t')
-			v++;
-		size_t vlen = strcspn(v, "\n");
-		while (vlen > 0 && isspace((unsigned char)v[vlen - 1]))
-			vlen--;
-		if (vlen >= len)
-			vlen = len - 1;
-		memcpy(out, v, vlen);
-		out[vlen] = '\0';
+		copy_value(line + klen + 1, out, len);
 		return 0;
 	}
 	return -1;
@@ -210,16 +215,7 @@ int nh_host_parse_cpu_model(const char *cpuinfo, char *out, size_t len)
 		const char *eol = strchr(line, '\n');
 		if (!colon || (eol && colon > eol))
 			continue;
-		const char *v = colon + 1;
-		while (*v == ' ' || *v == '\t')
-			v++;
-		size_t n = strcspn(v, "\n");
-		while (n > 0 && isspace((unsigned char)v[n - 1]))
-			n--;
-		if (n >= len)
-			n = len - 1;
-		memcpy(out, v, n);
-		out[n] = '\0';
+		copy_value(colon + 1, out, len);
 		return 0;
 	}
 	errno = ENOENT;
