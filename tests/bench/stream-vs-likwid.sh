@@ -14,7 +14,7 @@
 #
 # usage: tests/bench/stream-vs-likwid.sh [-n PAIRS] [-s SIZE] [-t THREADS] [-b NUMAHARNESS]
 #   -n  pairs per comparison (default 5)
-#   -s  total bytes of the three arrays, likwid spelling (default 1GB; ours gets 1G)
+#   -s  total bytes of the three arrays, likwid spelling (default 1GB = 10^9 B, for both)
 #   -t  threads (default 2), all on socket S0 for likwid
 #   -b  numaharness binary (default build/numaharness next to this script's repository)
 # Needs likwid-bench and jq. Exit status: 0, or 1 when a tool fails or prints no figure.
@@ -41,7 +41,11 @@ for tool in likwid-bench jq "$nh"; do
 	command -v "$tool" >/dev/null || { echo "stream-vs-likwid: $tool not found" >&2; exit 1; }
 done
 
-ours_size=${size%B}                   # likwid wants "1GB", numaharness "1G"
+# likwid's units are decimal ("1GB" is 10^9 bytes); give numaharness the same byte count.
+ours_size=$(awk -v s="$size" 'BEGIN {
+	n = s + 0; u = toupper(substr(s, length(n "") + 1))
+	m = u == "KB" ? 1e3 : u == "MB" ? 1e6 : u == "GB" ? 1e9 : u == "B" || u == "" ? 1 : -1
+	if (m < 0) exit 1; printf "%.0f", n * m }') || { echo "stream-vs-likwid: bad size $size" >&2; exit 2; }
 out=$(mktemp -d)                      # numaharness writes a run directory per bench
 trap 'rm -rf "$out"' EXIT
 
