@@ -171,7 +171,7 @@ static int execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, con
 		.worker_path = worker,
 		.topo = topo,
 		.placement_threshold = o->placement_threshold > 0 ? o->placement_threshold : 0.99,
-		.oom_score_adj = INT_MIN,
+		.oom_score_adj = 1000, /* under memory pressure the workload dies, not the harness */
 		.scratch_dir = scratch,
 	};
 	int status = NH_EXIT_OK;

@@ -120,6 +120,20 @@ static json_t *params_json(const nh_params_t *p)
 
 static json_t *number_or_null(double v) { return isfinite(v) ? json_real(v) : json_null(); }
 
+/* {"0": pages, ...} for the nodes that hold any. */
+static json_t *pages_json(const uint64_t pages[NH_MAX_NODES])
+{
+	json_t *o = json_object();
+	for (int n = 0; n < NH_MAX_NODES; n++) {
+		if (!pages[n])
+			continue;
+		char key[16];
+		snprintf(key, sizeof key, "%d", n);
+		json_object_set_new(o, key, json_integer((json_int_t)pages[n]));
+	}
+	return o;
+}
+
 static json_t *policy_json(const nh_record_t *r)
 {
 	json_t *pol = json_object();
@@ -135,24 +149,19 @@ static json_t *policy_json(const nh_record_t *r)
 		json_object_set_new(pol, "applied", json_null());
 	}
 	json_t *obs = json_object();
-	json_t *by_node = json_object();
 	if (r->observed_valid) {
-		for (int n = 0; n < NH_MAX_NODES; n++) {
-			if (!r->placement.pages_by_node[n])
-				continue;
-			char key[16];
-			snprintf(key, sizeof key, "%d", n);
-			json_object_set_new(by_node, key, json_integer((json_int_t)r->placement.pages_by_node[n]));
-		}
-		json_object_set_new(obs, "pages_by_node", by_node);
+		json_object_set_new(obs, "pages_by_node", pages_json(r->placement.pages_by_node));
+		json_object_set_new(obs, "numa_maps_pages_by_node",
+				    r->numa_maps_valid ? pages_json(r->numa_maps_pages) : json_null());
 		json_object_set_new(obs, "pages_total", json_integer((json_int_t)r->placement.pages_total));
 		json_object_set_new(obs, "pages_absent", json_integer((json_int_t)r->placement.pages_absent));
 		json_object_set_new(obs, "expected_nodes", json_string(r->expected_nodes));
 		json_object_set_new(obs, "fraction_on_expected",
 				    r->fraction_expected >= 0 ? json_real(r->fraction_expected) : json_null());
 	} else {
-		json_object_set_new(obs, "pages_by_node", by_node);
+		json_object_set_new(obs, "pages_by_node", json_object());
 	}
+	json_object_set_new(obs, "threads_ran_on", r->ran_on[0] ? json_string(r->ran_on) : json_null());
 	json_object_set_new(obs, "verdict", json_string(nh_verdict_name(r->verdict)));
 	json_object_set_new(obs, "verdict_reason", json_string(r->verdict_reason));
 	json_object_set_new(pol, "observed", obs);

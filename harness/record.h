@@ -54,6 +54,9 @@ typedef struct nh_record {
 	nh_placement_t placement;
 	double fraction_expected; /* pages_expected / pages_checked, -1 when nothing checked */
 	char expected_nodes[256]; /* what "expected" meant, e.g. "1" or "cpu-local" */
+	bool numa_maps_valid;
+	uint64_t numa_maps_pages[NH_MAX_NODES]; /* the kernel's count for the same mappings */
+	char ran_on[256];			/* CPUs the threads reported running on */
 	enum nh_verdict verdict;
 	char verdict_reason[256];
 

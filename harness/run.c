@@ -216,7 +216,10 @@ static void copy_report(nh_record_t *rec, const nh_worker_report_t *rep)
 		rec->observed_valid = true;
 		rec->placement = rep->placement;
 		snprintf(rec->expected_nodes, sizeof rec->expected_nodes, "%s", rep->expected_nodes);
+		rec->numa_maps_valid = rep->numa_maps_valid;
+		memcpy(rec->numa_maps_pages, rep->numa_maps_pages, sizeof rec->numa_maps_pages);
 	}
+	nh_set_format(&rep->ran_on, rec->ran_on, sizeof rec->ran_on);
 	unsigned n = rep->metric_count < NH_MAX_METRICS ? rep->metric_count : NH_MAX_METRICS;
 	for (unsigned i = 0; i < n; i++)
 		rec->metrics[i] = rep->metrics[i];

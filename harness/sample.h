@@ -50,4 +50,17 @@ typedef struct nh_placement {
 int nh_placement_query(nh_placement_t *pl, const void *addr, size_t len, const nh_set_t *expected,
 		       int expected_node, nh_err_t *err);
 
+/* The kernel's own per-node page counts (/proc/PID/numa_maps) for the mappings that overlap
+ * given address ranges: the second opinion beside move_pages. */
+typedef struct nh_range {
+	uintptr_t lo, hi; /* [lo, hi) */
+} nh_range_t;
+
+/** \brief Sum the N<node>=<pages> fields of every numa_maps entry whose mapping (extent taken
+ *  from \p maps_text, the matching /proc/PID/maps) overlaps one of \p ranges. Counts are in base
+ *  pages (huge-page mappings are scaled by kernelpagesize_kB). Returns the number of mappings
+ *  matched, or -1 (EINVAL) when the texts cannot be parsed. */
+int nh_numa_maps_pages(const char *numa_maps_text, const char *maps_text, const nh_range_t *ranges,
+		       unsigned count, uint64_t pages_by_node[NH_MAX_NODES], nh_err_t *err);
+
 #endif

@@ -114,9 +114,15 @@ int main(int argc, char **argv)
 	if (pl) {
 		rep->placement = *pl;
 		rep->observed_valid = true;
+		const uint64_t *kernel_view = nh_wctx_numa_maps_pages(ctx);
+		if (kernel_view) {
+			memcpy(rep->numa_maps_pages, kernel_view, sizeof rep->numa_maps_pages);
+			rep->numa_maps_valid = true;
+		}
 	} else if (perr && *perr) {
 		fprintf(stderr, "nh-worker: placement: %s\n", perr);
 	}
+	rep->ran_on = *nh_wctx_cpus_ran_on(ctx);
 	copy_metrics(rep, ctx);
 	snprintf(rep->notes, sizeof rep->notes, "%s", nh_wctx_notes(ctx));
 	snprintf(rep->reason, sizeof rep->reason, "%s", nh_wctx_reason_text(ctx));

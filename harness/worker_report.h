@@ -36,6 +36,9 @@ typedef struct nh_worker_report {
 	bool observed_valid;
 	nh_placement_t placement;
 	char expected_nodes[256];
+	bool numa_maps_valid;
+	uint64_t numa_maps_pages[NH_MAX_NODES];
+	nh_set_t ran_on;
 	unsigned metric_count;
 	nh_metric_t metrics[NH_MAX_METRICS];
 	char notes[1024];

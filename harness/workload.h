@@ -104,6 +104,10 @@ void nh_wctx_add_region(nh_wctx_t *ctx, const void *addr, size_t len, int touch_
  *  before freeing the buffers). The worker snapshots at the end if the workload did not. */
 void nh_wctx_observe_placement(nh_wctx_t *ctx);
 
+/** \brief Note the CPU the calling thread is running on now (sched_getcpu), for the record's
+ *  "threads ran on" evidence. Call from each worker thread after its timed phase. */
+void nh_wctx_ran_on(nh_wctx_t *ctx);
+
 /** \brief Record a metric declared in the descriptor. */
 void nh_wctx_metric(nh_wctx_t *ctx, const char *name, double value);
 /** \brief A free-form note kept in the record's "notes" (e.g. the kernel variant used). */

@@ -32,6 +32,9 @@ struct nh_wctx {
 	bool observed;
 	nh_placement_t placement;
 	char placement_error[256];
+	bool numa_maps_valid;
+	uint64_t numa_maps_pages[NH_MAX_NODES];
+	nh_set_t ran_on;
 	pthread_mutex_t lock; /* workloads may register regions from their threads */
 };
 
@@ -171,6 +174,42 @@ void nh_wctx_reason(nh_wctx_t *ctx, const char *fmt, ...)
 
 void nh_wctx_set_expectation(nh_wctx_t *ctx, const nh_set_t *nodes) { ctx->expected_nodes = *nodes; }
 
+/* The kernel's second opinion: numa_maps counts of the mappings holding the regions. */
+static void observe_numa_maps(nh_wctx_t *ctx)
+{
+	nh_range_t *ranges = calloc(ctx->region_count ? ctx->region_count : 1, sizeof *ranges);
+	char *numa_maps = nh_read_file("/proc/self/numa_maps", NULL, NULL);
+	char *maps = nh_read_file("/proc/self/maps", NULL, NULL);
+	ctx->numa_maps_valid = false;
+	if (ranges && numa_maps && maps) {
+		for (unsigned i = 0; i < ctx->region_count; i++)
+			ranges[i] = (nh_range_t){(uintptr_t)ctx->regions[i].addr,
+						 (uintptr_t)ctx->regions[i].addr + ctx->regions[i].len};
+		ctx->numa_maps_valid = nh_numa_maps_pages(numa_maps, maps, ranges, ctx->region_count,
+							  ctx->numa_maps_pages, NULL) > 0;
+	}
+	free(ranges);
+	free(numa_maps);
+	free(maps);
+}
+
+void nh_wctx_ran_on(nh_wctx_t *ctx)
+{
+	int cpu = sched_getcpu();
+	if (cpu < 0)
+		return;
+	pthread_mutex_lock(&ctx->lock);
+	nh_set_add(&ctx->ran_on, (unsigned)cpu);
+	pthread_mutex_unlock(&ctx->lock);
+}
+
+const uint64_t *nh_wctx_numa_maps_pages(const nh_wctx_t *ctx)
+{
+	return ctx->numa_maps_valid ? ctx->numa_maps_pages : NULL;
+}
+
+const nh_set_t *nh_wctx_cpus_ran_on(const nh_wctx_t *ctx) { return &ctx->ran_on; }
+
 void nh_wctx_observe_placement(nh_wctx_t *ctx)
 {
 	nh_err_t err;
@@ -188,6 +227,7 @@ void nh_wctx_observe_placement(nh_wctx_t *ctx)
 		}
 	}
 	ctx->observed = true;
+	observe_numa_maps(ctx);
 }
 
 const nh_placement_t *nh_wctx_placement(const nh_wctx_t *ctx, const char **err_out)

@@ -29,6 +29,11 @@ void nh_wctx_free(nh_wctx_t *ctx);
 void nh_wctx_set_expectation(nh_wctx_t *ctx, const nh_set_t *nodes);
 /** \brief The placement snapshot, or NULL when none was taken (\p err_out: why it failed). */
 const nh_placement_t *nh_wctx_placement(const nh_wctx_t *ctx, const char **err_out);
+/** \brief The kernel's numa_maps page counts for the registered regions' mappings, taken with
+ *  the snapshot; NULL when numa_maps could not be read. */
+const uint64_t *nh_wctx_numa_maps_pages(const nh_wctx_t *ctx);
+/** \brief CPUs the workload's threads reported running on (nh_wctx_ran_on). */
+const nh_set_t *nh_wctx_cpus_ran_on(const nh_wctx_t *ctx);
 
 unsigned nh_wctx_region_count(const nh_wctx_t *ctx);
 const nh_wctx_region_t *nh_wctx_region(const nh_wctx_t *ctx, unsigned i);

@@ -442,6 +442,7 @@ static void *stream_thread(void *arg)
 
 	for (unsigned k = 0; k < r->ntimes; k++)
 		run_kernels(r, w, &sense, r->stamps + k * (STREAM_NKERNELS + 1));
+	nh_wctx_ran_on(r->ctx);
 
 	/* Each thread checks its own slice: the check reads as much memory as a kernel does. */
 	w->err_sum[0] = abs_err_sum(r->a + lo, n, r->expected[0]);

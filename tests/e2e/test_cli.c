@@ -59,6 +59,10 @@ static void check_stream_record(json_t *rec, const char *requested, const char *
 	json_t *obs = json_object_get(pol, "observed");
 	json_t *pages = json_object_get(json_object_get(obs, "pages_by_node"), "0");
 	assert_true(json_integer_value(pages) > 0);
+	/* The kernel's own count (numa_maps of the worker) agrees with move_pages. */
+	json_t *kernel_pages = json_object_get(json_object_get(obs, "numa_maps_pages_by_node"), "0");
+	assert_int_equal(json_integer_value(kernel_pages), json_integer_value(pages));
+	assert_true(json_is_string(json_object_get(obs, "threads_ran_on")));
 	assert_true(json_real_value(json_object_get(obs, "fraction_on_expected")) >= 0.99);
 	assert_string_equal(str_at(obs, "verdict", NULL), "ok");
 	static const char *const kernels[] = {"copy", "scale", "add", "triad"};

@@ -84,6 +84,36 @@ static void read_this_host(void **state)
 	(void)state;
 }
 
+/* numa_maps (a 2-node machine's format): only the mappings that overlap the ranges count,
+ * huge-page mappings are scaled to base pages. */
+static void numa_maps_for_ranges(void **state)
+{
+	nh_err_t err;
+	char *numa_maps = nh_read_file(NH_TEST_DATA "/numa_maps/numa_maps", NULL, &err);
+	char *maps = nh_read_file(NH_TEST_DATA "/numa_maps/maps", NULL, &err);
+	assert_non_null(numa_maps);
+	assert_non_null(maps);
+	uint64_t pages[NH_MAX_NODES];
+	/* A range inside the bind:1 mapping. */
+	nh_range_t inside = {0x7f3a40001000, 0x7f3a40002000};
+	assert_int_equal(nh_numa_maps_pages(numa_maps, maps, &inside, 1, pages, &err), 1);
+	assert_int_equal(pages[0], 12);
+	assert_int_equal(pages[1], 49140);
+	/* Two ranges: the anon mapping and the 2 MiB hugetlb one (2 + 2 huge pages = 512 each). */
+	nh_range_t two[] = {{0x7f3a4c000100, 0x7f3a4c000200}, {0x7f3a50000000, 0x7f3a50000001}};
+	assert_int_equal(nh_numa_maps_pages(numa_maps, maps, two, 2, pages, &err), 2);
+	assert_int_equal(pages[0], 3 + 2 * 512);
+	assert_int_equal(pages[1], 2 * 512);
+	/* A range in no mapping. */
+	nh_range_t none = {0x1000, 0x2000};
+	assert_int_equal(nh_numa_maps_pages(numa_maps, maps, &none, 1, pages, &err), 0);
+	assert_int_equal(pages[0], 0);
+	assert_int_equal(nh_numa_maps_pages("garbage\n", maps, &none, 1, pages, &err), -1);
+	free(numa_maps);
+	free(maps);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -93,6 +123,7 @@ int main(void)
 		cmocka_unit_test(miss_ratio_without_traffic),
 		cmocka_unit_test(read_missing_dir),
 		cmocka_unit_test(read_this_host),
+		cmocka_unit_test(numa_maps_for_ranges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
