@@ -59,9 +59,13 @@ static void check_stream_record(json_t *rec, const char *requested, const char *
 	json_t *obs = json_object_get(pol, "observed");
 	json_t *pages = json_object_get(json_object_get(obs, "pages_by_node"), "0");
 	assert_true(json_integer_value(pages) > 0);
-	/* The kernel's own count (numa_maps of the worker) agrees with move_pages. */
-	json_t *kernel_pages = json_object_get(json_object_get(obs, "numa_maps_pages_by_node"), "0");
-	assert_int_equal(json_integer_value(kernel_pages), json_integer_value(pages));
+	/* The kernel's own count (numa_maps of the worker) agrees with move_pages. numa_maps counts
+	 * whole mappings, and the kernel may merge a neighbouring anonymous mapping into the
+	 * arrays' one: allow a few pages more, never fewer. */
+	json_int_t ours = json_integer_value(pages);
+	json_int_t kernel = json_integer_value(json_object_get(json_object_get(obs, "numa_maps_pages_by_node"), "0"));
+	if (kernel < ours || kernel - ours > 16 + ours / 100)
+		fail_msg("numa_maps says %lld pages on node 0, move_pages %lld", (long long)kernel, (long long)ours);
 	assert_true(json_is_string(json_object_get(obs, "threads_ran_on")));
 	assert_true(json_real_value(json_object_get(obs, "fraction_on_expected")) >= 0.99);
 	assert_string_equal(str_at(obs, "verdict", NULL), "ok");
