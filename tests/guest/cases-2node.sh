@@ -1,0 +1,30 @@
+# Runs inside the 2-node guest (busybox sh): node 0 = CPU 0 + 640 MiB, node 1 = CPU 1 + 320 MiB,
+# distance 21. Each case prints "@@case NAME", the command's output, then "@@status N";
+# tests/guest/test_guest.c checks them.
+S="stream size=24M ntimes=2 --json --quiet"
+
+case_() { echo "@@case $1"; shift; "$@"; echo "@@status $?"; }
+
+echo "@@case sysfs"
+for n in /sys/devices/system/node/node[0-9]*; do
+	echo "$(basename $n) cpulist=$(cat $n/cpulist) distance=$(cat $n/distance)" \
+		"$(grep MemTotal $n/meminfo | awk '{print "memtotal_kb=" $4}')"
+done
+echo "@@status 0"
+case_ topo numaharness topo --json
+case_ membind-0 numaharness bench $S --membind=0
+case_ membind-1 numaharness bench $S --membind=1
+case_ interleave-all numaharness bench $S --interleave=all
+case_ preferred-room numaharness bench $S --preferred=1
+# 480 MiB does not fit in node 1's 320 MiB: preferred spills, membind must not.
+case_ preferred-spill numaharness bench stream size=480M ntimes=2 threads=1 --json --quiet --preferred=1
+case_ cpunode0-mem1 numaharness bench $S --cpunodebind=0 --membind=1
+case_ weighted numaharness bench $S --weighted-interleave=0:3,1:1
+case_ bad-node numaharness bench $S --membind=5
+# A sweep in which the middle run cannot fit: it must be OOM-killed (or fail), and the runs
+# before and after it must be recorded intact.
+echo "@@case oom-sweep"
+numaharness run /tests/oom.lua --out /tmp/oom --quiet >/dev/null 2>/tmp/oom.err
+echo "exit=$?"
+cat /tmp/oom/runs.jsonl
+echo "@@status 0"

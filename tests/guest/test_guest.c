@@ -1,0 +1,438 @@
+/* Multi-node placement tests against real Linux kernels: boots an emulated NUMA guest
+ * (tests/guest/guest.sh) running a case script, then checks every case's records here.
+ * usage: test_guest 2node|4node   — exits 77 (ctest: skipped) when no guest can be booted. */
+#include <jansson.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <cmocka.h>
+
+#define MAX_CASES 32
+
+typedef struct guest_case {
+	char name[64];
+	char *text;   /* what the case printed */
+	int status;   /* its exit status inside the guest */
+	json_t *json; /* the first JSON value it printed (a record, or topo's object) */
+} guest_case_t;
+
+static guest_case_t cases[MAX_CASES];
+static unsigned case_count;
+static const char *topology;
+
+/* ---- running the guest and splitting its output into cases ---- */
+
+static char *run_capture(const char *cmd, int *status)
+{
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		return NULL;
+	size_t cap = 1 << 16, len = 0;
+	char *buf = malloc(cap);
+	for (size_t n; (n = fread(buf + len, 1, cap - len - 1, p)) > 0;) {
+		len += n;
+		if (cap - len < 4096)
+			buf = realloc(buf, cap *= 2);
+	}
+	buf[len] = '\0';
+	int st = pclose(p);
+	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+	return buf;
+}
+
+static void split_cases(char *out)
+{
+	guest_case_t *c = NULL;
+	size_t used = 0, cap = 0;
+	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+		if (strncmp(line, "@@case ", 7) == 0 && case_count < MAX_CASES) {
+			c = &cases[case_count++];
+			snprintf(c->name, sizeof c->name, "%s", line + 7);
+			cap = 1 << 16;
+			c->text = calloc(1, cap);
+			used = 0;
+			c->status = -1;
+		} else if (c && strncmp(line, "@@status ", 9) == 0) {
+			c->status = atoi(line + 9);
+			json_error_t e;
+			const char *brace = strchr(c->text, '{');
+			c->json = brace ? json_loadb(brace, strlen(brace), JSON_DISABLE_EOF_CHECK, &e) : NULL;
+			c = NULL;
+		} else if (c) {
+			size_t n = strlen(line);
+			if (used + n + 2 > cap)
+				c->text = realloc(c->text, cap = (used + n + 2) * 2);
+			memcpy(c->text + used, line, n);
+			used += n;
+			c->text[used++] = '\n';
+			c->text[used] = '\0';
+		}
+	}
+}
+
+static guest_case_t *get_case(const char *name)
+{
+	for (unsigned i = 0; i < case_count; i++)
+		if (strcmp(cases[i].name, name) == 0)
+			return &cases[i];
+	fail_msg("the guest did not report case '%s'", name);
+	return NULL;
+}
+
+/* ---- JSON helpers ---- */
+
+static json_t *at(json_t *o, const char *path)
+{
+	char buf[256];
+	snprintf(buf, sizeof buf, "%s", path);
+	for (char *save = NULL, *k = strtok_r(buf, ".", &save); k && o; k = strtok_r(NULL, ".", &save))
+		o = json_object_get(o, k);
+	return o;
+}
+
+static const char *str(json_t *o, const char *path)
+{
+	json_t *v = at(o, path);
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+static long long num(json_t *o, const char *path)
+{
+	return (long long)json_integer_value(at(o, path));
+}
+
+static long long pages_on(json_t *pages_by_node, int node)
+{
+	char key[16];
+	snprintf(key, sizeof key, "%d", node);
+	return (long long)json_integer_value(json_object_get(pages_by_node, key));
+}
+
+/* The record of a case that must have run ok. */
+static json_t *ok_record(const char *name)
+{
+	guest_case_t *c = get_case(name);
+	if (c->status != 0 || !c->json)
+		fail_msg("%s: exit %d, output:\n%s", name, c->status, c->text);
+	if (strcmp(str(c->json, "outcome"), "ok") != 0)
+		fail_msg("%s: outcome %s (%s)", name, str(c->json, "outcome"), str(c->json, "reason"));
+	return c->json;
+}
+
+/* move_pages and the kernel's numa_maps must agree node by node: numa_maps counts whole
+ * mappings, so it may hold a few more pages (a merged neighbour), never fewer. */
+static void views_agree(const char *name, json_t *rec, int nodes)
+{
+	json_t *ours = at(rec, "policy.observed.pages_by_node");
+	json_t *kernel = at(rec, "policy.observed.numa_maps_pages_by_node");
+	if (!json_is_object(kernel))
+		fail_msg("%s: no numa_maps view", name);
+	for (int n = 0; n < nodes; n++) {
+		long long a = pages_on(ours, n), b = pages_on(kernel, n);
+		if (b < a || b - a > 16)
+			fail_msg("%s: node %d: move_pages %lld pages, numa_maps %lld", name, n, a, b);
+	}
+}
+
+/* Every page on one node, by both views. */
+static void check_membind(int node, int nodes)
+{
+	char name[32];
+	snprintf(name, sizeof name, "membind-%d", node);
+	json_t *rec = ok_record(name);
+	json_t *pages = at(rec, "policy.observed.pages_by_node");
+	long long total = num(rec, "policy.observed.pages_total");
+	assert_true(total > 0);
+	assert_true(pages_on(pages, node) >= total * 99 / 100);
+	assert_true(json_real_value(at(rec, "policy.observed.fraction_on_expected")) >= 0.99);
+	assert_string_equal(str(rec, "policy.observed.verdict"), "ok");
+	assert_string_equal(str(rec, "policy.applied.mem_mode"), "bind");
+	views_agree(name, rec, nodes);
+	printf("# %s: %lld of %lld pages on node %d (numa_maps: %lld)\n", name, pages_on(pages, node), total,
+	       node, pages_on(at(rec, "policy.observed.numa_maps_pages_by_node"), node));
+}
+
+/* Pages spread over \p nodes with shares \p weights (sum 1), each within 2 points. */
+static void check_spread(const char *name, const int *nodes, const double *shares, int count, int all_nodes)
+{
+	json_t *rec = ok_record(name);
+	json_t *pages = at(rec, "policy.observed.pages_by_node");
+	double total = (double)num(rec, "policy.observed.pages_total");
+	assert_true(total > 0);
+	double placed = 0;
+	printf("# %s:", name);
+	for (int i = 0; i < count; i++) {
+		double share = (double)pages_on(pages, nodes[i]) / total;
+		placed += share;
+		printf(" node %d %.2f%%", nodes[i], 100 * share);
+		if (share < shares[i] - 0.02 || share > shares[i] + 0.02)
+			fail_msg("%s: node %d holds %.2f%%, expected %.0f%% ± 2", name, nodes[i], 100 * share,
+				 100 * shares[i]);
+	}
+	printf("\n");
+	assert_true(placed >= 0.99); /* nothing on the other nodes */
+	assert_string_equal(str(rec, "policy.observed.verdict"), "ok");
+	views_agree(name, rec, all_nodes);
+}
+
+/* ---- the cases ---- */
+
+/* topo --json against what the guest was given and the guest kernel's own sysfs. */
+static void topology_as_given(void **state)
+{
+	json_t *t = get_case("topo")->json;
+	assert_non_null(t);
+	const char *sysfs = get_case("sysfs")->text;
+	bool four = strcmp(topology, "4node") == 0;
+	int n = four ? 4 : 2;
+	const long long given_mb[4] = {four ? 256 : 640, four ? 256 : 320, 256, 256};
+	json_t *nodes = json_object_get(t, "nodes");
+	assert_int_equal(json_array_size(nodes), n);
+	for (int i = 0; i < n; i++) {
+		json_t *node = json_array_get(nodes, (size_t)i);
+		assert_int_equal(num(node, "id"), i);
+		json_t *cpus = json_object_get(node, "cpus");
+		assert_int_equal(json_array_size(cpus), 1);
+		assert_int_equal(json_integer_value(json_array_get(cpus, 0)), i);
+		/* Exactly the kernel's MemTotal, and most of what qemu gave the node (the kernel keeps
+		 * some for itself, more on node 0). */
+		char key[32];
+		snprintf(key, sizeof key, "node%d ", i);
+		const char *line = strstr(sysfs, key);
+		assert_non_null(line);
+		long long kb = atoll(strstr(line, "memtotal_kb=") + 12);
+		long long bytes = num(node, "mem_total_bytes");
+		assert_int_equal(bytes, kb * 1024);
+		assert_true(bytes <= given_mb[i] << 20);
+		assert_true(bytes >= (given_mb[i] << 20) * 8 / 10);
+		printf("# node %d: cpus [%d], MemTotal %lld MiB of %lld given\n", i, i, bytes >> 20, given_mb[i]);
+	}
+	json_t *dist = json_object_get(t, "distances");
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < n; j++) {
+			long long want = i == j ? 10 : four ? 10 + 6 * abs(i - j) : 21;
+			assert_int_equal(json_integer_value(json_array_get(json_array_get(dist, (size_t)i), (size_t)j)), want);
+		}
+	(void)state;
+}
+
+static void membind_every_node(void **state)
+{
+	int n = strcmp(topology, "4node") == 0 ? 4 : 2;
+	for (int node = 0; node < n; node++)
+		check_membind(node, n);
+	(void)state;
+}
+
+static void interleave_all(void **state)
+{
+	if (strcmp(topology, "4node") == 0) {
+		const int nodes[] = {0, 1, 2, 3};
+		const double shares[] = {0.25, 0.25, 0.25, 0.25};
+		check_spread("interleave-all", nodes, shares, 4, 4);
+	} else {
+		const int nodes[] = {0, 1};
+		const double shares[] = {0.5, 0.5};
+		check_spread("interleave-all", nodes, shares, 2, 2);
+	}
+	(void)state;
+}
+
+static void interleave_subset(void **state)
+{
+	const int nodes[] = {1, 3};
+	const double shares[] = {0.5, 0.5};
+	check_spread("interleave-1,3", nodes, shares, 2, 4);
+	(void)state;
+}
+
+static void weighted_interleave_ratio(void **state)
+{
+	const int nodes[] = {0, 1};
+	const double shares[] = {0.75, 0.25};
+	check_spread("weighted", nodes, shares, 2, 4);
+	(void)state;
+}
+
+/* Debian 12's 6.1 lacks MPOL_WEIGHTED_INTERLEAVE: skipped, with the reason. */
+static void weighted_interleave_skipped(void **state)
+{
+	guest_case_t *c = get_case("weighted");
+	assert_int_equal(c->status, 0);
+	assert_non_null(c->json);
+	assert_string_equal(str(c->json, "outcome"), "skipped");
+	if (!strstr(str(c->json, "reason"), "weighted-interleave needs Linux 6.9 or later"))
+		fail_msg("reason: %s", str(c->json, "reason"));
+	printf("# weighted: skipped: %s\n", str(c->json, "reason"));
+	(void)state;
+}
+
+static void preferred_with_room(void **state)
+{
+	json_t *rec = ok_record("preferred-room");
+	json_t *pages = at(rec, "policy.observed.pages_by_node");
+	long long total = num(rec, "policy.observed.pages_total");
+	assert_true(pages_on(pages, 1) >= total * 99 / 100);
+	assert_string_equal(str(rec, "policy.observed.verdict"), "ok");
+	views_agree("preferred-room", rec, 2);
+	printf("# preferred-room: %lld of %lld pages on node 1\n", pages_on(pages, 1), total);
+	(void)state;
+}
+
+/* 480 MiB preferred on a 320 MiB node: the run succeeds, spills, and says so. */
+static void preferred_spills(void **state)
+{
+	json_t *rec = ok_record("preferred-spill");
+	json_t *pages = at(rec, "policy.observed.pages_by_node");
+	long long total = num(rec, "policy.observed.pages_total");
+	assert_true(pages_on(pages, 0) > 0);
+	assert_true(pages_on(pages, 1) > total / 2); /* most of node 1 was used first */
+	assert_string_equal(str(rec, "policy.observed.verdict"), "fallback");
+	views_agree("preferred-spill", rec, 2);
+	printf("# preferred-spill: node 0 %lld, node 1 %lld of %lld pages, verdict fallback (%.1f%% on node 1)\n",
+	       pages_on(pages, 0), pages_on(pages, 1), total,
+	       100 * json_real_value(at(rec, "policy.observed.fraction_on_expected")));
+	(void)state;
+}
+
+/* cpunodebind=A membind=B: threads on A's CPU only, pages on B, and B's other_node counter grew
+ * by about the buffer (allocations for a task running on another node). */
+static void cpu_and_memory_apart(const char *name, int cpu_node, int mem_node)
+{
+	json_t *rec = ok_record(name);
+	char cpu[8];
+	snprintf(cpu, sizeof cpu, "%d", cpu_node);
+	assert_string_equal(str(rec, "policy.applied.cpus"), cpu);
+	assert_string_equal(str(rec, "policy.observed.threads_ran_on"), cpu);
+	json_t *pages = at(rec, "policy.observed.pages_by_node");
+	long long total = num(rec, "policy.observed.pages_total");
+	assert_true(pages_on(pages, mem_node) >= total * 99 / 100);
+	char path[64];
+	snprintf(path, sizeof path, "numastat.delta_by_node.%d.other_node", mem_node);
+	long long other = num(rec, path);
+	if (other < total * 95 / 100 || other > total * 2)
+		fail_msg("%s: node %d other_node grew by %lld, expected about %lld", name, mem_node, other, total);
+	views_agree(name, rec, strcmp(topology, "4node") == 0 ? 4 : 2);
+	printf("# %s: threads ran on CPU %s, %lld of %lld pages on node %d, other_node +%lld\n", name,
+	       str(rec, "policy.observed.threads_ran_on"), pages_on(pages, mem_node), total, mem_node, other);
+}
+
+static void cpunodebind_membind_apart(void **state)
+{
+	if (strcmp(topology, "4node") == 0)
+		cpu_and_memory_apart("cpunode3-mem0", 3, 0);
+	else
+		cpu_and_memory_apart("cpunode0-mem1", 0, 1);
+	(void)state;
+}
+
+static void missing_node_is_an_error(void **state)
+{
+	guest_case_t *c = get_case("bad-node");
+	assert_int_equal(c->status, 2);
+	const char *want = strcmp(topology, "4node") == 0 ?
+				   "numaharness: bench: policy 'membind=4': node 4 does not exist (nodes: 0-3)\n" :
+				   "numaharness: bench: policy 'membind=5': node 5 does not exist (nodes: 0-1)\n";
+	assert_string_equal(c->text, want);
+	(void)state;
+}
+
+/* The middle run cannot fit under membind: OOM-killed (or failed), and the sweep goes on. */
+static void oom_in_a_sweep(void **state)
+{
+	guest_case_t *c = get_case("oom-sweep");
+	assert_non_null(strstr(c->text, "exit=1\n"));
+	json_t *recs[3];
+	unsigned n = 0;
+	for (const char *p = strchr(c->text, '{'); p && n < 3; p = strchr(p, '{')) {
+		json_error_t e;
+		recs[n] = json_loadb(p, strcspn(p, "\n"), 0, &e);
+		assert_non_null(recs[n]);
+		n++;
+		p += strcspn(p, "\n");
+	}
+	assert_int_equal(n, 3);
+	assert_string_equal(str(recs[0], "outcome"), "ok");
+	assert_string_equal(str(recs[0], "policy.observed.verdict"), "ok");
+	const char *mid = str(recs[1], "outcome");
+	if (strcmp(mid, "oom-killed") != 0 && strcmp(mid, "failed") != 0)
+		fail_msg("middle run: outcome %s (%s)", mid, str(recs[1], "reason"));
+	assert_true(strlen(str(recs[1], "reason")) > 10);
+	assert_string_equal(str(recs[2], "outcome"), "ok");
+	assert_string_equal(str(recs[2], "policy.observed.verdict"), "ok");
+	printf("# oom-sweep: run 1 %s, run 2 %s (%s), run 3 %s\n", str(recs[0], "outcome"), mid,
+	       str(recs[1], "reason"), str(recs[2], "outcome"));
+	for (unsigned i = 0; i < n; i++)
+		json_decref(recs[i]);
+	(void)state;
+}
+
+static int boot_guest(void **state)
+{
+	char cmd[2048];
+	const char *kernel = strcmp(topology, "4node") == 0 ? "linux-image-6.12-amd64" : "linux-image-amd64";
+	snprintf(cmd, sizeof cmd, "%s/tests/guest/guest.sh --build %s --topology %s --kernel %s --script %s/tests/guest/cases-%s.sh 2>&1",
+		 NH_SOURCE_DIR, NH_BUILD_DIR, topology, kernel, NH_SOURCE_DIR, topology);
+	int status;
+	char *out = run_capture(cmd, &status);
+	if (!out || status != 0) {
+		fprintf(stderr, "guest failed (status %d):\n%s\n", status, out ? out : "");
+		free(out);
+		return -1;
+	}
+	split_cases(out);
+	free(out);
+	(void)state;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2 || (strcmp(argv[1], "2node") != 0 && strcmp(argv[1], "4node") != 0)) {
+		fprintf(stderr, "usage: test_guest 2node|4node\n");
+		return 2;
+	}
+	topology = argv[1];
+	/* No guest possible here (not root, no qemu): say why and let ctest report SKIP. */
+	char check[1024];
+	snprintf(check, sizeof check, "%s/tests/guest/guest.sh --check --kernel %s", NH_SOURCE_DIR,
+		 strcmp(topology, "4node") == 0 ? "linux-image-6.12-amd64" : "linux-image-amd64");
+	int status;
+	char *why = run_capture(check, &status);
+	if (status == 77) {
+		printf("%s", why ? why : "SKIP: guest unavailable\n");
+		free(why);
+		return 77;
+	}
+	free(why);
+	if (strcmp(topology, "2node") == 0) {
+		const struct CMUnitTest tests[] = {
+			cmocka_unit_test(topology_as_given),
+			cmocka_unit_test(membind_every_node),
+			cmocka_unit_test(interleave_all),
+			cmocka_unit_test(preferred_with_room),
+			cmocka_unit_test(preferred_spills),
+			cmocka_unit_test(cpunodebind_membind_apart),
+			cmocka_unit_test(weighted_interleave_skipped),
+			cmocka_unit_test(missing_node_is_an_error),
+			cmocka_unit_test(oom_in_a_sweep),
+		};
+		return cmocka_run_group_tests_name("guest-2node (Linux 6.1)", tests, boot_guest, NULL);
+	}
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(topology_as_given),
+		cmocka_unit_test(membind_every_node),
+		cmocka_unit_test(interleave_all),
+		cmocka_unit_test(interleave_subset),
+		cmocka_unit_test(weighted_interleave_ratio),
+		cmocka_unit_test(cpunodebind_membind_apart),
+		cmocka_unit_test(missing_node_is_an_error),
+	};
+	return cmocka_run_group_tests_name("guest-4node (Linux 6.12)", tests, boot_guest, NULL);
+}
