@@ -15,6 +15,8 @@ static void usage(FILE *out)
 	      "  bench WORKLOAD [POLICY FLAGS] [name=value ...] [--reps N] [--out DIR] [--json]\n"
 	      "                                     run one configuration ad hoc (numactl-style flags)\n"
 	      "  workloads                          list workloads with their parameters and metrics\n"
+	      "  events [PATTERN]                   counter event sets and events, and whether this host\n"
+	      "                                     can count them (and why not)\n"
 	      "\n"
 	      "`numaharness COMMAND --help` gives the options of each command.\n"
 	      "Exit status: 0 success, 1 a run failed / crashed / timed out / was OOM-killed,\n"
@@ -54,6 +56,8 @@ int main(int argc, char **argv)
 		return nh_cli_bench(sub_argc, sub_argv);
 	if (strcmp(cmd, "workloads") == 0)
 		return nh_cli_workloads(sub_argc, sub_argv);
-	nh_cli_error("unknown command '%s' (commands: topo, run, bench, workloads)", cmd);
+	if (strcmp(cmd, "events") == 0)
+		return nh_cli_events(sub_argc, sub_argv);
+	nh_cli_error("unknown command '%s' (commands: topo, run, bench, workloads, events)", cmd);
 	return NH_EXIT_ERROR;
 }
