@@ -18,24 +18,40 @@ typedef struct nh_proc_mem {
 	unsigned threads;
 	bool rollup_valid;
 	uint64_t rss, pss, pss_anon, pss_file, anonymous, anon_huge_pages, swap;
-	bool pss_split_valid; /* Pss_Anon/Pss_File exist on Linux 5.13+ */
+	bool pss_split_valid; /* Pss_Anon/Pss_File exist on Linux 5.3+ */
 	bool numa_valid;
+	bool numa_skipped; /* numa_maps not asked for: left out of the JSON, not "unavailable" */
 	uint64_t anon_pages_by_node[NH_MAX_NODES]; /* base pages */
 	uint64_t file_pages_by_node[NH_MAX_NODES];
-	char reason[192]; /* why a part is not valid, "" when all are */
+	char reason[192]; /* why a part (or the Pss split) is not valid, "; "-joined; "" when all are */
 } nh_proc_mem_t;
 
+/* The parsers fill their part of \p m (clear it first) and return 0, or -1 with errno EINVAL, the
+ * part marked invalid and the message, which names the missing fields ("status: VmHWM missing"),
+ * both in \p err and appended to m->reason. */
 int nh_proc_status_parse(const char *text, nh_proc_mem_t *m, nh_err_t *err);
+/** \brief Rss, Pss, Anonymous, AnonHugePages and Swap are required; Pss_Anon/Pss_File are not
+ *  (pss_split_valid false, the reason says so, the call still returns 0). */
 int nh_proc_rollup_parse(const char *text, nh_proc_mem_t *m, nh_err_t *err);
-/** \brief Whole-process numa_maps: N<node>= counts of mappings with anon= go to anon, those
- *  with file= to file (huge mappings scaled to base pages by kernelpagesize_kB). */
+/** \brief Whole-process numa_maps, in base pages (huge mappings scaled by kernelpagesize_kB).
+ *  N<node>= counts are per mapping, not split by page kind, so a whole mapping goes one way: to
+ *  anon when it has no file= (heap, stack, anonymous mmap, THP) or when anon= equals its page
+ *  total (a private file mapping written all over: .data/.bss, MAP_HUGETLB's /anon_hugepage);
+ *  every other file= mapping to file, its COW'd anon pages included (they are few: relocations).
+ *  Shared anonymous memory is shmem, file=/dev/zero, and counts as file as in the cgroup's
+ *  "file". A node beyond NH_MAX_NODES is an error, not dropped. */
 int nh_proc_numa_maps_parse(const char *text, nh_proc_mem_t *m, nh_err_t *err);
 /** \brief Read the three files of \p pid (0 = self). \p with_numa_maps: numa_maps walks page
  *  tables, so the time series may leave it out. Never fails: invalid parts carry the reason. */
 void nh_proc_mem_read(pid_t pid, bool with_numa_maps, nh_proc_mem_t *m);
+/** \brief {"vm_rss_bytes", ..., "numa_maps": {"page_bytes", "anon_pages_by_node": {"0": n},
+ *  "file_pages_by_node": {...}}}: values of invalid parts are null, never 0; "unavailable" holds
+ *  m->reason when it is not empty; "numa_maps" is absent when skipped and lists the nodes where
+ *  the process has pages. NULL only when out of memory. */
 json_t *nh_proc_mem_json(const nh_proc_mem_t *m);
 
-#define NH_CGROUP_MAX_FIELDS 40
+/* memory.stat has 51 lines on Linux 6.1 and 65 on 6.12 (v1: 42); later lines are left out. */
+#define NH_CGROUP_MAX_FIELDS 96
 typedef struct nh_cgroup_kv {
 	char name[32];
 	uint64_t value;
@@ -52,28 +68,43 @@ typedef struct nh_cgroup_mem {
 	unsigned event_count;	/* v2 memory.events; v1: failcnt and memory.oom_control's oom_kill */
 	nh_cgroup_kv_t events[12];
 	bool numa_valid;	/* memory.numa_stat, in bytes per node */
+	uint64_t numa_nodes;	/* bit n: node n was listed in memory.numa_stat */
 	uint64_t anon_by_node[NH_MAX_NODES];
 	uint64_t file_by_node[NH_MAX_NODES];
+	char numa_reason[128];	/* why numa_valid is false while available (no CONFIG_NUMA, ...) */
 } nh_cgroup_mem_t;
 
 /** \brief Find the memory cgroup directory of a process from /proc/PID/cgroup and
- *  /proc/self/mountinfo texts: the v2 directory when cgroup2 has the memory controller there,
- *  else the v1 memory hierarchy. Returns the version (1/2), or -1 with a message saying why
- *  none (so a host without either is "unavailable", with that reason). */
+ *  /proc/self/mountinfo texts: the v1 memory hierarchy when one is mounted and named (a hybrid
+ *  host's cgroup2 then lacks the memory controller), else the v2 directory ("0::" line and a
+ *  cgroup2 mount) — whether memory is enabled there only the directory tells (nh_cgroup_read_dir).
+ *  Returns the version (1/2), or -1 (errno ENOENT) with a message saying why none (so a host
+ *  without either is "unavailable", with that reason). */
 int nh_cgroup_locate(const char *proc_cgroup, const char *mountinfo, char *dir, size_t len, nh_err_t *err);
 int nh_cgroup_parse_stat(const char *text, nh_cgroup_mem_t *c, nh_err_t *err);
 int nh_cgroup_parse_events(const char *text, nh_cgroup_mem_t *c, nh_err_t *err);
 /** \brief v2 numa_stat ("anon N0=bytes N1=..."), or v1 ("anon=pages N0=pages ..." / "total=...",
- *  converted to bytes with the page size). */
+ *  converted to bytes with the page size; the hierarchical_ lines when present, as they count
+ *  child cgroups like v2 and usage_in_bytes do). Only the anon and file lines are kept. */
 int nh_cgroup_parse_numa_stat(const char *text, int version, nh_cgroup_mem_t *c, nh_err_t *err);
-/** \brief Read the cgroup of \p pid (0 = self). Never fails: unavailable carries the reason. */
+/** \brief Read the cgroup of \p pid (0 = self): locate, then nh_cgroup_read_dir. Never fails:
+ *  unavailable carries the reason. */
 void nh_cgroup_read(pid_t pid, nh_cgroup_mem_t *c);
+/** \brief Read the memory files of one cgroup directory of \p version (1 or 2). A v2 directory
+ *  without memory.current (controller not enabled in the parent's cgroup.subtree_control, or
+ *  the root cgroup) is unavailable with that reason; a missing memory.numa_stat only clears
+ *  numa_valid (numa_reason says why). Never fails. */
+void nh_cgroup_read_dir(int version, const char *dir, nh_cgroup_mem_t *c);
 /** \brief Value of a memory.stat field (v1 names: "cache", "rss", ...), or UINT64_MAX. */
 uint64_t nh_cgroup_stat(const nh_cgroup_mem_t *c, const char *name);
-/** \brief Events after - before (memory.events counters only grow). */
+/** \brief Events after - before (memory.events counters only grow), matched by name; the rest
+ *  of \p delta is \p after. Unavailable when either is, or when the cgroup changed between them.
+ *  \p delta may be \p after. */
 void nh_cgroup_events_delta(const nh_cgroup_mem_t *before, const nh_cgroup_mem_t *after, nh_cgroup_mem_t *delta);
 /** \brief {"version", "path", "memory_current", "stat": {...}, "events_delta": {...},
- *  "numa_stat": {"anon": {"0": bytes}, "file": {...}}} or {"unavailable": "reason"}. */
+ *  "numa_stat": {"anon": {"0": bytes}, "file": {...}}} or {"unavailable": "reason"}.
+ *  "events_delta" is null when \p events_delta is NULL, and null with "events_delta_unavailable"
+ *  when it is unavailable; "numa_stat" is null with "numa_stat_unavailable" when not valid. */
 json_t *nh_cgroup_mem_json(const nh_cgroup_mem_t *at_end, const nh_cgroup_mem_t *events_delta);
 
 #endif
