@@ -173,6 +173,7 @@ static int execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, con
 		.placement_threshold = o->placement_threshold > 0 ? o->placement_threshold : 0.99,
 		.oom_score_adj = 1000, /* under memory pressure the workload dies, not the harness */
 		.scratch_dir = scratch,
+		.results_dir = nh_store_dir(store),
 	};
 	int status = NH_EXIT_OK;
 	unsigned done = 0;
@@ -468,7 +469,7 @@ out:
 
 int nh_cli_workloads(int argc, char **argv)
 {
-	static const char *const types[] = {"size", "int", "bool", "enum", "string"};
+	static const char *const types[] = {"size", "int", "bool", "enum", "string", "duration"};
 	(void)argc;
 	(void)argv;
 	for (unsigned i = 0; i < nh_workload_count(); i++) {

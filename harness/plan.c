@@ -4,6 +4,8 @@
  * dies half-way on a typo. */
 #include "plan.h"
 
+#include "run_options.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,7 +129,7 @@ int nh_plan_add_group(nh_plan_t *plan, const nh_plan_group_t *g, nh_err_t *err)
 				goto out;
 			}
 		}
-		if (nh_workload_check_params(wl, &params, err) < 0) {
+		if (nh_run_options_check(wl, &params, err) < 0) {
 			nh_err_prefix(err, "%s", src);
 			goto out;
 		}

@@ -205,6 +205,48 @@ static json_t *notes_json(const char *notes)
 	return o;
 }
 
+static json_t *series_json(const nh_record_t *r)
+{
+	json_t *o = json_object();
+	if (!r->series_valid) {
+		json_object_set_new(o, "file", r->series_file[0] ? json_string(r->series_file) : json_null());
+		json_object_set_new(o, "unavailable", json_string(r->series_error[0] ? r->series_error
+									    : "the worker did not report"));
+		return o;
+	}
+	const nh_series_summary_t *s = &r->series;
+	json_object_set_new(o, "file", json_string(r->series_file));
+	json_object_set_new(o, "samples", json_integer(s->samples));
+	json_object_set_new(o, "interval_s", json_real(s->interval_s));
+	json_object_set_new(o, "overhead", json_real(s->overhead));
+	json_object_set_new(o, "rows_without_page_walks", json_integer(s->expensive_skipped));
+	json_object_set_new(o, "ticks_skipped", json_integer(s->ticks_skipped));
+	json_object_set_new(o, "rss_growth_Bps", s->rss_growth_valid ? json_real(s->rss_growth_Bps) : json_null());
+	json_object_set_new(o, "file_growth_Bps", s->file_growth_valid ? json_real(s->file_growth_Bps) : json_null());
+	json_object_set_new(o, "file_growth_source", s->file_source[0] ? json_string(s->file_source) : json_null());
+	json_object_set_new(o, "rss_steps", json_integer(s->rss_steps));
+	return o;
+}
+
+/* counters, memory, cgroup, series: what the worker's samplers saw. */
+static void layers_json(json_t *o, const nh_record_t *r)
+{
+	if (!r->layers_valid) {
+		const char *why = r->outcome == NH_OUTCOME_SKIPPED ? "the run was skipped"
+								  : "the worker ended before reporting";
+		json_t *un = json_pack("{s:s}", "unavailable", why);
+		json_object_set_new(o, "counters", json_deep_copy(un));
+		json_object_set_new(o, "memory", json_deep_copy(un));
+		json_object_set_new(o, "cgroup", un);
+	} else {
+		json_object_set_new(o, "counters", nh_counters_json(r->counters, r->counter_count, r->derived,
+								     r->derived_count));
+		json_object_set_new(o, "memory", nh_proc_mem_json(&r->memory));
+		json_object_set_new(o, "cgroup", nh_cgroup_mem_json(&r->cgroup, &r->cgroup_events_delta));
+	}
+	json_object_set_new(o, "series", series_json(r));
+}
+
 char *nh_record_to_json(const nh_record_t *r)
 {
 	json_t *o = json_object();
@@ -230,6 +272,7 @@ char *nh_record_to_json(const nh_record_t *r)
 	}
 	json_object_set_new(o, "metrics", metrics);
 	json_object_set_new(o, "numastat", numastat_json(r));
+	layers_json(o, r);
 	json_object_set_new(o, "notes", notes_json(r->notes));
 	json_object_set_new(o, "started_at", json_string(r->started_at));
 	json_object_set_new(o, "duration_s", json_real(r->duration_s));

@@ -6,6 +6,9 @@
 
 #include "plan.h"
 #include "sample.h"
+#include "sample_counters.h"
+#include "sample_memory.h"
+#include "sample_series.h"
 
 enum nh_outcome {
 	NH_OUTCOME_OK,
@@ -66,6 +69,19 @@ typedef struct nh_record {
 	unsigned metric_count;
 	nh_metric_t metrics[NH_MAX_METRICS];
 	char notes[1024]; /* "key=value;key=value" from the workload */
+
+	/* The layers, as the worker saw them at the end of the run. */
+	bool layers_valid; /* false when the worker never reported (crash before, skipped) */
+	unsigned counter_count, derived_count;
+	nh_counter_t counters[NH_MAX_COUNTERS];
+	nh_derived_t derived[NH_MAX_DERIVED];
+	bool memory_valid;
+	nh_proc_mem_t memory;
+	nh_cgroup_mem_t cgroup, cgroup_events_delta;
+	bool series_valid;
+	nh_series_summary_t series;
+	char series_file[128]; /* relative to the results directory */
+	char series_error[256];
 } nh_record_t;
 
 /** \brief Add a metric to a record (ignored when full). */

@@ -200,6 +200,30 @@ static void classify(nh_record_t *rec, const nh_worker_report_t *rep, int status
 	}
 }
 
+/* Counters, memory, cgroup and the series summary; derived series figures become metrics. */
+static void copy_layers(nh_record_t *rec, const nh_worker_report_t *rep)
+{
+	rec->layers_valid = rep->memory_valid;
+	rec->counter_count = rep->counter_count < NH_MAX_COUNTERS ? rep->counter_count : NH_MAX_COUNTERS;
+	memcpy(rec->counters, rep->counters, rec->counter_count * sizeof rec->counters[0]);
+	rec->derived_count = rep->derived_count < NH_MAX_DERIVED ? rep->derived_count : NH_MAX_DERIVED;
+	memcpy(rec->derived, rep->derived, rec->derived_count * sizeof rec->derived[0]);
+	rec->memory_valid = rep->memory_valid;
+	rec->memory = rep->memory;
+	rec->cgroup = rep->cgroup;
+	rec->cgroup_events_delta = rep->cgroup_events_delta;
+	rec->series_valid = rep->series_valid;
+	rec->series = rep->series;
+	snprintf(rec->series_error, sizeof rec->series_error, "%s", rep->series_error);
+	if (!rep->series_valid)
+		return;
+	if (rep->series.rss_growth_valid)
+		nh_record_add_metric(rec, "rss_growth", "B/s", NH_BETTER_LOWER, rep->series.rss_growth_Bps);
+	if (rep->series.file_growth_valid)
+		nh_record_add_metric(rec, "file_growth", "B/s", NH_BETTER_LOWER, rep->series.file_growth_Bps);
+	nh_record_add_metric(rec, "rss_steps", "count", NH_BETTER_LOWER, rep->series.rss_steps);
+}
+
 static void copy_report(nh_record_t *rec, const nh_worker_report_t *rep)
 {
 	if (rep->magic != NH_REPORT_MAGIC)
@@ -225,6 +249,7 @@ static void copy_report(nh_record_t *rec, const nh_worker_report_t *rep)
 		rec->metrics[i] = rep->metrics[i];
 	rec->metric_count = n;
 	snprintf(rec->notes, sizeof rec->notes, "%s", rep->notes);
+	copy_layers(rec, rep);
 }
 
 int nh_run_one(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, nh_record_t *rec, nh_err_t *err)
@@ -293,6 +318,17 @@ int nh_run_one(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, nh_recor
 		argv[a++] = "--expect";
 		argv[a++] = expect_arg;
 	}
+	char series_arg[PATH_MAX + 32];
+	if (opts->results_dir) {
+		char dir[PATH_MAX];
+		snprintf(dir, sizeof dir, "%s/series", opts->results_dir);
+		snprintf(rec->series_file, sizeof rec->series_file, "series/run-%u.csv", spec->index);
+		snprintf(series_arg, sizeof series_arg, "%s/%s", opts->results_dir, rec->series_file);
+		if (nh_mkdir_p(dir, err) < 0)
+			goto out;
+		argv[a++] = "--series";
+		argv[a++] = series_arg;
+	}
 	if (opts->scratch_dir) {
 		argv[a++] = "--scratch";
 		argv[a++] = (char *)opts->scratch_dir;
@@ -340,6 +376,9 @@ int nh_run_one(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, nh_recor
 	char tail[256];
 	stderr_tail(stderr_fd, tail, sizeof tail);
 	copy_report(rec, rep);
+	/* A crashed run keeps the series it wrote so far: often the best evidence of why. */
+	if (rec->series_file[0] && access(series_arg, F_OK) != 0)
+		rec->series_file[0] = '\0';
 	classify(rec, rep, status, timed_out, oom_before, spec->timeout_s, tail);
 	nh_record_judge_placement(rec, opts->placement_threshold);
 	rc = 0;

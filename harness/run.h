@@ -12,6 +12,7 @@ typedef struct nh_runner_opts {
 	double placement_threshold; /* fraction of pages that must be where asked, e.g. 0.99 */
 	int oom_score_adj;	    /* written for the worker (1000 = first in line), INT_MIN = leave */
 	const char *scratch_dir;    /* temp space workloads may use (files), may be NULL */
+	const char *results_dir;    /* time series go to <results_dir>/series/run-N.csv; NULL: none */
 } nh_runner_opts_t;
 
 /** \brief Run \p spec and fill \p rec. Returns 0 whenever a record was produced — a failed,

@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
+#include "run_options.h"
 #include "workload_ctx.h"
 #include "worker_report.h"
 
@@ -33,16 +35,84 @@ static void copy_metrics(nh_worker_report_t *rep, const nh_wctx_t *ctx)
 	}
 }
 
+/* The samplers around the workload: cgroup events before, counters and the time series during,
+ * memory at the snapshot. */
+typedef struct layers {
+	nh_cgroup_mem_t cgroup_before;
+	nh_counters_t *counters;
+	nh_series_t *series;
+	nh_worker_report_t *rep;
+} layers_t;
+
+/* The series ends at the workload's snapshot (its buffers still live), or after run(). */
+static void stop_series(void *arg)
+{
+	layers_t *l = arg;
+	if (!l->series)
+		return;
+	nh_series_stop(l->series, &l->rep->series);
+	l->rep->series_valid = true;
+	l->series = NULL;
+}
+
+static void start_layers(layers_t *l, nh_worker_report_t *rep, nh_wctx_t *ctx, const char *series_path)
+{
+	nh_err_t err;
+	memset(l, 0, sizeof *l);
+	l->rep = rep;
+	nh_wctx_set_snapshot_hook(ctx, stop_series, l);
+	/* thp=never for the whole process too: libraries' own allocations included. */
+	if (strcmp(nh_wctx_param(ctx, "thp"), "never") == 0 && prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) < 0)
+		nh_wctx_note(ctx, "thp", "prctl(PR_SET_THP_DISABLE): %s", strerror(errno));
+	nh_cgroup_read(0, &l->cgroup_before);
+	/* Opened before the workload starts its threads: inherit makes them count too. */
+	const char *spec = nh_wctx_param(ctx, "counters");
+	if (strcmp(spec, "none") != 0 && !(l->counters = nh_counters_open(spec, &err)))
+		fprintf(stderr, "nh-worker: counters: %s\n", err.msg);
+	if (!series_path || nh_wctx_param_is_keyword(ctx, "interval")) {
+		snprintf(rep->series_error, sizeof rep->series_error, "%s",
+			 series_path ? "interval=off" : "no series file given");
+		return;
+	}
+	double interval = 0.1;
+	(void)nh_parse_duration(nh_wctx_param(ctx, "interval"), &interval, NULL);
+	if (!(l->series = nh_series_start(series_path, interval, l->counters, &err)))
+		snprintf(rep->series_error, sizeof rep->series_error, "%s", err.msg);
+}
+
+static void finish_layers(layers_t *l, nh_worker_report_t *rep, nh_wctx_t *ctx)
+{
+	stop_series(l);
+	if (l->counters) {
+		(void)nh_counters_settle(1, 0.1); /* exited threads' counts fold in just after join */
+		rep->counter_count = nh_counters_read(l->counters, rep->counters, NH_MAX_COUNTERS);
+		rep->derived_count = nh_counters_derive(l->counters, rep->counters, rep->counter_count,
+							rep->derived, NH_MAX_DERIVED);
+		nh_counters_close(l->counters);
+	}
+	const nh_proc_mem_t *mem;
+	const nh_cgroup_mem_t *cg;
+	if (nh_wctx_memory(ctx, &mem, &cg)) {
+		rep->memory = *mem;
+		rep->cgroup = *cg;
+	} else { /* the workload took no snapshot: the state now, after it returned */
+		nh_proc_mem_read(0, true, &rep->memory);
+		nh_cgroup_read(0, &rep->cgroup);
+	}
+	rep->memory_valid = true;
+	nh_cgroup_events_delta(&l->cgroup_before, &rep->cgroup, &rep->cgroup_events_delta);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"report-fd", required_argument, NULL, 'r'}, {"workload", required_argument, NULL, 'w'},
 		{"policy", required_argument, NULL, 'p'},    {"llc", required_argument, NULL, 'l'},
 		{"expect", required_argument, NULL, 'e'},    {"scratch", required_argument, NULL, 's'},
-		{NULL, 0, NULL, 0},
+		{"series", required_argument, NULL, 'S'},    {NULL, 0, NULL, 0},
 	};
 	int report_fd = -1;
-	const char *wl_name = NULL, *expect = "";
+	const char *wl_name = NULL, *expect = "", *series_path = NULL;
 	uint64_t llc = 0;
 	for (int c; (c = getopt_long(argc, argv, "", longopts, NULL)) != -1;) {
 		switch (c) {
@@ -52,6 +122,7 @@ int main(int argc, char **argv)
 		case 'l': llc = strtoull(optarg, NULL, 10); break;
 		case 'e': expect = optarg; break;
 		case 's': setenv("NH_SCRATCH_DIR", optarg, 1); break;
+		case 'S': series_path = optarg; break;
 		default: usage_exit("bad arguments");
 		}
 	}
@@ -79,7 +150,7 @@ int main(int argc, char **argv)
 	for (int i = optind; i < argc; i++)
 		if (nh_params_set_kv(&params, argv[i], &err) < 0)
 			usage_exit(err.msg);
-	if (nh_workload_check_params(wl, &params, &err) < 0)
+	if (nh_run_options_check(wl, &params, &err) < 0)
 		usage_exit(err.msg);
 	if (wl->supported) {
 		char reason[256] = "";
@@ -101,8 +172,11 @@ int main(int argc, char **argv)
 		return NH_WORKER_EXIT_FAILED;
 	}
 	nh_wctx_set_expectation(ctx, &expected);
+	layers_t layers;
+	start_layers(&layers, rep, ctx, series_path);
 	rep->phase = NH_PHASE_RUNNING;
 	enum nh_wl_status status = wl->run(ctx);
+	finish_layers(&layers, rep, ctx);
 
 	rep->phase = NH_PHASE_PLACEMENT;
 	const char *perr = NULL;

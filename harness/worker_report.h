@@ -7,6 +7,9 @@
 #include "policy.h"
 #include "record.h"
 #include "sample.h"
+#include "sample_counters.h"
+#include "sample_memory.h"
+#include "sample_series.h"
 
 #define NH_REPORT_MAGIC 0x4e485231u /* "NHR1" */
 
@@ -42,6 +45,16 @@ typedef struct nh_worker_report {
 	unsigned metric_count;
 	nh_metric_t metrics[NH_MAX_METRICS];
 	char notes[1024];
+	/* The layers (see record.h). */
+	unsigned counter_count, derived_count;
+	nh_counter_t counters[NH_MAX_COUNTERS];
+	nh_derived_t derived[NH_MAX_DERIVED];
+	bool memory_valid;
+	nh_proc_mem_t memory;
+	nh_cgroup_mem_t cgroup, cgroup_events_delta;
+	bool series_valid;
+	nh_series_summary_t series;
+	char series_error[256];
 } nh_worker_report_t;
 
 #endif

@@ -12,6 +12,7 @@ enum nh_param_type {
 	NH_PARAM_BOOL,	 /* 0/1, true/false, yes/no, on/off */
 	NH_PARAM_ENUM,	 /* one of `choices`, "a|b|c" */
 	NH_PARAM_STRING, /* free text */
+	NH_PARAM_DURATION, /* "100ms", "2s", "1m" */
 };
 
 typedef struct nh_param_def {
@@ -22,6 +23,8 @@ typedef struct nh_param_def {
 	const char *choices; /* ENUM choices "a|b|c" */
 	const char *keyword; /* a word accepted besides numbers, e.g. "auto" or "all" */
 	const char *help;
+	/* Extra validation after the type check (e.g. a counters spec): 0, or -1 + message. */
+	int (*check)(const char *value, nh_err_t *err);
 } nh_param_def_t;
 
 enum nh_better { NH_BETTER_NONE = 0, NH_BETTER_HIGHER = 1, NH_BETTER_LOWER = -1 };
@@ -72,8 +75,12 @@ unsigned nh_workload_count(void);
 const nh_workload_t *nh_workload_at(unsigned i);
 /** \brief Find by name; NULL with a message listing the known names. */
 const nh_workload_t *nh_workload_find(const char *name, nh_err_t *err);
-/** \brief Check every given parameter exists and parses with its type and bounds, then fill in
- *  defaults for the rest. Errors: "stream: parameter 'size': bad size 'x'...". */
+/** \brief Check every given parameter exists in \p defs or \p extra (either may be NULL) and
+ *  parses with its type and bounds, then fill in defaults for the rest. \p owner prefixes the
+ *  messages: "stream: parameter 'size': bad size 'x'...". */
+int nh_params_check(const char *owner, const nh_param_def_t *defs, const nh_param_def_t *extra,
+		    nh_params_t *p, nh_err_t *err);
+/** \brief nh_params_check with the workload's own parameters only. */
 int nh_workload_check_params(const nh_workload_t *wl, nh_params_t *p, nh_err_t *err);
 const nh_param_def_t *nh_workload_param(const nh_workload_t *wl, const char *name);
 const nh_metric_def_t *nh_workload_metric(const nh_workload_t *wl, const char *name);
@@ -94,6 +101,14 @@ int nh_wctx_cpu(nh_wctx_t *ctx, unsigned i);
 uint64_t nh_wctx_llc_bytes(nh_wctx_t *ctx);
 /** \brief Pin the calling thread to one CPU (0 or -1 with errno). */
 int nh_wctx_pin_thread(int cpu);
+
+/** \brief Allocate an anonymous buffer of \p bytes starting on a multiple of \p align (a
+ *  power of two >= the page size, or 0 for the page size), applying the run's memory options:
+ *  thp=always|never (madvise), mlock=1 (locked as pages fault in, so first touch still places
+ *  them), prefault=1 (the calling thread touches every page now). Pages are otherwise untouched.
+ *  NULL with errno, after setting the run's reason. Free with nh_wctx_release. */
+void *nh_wctx_alloc(nh_wctx_t *ctx, size_t bytes, size_t align);
+void nh_wctx_release(nh_wctx_t *ctx, void *buffer);
 
 /** \brief Register a buffer whose page placement the harness checks after run() returns.
  *  \p touch_cpu is the CPU of the thread that first touched it (-1 unknown): under the default

@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #define MAX_CTX_CPUS 1024
 
@@ -35,6 +38,16 @@ struct nh_wctx {
 	bool numa_maps_valid;
 	uint64_t numa_maps_pages[NH_MAX_NODES];
 	nh_set_t ran_on;
+	bool memory_taken; /* process and cgroup memory at the snapshot, buffers still live */
+	void (*snapshot_hook)(void *arg);
+	void *snapshot_arg;
+	nh_proc_mem_t memory;
+	nh_cgroup_mem_t cgroup;
+	unsigned buffer_count;
+	struct ctx_buffer {
+		void *user, *map;
+		size_t map_bytes;
+	} buffers[16];
 	pthread_mutex_t lock; /* workloads may register regions from their threads */
 };
 
@@ -58,6 +71,8 @@ void nh_wctx_free(nh_wctx_t *ctx)
 	if (!ctx)
 		return;
 	pthread_mutex_destroy(&ctx->lock);
+	while (ctx->buffer_count)
+		nh_wctx_release(ctx, ctx->buffers[0].user); /* what a failing workload left behind */
 	free(ctx->regions);
 	free(ctx);
 }
@@ -113,6 +128,58 @@ int nh_wctx_pin_thread(int cpu)
 		return -1;
 	}
 	return 0;
+}
+
+void *nh_wctx_alloc(nh_wctx_t *ctx, size_t bytes, size_t align)
+{
+	const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	char human[32];
+	if (align < page)
+		align = page;
+	if (ctx->buffer_count == NH_ARRAY_LEN(ctx->buffers)) {
+		nh_wctx_reason(ctx, "too many buffers (at most %zu)", NH_ARRAY_LEN(ctx->buffers));
+		errno = ENOMEM;
+		return NULL;
+	}
+	size_t map_bytes = (bytes + page - 1) / page * page + (align - page);
+	void *map = mmap(NULL, map_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED) {
+		nh_wctx_reason(ctx, "cannot map %s: %s", nh_format_size(bytes, human, sizeof human),
+			       strerror(errno));
+		return NULL;
+	}
+	char *user = (char *)(((uintptr_t)map + align - 1) / align * align);
+	const char *thp = nh_wctx_param(ctx, "thp");
+	if (strcmp(thp, "always") == 0 && madvise(user, bytes, MADV_HUGEPAGE) < 0)
+		nh_wctx_note(ctx, "thp", "madvise(MADV_HUGEPAGE) failed: %s", strerror(errno));
+	if (strcmp(thp, "never") == 0)
+		(void)madvise(user, bytes, MADV_NOHUGEPAGE);
+	/* MLOCK_ONFAULT: lock pages as they fault in, so first touch still decides placement. */
+	bool lock = nh_wctx_param_bool(ctx, "mlock");
+	if (lock && syscall(SYS_mlock2, user, bytes, 1 /* MLOCK_ONFAULT */) < 0) {
+		int saved = errno;
+		nh_wctx_reason(ctx, "cannot mlock %s: %s (RLIMIT_MEMLOCK?)",
+			       nh_format_size(bytes, human, sizeof human), strerror(saved));
+		munmap(map, map_bytes);
+		errno = saved;
+		return NULL;
+	}
+	if (nh_wctx_param_bool(ctx, "prefault"))
+		for (size_t off = 0; off < bytes; off += page)
+			((volatile char *)user)[off] = 0;
+	ctx->buffers[ctx->buffer_count++] = (struct ctx_buffer){user, map, map_bytes};
+	return user;
+}
+
+void nh_wctx_release(nh_wctx_t *ctx, void *buffer)
+{
+	for (unsigned i = 0; i < ctx->buffer_count; i++) {
+		if (ctx->buffers[i].user != buffer)
+			continue;
+		munmap(ctx->buffers[i].map, ctx->buffers[i].map_bytes);
+		ctx->buffers[i] = ctx->buffers[--ctx->buffer_count];
+		return;
+	}
 }
 
 void nh_wctx_add_region(nh_wctx_t *ctx, const void *addr, size_t len, int touch_cpu)
@@ -228,6 +295,24 @@ void nh_wctx_observe_placement(nh_wctx_t *ctx)
 	}
 	ctx->observed = true;
 	observe_numa_maps(ctx);
+	nh_proc_mem_read(0, true, &ctx->memory);
+	nh_cgroup_read(0, &ctx->cgroup);
+	ctx->memory_taken = true;
+	if (ctx->snapshot_hook)
+		ctx->snapshot_hook(ctx->snapshot_arg);
+}
+
+void nh_wctx_set_snapshot_hook(nh_wctx_t *ctx, void (*hook)(void *arg), void *arg)
+{
+	ctx->snapshot_hook = hook;
+	ctx->snapshot_arg = arg;
+}
+
+bool nh_wctx_memory(const nh_wctx_t *ctx, const nh_proc_mem_t **mem, const nh_cgroup_mem_t **cgroup)
+{
+	*mem = &ctx->memory;
+	*cgroup = &ctx->cgroup;
+	return ctx->memory_taken;
 }
 
 const nh_placement_t *nh_wctx_placement(const nh_wctx_t *ctx, const char **err_out)

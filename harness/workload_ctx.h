@@ -5,6 +5,7 @@
 #define NH_WORKLOAD_CTX_H
 
 #include "sample.h"
+#include "sample_memory.h"
 #include "workload.h"
 
 typedef struct nh_wctx_region {
@@ -32,6 +33,12 @@ const nh_placement_t *nh_wctx_placement(const nh_wctx_t *ctx, const char **err_o
 /** \brief The kernel's numa_maps page counts for the registered regions' mappings, taken with
  *  the snapshot; NULL when numa_maps could not be read. */
 const uint64_t *nh_wctx_numa_maps_pages(const nh_wctx_t *ctx);
+/** \brief Called at the snapshot, before the workload frees its buffers: the worker ends the
+ *  time series there, so the run's growth is not blurred by its own teardown. */
+void nh_wctx_set_snapshot_hook(nh_wctx_t *ctx, void (*hook)(void *arg), void *arg);
+
+/** \brief Process and cgroup memory as taken with the snapshot; false when none was taken. */
+bool nh_wctx_memory(const nh_wctx_t *ctx, const nh_proc_mem_t **mem, const nh_cgroup_mem_t **cgroup);
 /** \brief CPUs the workload's threads reported running on (nh_wctx_ran_on). */
 const nh_set_t *nh_wctx_cpus_ran_on(const nh_wctx_t *ctx);
 

@@ -570,7 +570,6 @@ static enum nh_wl_status stream_run(nh_wctx_t *ctx)
 	unsigned ntimes = (unsigned)nh_wctx_param_int(ctx, "ntimes");
 	bool nt = nh_wctx_param_bool(ctx, "nt");
 	size_t n = array_elems(ctx, page), array_bytes = n * sizeof(double);
-	char human[32];
 
 	const nh_stream_variant_t *v = pick_variant(ctx);
 	if (!v) {
@@ -601,21 +600,14 @@ static enum nh_wl_status stream_run(nh_wctx_t *ctx)
 	atomic_init(&r.gate, GATE_WAIT);
 	atomic_init(&r.failed, 0);
 
-	/* One mapping, each array starting on a slice unit, so the same element index is a slice
-	 * boundary in all three. Not touched here: each thread faults in its own slices after
-	 * pinning itself. THP is left to the system setting (the run manifest records it). */
+	/* One buffer, each array starting on a slice unit, so the same element index is a slice
+	 * boundary in all three. Not touched here (unless the run asks for prefault): each thread
+	 * faults in its own slices after pinning itself. */
 	size_t unit = slice_unit(array_bytes, nthreads, page), unit_elems = unit / sizeof(double);
 	size_t stride = (array_bytes + unit - 1) / unit * unit;
-	size_t map_bytes = 3 * stride + (unit - page); /* slack to align the start to a unit */
-	void *map =
-		mmap(NULL, map_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (map == MAP_FAILED) {
-		nh_wctx_reason(ctx, "cannot map 3 arrays of %s (%zu bytes in all): %s",
-			       nh_format_size(array_bytes, human, sizeof human), 3 * array_bytes,
-			       strerror(errno));
-		return NH_WL_FAIL;
-	}
-	char *base = (char *)(((uintptr_t)map + unit - 1) / unit * unit);
+	char *base = nh_wctx_alloc(ctx, 3 * stride, unit);
+	if (!base)
+		return NH_WL_FAIL; /* the reason says what could not be allocated and why */
 	nh_wctx_note(ctx, "slice_unit", "%zu", unit);
 	r.a = (double *)base;
 	r.b = (double *)(base + stride);
@@ -685,7 +677,7 @@ static enum nh_wl_status stream_run(nh_wctx_t *ctx)
 out_free:
 	free(r.stamps);
 	free(w);
-	munmap(map, map_bytes);
+	nh_wctx_release(ctx, base);
 	return status;
 }
 

@@ -48,6 +48,42 @@ static const char *str_at(json_t *o, const char *a, const char *b)
 	return json_is_string(v) ? json_string_value(v) : "";
 }
 
+/* counters, memory, cgroup and series: each measured or unavailable with a reason. */
+static void check_layers(json_t *rec)
+{
+	json_t *counters = json_object_get(rec, "counters");
+	assert_true(json_is_object(counters));
+	const char *key;
+	json_t *c;
+	json_object_foreach(counters, key, c) {
+		/* Never a bare 0: a value with its scaling, or the reason it is missing. */
+		if (json_object_get(c, "unavailable")) {
+			assert_true(strlen(json_string_value(json_object_get(c, "unavailable"))) > 10);
+			assert_null(json_object_get(c, "value"));
+		} else {
+			assert_true(json_is_number(json_object_get(c, "value")));
+		}
+	}
+	/* Software events count everywhere: the faults of the first touch at least. */
+	json_t *faults = json_object_get(counters, "software.page_faults");
+	long long pages = (long long)json_integer_value(json_object_get(
+		json_object_get(json_object_get(rec, "policy"), "observed"), "pages_total"));
+	assert_true(json_number_value(json_object_get(faults, "value")) >= (double)pages);
+	assert_true(json_is_integer(json_object_get(faults, "time_running_ns")));
+	json_t *mem = json_object_get(rec, "memory");
+	assert_true(json_integer_value(json_object_get(mem, "vm_rss_bytes")) >= pages * 4096);
+	assert_true(json_is_object(json_object_get(json_object_get(mem, "numa_maps"), "anon_pages_by_node")));
+	json_t *cg = json_object_get(rec, "cgroup");
+	assert_true(json_is_integer(json_object_get(cg, "version")) ||
+		    json_is_string(json_object_get(cg, "unavailable")));
+	json_t *series = json_object_get(rec, "series");
+	assert_true(json_integer_value(json_object_get(series, "samples")) >= 1);
+	/* The 1% budget is about long runs (see tests/bench/samplers-overhead.sh); these last
+	 * milliseconds, where the first and last rows alone weigh more. */
+	double overhead = json_real_value(json_object_get(series, "overhead"));
+	assert_true(overhead >= 0 && overhead < 1);
+}
+
 /* The record contract: requested/applied/observed policy, outcome, metrics with units. */
 static void check_stream_record(json_t *rec, const char *requested, const char *applied_mode)
 {
@@ -79,6 +115,7 @@ static void check_stream_record(json_t *rec, const char *requested, const char *
 	}
 	assert_true(json_is_object(json_object_get(rec, "numastat")));
 	assert_true(json_is_object(json_object_get(rec, "params")));
+	check_layers(rec);
 }
 
 static void bench_membind_json(void **state)
@@ -113,6 +150,11 @@ static void bench_membind_json(void **state)
 					   json_object_get(json_object_get(json_object_get(m, "host"), "host"), "kernel") :
 					   json_string("")));
 	json_decref(m);
+	/* The time series of each run, with a header and one row per sample. */
+	char *series = read_in(out, "series/run-0.csv");
+	assert_true(strncmp(series, "t_s,rss_bytes,", 14) == 0);
+	assert_true(nh_count_lines(series) >= 2);
+	free(series);
 	char *csv = read_in(out, "metrics.csv");
 	assert_true(strncmp(csv, "run_id,run,config,rep,warmup,workload,params,policy,outcome,metric,value,unit,better\n", 85) == 0);
 	assert_non_null(strstr(csv, ",triad,"));

@@ -28,3 +28,10 @@ numaharness run /tests/oom.lua --out /tmp/oom --quiet >/dev/null 2>/tmp/oom.err
 echo "exit=$?"
 cat /tmp/oom/runs.jsonl
 echo "@@status 0"
+# A real cgroup v2 memory controller (this host's own are v1): the record's cgroup layer must
+# show the worker's cgroup, its memory and the arrays' bytes on node 1 in memory.numa_stat.
+echo "@@case cgroup-v2"
+mount -t cgroup2 none /sys/fs/cgroup && echo +memory >/sys/fs/cgroup/cgroup.subtree_control &&
+	mkdir -p /sys/fs/cgroup/nh && echo $$ >/sys/fs/cgroup/nh/cgroup.procs &&
+	numaharness bench $S --membind=1
+echo "@@status $?"

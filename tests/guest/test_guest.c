@@ -373,6 +373,26 @@ static void oom_in_a_sweep(void **state)
 	(void)state;
 }
 
+/* Inside a real cgroup v2 memory controller: the record's cgroup layer is v2, names the
+ * worker's cgroup, and memory.numa_stat holds the arrays on node 1. */
+static void cgroup_v2_layer(void **state)
+{
+	json_t *rec = ok_record("cgroup-v2");
+	json_t *cg = json_object_get(rec, "cgroup");
+	if (json_object_get(cg, "unavailable"))
+		fail_msg("cgroup unavailable: %s", str(cg, "unavailable"));
+	assert_int_equal(num(cg, "version"), 2);
+	assert_string_equal(str(cg, "path"), "/sys/fs/cgroup/nh");
+	long long pages = num(rec, "policy.observed.pages_total");
+	long long anon1 = num(cg, "numa_stat.anon.1");
+	assert_true(num(cg, "memory_current") >= pages * 4096);
+	if (anon1 < pages * 4096 * 95 / 100)
+		fail_msg("memory.numa_stat anon on node 1: %lld bytes, the arrays are %lld", anon1, pages * 4096);
+	printf("# cgroup-v2: memory.current %lld bytes, numa_stat anon node 1 %lld bytes (arrays %lld)\n",
+	       num(cg, "memory_current"), anon1, pages * 4096);
+	(void)state;
+}
+
 static int boot_guest(void **state)
 {
 	char cmd[2048];
@@ -422,6 +442,7 @@ int main(int argc, char **argv)
 			cmocka_unit_test(weighted_interleave_skipped),
 			cmocka_unit_test(missing_node_is_an_error),
 			cmocka_unit_test(oom_in_a_sweep),
+			cmocka_unit_test(cgroup_v2_layer),
 		};
 		return cmocka_run_group_tests_name("guest-2node (Linux 6.1)", tests, boot_guest, NULL);
 	}
