@@ -255,6 +255,45 @@ static void failure_is_an_outcome(void **state)
 	(void)state;
 }
 
+/* One bench run's record (parsed), with extra arguments. */
+static json_t *bench_record(const char *a1, const char *a2)
+{
+	char *dir = nh_tmpdir();
+	char out[600];
+	snprintf(out, sizeof out, "%s/r", dir);
+	char *argv[] = {NH_BIN, "bench", "stream", "size=96M", "ntimes=2", "--out", out, "--json", "--quiet",
+			(char *)a1, (char *)a2, NULL};
+	nh_proc_result_t r;
+	assert_int_equal(nh_proc_run(NULL, argv, NULL, &r), 0);
+	if (r.status != 0)
+		fail_msg("exit %d: %s", r.status, r.err);
+	json_t *rec = json_loads(r.out, JSON_DISABLE_EOF_CHECK, NULL);
+	assert_non_null(rec);
+	nh_proc_free(&r);
+	nh_rm_rf(dir);
+	free(dir);
+	return rec;
+}
+
+/* thp=always / never change what the memory layer shows (unless the host disabled THP). */
+static void thp_dimension(void **state)
+{
+	char mode[128] = "";
+	(void)nh_read_line("/sys/kernel/mm/transparent_hugepage/enabled", mode, sizeof mode);
+	json_t *always = bench_record("thp=always", "prefault=0");
+	json_t *never = bench_record("thp=never", "mlock=1");
+	json_int_t huge_always = json_integer_value(json_object_get(json_object_get(always, "memory"), "anon_huge_pages_bytes"));
+	json_int_t huge_never = json_integer_value(json_object_get(json_object_get(never, "memory"), "anon_huge_pages_bytes"));
+	assert_int_equal(huge_never, 0);
+	if (strstr(mode, "[never]") == NULL)
+		assert_true(huge_always >= 32 << 20); /* most of the 96 MiB */
+	assert_string_equal(json_string_value(json_object_get(json_object_get(never, "params"), "mlock")), "1");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(always, "params"), "thp")), "always");
+	json_decref(always);
+	json_decref(never);
+	(void)state;
+}
+
 /* topo --json agrees with the kernel's own sysfs view (what numactl --hardware prints). */
 static void topo_json_matches_sysfs(void **state)
 {
@@ -304,6 +343,7 @@ int main(void)
 		cmocka_unit_test(crash_is_an_outcome),
 		cmocka_unit_test(hang_is_a_timeout),
 		cmocka_unit_test(failure_is_an_outcome),
+		cmocka_unit_test(thp_dimension),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
