@@ -87,6 +87,22 @@ static int add_config(nh_plan_t *plan, const nh_plan_group_t *g, const nh_worklo
 	return 0;
 }
 
+/* What only makes sense against the policy's CPUs (e.g. more threads than the node has). */
+static int check_against_policy(const nh_plan_t *plan, const nh_workload_t *wl, const nh_params_t *params,
+				const nh_policy_t *pol, const char *src, nh_err_t *err)
+{
+	if (!wl->check_plan)
+		return 0;
+	nh_set_t cpus = nh_topo_facts(plan->topo)->allowed_cpus;
+	if (pol->cpu_mode != NH_CPU_ANY)
+		nh_set_and(&cpus, &pol->cpus);
+	char why[256] = "";
+	if (wl->check_plan(params, nh_set_count(&cpus), why, sizeof why) == 0)
+		return 0;
+	errno = EINVAL;
+	return nh_err_set(err, "%s: %s: %s (policy '%s')", src, wl->name, why, pol->spec);
+}
+
 int nh_plan_add_group(nh_plan_t *plan, const nh_plan_group_t *g, nh_err_t *err)
 {
 	const char *src = g->source ? g->source : "scenario";
@@ -133,9 +149,11 @@ int nh_plan_add_group(nh_plan_t *plan, const nh_plan_group_t *g, nh_err_t *err)
 			nh_err_prefix(err, "%s", src);
 			goto out;
 		}
-		for (unsigned p = 0; p < npol; p++)
-			if (add_config(plan, g, wl, &params, &pols[p], err) < 0)
+		for (unsigned p = 0; p < npol; p++) {
+			if (check_against_policy(plan, wl, &params, &pols[p], src, err) < 0 ||
+			    add_config(plan, g, wl, &params, &pols[p], err) < 0)
 				goto out;
+		}
 		unsigned i = 0;
 		while (i < g->param_count && ++idx[i] == g->params[i].value_count)
 			idx[i++] = 0;

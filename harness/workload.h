@@ -41,17 +41,6 @@ typedef struct nh_wctx nh_wctx_t;
 /* What run() returns; the worker turns it into an exit code and the parent into an outcome. */
 enum nh_wl_status { NH_WL_OK = 0, NH_WL_FAIL = 1, NH_WL_SKIP = 2 };
 
-typedef struct nh_workload {
-	const char *name;
-	const char *summary;
-	const nh_param_def_t *params; /* terminated by { .name = NULL } */
-	const nh_metric_def_t *metrics; /* terminated by { .name = NULL } */
-	/* Can this host run it at all? 0, or -1 with a reason (the run is recorded as skipped). */
-	int (*supported)(char *reason, size_t len);
-	/* Run in the worker, after policy and affinity are in place. */
-	enum nh_wl_status (*run)(nh_wctx_t *ctx);
-} nh_workload_t;
-
 /* ---- parameter sets: plain data, passed from plan to worker on the command line ---- */
 #define NH_MAX_PARAMS 32
 typedef struct nh_params {
@@ -61,6 +50,21 @@ typedef struct nh_params {
 		char value[128];
 	} kv[NH_MAX_PARAMS];
 } nh_params_t;
+
+typedef struct nh_workload {
+	const char *name;
+	const char *summary;
+	const nh_param_def_t *params; /* terminated by { .name = NULL } */
+	const nh_metric_def_t *metrics; /* terminated by { .name = NULL } */
+	/* Can this host run it at all? 0, or -1 with a reason (the run is recorded as skipped). */
+	int (*supported)(char *reason, size_t len);
+	/* Run in the worker, after policy and affinity are in place. */
+	enum nh_wl_status (*run)(nh_wctx_t *ctx);
+	/* Optional, at plan time, with checked parameters and the number of CPUs the run's policy
+	 * allows: 0, or -1 with a one-line reason ("threads=4 is more than the 2 CPUs ...").
+	 * Catches what only makes sense against the placement, before anything runs. */
+	int (*check_plan)(const nh_params_t *params, unsigned cpus, char *why, size_t len);
+} nh_workload_t;
 
 /** \brief Set (or replace) name=value. -1 (E2BIG / ENAMETOOLONG) with a message when full. */
 int nh_params_set(nh_params_t *p, const char *name, const char *value, nh_err_t *err);
@@ -108,6 +112,18 @@ int nh_wctx_pin_thread(int cpu);
  *  them), prefault=1 (the calling thread touches every page now). Pages are otherwise untouched.
  *  NULL with errno, after setting the run's reason. Free with nh_wctx_release. */
 void *nh_wctx_alloc(nh_wctx_t *ctx, size_t bytes, size_t align);
+/* Page kinds for nh_wctx_alloc_pages, overriding the run's thp option for this buffer. */
+enum nh_page_kind {
+	NH_PAGES_DEFAULT, /* the run's thp option */
+	NH_PAGES_4K,	  /* MADV_NOHUGEPAGE */
+	NH_PAGES_THP,	  /* MADV_HUGEPAGE */
+	NH_PAGES_HUGETLB, /* MAP_HUGETLB from the reserved pool: NULL (ENOMEM) when it is short */
+};
+/** \brief nh_wctx_alloc with an explicit page kind. For NH_PAGES_HUGETLB, \p bytes is rounded
+ *  up to the huge page size and the reason names the pool (HugePages_Free) when it is short. */
+void *nh_wctx_alloc_pages(nh_wctx_t *ctx, size_t bytes, size_t align, enum nh_page_kind kind);
+/** \brief Free huge pages of the default size (HugePages_Free × Hugepagesize), 0 when none. */
+uint64_t nh_wctx_hugetlb_free_bytes(void);
 void nh_wctx_release(nh_wctx_t *ctx, void *buffer);
 
 /** \brief Register a buffer whose page placement the harness checks after run() returns.

@@ -130,10 +130,26 @@ int nh_wctx_pin_thread(int cpu)
 	return 0;
 }
 
-void *nh_wctx_alloc(nh_wctx_t *ctx, size_t bytes, size_t align)
+static uint64_t meminfo_field(const char *name)
+{
+	char *text = nh_read_file("/proc/meminfo", NULL, NULL);
+	uint64_t v = 0;
+	const char *p = text ? strstr(text, name) : NULL;
+	if (p)
+		v = strtoull(p + strlen(name), NULL, 10);
+	free(text);
+	return v;
+}
+
+uint64_t nh_wctx_hugetlb_free_bytes(void)
+{
+	return meminfo_field("\nHugePages_Free:") * meminfo_field("\nHugepagesize:") * 1024;
+}
+
+void *nh_wctx_alloc_pages(nh_wctx_t *ctx, size_t bytes, size_t align, enum nh_page_kind kind)
 {
 	const size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	char human[32];
+	char human[32], pool[32];
 	if (align < page)
 		align = page;
 	if (ctx->buffer_count == NH_ARRAY_LEN(ctx->buffers)) {
@@ -141,18 +157,33 @@ void *nh_wctx_alloc(nh_wctx_t *ctx, size_t bytes, size_t align)
 		errno = ENOMEM;
 		return NULL;
 	}
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
 	size_t map_bytes = (bytes + page - 1) / page * page + (align - page);
-	void *map = mmap(NULL, map_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (kind == NH_PAGES_HUGETLB) {
+		size_t huge = (size_t)meminfo_field("\nHugepagesize:") * 1024;
+		if (!huge)
+			huge = 2 << 20;
+		map_bytes = (bytes + huge - 1) / huge * huge; /* huge-page aligned by the kernel */
+		flags |= MAP_HUGETLB;
+	}
+	void *map = mmap(NULL, map_bytes, PROT_READ | PROT_WRITE, flags, -1, 0);
 	if (map == MAP_FAILED) {
-		nh_wctx_reason(ctx, "cannot map %s: %s", nh_format_size(bytes, human, sizeof human),
-			       strerror(errno));
+		if (kind == NH_PAGES_HUGETLB)
+			nh_wctx_reason(ctx, "cannot map %s of huge pages: %s (HugePages_Free: %s; reserve more with vm.nr_hugepages)",
+				       nh_format_size(bytes, human, sizeof human), strerror(errno),
+				       nh_format_size(nh_wctx_hugetlb_free_bytes(), pool, sizeof pool));
+		else
+			nh_wctx_reason(ctx, "cannot map %s: %s", nh_format_size(bytes, human, sizeof human),
+				       strerror(errno));
 		return NULL;
 	}
-	char *user = (char *)(((uintptr_t)map + align - 1) / align * align);
+	char *user = kind == NH_PAGES_HUGETLB ? map : (char *)(((uintptr_t)map + align - 1) / align * align);
 	const char *thp = nh_wctx_param(ctx, "thp");
-	if (strcmp(thp, "always") == 0 && madvise(user, bytes, MADV_HUGEPAGE) < 0)
+	bool want_thp = kind == NH_PAGES_THP || (kind == NH_PAGES_DEFAULT && strcmp(thp, "always") == 0);
+	bool no_thp = kind == NH_PAGES_4K || (kind == NH_PAGES_DEFAULT && strcmp(thp, "never") == 0);
+	if (want_thp && madvise(user, bytes, MADV_HUGEPAGE) < 0)
 		nh_wctx_note(ctx, "thp", "madvise(MADV_HUGEPAGE) failed: %s", strerror(errno));
-	if (strcmp(thp, "never") == 0)
+	if (no_thp)
 		(void)madvise(user, bytes, MADV_NOHUGEPAGE);
 	/* MLOCK_ONFAULT: lock pages as they fault in, so first touch still decides placement. */
 	bool lock = nh_wctx_param_bool(ctx, "mlock");
@@ -169,6 +200,11 @@ void *nh_wctx_alloc(nh_wctx_t *ctx, size_t bytes, size_t align)
 			((volatile char *)user)[off] = 0;
 	ctx->buffers[ctx->buffer_count++] = (struct ctx_buffer){user, map, map_bytes};
 	return user;
+}
+
+void *nh_wctx_alloc(nh_wctx_t *ctx, size_t bytes, size_t align)
+{
+	return nh_wctx_alloc_pages(ctx, bytes, align, NH_PAGES_DEFAULT);
 }
 
 void nh_wctx_release(nh_wctx_t *ctx, void *buffer)
