@@ -4,8 +4,12 @@
 #include "workload.h"
 
 extern const nh_workload_t nh_workload_stream;
+extern const nh_workload_t nh_workload_chase;
+extern const nh_workload_t nh_workload_xcache;
 
 const nh_workload_t *const nh_workload_registry[] = {
 	&nh_workload_stream,
+	&nh_workload_chase,
+	&nh_workload_xcache,
 	NULL,
 };
