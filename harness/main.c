@@ -14,6 +14,8 @@ static void usage(FILE *out)
 	      "  run SCENARIO.lua [--out DIR]       run a scenario; results in results/<name>-<UTC time>/\n"
 	      "  bench WORKLOAD [POLICY FLAGS] [name=value ...] [--reps N] [--out DIR] [--json]\n"
 	      "                                     run one configuration ad hoc (numactl-style flags)\n"
+	      "  matrix latency|bandwidth|sweep     every CPU node x memory node pair (chase latency or\n"
+	      "                                     stream bandwidth), or latency by working-set size\n"
 	      "  workloads                          list workloads with their parameters and metrics\n"
 	      "  events [PATTERN]                   counter event sets and events, and whether this host\n"
 	      "                                     can count them (and why not)\n"
@@ -58,6 +60,8 @@ int main(int argc, char **argv)
 		return nh_cli_workloads(sub_argc, sub_argv);
 	if (strcmp(cmd, "events") == 0)
 		return nh_cli_events(sub_argc, sub_argv);
-	nh_cli_error("unknown command '%s' (commands: topo, run, bench, workloads, events)", cmd);
+	if (strcmp(cmd, "matrix") == 0)
+		return nh_cli_matrix(sub_argc, sub_argv);
+	nh_cli_error("unknown command '%s' (commands: topo, run, bench, matrix, workloads, events)", cmd);
 	return NH_EXIT_ERROR;
 }

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: MIT */
+/* cli_sweep: the sweep every run command ends in — plan → run each spec in isolation → append
+ * each record → progress lines and the summary table. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cli_sweep.h"
+#include "run.h"
+#include "store.h"
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	nh_run_cancel();
+}
+
+char *nh_cli_join_args(int argc, char **argv)
+{
+	size_t len = 1;
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 3;
+	char *out = malloc(len);
+	if (!out)
+		return NULL;
+	out[0] = '\0';
+	for (int i = 0; i < argc; i++) {
+		bool quote = strchr(argv[i], ' ') != NULL;
+		strcat(out, i ? " " : "");
+		strcat(out, quote ? "'" : "");
+		strcat(out, argv[i]);
+		strcat(out, quote ? "'" : "");
+	}
+	return out;
+}
+
+/* The headline metric of a record for progress lines: STREAM's triad, else the first metric
+ * the workload declares that the run has. */
+static void headline(const nh_record_t *r, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	const nh_metric_t *m = nh_record_metric(r, "triad");
+	for (const nh_metric_def_t *d = r->spec.wl ? r->spec.wl->metrics : NULL; !m && d && d->name; d++)
+		m = nh_record_metric(r, d->name);
+	if (m)
+		snprintf(buf, len, fabs(m->value) >= 1000 ? "%s=%.0f %s" : "%s=%.4g %s", m->name, m->value, m->unit);
+}
+
+static void print_progress(const nh_record_t *r, unsigned total)
+{
+	char head[96];
+	headline(r, head, sizeof head);
+	fprintf(stderr, "[%*u/%u] %-8s %-28s %-7s %-10s %-34s placement %s%s%s\n", total >= 100 ? 3 : 2,
+		r->spec.index + 1, total, r->spec.wl->name, r->spec.policy.spec,
+		r->spec.warmup ? "warm-up" : "", nh_outcome_name(r->outcome), head, nh_verdict_name(r->verdict),
+		r->reason[0] ? " — " : "", r->reason);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double median_of(double *vals, unsigned k)
+{
+	qsort(vals, k, sizeof *vals, cmp_double);
+	return k % 2 ? vals[k / 2] : (vals[k / 2 - 1] + vals[k / 2]) / 2;
+}
+
+double nh_sweep_median(const nh_record_t *recs, unsigned n, unsigned config, const char *name)
+{
+	double *vals = malloc(sizeof *vals * (n ? n : 1));
+	unsigned k = 0;
+	for (unsigned i = 0; vals && i < n; i++) {
+		if (recs[i].spec.config != config || recs[i].spec.warmup || recs[i].outcome != NH_OUTCOME_OK)
+			continue;
+		const nh_metric_t *m = nh_record_metric(&recs[i], name);
+		if (m && isfinite(m->value))
+			vals[k++] = m->value;
+	}
+	double med = k ? median_of(vals, k) : NAN;
+	free(vals);
+	return med;
+}
+
+/* Per configuration: counted runs, outcomes, verdicts, and the median of each metric. */
+static void print_summary(FILE *out, const nh_record_t *recs, unsigned n, unsigned configs)
+{
+	fprintf(out, "\n%-4s %-8s %-28s %-6s %-12s %s\n", "cfg", "workload", "policy", "ok/n", "placement",
+		"median of metrics");
+	double *vals = malloc(sizeof *vals * (n ? n : 1));
+	if (!vals)
+		return;
+	for (unsigned c = 0; c < configs; c++) {
+		const nh_record_t *first = NULL;
+		unsigned total = 0, ok = 0, placed_ok = 0, judged = 0;
+		for (unsigned i = 0; i < n; i++) {
+			if (recs[i].spec.config != c || recs[i].spec.warmup)
+				continue;
+			first = first ? first : &recs[i];
+			total++;
+			ok += recs[i].outcome == NH_OUTCOME_OK;
+			judged += recs[i].verdict != NH_VERDICT_NOT_CHECKED;
+			placed_ok += recs[i].verdict == NH_VERDICT_OK;
+		}
+		if (!first)
+			continue;
+		char placement[32];
+		if (judged)
+			snprintf(placement, sizeof placement, "%u/%u ok", placed_ok, judged);
+		else
+			snprintf(placement, sizeof placement, "-");
+		fprintf(out, "%-4u %-8s %-28s %u/%-4u %-12s", c, first->spec.wl->name, first->spec.policy.spec,
+			ok, total, placement);
+		/* The workload's first four declared metrics; runs.jsonl has everything. */
+		unsigned shown = 0;
+		for (const nh_metric_def_t *d = first->spec.wl->metrics; d && d->name && shown < 4; d++, shown++) {
+			unsigned k = 0;
+			for (unsigned i = 0; i < n; i++) {
+				if (recs[i].spec.config != c || recs[i].spec.warmup)
+					continue;
+				const nh_metric_t *m = nh_record_metric(&recs[i], d->name);
+				if (m && isfinite(m->value))
+					vals[k++] = m->value;
+			}
+			if (!k)
+				continue;
+			double med = median_of(vals, k);
+			/* Whole numbers for big values (MB/s, ops/s), 4 digits for small (ns, ratios). */
+			fprintf(out, fabs(med) >= 1000 ? " %s=%.0f" : " %s=%.4g", d->name, med);
+		}
+		if (first->outcome == NH_OUTCOME_SKIPPED)
+			fprintf(out, " skipped: %s", first->reason);
+		fputc('\n', out);
+	}
+	free(vals);
+}
+
+int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, const nh_sweep_opts_t *o,
+		     nh_sweep_result_t *result)
+{
+	nh_err_t err;
+	char worker[PATH_MAX];
+	if (nh_run_find_worker(worker, sizeof worker, &err) < 0) {
+		nh_cli_error("%s", err.msg);
+		return NH_EXIT_ERROR;
+	}
+	unsigned total = nh_plan_count(plan);
+	nh_manifest_info_t mi = {
+		.scenario_name = name,
+		.scenario_path = o->scenario_path,
+		.command_line = o->command_line,
+		.planned_runs = total,
+	};
+	const char *root = o->results_root ? o->results_root : getenv("NH_RESULTS_DIR");
+	nh_store_t *store = nh_store_create(o->out_dir, root ? root : "results", topo, &mi, &err);
+	if (!store) {
+		nh_cli_error("%s", err.msg);
+		return NH_EXIT_ERROR;
+	}
+	nh_record_t *recs = calloc(total ? total : 1, sizeof *recs);
+	if (!recs) {
+		nh_cli_error("out of memory for %u records", total);
+		nh_store_free(store);
+		return NH_EXIT_ERROR;
+	}
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	char scratch[PATH_MAX];
+	snprintf(scratch, sizeof scratch, "%s/tmp", nh_store_dir(store));
+	nh_runner_opts_t ro = {
+		.worker_path = worker,
+		.topo = topo,
+		.placement_threshold = o->placement_threshold > 0 ? o->placement_threshold : 0.99,
+		.oom_score_adj = 1000, /* under memory pressure the workload dies, not the harness */
+		.scratch_dir = scratch,
+		.results_dir = nh_store_dir(store),
+	};
+	int status = NH_EXIT_OK;
+	unsigned done = 0;
+	bool tty = isatty(STDERR_FILENO) && !o->quiet;
+	for (unsigned i = 0; i < total; i++) {
+		const nh_run_spec_t *spec = nh_plan_run(plan, i);
+		if (tty)
+			fprintf(stderr, "[%u/%u] %s %s ...\r", i + 1, total, spec->wl->name, spec->policy.spec);
+		if (nh_run_one(&ro, spec, &recs[i], &err) < 0) {
+			if (tty)
+				fputs("\033[K", stderr);
+			if (nh_run_cancelled())
+				break;
+			nh_cli_error("run %u: %s", i + 1, err.msg);
+			status = NH_EXIT_ERROR;
+			break;
+		}
+		if (nh_run_cancelled())
+			break; /* the killed run is not a result: leave it out */
+		if (tty)
+			fputs("\033[K", stderr);
+		if (nh_store_append(store, &recs[i], &err) < 0) {
+			nh_cli_error("%s", err.msg);
+			status = NH_EXIT_ERROR;
+			break;
+		}
+		done++;
+		if (!o->quiet)
+			print_progress(&recs[i], total);
+		if (o->json) {
+			char *line = nh_record_to_json(&recs[i]);
+			if (line) {
+				puts(line);
+				fflush(stdout);
+			}
+			free(line);
+		}
+		enum nh_outcome oc = recs[i].outcome;
+		if (oc != NH_OUTCOME_OK && oc != NH_OUTCOME_SKIPPED && status == NH_EXIT_OK)
+			status = NH_EXIT_CHECK_FAILED;
+	}
+	print_summary(o->json ? stderr : stdout, recs, done, nh_plan_config_count(plan));
+	if (nh_run_cancelled()) {
+		nh_cli_error("interrupted after %u of %u runs; results so far are in %s", done, total,
+			     nh_store_dir(store));
+		status = 130;
+	}
+	if (nh_store_finish(store, nh_run_cancelled(), &err) < 0) {
+		nh_cli_error("%s", err.msg);
+		status = NH_EXIT_ERROR;
+	}
+	fprintf(o->json ? stderr : stdout, "\nresults: %s\n", nh_store_dir(store));
+	if (result) {
+		result->recs = recs;
+		result->count = done;
+		snprintf(result->dir, sizeof result->dir, "%s", nh_store_dir(store));
+	} else {
+		free(recs);
+	}
+	nh_store_free(store);
+	return status;
+}
+
