@@ -21,6 +21,17 @@ case_ preferred-spill numaharness bench stream size=480M ntimes=2 threads=1 --js
 case_ cpunode0-mem1 numaharness bench $S --cpunodebind=0 --membind=1
 case_ weighted numaharness bench $S --weighted-interleave=0:3,1:1
 case_ bad-node numaharness bench $S --membind=5
+# The latency matrix: 2x2, every pair's pages on its memory node (values under emulation mean
+# nothing; the shape and the placement do).
+echo "@@case matrix-latency"
+numaharness matrix latency size=16M samples=50 block=256 --reps 1 --out /tmp/matrix --quiet
+echo "exit=$?"
+cat /tmp/matrix/runs.jsonl
+echo "@@status 0"
+# The cache bound to the wrong node: table local (node 0) and remote (node 1), served from CPU 0.
+X="xcache keys=65536 duration=1s --json --quiet"
+case_ xcache-local numaharness bench $X --cpunodebind=0 --membind=0
+case_ xcache-remote numaharness bench $X --cpunodebind=0 --membind=1
 # A sweep in which the middle run cannot fit: it must be OOM-killed (or fail), and the runs
 # before and after it must be recorded intact.
 echo "@@case oom-sweep"

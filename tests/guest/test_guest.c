@@ -393,6 +393,72 @@ static void cgroup_v2_layer(void **state)
 	(void)state;
 }
 
+/* Parse every JSON line of a case's text. */
+static unsigned case_records(guest_case_t *c, json_t **recs, unsigned max)
+{
+	unsigned n = 0;
+	for (const char *p = strchr(c->text, '{'); p && n < max; p = strchr(p, '{')) {
+		json_error_t e;
+		recs[n] = json_loadb(p, strcspn(p, "\n"), 0, &e);
+		assert_non_null(recs[n]);
+		n++;
+		p += strcspn(p, "\n");
+	}
+	return n;
+}
+
+/* matrix latency in a 2-node guest: a 2x2 table, and each pair's run with its pages on the
+ * memory node and its thread on the CPU node. */
+static void latency_matrix_shape(void **state)
+{
+	guest_case_t *c = get_case("matrix-latency");
+	assert_non_null(strstr(c->text, "exit=0\n"));
+	json_t *recs[8];
+	unsigned n = case_records(c, recs, 8);
+	assert_int_equal(n, 4);
+	for (unsigned i = 0; i < n; i++) {
+		int cpu_node = (int)i / 2, mem_node = (int)i % 2;
+		char spec[64], cpu[8];
+		snprintf(spec, sizeof spec, "cpunodebind=%d membind=%d", cpu_node, mem_node);
+		snprintf(cpu, sizeof cpu, "%d", cpu_node);
+		assert_string_equal(str(recs[i], "policy.requested"), spec);
+		assert_string_equal(str(recs[i], "outcome"), "ok");
+		assert_string_equal(str(recs[i], "policy.observed.verdict"), "ok");
+		assert_string_equal(str(recs[i], "policy.observed.threads_ran_on"), cpu);
+		json_t *pages = at(recs[i], "policy.observed.pages_by_node");
+		long long total = num(recs[i], "policy.observed.pages_total");
+		assert_true(pages_on(pages, mem_node) >= total * 99 / 100);
+		assert_true(json_number_value(at(recs[i], "metrics.ns_per_load.value")) > 0);
+		printf("# matrix %s: %lld of %lld pages on node %d, %.0f ns/load (emulated)\n", spec,
+		       pages_on(pages, mem_node), total, mem_node,
+		       json_number_value(at(recs[i], "metrics.ns_per_load.value")));
+		json_decref(recs[i]);
+	}
+	/* The table itself: a header with both memory nodes and a row per CPU node. */
+	assert_non_null(strstr(c->text, "cpu\\mem"));
+	(void)state;
+}
+
+/* xcache with its table local and remote: placement as asked (numbers: shape only). */
+static void xcache_local_and_remote(void **state)
+{
+	const char *names[] = {"xcache-local", "xcache-remote"};
+	for (int i = 0; i < 2; i++) {
+		json_t *rec = ok_record(names[i]);
+		json_t *pages = at(rec, "policy.observed.pages_by_node");
+		long long total = num(rec, "policy.observed.pages_total");
+		assert_true(pages_on(pages, i) >= total * 99 / 100);
+		assert_string_equal(str(rec, "policy.observed.threads_ran_on"), "0");
+		assert_true(json_number_value(at(rec, "metrics.ops_per_s.value")) > 0);
+		assert_true(json_is_number(at(rec, "metrics.errors.value")));
+		assert_true(json_number_value(at(rec, "metrics.errors.value")) == 0);
+		printf("# %s: table %lld of %lld pages on node %d, %.0f ops/s, GET p50 %.0f ns (emulated)\n",
+		       names[i], pages_on(pages, i), total, i, json_number_value(at(rec, "metrics.ops_per_s.value")),
+		       json_number_value(at(rec, "metrics.get_p50_ns.value")));
+	}
+	(void)state;
+}
+
 static int boot_guest(void **state)
 {
 	char cmd[2048];
@@ -443,6 +509,8 @@ int main(int argc, char **argv)
 			cmocka_unit_test(missing_node_is_an_error),
 			cmocka_unit_test(oom_in_a_sweep),
 			cmocka_unit_test(cgroup_v2_layer),
+			cmocka_unit_test(latency_matrix_shape),
+			cmocka_unit_test(xcache_local_and_remote),
 		};
 		return cmocka_run_group_tests_name("guest-2node (Linux 6.1)", tests, boot_guest, NULL);
 	}
