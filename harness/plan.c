@@ -4,6 +4,7 @@
  * dies half-way on a typo. */
 #include "plan.h"
 
+#include "allocator.h"
 #include "run_options.h"
 
 #include <errno.h>
@@ -67,6 +68,12 @@ static int add_config(nh_plan_t *plan, const nh_plan_group_t *g, const nh_worklo
 		skip = true;
 		snprintf(reason, sizeof reason, "%s", wl_reason);
 	}
+	/* A missing allocator library skips the run, naming the path it looked for. */
+	char allocator_path[256] = "";
+	const char *allocator = nh_params_get(params, "allocator");
+	if (!skip && allocator &&
+	    nh_allocator_resolve(allocator, allocator_path, sizeof allocator_path, reason, sizeof reason) < 0)
+		skip = true;
 	unsigned total = g->warmup + (g->reps ? g->reps : 1);
 	for (unsigned k = 0; k < total; k++) {
 		nh_run_spec_t *r = append(plan, err);
@@ -79,6 +86,7 @@ static int add_config(nh_plan_t *plan, const nh_plan_group_t *g, const nh_worklo
 		r->params = *params;
 		r->policy = *pol;
 		r->skip = skip;
+		snprintf(r->allocator_path, sizeof r->allocator_path, "%s", allocator_path);
 		snprintf(r->skip_reason, sizeof r->skip_reason, "%s", reason);
 		r->timeout_s = g->timeout_s > 0 ? g->timeout_s : 300;
 		snprintf(r->source, sizeof r->source, "%s", g->source ? g->source : "");

@@ -15,6 +15,7 @@ typedef struct nh_run_spec {
 	const nh_workload_t *wl;
 	nh_params_t params;
 	nh_policy_t policy;
+	char allocator_path[256]; /* library to LD_PRELOAD, "" for glibc */
 	bool skip;		/* known before running that it cannot run here */
 	char skip_reason[256];
 	double timeout_s;

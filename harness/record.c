@@ -2,6 +2,8 @@
 /* record: a run's result, its placement verdict, and its JSON line / CSV rows. */
 #include "record.h"
 
+#include "run_options.h"
+
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -228,6 +230,25 @@ static json_t *series_json(const nh_record_t *r)
 	return o;
 }
 
+/* What was asked for and what the worker found serving malloc. */
+static json_t *allocator_json(const nh_record_t *r)
+{
+	const char *requested = nh_params_get(&r->spec.params, "allocator");
+	char tunables[1024] = "";
+	(void)nh_run_options_tunables(&r->spec.params, tunables, sizeof tunables);
+	json_t *o = json_object();
+	json_object_set_new(o, "requested", json_string(requested ? requested : "glibc"));
+	json_object_set_new(o, "preload", r->spec.allocator_path[0] ? json_string(r->spec.allocator_path) : json_null());
+	json_object_set_new(o, "tunables", tunables[0] ? json_string(tunables) : json_null());
+	if (r->allocator_valid)
+		json_object_set_new(o, "confirmed", json_pack("{s:s, s:s, s:s?}", "name", r->allocator.name, "library",
+							      r->allocator.library, "version",
+							      r->allocator.version[0] ? r->allocator.version : NULL));
+	else
+		json_object_set_new(o, "confirmed", json_null());
+	return o;
+}
+
 /* counters, memory, cgroup, series: what the worker's samplers saw. */
 static void layers_json(json_t *o, const nh_record_t *r)
 {
@@ -272,6 +293,7 @@ char *nh_record_to_json(const nh_record_t *r)
 	}
 	json_object_set_new(o, "metrics", metrics);
 	json_object_set_new(o, "numastat", numastat_json(r));
+	json_object_set_new(o, "allocator", allocator_json(r));
 	layers_json(o, r);
 	json_object_set_new(o, "notes", notes_json(r->notes));
 	json_object_set_new(o, "started_at", json_string(r->started_at));

@@ -4,6 +4,7 @@
 #ifndef NH_RECORD_H
 #define NH_RECORD_H
 
+#include "allocator.h"
 #include "plan.h"
 #include "sample.h"
 #include "sample_counters.h"
@@ -82,6 +83,8 @@ typedef struct nh_record {
 	nh_series_summary_t series;
 	char series_file[128]; /* relative to the results directory */
 	char series_error[256];
+	bool allocator_valid; /* the worker identified what serves malloc */
+	nh_allocator_found_t allocator;
 } nh_record_t;
 
 /** \brief Add a metric to a record (ignored when full). */

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "run_options.h"
 #include "worker_report.h"
 
 int nh_run_find_worker(char *buf, size_t len, nh_err_t *err)
@@ -144,6 +145,12 @@ static void child_exec(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, 
 			close(fd);
 		}
 	}
+	/* The allocator takes effect at exec: LD_PRELOAD, and glibc's tunables. */
+	if (spec->allocator_path[0])
+		setenv("LD_PRELOAD", spec->allocator_path, 1);
+	char tunables[1024];
+	if (nh_run_options_tunables(&spec->params, tunables, sizeof tunables) > 0)
+		setenv("GLIBC_TUNABLES", tunables, 1);
 	int flags = fcntl(report_fd, F_GETFD);
 	fcntl(report_fd, F_SETFD, flags & ~FD_CLOEXEC);
 	if (nh_policy_apply(&spec->policy, &err) < 0) {
@@ -249,6 +256,8 @@ static void copy_report(nh_record_t *rec, const nh_worker_report_t *rep)
 		rec->metrics[i] = rep->metrics[i];
 	rec->metric_count = n;
 	snprintf(rec->notes, sizeof rec->notes, "%s", rep->notes);
+	rec->allocator_valid = rep->allocator_valid;
+	rec->allocator = rep->allocator;
 	copy_layers(rec, rep);
 }
 

@@ -9,7 +9,13 @@
 
 extern const nh_param_def_t nh_run_options[];
 
-/** \brief Check a run's parameters: the workload's own plus the run options; fills defaults. */
+/** \brief Check a run's parameters: the workload's own plus the run options (and glibc tunables,
+ *  any name starting "glibc."); fills defaults. */
 int nh_run_options_check(const nh_workload_t *wl, nh_params_t *p, nh_err_t *err);
+/** \brief Is \p name a glibc tunable (glibc.malloc.arena_max, ...)? */
+bool nh_run_option_is_tunable(const char *name);
+/** \brief The run's tunables as GLIBC_TUNABLES text ("glibc.malloc.arena_max=2:..."); returns its
+ *  length (0: none), -1 when it does not fit. */
+int nh_run_options_tunables(const nh_params_t *p, char *buf, size_t len);
 
 #endif

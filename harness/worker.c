@@ -160,6 +160,21 @@ int main(int argc, char **argv)
 		}
 	}
 
+	/* The allocator must really be the one serving malloc: a preload that did not take would
+	 * otherwise pass for a comparison. */
+	nh_allocator_identify(&rep->allocator);
+	rep->allocator_valid = true;
+	const char *allocator = nh_params_get(&params, "allocator");
+	char preload[256] = "", why[256] = "";
+	if (allocator && nh_allocator_resolve(allocator, preload, sizeof preload, why, sizeof why) == 0 &&
+	    !nh_allocator_matches(allocator, preload, &rep->allocator)) {
+		snprintf(rep->reason, sizeof rep->reason,
+			 "allocator %s requested, but malloc is served by %s (%s)", allocator,
+			 rep->allocator.library[0] ? rep->allocator.library : "an unknown object",
+			 rep->allocator.name);
+		return NH_WORKER_EXIT_FAILED;
+	}
+
 	nh_set_t expected;
 	nh_set_clear(&expected);
 	if (*expect && nh_set_parse(&expected, expect, &err) < 0)

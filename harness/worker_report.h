@@ -4,6 +4,7 @@
 #ifndef NH_WORKER_REPORT_H
 #define NH_WORKER_REPORT_H
 
+#include "allocator.h"
 #include "policy.h"
 #include "record.h"
 #include "sample.h"
@@ -55,6 +56,8 @@ typedef struct nh_worker_report {
 	bool series_valid;
 	nh_series_summary_t series;
 	char series_error[256];
+	bool allocator_valid;
+	nh_allocator_found_t allocator;
 } nh_worker_report_t;
 
 #endif
