@@ -294,6 +294,43 @@ static void thp_dimension(void **state)
 	(void)state;
 }
 
+/* The allocator a run asks for is the one the worker finds serving malloc; a preload that does
+ * not take (not a shared library) is a failed run that says so, never a glibc run in disguise. */
+static void allocator_confirmed(void **state)
+{
+	json_t *rec = bench_record("allocator=jemalloc", "glibc.malloc.arena_max=2");
+	json_t *a = json_object_get(rec, "allocator");
+	assert_string_equal(json_string_value(json_object_get(a, "requested")), "jemalloc");
+	if (access("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", R_OK) == 0) {
+		assert_string_equal(json_string_value(json_object_get(rec, "outcome")), "ok");
+		assert_string_equal(json_string_value(json_object_get(json_object_get(a, "confirmed"), "name")), "jemalloc");
+	} else {
+		assert_string_equal(json_string_value(json_object_get(rec, "outcome")), "skipped");
+	}
+	assert_string_equal(json_string_value(json_object_get(a, "tunables")), "glibc.malloc.arena_max=2");
+	json_decref(rec);
+
+	char *dir = nh_tmpdir();
+	char out[600];
+	snprintf(out, sizeof out, "%s/r", dir);
+	char *argv[] = {NH_BIN, "bench", "stream", "size=1M", "ntimes=2", "allocator=/etc/hostname",
+			"--out", out, "--json", "--quiet", NULL};
+	nh_proc_result_t r;
+	assert_int_equal(nh_proc_run(NULL, argv, NULL, &r), 0);
+	assert_int_equal(r.status, 1);
+	rec = json_loads(r.out, JSON_DISABLE_EOF_CHECK, NULL);
+	assert_non_null(rec);
+	assert_string_equal(json_string_value(json_object_get(rec, "outcome")), "failed");
+	const char *reason = json_string_value(json_object_get(rec, "reason"));
+	if (!strstr(reason, "allocator /etc/hostname requested, but malloc is served by") || !strstr(reason, "(glibc)"))
+		fail_msg("reason: %s", reason);
+	json_decref(rec);
+	nh_proc_free(&r);
+	nh_rm_rf(dir);
+	free(dir);
+	(void)state;
+}
+
 /* topo --json agrees with the kernel's own sysfs view (what numactl --hardware prints). */
 static void topo_json_matches_sysfs(void **state)
 {
@@ -344,6 +381,7 @@ int main(void)
 		cmocka_unit_test(hang_is_a_timeout),
 		cmocka_unit_test(failure_is_an_outcome),
 		cmocka_unit_test(thp_dimension),
+		cmocka_unit_test(allocator_confirmed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
