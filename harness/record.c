@@ -210,13 +210,13 @@ static json_t *notes_json(const char *notes)
 static json_t *series_json(const nh_record_t *r)
 {
 	json_t *o = json_object();
-	if (!r->series_valid) {
+	if (!r->layers.series_valid) {
 		json_object_set_new(o, "file", r->series_file[0] ? json_string(r->series_file) : json_null());
-		json_object_set_new(o, "unavailable", json_string(r->series_error[0] ? r->series_error
+		json_object_set_new(o, "unavailable", json_string(r->layers.series_error[0] ? r->layers.series_error
 									    : "the worker did not report"));
 		return o;
 	}
-	const nh_series_summary_t *s = &r->series;
+	const nh_series_summary_t *s = &r->layers.series;
 	json_object_set_new(o, "file", json_string(r->series_file));
 	json_object_set_new(o, "samples", json_integer(s->samples));
 	json_object_set_new(o, "interval_s", json_real(s->interval_s));
@@ -240,10 +240,10 @@ static json_t *allocator_json(const nh_record_t *r)
 	json_object_set_new(o, "requested", json_string(requested ? requested : "glibc"));
 	json_object_set_new(o, "preload", r->spec.allocator_path[0] ? json_string(r->spec.allocator_path) : json_null());
 	json_object_set_new(o, "tunables", tunables[0] ? json_string(tunables) : json_null());
-	if (r->allocator_valid)
-		json_object_set_new(o, "confirmed", json_pack("{s:s, s:s, s:s?}", "name", r->allocator.name, "library",
-							      r->allocator.library, "version",
-							      r->allocator.version[0] ? r->allocator.version : NULL));
+	if (r->layers.allocator_valid)
+		json_object_set_new(o, "confirmed", json_pack("{s:s, s:s, s:s?}", "name", r->layers.allocator.name, "library",
+							      r->layers.allocator.library, "version",
+							      r->layers.allocator.version[0] ? r->layers.allocator.version : NULL));
 	else
 		json_object_set_new(o, "confirmed", json_null());
 	return o;
@@ -260,10 +260,10 @@ static void layers_json(json_t *o, const nh_record_t *r)
 		json_object_set_new(o, "memory", json_deep_copy(un));
 		json_object_set_new(o, "cgroup", un);
 	} else {
-		json_object_set_new(o, "counters", nh_counters_json(r->counters, r->counter_count, r->derived,
-								     r->derived_count));
-		json_object_set_new(o, "memory", nh_proc_mem_json(&r->memory));
-		json_object_set_new(o, "cgroup", nh_cgroup_mem_json(&r->cgroup, &r->cgroup_events_delta));
+		json_object_set_new(o, "counters", nh_counters_json(r->layers.counters, r->layers.counter_count, r->layers.derived,
+								     r->layers.derived_count));
+		json_object_set_new(o, "memory", nh_proc_mem_json(&r->layers.memory));
+		json_object_set_new(o, "cgroup", nh_cgroup_mem_json(&r->layers.cgroup, &r->layers.cgroup_events_delta));
 	}
 	json_object_set_new(o, "series", series_json(r));
 }

@@ -39,6 +39,21 @@ enum nh_verdict {
 };
 const char *nh_verdict_name(enum nh_verdict v);
 
+/* What the worker's samplers saw: filled in the worker's shared report, copied into the record. */
+typedef struct nh_layers {
+	unsigned counter_count, derived_count;
+	nh_counter_t counters[NH_MAX_COUNTERS];
+	nh_derived_t derived[NH_MAX_DERIVED];
+	bool memory_valid;
+	nh_proc_mem_t memory;
+	nh_cgroup_mem_t cgroup, cgroup_events_delta;
+	bool series_valid;
+	nh_series_summary_t series;
+	char series_error[256];
+	bool allocator_valid; /* the worker identified what serves malloc */
+	nh_allocator_found_t allocator;
+} nh_layers_t;
+
 typedef struct nh_record {
 	nh_run_spec_t spec;
 	enum nh_outcome outcome;
@@ -73,18 +88,8 @@ typedef struct nh_record {
 
 	/* The layers, as the worker saw them at the end of the run. */
 	bool layers_valid; /* false when the worker never reported (crash before, skipped) */
-	unsigned counter_count, derived_count;
-	nh_counter_t counters[NH_MAX_COUNTERS];
-	nh_derived_t derived[NH_MAX_DERIVED];
-	bool memory_valid;
-	nh_proc_mem_t memory;
-	nh_cgroup_mem_t cgroup, cgroup_events_delta;
-	bool series_valid;
-	nh_series_summary_t series;
+	nh_layers_t layers;
 	char series_file[128]; /* relative to the results directory */
-	char series_error[256];
-	bool allocator_valid; /* the worker identified what serves malloc */
-	nh_allocator_found_t allocator;
 } nh_record_t;
 
 /** \brief Add a metric to a record (ignored when full). */

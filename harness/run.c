@@ -210,25 +210,20 @@ static void classify(nh_record_t *rec, const nh_worker_report_t *rep, int status
 /* Counters, memory, cgroup and the series summary; derived series figures become metrics. */
 static void copy_layers(nh_record_t *rec, const nh_worker_report_t *rep)
 {
-	rec->layers_valid = rep->memory_valid;
-	rec->counter_count = rep->counter_count < NH_MAX_COUNTERS ? rep->counter_count : NH_MAX_COUNTERS;
-	memcpy(rec->counters, rep->counters, rec->counter_count * sizeof rec->counters[0]);
-	rec->derived_count = rep->derived_count < NH_MAX_DERIVED ? rep->derived_count : NH_MAX_DERIVED;
-	memcpy(rec->derived, rep->derived, rec->derived_count * sizeof rec->derived[0]);
-	rec->memory_valid = rep->memory_valid;
-	rec->memory = rep->memory;
-	rec->cgroup = rep->cgroup;
-	rec->cgroup_events_delta = rep->cgroup_events_delta;
-	rec->series_valid = rep->series_valid;
-	rec->series = rep->series;
-	snprintf(rec->series_error, sizeof rec->series_error, "%s", rep->series_error);
-	if (!rep->series_valid)
+	rec->layers_valid = rep->layers.memory_valid;
+	rec->layers = rep->layers;
+	/* The shared block came from another process: clamp its counts before anyone indexes. */
+	if (rec->layers.counter_count > NH_MAX_COUNTERS)
+		rec->layers.counter_count = NH_MAX_COUNTERS;
+	if (rec->layers.derived_count > NH_MAX_DERIVED)
+		rec->layers.derived_count = NH_MAX_DERIVED;
+	if (!rep->layers.series_valid)
 		return;
-	if (rep->series.rss_growth_valid)
-		nh_record_add_metric(rec, "rss_growth", "B/s", NH_BETTER_LOWER, rep->series.rss_growth_Bps);
-	if (rep->series.file_growth_valid)
-		nh_record_add_metric(rec, "file_growth", "B/s", NH_BETTER_LOWER, rep->series.file_growth_Bps);
-	nh_record_add_metric(rec, "rss_steps", "count", NH_BETTER_LOWER, rep->series.rss_steps);
+	if (rep->layers.series.rss_growth_valid)
+		nh_record_add_metric(rec, "rss_growth", "B/s", NH_BETTER_LOWER, rep->layers.series.rss_growth_Bps);
+	if (rep->layers.series.file_growth_valid)
+		nh_record_add_metric(rec, "file_growth", "B/s", NH_BETTER_LOWER, rep->layers.series.file_growth_Bps);
+	nh_record_add_metric(rec, "rss_steps", "count", NH_BETTER_LOWER, rep->layers.series.rss_steps);
 }
 
 static void copy_report(nh_record_t *rec, const nh_worker_report_t *rep)
@@ -256,8 +251,6 @@ static void copy_report(nh_record_t *rec, const nh_worker_report_t *rep)
 		rec->metrics[i] = rep->metrics[i];
 	rec->metric_count = n;
 	snprintf(rec->notes, sizeof rec->notes, "%s", rep->notes);
-	rec->allocator_valid = rep->allocator_valid;
-	rec->allocator = rep->allocator;
 	copy_layers(rec, rep);
 }
 

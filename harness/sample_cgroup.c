@@ -13,28 +13,6 @@
 
 _Static_assert(NH_MAX_NODES <= 64, "numa_nodes is a 64-bit mask");
 
-static const char *next_line(const char *line)
-{
-	const char *eol = strchr(line, '\n');
-	return eol ? eol + 1 : NULL;
-}
-
-/* Is \p tok one of the \p sep-separated items of list[0..len)? */
-static bool has_token(const char *list, size_t len, const char *tok, char sep)
-{
-	size_t tlen = strlen(tok);
-	const char *p = list, *end = list + len;
-	while (p < end) {
-		const char *q = memchr(p, sep, (size_t)(end - p));
-		if (!q)
-			q = end;
-		if ((size_t)(q - p) == tlen && memcmp(p, tok, tlen) == 0)
-			return true;
-		p = q + 1;
-	}
-	return false;
-}
-
 /* mountinfo escapes space, tab, newline and backslash as \ooo; undo it in place. */
 static void unescape_octal(char *s)
 {
@@ -61,7 +39,7 @@ struct cg_mount {
  * controller. Lines: "id parent maj:min root mountpoint opts [optional...] - fstype src super". */
 static void scan_mounts(const char *mountinfo, struct cg_mount *v2, struct cg_mount *v1)
 {
-	for (const char *line = mountinfo; line && *line; line = next_line(line)) {
+	for (const char *line = mountinfo; line && *line; line = nh_next_line(line)) {
 		size_t llen = strcspn(line, "\n");
 		char buf[1024];
 		if (llen >= sizeof buf)
@@ -80,7 +58,7 @@ static void scan_mounts(const char *mountinfo, struct cg_mount *v2, struct cg_mo
 		if (strcmp(fstype, "cgroup2") == 0 && (!v2->found || strcmp(point, "/sys/fs/cgroup") == 0))
 			to = v2;
 		else if (strcmp(fstype, "cgroup") == 0 && !v1->found &&
-			 has_token(super, strlen(super), "memory", ','))
+			 nh_has_token(super, strlen(super), "memory", ','))
 			to = v1;
 		if (!to)
 			continue;
@@ -121,23 +99,7 @@ int nh_cgroup_locate(const char *proc_cgroup, const char *mountinfo, char *dir, 
 {
 	char v1_path[256] = "", v2_path[256] = "";
 	bool have_v1 = false, have_v2 = false;
-	/* "hierarchy-id:controller,list:path"; "0::path" is the v2 hierarchy. */
-	for (const char *line = proc_cgroup; line && *line; line = next_line(line)) {
-		size_t llen = strcspn(line, "\n");
-		const char *c1 = memchr(line, ':', llen);
-		const char *c2 = c1 ? memchr(c1 + 1, ':', llen - (size_t)(c1 + 1 - line)) : NULL;
-		if (!c2)
-			continue;
-		const char *path = c2 + 1;
-		int plen = (int)(llen - (size_t)(path - line));
-		if (c1 - line == 1 && line[0] == '0' && c2 == c1 + 1) {
-			snprintf(v2_path, sizeof v2_path, "%.*s", plen, path);
-			have_v2 = true;
-		} else if (has_token(c1 + 1, (size_t)(c2 - c1 - 1), "memory", ',')) {
-			snprintf(v1_path, sizeof v1_path, "%.*s", plen, path);
-			have_v1 = true;
-		}
-	}
+	nh_proc_cgroup_paths(proc_cgroup, v1_path, sizeof v1_path, &have_v1, v2_path, sizeof v2_path, &have_v2);
 	struct cg_mount v2 = {0}, v1 = {0};
 	scan_mounts(mountinfo, &v2, &v1);
 	/* A controller lives in one hierarchy only: a mounted v1 memory hierarchy means cgroup2 has
@@ -174,7 +136,7 @@ static int parse_kv(const char *text, const char *what, const char *const *skip,
 		    nh_cgroup_kv_t *kv, unsigned cap, nh_err_t *err)
 {
 	unsigned count = 0, lines = 0;
-	for (const char *line = text ? text : ""; line && *line; line = next_line(line)) {
+	for (const char *line = text ? text : ""; line && *line; line = nh_next_line(line)) {
 		size_t llen = strcspn(line, "\n");
 		char name[64];
 		uint64_t v;
@@ -273,7 +235,7 @@ int nh_cgroup_parse_numa_stat(const char *text, int version, nh_cgroup_mem_t *c,
 		return nh_err_set(err, "memory.numa_stat: cgroup version %d", version);
 	}
 	memset(vals, 0, sizeof vals);
-	for (const char *line = text ? text : ""; line && *line; line = next_line(line)) {
+	for (const char *line = text ? text : ""; line && *line; line = nh_next_line(line)) {
 		size_t llen = strcspn(line, "\n");
 		/* v2: "anon N0=bytes ..."; v1: "anon=pages N0=pages ..." */
 		size_t nlen = strcspn(line, version == 1 ? "= \n" : " \n");

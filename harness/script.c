@@ -12,12 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The lua/nh modules, compiled in by harness/embed_lua.cmake. */
-struct nh_lua_source {
-	const char *module, *file, *text;
+/* The lua/nh modules (module nh.<name> from lua/nh/<name>.lua), compiled in by
+ * harness/embed_files.cmake. */
+struct nh_embedded_file {
+	const char *name, *text;
 	size_t len;
 };
-extern const struct nh_lua_source nh_lua_sources[];
+extern const struct nh_embedded_file nh_lua_files[];
 
 struct nh_script {
 	lua_State *L;
@@ -28,9 +29,9 @@ struct nh_script {
 /* package.preload loader for an embedded module; upvalue 1 is the source entry. */
 static int load_embedded(lua_State *L)
 {
-	const struct nh_lua_source *src = lua_touserdata(L, lua_upvalueindex(1));
+	const struct nh_embedded_file *src = lua_touserdata(L, lua_upvalueindex(1));
 	char chunkname[128];
-	snprintf(chunkname, sizeof chunkname, "=lua/nh/%s", src->file);
+	snprintf(chunkname, sizeof chunkname, "=lua/nh/%s.lua", src->name);
 	if (luaL_loadbufferx(L, src->text, src->len, chunkname, "t") != LUA_OK)
 		return lua_error(L);
 	lua_call(L, 0, 1);
@@ -41,10 +42,12 @@ static void register_embedded(lua_State *L)
 {
 	lua_getglobal(L, "package");
 	lua_getfield(L, -1, "preload");
-	for (const struct nh_lua_source *src = nh_lua_sources; src->module; src++) {
+	for (const struct nh_embedded_file *src = nh_lua_files; src->name; src++) {
+		char module[96];
+		snprintf(module, sizeof module, "nh.%s", src->name);
 		lua_pushlightuserdata(L, (void *)src);
 		lua_pushcclosure(L, load_embedded, 1);
-		lua_setfield(L, -2, src->module);
+		lua_setfield(L, -2, module);
 	}
 	lua_pop(L, 2);
 }

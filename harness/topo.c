@@ -138,13 +138,6 @@ static int read_list_file(const char *path, nh_set_t *s, nh_err_t *err)
 
 /* ---- parsing helpers (exposed for tests) ---- */
 
-/* Start of the line after \p line, or NULL at the end of the text. */
-static const char *next_line(const char *line)
-{
-	const char *nl = strchr(line, '\n');
-	return nl ? nl + 1 : NULL;
-}
-
 /* The value after "key:" up to the end of the line, without surrounding blanks. */
 static void copy_value(const char *v, char *out, size_t len)
 {
@@ -163,7 +156,7 @@ static void copy_value(const char *v, char *out, size_t len)
 static int find_field(const char *text, const char *key, char *out, size_t len)
 {
 	size_t klen = strlen(key);
-	for (const char *line = text; line && *line; line = next_line(line)) {
+	for (const char *line = text; line && *line; line = nh_next_line(line)) {
 		if (strncmp(line, key, klen) != 0 || line[klen] != ':')
 			continue;
 		copy_value(line + klen + 1, out, len);
@@ -208,7 +201,7 @@ int nh_host_parse_selected(const char *line, char *out, size_t len)
 
 int nh_host_parse_cpu_model(const char *cpuinfo, char *out, size_t len)
 {
-	for (const char *line = cpuinfo; line && *line; line = next_line(line)) {
+	for (const char *line = cpuinfo; line && *line; line = nh_next_line(line)) {
 		if (strncmp(line, "model name", 10) != 0)
 			continue;
 		const char *colon = strchr(line, ':');
@@ -222,26 +215,11 @@ int nh_host_parse_cpu_model(const char *cpuinfo, char *out, size_t len)
 	return -1;
 }
 
-static bool has_token(const char *list, size_t len, const char *tok, char sep)
-{
-	size_t tlen = strlen(tok);
-	const char *p = list, *end = list + len;
-	while (p < end) {
-		const char *q = memchr(p, sep, (size_t)(end - p));
-		if (!q)
-			q = end;
-		if ((size_t)(q - p) == tlen && memcmp(p, tok, tlen) == 0)
-			return true;
-		p = q + 1;
-	}
-	return false;
-}
-
 /* Mount facts that matter here: is cgroup2 mounted (and at /sys/fs/cgroup), is a v1 memory
  * hierarchy mounted. Lines: "id parent maj:min root mountpoint opts [tags] - fstype src super". */
 static void scan_mountinfo(const char *mountinfo, bool *v2_any, bool *v2_root, bool *v1_memory)
 {
-	for (const char *line = mountinfo; line && *line; line = next_line(line)) {
+	for (const char *line = mountinfo; line && *line; line = nh_next_line(line)) {
 		size_t llen = strcspn(line, "\n");
 		char buf[1024];
 		if (llen >= sizeof buf)
@@ -263,7 +241,7 @@ static void scan_mountinfo(const char *mountinfo, bool *v2_any, bool *v2_root, b
 			if (strcmp(mountpoint, "/sys/fs/cgroup") == 0)
 				*v2_root = true;
 		} else if (strcmp(fstype, "cgroup") == 0 &&
-			   has_token(super, strlen(super), "memory", ',')) {
+			   nh_has_token(super, strlen(super), "memory", ',')) {
 			*v1_memory = true;
 		}
 	}
@@ -273,23 +251,7 @@ void nh_host_describe_cgroup(const char *proc_cgroup, const char *mountinfo, cha
 {
 	char v1_path[256] = "", v2_path[256] = "";
 	bool have_v1 = false, have_v2 = false;
-	/* /proc/self/cgroup: "hierarchy-id:controller,list:path"; "0::path" is the v2 hierarchy. */
-	for (const char *line = proc_cgroup; line && *line; line = next_line(line)) {
-		size_t llen = strcspn(line, "\n");
-		const char *c1 = memchr(line, ':', llen);
-		const char *c2 = c1 ? memchr(c1 + 1, ':', llen - (size_t)(c1 + 1 - line)) : NULL;
-		if (!c2)
-			continue;
-		const char *path = c2 + 1;
-		int plen = (int)(llen - (size_t)(path - line));
-		if (c1 - line == 1 && line[0] == '0' && c2 == c1 + 1) {
-			snprintf(v2_path, sizeof v2_path, "%.*s", plen, path);
-			have_v2 = true;
-		} else if (has_token(c1 + 1, (size_t)(c2 - c1 - 1), "memory", ',')) {
-			snprintf(v1_path, sizeof v1_path, "%.*s", plen, path);
-			have_v1 = true;
-		}
-	}
+	nh_proc_cgroup_paths(proc_cgroup, v1_path, sizeof v1_path, &have_v1, v2_path, sizeof v2_path, &have_v2);
 	if (mountinfo) {
 		/* The kernel lists only mounted v1 hierarchies, but a "0::" line stays once cgroup2
 		 * was ever mounted: mountinfo says whether it is mounted now. */

@@ -456,6 +456,51 @@ int nh_mkdir_p(const char *path, nh_err_t *err)
 	return 0;
 }
 
+const char *nh_next_line(const char *line)
+{
+	const char *nl = strchr(line, '\n');
+	return nl ? nl + 1 : NULL;
+}
+
+bool nh_has_token(const char *list, size_t len, const char *tok, char sep)
+{
+	size_t tlen = strlen(tok);
+	const char *p = list, *end = list + len;
+	while (p < end) {
+		const char *q = memchr(p, sep, (size_t)(end - p));
+		if (!q)
+			q = end;
+		if ((size_t)(q - p) == tlen && memcmp(p, tok, tlen) == 0)
+			return true;
+		p = q + 1;
+	}
+	return false;
+}
+
+void nh_proc_cgroup_paths(const char *proc_cgroup, char *v1_memory, size_t v1_len, bool *have_v1,
+			  char *v2, size_t v2_len, bool *have_v2)
+{
+	*have_v1 = *have_v2 = false;
+	v1_memory[0] = v2[0] = '\0';
+	/* "hierarchy-id:controller,list:path"; "0::path" is the v2 hierarchy. */
+	for (const char *line = proc_cgroup; line && *line; line = nh_next_line(line)) {
+		size_t llen = strcspn(line, "\n");
+		const char *c1 = memchr(line, ':', llen);
+		const char *c2 = c1 ? memchr(c1 + 1, ':', llen - (size_t)(c1 + 1 - line)) : NULL;
+		if (!c2)
+			continue;
+		const char *path = c2 + 1;
+		int plen = (int)(llen - (size_t)(path - line));
+		if (c1 - line == 1 && line[0] == '0' && c2 == c1 + 1) {
+			snprintf(v2, v2_len, "%.*s", plen, path);
+			*have_v2 = true;
+		} else if (nh_has_token(c1 + 1, (size_t)(c2 - c1 - 1), "memory", ',')) {
+			snprintf(v1_memory, v1_len, "%.*s", plen, path);
+			*have_v1 = true;
+		}
+	}
+}
+
 double nh_now(void)
 {
 	struct timespec ts;

@@ -74,6 +74,15 @@ int nh_append_fsync(int fd, const char *data, size_t len, nh_err_t *err);
 /** \brief mkdir -p. 0 or -1 with errno and a message. */
 int nh_mkdir_p(const char *path, nh_err_t *err);
 
+/** \brief Start of the line after \p line, or NULL at the end of the text. */
+const char *nh_next_line(const char *line);
+/** \brief Is \p tok one of the \p sep-separated items of list[0..len)? */
+bool nh_has_token(const char *list, size_t len, const char *tok, char sep);
+/** \brief From a /proc/PID/cgroup text: the path in the v1 memory hierarchy and the v2 path
+ *  ("0::/path"), each flagged when present. */
+void nh_proc_cgroup_paths(const char *proc_cgroup, char *v1_memory, size_t v1_len, bool *have_v1,
+			  char *v2, size_t v2_len, bool *have_v2);
+
 /** \brief Monotonic time in seconds. */
 double nh_now(void);
 /** \brief UTC time stamp "20261121T224500Z" (compact, for directory names) or ISO-8601 when

@@ -50,8 +50,8 @@ static void stop_series(void *arg)
 	layers_t *l = arg;
 	if (!l->series)
 		return;
-	nh_series_stop(l->series, &l->rep->series);
-	l->rep->series_valid = true;
+	nh_series_stop(l->series, &l->rep->layers.series);
+	l->rep->layers.series_valid = true;
 	l->series = NULL;
 }
 
@@ -70,14 +70,14 @@ static void start_layers(layers_t *l, nh_worker_report_t *rep, nh_wctx_t *ctx, c
 	if (strcmp(spec, "none") != 0 && !(l->counters = nh_counters_open(spec, &err)))
 		fprintf(stderr, "nh-worker: counters: %s\n", err.msg);
 	if (!series_path || nh_wctx_param_is_keyword(ctx, "interval")) {
-		snprintf(rep->series_error, sizeof rep->series_error, "%s",
+		snprintf(rep->layers.series_error, sizeof rep->layers.series_error, "%s",
 			 series_path ? "interval=off" : "no series file given");
 		return;
 	}
 	double interval = 0.1;
 	(void)nh_parse_duration(nh_wctx_param(ctx, "interval"), &interval, NULL);
 	if (!(l->series = nh_series_start(series_path, interval, l->counters, &err)))
-		snprintf(rep->series_error, sizeof rep->series_error, "%s", err.msg);
+		snprintf(rep->layers.series_error, sizeof rep->layers.series_error, "%s", err.msg);
 }
 
 static void finish_layers(layers_t *l, nh_worker_report_t *rep, nh_wctx_t *ctx)
@@ -85,22 +85,22 @@ static void finish_layers(layers_t *l, nh_worker_report_t *rep, nh_wctx_t *ctx)
 	stop_series(l);
 	if (l->counters) {
 		(void)nh_counters_settle(1, 0.1); /* exited threads' counts fold in just after join */
-		rep->counter_count = nh_counters_read(l->counters, rep->counters, NH_MAX_COUNTERS);
-		rep->derived_count = nh_counters_derive(l->counters, rep->counters, rep->counter_count,
-							rep->derived, NH_MAX_DERIVED);
+		rep->layers.counter_count = nh_counters_read(l->counters, rep->layers.counters, NH_MAX_COUNTERS);
+		rep->layers.derived_count = nh_counters_derive(l->counters, rep->layers.counters, rep->layers.counter_count,
+							rep->layers.derived, NH_MAX_DERIVED);
 		nh_counters_close(l->counters);
 	}
 	const nh_proc_mem_t *mem;
 	const nh_cgroup_mem_t *cg;
 	if (nh_wctx_memory(ctx, &mem, &cg)) {
-		rep->memory = *mem;
-		rep->cgroup = *cg;
+		rep->layers.memory = *mem;
+		rep->layers.cgroup = *cg;
 	} else { /* the workload took no snapshot: the state now, after it returned */
-		nh_proc_mem_read(0, true, &rep->memory);
-		nh_cgroup_read(0, &rep->cgroup);
+		nh_proc_mem_read(0, true, &rep->layers.memory);
+		nh_cgroup_read(0, &rep->layers.cgroup);
 	}
-	rep->memory_valid = true;
-	nh_cgroup_events_delta(&l->cgroup_before, &rep->cgroup, &rep->cgroup_events_delta);
+	rep->layers.memory_valid = true;
+	nh_cgroup_events_delta(&l->cgroup_before, &rep->layers.cgroup, &rep->layers.cgroup_events_delta);
 }
 
 int main(int argc, char **argv)
@@ -162,16 +162,16 @@ int main(int argc, char **argv)
 
 	/* The allocator must really be the one serving malloc: a preload that did not take would
 	 * otherwise pass for a comparison. */
-	nh_allocator_identify(&rep->allocator);
-	rep->allocator_valid = true;
+	nh_allocator_identify(&rep->layers.allocator);
+	rep->layers.allocator_valid = true;
 	const char *allocator = nh_params_get(&params, "allocator");
 	char preload[256] = "", why[256] = "";
 	if (allocator && nh_allocator_resolve(allocator, preload, sizeof preload, why, sizeof why) == 0 &&
-	    !nh_allocator_matches(allocator, preload, &rep->allocator)) {
+	    !nh_allocator_matches(allocator, preload, &rep->layers.allocator)) {
 		snprintf(rep->reason, sizeof rep->reason,
 			 "allocator %s requested, but malloc is served by %s (%s)", allocator,
-			 rep->allocator.library[0] ? rep->allocator.library : "an unknown object",
-			 rep->allocator.name);
+			 rep->layers.allocator.library[0] ? rep->layers.allocator.library : "an unknown object",
+			 rep->layers.allocator.name);
 		return NH_WORKER_EXIT_FAILED;
 	}
 

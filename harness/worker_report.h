@@ -46,18 +46,7 @@ typedef struct nh_worker_report {
 	unsigned metric_count;
 	nh_metric_t metrics[NH_MAX_METRICS];
 	char notes[1024];
-	/* The layers (see record.h). */
-	unsigned counter_count, derived_count;
-	nh_counter_t counters[NH_MAX_COUNTERS];
-	nh_derived_t derived[NH_MAX_DERIVED];
-	bool memory_valid;
-	nh_proc_mem_t memory;
-	nh_cgroup_mem_t cgroup, cgroup_events_delta;
-	bool series_valid;
-	nh_series_summary_t series;
-	char series_error[256];
-	bool allocator_valid;
-	nh_allocator_found_t allocator;
+	nh_layers_t layers; /* counters, memory, cgroup, series, allocator (see record.h) */
 } nh_worker_report_t;
 
 #endif
