@@ -5,7 +5,7 @@
 # status becomes this script's.
 #
 # usage: tests/guest/guest.sh --build DIR --topology NAME --script FILE [--timeout SECONDS]
-#                             [--kernel META-PACKAGE]
+#                             [--kernel META-PACKAGE] [--modules "NAME[:PARAMS] ..."]
 #        tests/guest/guest.sh --check [--kernel META-PACKAGE]
 #                                    (exit 0 if a guest can be booted here, else 77 + why)
 # topologies:
@@ -18,12 +18,15 @@
 # The initramfs holds busybox, numaharness, nh-worker, every shared library they link (ldd),
 # scenarios/ and the test script. Missing Debian packages (qemu-system-x86, busybox-static, cpio)
 # are installed when running as root; otherwise --check says what is missing and exits 77.
+# --modules loads kernel modules of that Debian kernel (and what they depend on) at boot, e.g.
+# "brd:rd_size=262144 ext4" for a RAM block device with a real filesystem (page-cache tests);
+# the kernel's fs, lib, crypto and block-driver modules are cached next to it.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cache=${NH_GUEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/numaharness/guest}
-build="" topology="" script="" timeout=240 check=0 meta=linux-image-amd64
+build="" topology="" script="" timeout=240 check=0 meta=linux-image-amd64 modules=""
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -33,6 +36,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2; shift 2 ;;
 	--check) check=1; shift ;;
 	--kernel) meta=$2; shift 2 ;;
+	--modules) modules=$2; shift 2 ;;
 	*) echo "guest.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -70,17 +74,25 @@ ensure_kernel() {
 	if [ -z "$pkg" ]; then
 		# Offline with an earlier download: use what the cache holds for this meta package.
 		kernel=$(cat "$cache/$meta.current" 2>/dev/null || true)
+		moddir="${kernel%/*}/modules-${kernel##*/vmlinuz-}"
 		[ -n "$kernel" ] && [ -s "$kernel" ] ||
 			skip "cannot resolve the kernel package $meta depends on (apt lists?)"
 		return 0
 	fi
 	kernel="$cache/vmlinuz-${pkg#linux-image-}"
+	moddir="$cache/modules-${pkg#linux-image-}"
 	echo "$kernel" >"$cache/$meta.current"
-	[ -s "$kernel" ] && return 0
+	[ -s "$kernel" ] && [ -d "$moddir" ] && return 0
 	local tmp
 	tmp=$(mktemp -d)
 	(cd "$tmp" && apt-get download "$pkg" >/dev/null 2>&1) || { rm -rf "$tmp"; skip "apt-get download $pkg failed"; }
-	dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -x -C "$tmp" ./boot
+	dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -x -C "$tmp" ./boot ./lib/modules
+	# The modules guests may ask for: filesystems, block drivers and their helpers (~50 MB).
+	mkdir -p "$moddir.tmp"
+	for sub in fs lib crypto drivers/block; do
+		cp -r "$tmp"/lib/modules/*/kernel/$sub "$moddir.tmp/" 2>/dev/null || true
+	done
+	rm -rf "$moddir" && mv "$moddir.tmp" "$moddir"
 	cp "$tmp"/boot/vmlinuz-* "$kernel.tmp" && mv "$kernel.tmp" "$kernel"
 	rm -rf "$tmp"
 }
@@ -133,6 +145,21 @@ for bin in "$build/numaharness" "$build/nh-worker"; do
 		cp -L "$lib" "$root$lib"
 	done
 done
+# Kernel modules, dependencies first (read from each .ko's own "depends=" field).
+mkdir -p "$root/modules"
+: >"$root/modules/order"
+add_module() {
+	local name=${1%%:*} params="" file deps d
+	[[ $1 == *:* ]] && params=${1#*:}
+	grep -q "^$name\b" "$root/modules/order" && return 0
+	file=$(find "$moddir" -name "$name.ko" | head -n 1)
+	[ -n "$file" ] || { echo "guest.sh: module $name not found in $moddir" >&2; exit 2; }
+	deps=$(grep -a -o 'depends=[A-Za-z0-9_,-]*' "$file" | head -n 1 | cut -d= -f2 | tr , ' ')
+	for d in $deps; do add_module "$d"; done
+	cp "$file" "$root/modules/"
+	echo "$name ${params//,/ }" >>"$root/modules/order"
+}
+for m in $modules; do add_module "$m"; done
 cat >"$root/init" <<'EOF'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -140,6 +167,9 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
+while read -r name params; do
+	insmod "/modules/$name.ko" $params || echo "@@module-failed $name"
+done </modules/order
 export PATH=/harness:/bin HOME=/tmp NH_RESULTS_DIR=/tmp/results
 cd /
 echo; echo "@@guest-up $(uname -r)"
