@@ -1,0 +1,154 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# filexfer-vs-fio: compare numaharness's filexfer workload with fio on the same file size, block
+# size and filesystem. A benchmark, not a test (ctest does not run it): it moves tens of GiB and
+# its numbers depend on the host.
+#
+# It alternates, pair by pair, `numaharness bench filexfer` and fio (which one goes first
+# alternates too), so drift in a noisy host hits both sides alike, then prints each pair and the
+# median of the per-pair ratios ours/fio, write and read separately. Two comparisons:
+#   buffered:  filexfer mode=readwrite          vs  fio --ioengine=sync
+#   direct:    filexfer mode=direct             vs  fio --ioengine=sync --direct=1
+# Both with one file of SIZE, BLOCK-sized read(2)/write(2) calls, one thread.
+#
+# Page-cache state, the same for both tools:
+#   - before each tool runs, `sync` (and, as root, drop_caches=1), so no dirty pages of the
+#     previous run are being written back while this one is timed, then a pause (-p, 3 s):
+#     in a VM whose balloon reports free pages to the host (virtio free page reporting, 2 s
+#     after they are freed), touching a reported page again costs a host fault, which can
+#     halve buffered write speed; after the pause every free page is in the same state, for
+#     both tools, whatever the previous run freed and when;
+#   - writes go into a new, unallocated file (fio: the file is removed first and
+#     --fallocate=none, as filexfer preallocates nothing), without fsync (fio: end_fsync=0), so
+#     buffered writes measure filling the page cache;
+#   - buffered reads are WARM by default: the file just written is read back from the page cache
+#     (filexfer reads right after writing; fio's read job runs with --invalidate=0, so fio does
+#     not drop the file's pages first). With -c they are COLD: filexfer cold=1 (fdatasync and
+#     fadvise DONTNEED between its phases, untimed) vs `sync` then fio --invalidate=1 (fio's
+#     DONTNEED before reading). Direct reads bypass the cache in both either way.
+# fio's MB/s is its bw_bytes / 10^6 over its I/O time; filexfer's write_MBps / read_MBps are
+# bytes over each phase (open, the calls, close).
+#
+# usage: tests/bench/filexfer-vs-fio.sh [-n PAIRS] [-s SIZE] [-k BLOCK] [-d DIR] [-c]
+#                                      [-p SECONDS] [-o 'NAME=VALUE ...'] [-b NUMAHARNESS]
+#   -n  pairs per comparison (default 5)
+#   -s  file size, numaharness/fio spelling, binary units (default 1G)
+#   -k  block size (default 1M)
+#   -d  directory for the files (default /tmp; it needs room for one file)
+#   -c  cold buffered reads (from the device) instead of warm ones (from the page cache)
+#   -p  pause after settling, before each tool runs (default 3; 0 for none)
+#   -o  more numaharness arguments, e.g. 'counters=none interval=off' to leave out the
+#       harness's own samplers (the default runs filexfer as users do, samplers on)
+#   -b  numaharness binary (default build/numaharness next to this script's repository)
+# Needs fio and jq. Exit status: 0, or 1 when a tool fails or prints no figure.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+pairs=5
+size=1G
+block=1M
+dir=/tmp
+cold=0
+pause=3
+extra=""
+nh="$repo/build/numaharness"
+
+while getopts "n:s:k:d:cp:o:b:h" opt; do
+	case $opt in
+	n) pairs=$OPTARG ;;
+	s) size=$OPTARG ;;
+	k) block=$OPTARG ;;
+	d) dir=$OPTARG ;;
+	c) cold=1 ;;
+	p) pause=$OPTARG ;;
+	o) extra=$OPTARG ;;
+	b) nh=$OPTARG ;;
+	*) sed -n '2,/^set -e/p' "$0" | sed 's/^# \{0,1\}//; /^set -e/d'; exit 2 ;;
+	esac
+done
+
+for tool in fio jq "$nh"; do
+	command -v "$tool" >/dev/null || { echo "filexfer-vs-fio: $tool not found" >&2; exit 1; }
+done
+
+out=$(mktemp -d)                      # numaharness writes a run directory per bench
+work=$(mktemp -d "$dir/filexfer-vs-fio.XXXXXX")
+trap 'rm -rf "$out" "$work"' EXIT
+
+settle() {
+	sync
+	[ "$(id -u)" -ne 0 ] || echo 1 >/proc/sys/vm/drop_caches 2>/dev/null || true
+	sleep "$pause"
+}
+
+# "write_MBps read_MBps" from one bench record; nothing when the run did not end ok. $extra is
+# split into words on purpose.
+ours() {
+	settle
+	"$nh" bench filexfer "mode=$1" "size=$size" files=1 "block=$block" "dir=$work" \
+		"cold=$cold" $extra --json --quiet --out "$out/$2" 2>/dev/null |
+		jq -r 'select(.outcome == "ok") |
+			"\(.metrics.write_MBps.value) \(.metrics.read_MBps.value)"' | head -n 1
+}
+
+# fio's MB/s (10^6 B/s) of one job: $1 = write|read, $2 = 0|1 (direct), $3 = 0|1 (invalidate).
+fio_job() {
+	fio --name=x --rw="$1" --bs="$block" --size="$size" --ioengine=sync --direct="$2" \
+		--invalidate="$3" --fallocate=none --end_fsync=0 --filename="$work/fio.dat" \
+		--output-format=json 2>/dev/null |
+		jq -r --arg rw "$1" '.jobs[0][$rw].bw_bytes / 1e6'
+}
+
+# "write_MBps read_MBps" of fio's write job then read job on the same new file.
+theirs() {
+	local w r
+	rm -f "$work/fio.dat"
+	settle
+	w=$(fio_job write "$1" 0) || return 1
+	[ "$cold" -eq 0 ] || sync # dirty pages would survive fio's DONTNEED
+	r=$(fio_job read "$1" "$cold") || return 1
+	rm -f "$work/fio.dat"
+	echo "$w $r"
+}
+
+median() {
+	sort -g | awk '{v[NR] = $1}
+		END {print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a / b}'; }
+
+compare() {
+	local mode=$1 direct=$2 wr="" rr="" o f
+	echo "== numaharness bench filexfer mode=$mode size=$size files=1 block=$block" \
+		"cold=$cold${extra:+ $extra}  vs  fio --rw=write/read --bs=$block --size=$size" \
+		"--ioengine=sync --direct=$direct (reads --invalidate=$cold)"
+	printf '%-5s %12s %12s %12s %12s %8s %8s\n' pair fio_write ours_write fio_read ours_read \
+		write_r read_r
+	for i in $(seq 1 "$pairs"); do
+		if [ $((i % 2)) -eq 1 ]; then
+			o=$(ours "$mode" "$mode-$i" || true)
+			f=$(theirs "$direct" || true)
+		else
+			f=$(theirs "$direct" || true)
+			o=$(ours "$mode" "$mode-$i" || true)
+		fi
+		[ -n "$o" ] ||
+			{ echo "filexfer-vs-fio: numaharness bench gave no ok record" >&2; exit 1; }
+		[ -n "$f" ] && [ "${f#* }" != null ] ||
+			{ echo "filexfer-vs-fio: fio gave no figure" >&2; exit 1; }
+		local ow=${o% *} orr=${o#* } fw=${f% *} fr=${f#* } rw rd
+		rw=$(ratio "$ow" "$fw")
+		rd=$(ratio "$orr" "$fr")
+		printf '%-5s %12.0f %12.0f %12.0f %12.0f %8s %8s\n' "$i" "$fw" "$ow" "$fr" "$orr" \
+			"$rw" "$rd"
+		wr+="$rw"$'\n'
+		rr+="$rd"$'\n'
+	done
+	echo "median ratio ours/fio: write $(printf '%s' "$wr" | median)," \
+		"read $(printf '%s' "$rr" | median)"
+	echo
+}
+
+compare readwrite 0
+compare direct 1

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/* filexfer_internal: the filexfer workload's parsers, space rule and fault-injection hooks,
+ * exposed for its unit tests only (the workload itself is used through its descriptor). */
+#ifndef NH_FILEXFER_INTERNAL_H
+#define NH_FILEXFER_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/** \brief The value of \p field in a meminfo text, in bytes: /proc/meminfo ("Cached:  12 kB")
+ *  or a node's meminfo ("Node 1 FilePages:  12 kB"). 0, or -1 (errno ENOENT) when absent. */
+int nh_filexfer_meminfo_bytes(const char *text, const char *field, uint64_t *bytes);
+/** \brief The value of \p field in "name value" lines (a cgroup's memory.stat). 0, or -1
+ *  (errno ENOENT) when absent. */
+int nh_filexfer_stat_value(const char *text, const char *field, uint64_t *value);
+/** \brief The memory cgroup directory from /proc/self/cgroup and /proc/self/mountinfo texts:
+ *  the v1 memory hierarchy when one is mounted (hybrid hosts keep memory there), else the v2
+ *  one. Returns the version (1 or 2), or -1 with \p why saying what is missing. */
+int nh_filexfer_cgroup_dir(const char *proc_cgroup, const char *mountinfo, char *dir, size_t len,
+			   char *why, size_t wlen);
+/** \brief Bytes the target must have free: every file (and its copy when \p copies), plus 5%. */
+uint64_t nh_filexfer_space_needed(uint64_t files, uint64_t size, bool copies);
+
+/* Test hooks: nothing here runs unless a test installs it. */
+typedef struct nh_filexfer_hooks {
+	/* Make the syscall named \p fail_call ("open", "write", "fsync", "close", "read",
+	 * "sendfile", "splice", "mmap") fail with \p fail_errno on file \p fail_file. */
+	const char *fail_call;
+	unsigned fail_file;
+	int fail_errno;
+	/* Free bytes to report instead of asking statvfs (0: ask statvfs). */
+	uint64_t free_bytes;
+	/* Called for every file the run created, after the residency snapshot and before the file
+	 * is removed (on failed runs too): the test can look at the file while it exists. */
+	void (*before_unlink)(const char *path, void *arg);
+	void *arg;
+} nh_filexfer_hooks_t;
+
+/** \brief Install \p hooks (copied; NULL removes them). Not thread-safe: call between runs. */
+void nh_filexfer_set_hooks(const nh_filexfer_hooks_t *hooks);
+
+#endif
