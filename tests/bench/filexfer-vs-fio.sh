@@ -25,7 +25,9 @@
 #     (filexfer reads right after writing; fio's read job runs with --invalidate=0, so fio does
 #     not drop the file's pages first). With -c they are COLD: filexfer cold=1 (fdatasync and
 #     fadvise DONTNEED between its phases, untimed) vs `sync` then fio --invalidate=1 (fio's
-#     DONTNEED before reading). Direct reads bypass the cache in both either way.
+#     DONTNEED before reading). Direct reads bypass the cache in both either way;
+#   - like filexfer's phases, fio's read job starts right after its write job (one fio run,
+#     --stonewall), so neither tool's reads get a pause in which the device catches up.
 # fio's MB/s is its bw_bytes / 10^6 over its I/O time; filexfer's write_MBps / read_MBps are
 # bytes over each phase (open, the calls, close).
 #
@@ -92,24 +94,22 @@ ours() {
 			"\(.metrics.write_MBps.value) \(.metrics.read_MBps.value)"' | head -n 1
 }
 
-# fio's MB/s (10^6 B/s) of one job: $1 = write|read, $2 = 0|1 (direct), $3 = 0|1 (invalidate).
-fio_job() {
-	fio --name=x --rw="$1" --bs="$block" --size="$size" --ioengine=sync --direct="$2" \
-		--invalidate="$3" --fallocate=none --end_fsync=0 --filename="$work/fio.dat" \
-		--output-format=json 2>/dev/null |
-		jq -r --arg rw "$1" '.jobs[0][$rw].bw_bytes / 1e6'
-}
-
-# "write_MBps read_MBps" of fio's write job then read job on the same new file.
+# "write_MBps read_MBps" (10^6 B/s) of one fio run on a new file: a write job, then (stonewall)
+# a read job of the same file, one right after the other as filexfer's phases are — a pause
+# between them would let a virtual disk finish absorbing the writes before the reads start.
 theirs() {
-	local w r
+	local prerun=()
+	[ "$cold" -eq 0 ] || prerun=(--exec_prerun=sync) # dirty pages survive fio's DONTNEED
 	rm -f "$work/fio.dat"
 	settle
-	w=$(fio_job write "$1" 0) || return 1
-	[ "$cold" -eq 0 ] || sync # dirty pages would survive fio's DONTNEED
-	r=$(fio_job read "$1" "$cold") || return 1
+	# In $work, where exec_prerun leaves its output file; its note on stdout precedes the JSON.
+	(cd "$work" && fio --output-format=json --ioengine=sync --bs="$block" --size="$size" \
+		--direct="$1" --fallocate=none --end_fsync=0 --filename="$work/fio.dat" \
+		--name=write --rw=write --invalidate=0 \
+		--name=read --stonewall --rw=read --invalidate="$cold" "${prerun[@]}" 2>/dev/null) |
+		sed -n '/^{/,$p' |
+		jq -r '"\(.jobs[0].write.bw_bytes / 1e6) \(.jobs[1].read.bw_bytes / 1e6)"'
 	rm -f "$work/fio.dat"
-	echo "$w $r"
 }
 
 median() {
