@@ -18,9 +18,10 @@
 #     after they are freed), touching a reported page again costs a host fault, which can
 #     halve buffered write speed; after the pause every free page is in the same state, for
 #     both tools, whatever the previous run freed and when;
-#   - writes go into a new, unallocated file (fio: the file is removed first and
-#     --fallocate=none, as filexfer preallocates nothing), without fsync (fio: end_fsync=0), so
-#     buffered writes measure filling the page cache;
+#   - writes go into a new, unallocated file (fio: the file is removed first, --fallocate=none
+#     as filexfer preallocates nothing, and --create_on_open=1, else fio lays the file out for
+#     its read job before anything is timed and the write job only overwrites cached pages),
+#     without fsync (fio: end_fsync=0), so buffered writes measure filling the page cache;
 #   - buffered reads are WARM by default: the file just written is read back from the page cache
 #     (filexfer reads right after writing; fio's read job runs with --invalidate=0, so fio does
 #     not drop the file's pages first). With -c they are COLD: filexfer cold=1 (fdatasync and
@@ -104,7 +105,8 @@ theirs() {
 	settle
 	# In $work, where exec_prerun leaves its output file; its note on stdout precedes the JSON.
 	(cd "$work" && fio --output-format=json --ioengine=sync --bs="$block" --size="$size" \
-		--direct="$1" --fallocate=none --end_fsync=0 --filename="$work/fio.dat" \
+		--direct="$1" --fallocate=none --create_on_open=1 --end_fsync=0 \
+		--filename="$work/fio.dat" \
 		--name=write --rw=write --invalidate=0 \
 		--name=read --stonewall --rw=read --invalidate="$cold" "${prerun[@]}" 2>/dev/null) |
 		sed -n '/^{/,$p' |
