@@ -46,3 +46,12 @@ mount -t cgroup2 none /sys/fs/cgroup && echo +memory >/sys/fs/cgroup/cgroup.subt
 	mkdir -p /sys/fs/cgroup/nh && echo $$ >/sys/fs/cgroup/nh/cgroup.procs &&
 	numaharness bench $S --membind=1
 echo "@@status $?"
+# Does membind confine the page cache of a buffered read? A RAM block device with ext4 (modules
+# loaded at boot), files written, evicted (cold=1), then read back under membind to each node;
+# the record's per-node residency of the files' own cached pages says what the kernel did.
+echo "@@case pagecache-fs"
+mkdir -p /mnt/fx && mke2fs -q /dev/ram0 2>/dev/null && mount -t ext4 /dev/ram0 /mnt/fx
+echo "@@status $?"
+F="filexfer dir=/mnt/fx size=48M files=1 cold=1 --json --quiet"
+case_ pagecache-membind-0 numaharness bench $F --cpunodebind=0 --membind=0
+case_ pagecache-membind-1 numaharness bench $F --cpunodebind=0 --membind=1

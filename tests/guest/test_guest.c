@@ -292,7 +292,9 @@ static void preferred_spills(void **state)
 	json_t *pages = at(rec, "policy.observed.pages_by_node");
 	long long total = num(rec, "policy.observed.pages_total");
 	assert_true(pages_on(pages, 0) > 0);
-	assert_true(pages_on(pages, 1) > total / 2); /* most of node 1 was used first */
+	/* Node 1 was used first (how much of it before the kernel falls back varies with what else
+	 * holds memory there: 51-62 % seen). */
+	assert_true(pages_on(pages, 1) > total / 3);
 	assert_string_equal(str(rec, "policy.observed.verdict"), "fallback");
 	views_agree("preferred-spill", rec, 2);
 	printf("# preferred-spill: node 0 %lld, node 1 %lld of %lld pages, verdict fallback (%.1f%% on node 1)\n",
@@ -459,12 +461,50 @@ static void xcache_local_and_remote(void **state)
 	(void)state;
 }
 
+/* "0:123,1:4" (a record's per-node note) → pages on \p node. */
+static long long note_pages(json_t *rec, const char *note, int node)
+{
+	const char *text = str(rec, note);
+	char key[16];
+	snprintf(key, sizeof key, "%d:", node);
+	for (const char *p = text; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (strncmp(p, key, strlen(key)) == 0)
+			return atoll(p + strlen(key));
+	return 0;
+}
+
+/* Buffered reads from a real block device under membind: the record reports where the file's
+ * cached pages are, per node, consistently with the resident bytes. What the kernel does is
+ * reported (printed here), not assumed. */
+static void page_cache_under_membind(void **state)
+{
+	assert_int_equal(get_case("pagecache-fs")->status, 0);
+	for (int node = 0; node < 2; node++) {
+		char name[32];
+		snprintf(name, sizeof name, "pagecache-membind-%d", node);
+		json_t *rec = ok_record(name);
+		long long resident = (long long)json_number_value(at(rec, "metrics.resident_bytes.value"));
+		long long on0 = note_pages(rec, "notes.resident_by_node", 0);
+		long long on1 = note_pages(rec, "notes.resident_by_node", 1);
+		assert_true(resident > 0);
+		assert_int_equal((on0 + on1) * 4096, resident);
+		printf("# %s (cold read of 48 MiB from ext4 on a RAM disk, CPU 0): file pages cached on node 0: %lld, "
+		       "node 1: %lld (%.1f%% on the bound node)\n",
+		       name, on0, on1, 100.0 * (node ? on1 : on0) / (double)(on0 + on1));
+	}
+	(void)state;
+}
+
 static int boot_guest(void **state)
 {
 	char cmd[2048];
-	const char *kernel = strcmp(topology, "4node") == 0 ? "linux-image-6.12-amd64" : "linux-image-amd64";
-	snprintf(cmd, sizeof cmd, "%s/tests/guest/guest.sh --build %s --topology %s --kernel %s --script %s/tests/guest/cases-%s.sh 2>&1",
-		 NH_SOURCE_DIR, NH_BUILD_DIR, topology, kernel, NH_SOURCE_DIR, topology);
+	bool four = strcmp(topology, "4node") == 0;
+	const char *kernel = four ? "linux-image-6.12-amd64" : "linux-image-amd64";
+	/* The 2-node guest gets a 192 MiB RAM block device with ext4 for the page-cache cases. */
+	const char *modules = four ? "" : "brd:rd_size=196608 crc32c_generic ext4";
+	snprintf(cmd, sizeof cmd,
+		 "%s/tests/guest/guest.sh --build %s --topology %s --kernel %s --modules '%s' --script %s/tests/guest/cases-%s.sh 2>&1",
+		 NH_SOURCE_DIR, NH_BUILD_DIR, topology, kernel, modules, NH_SOURCE_DIR, topology);
 	int status;
 	char *out = run_capture(cmd, &status);
 	if (!out || status != 0) {
@@ -511,6 +551,7 @@ int main(int argc, char **argv)
 			cmocka_unit_test(cgroup_v2_layer),
 			cmocka_unit_test(latency_matrix_shape),
 			cmocka_unit_test(xcache_local_and_remote),
+			cmocka_unit_test(page_cache_under_membind),
 		};
 		return cmocka_run_group_tests_name("guest-2node (Linux 6.1)", tests, boot_guest, NULL);
 	}
