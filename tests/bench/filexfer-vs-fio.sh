@@ -9,7 +9,10 @@
 # median of the per-pair ratios ours/fio, write and read separately. Two comparisons:
 #   buffered:  filexfer mode=readwrite          vs  fio --ioengine=sync
 #   direct:    filexfer mode=direct             vs  fio --ioengine=sync --direct=1
-# Both with one file of SIZE, BLOCK-sized read(2)/write(2) calls, one thread.
+# Both with one file of SIZE, BLOCK-sized read(2)/write(2) calls, one thread on the same CPU:
+# filexfer pins its stream to the first CPU it may use, so fio gets --cpus_allowed= that CPU
+# (unpinned, fio would move to whichever CPU is idle, an edge over a pinned stream on a busy
+# host that has nothing to do with the I/O path).
 #
 # Page-cache state, the same for both tools:
 #   - before each tool runs, `sync` (and, as root, drop_caches=1), so no dirty pages of the
@@ -77,6 +80,7 @@ done
 
 out=$(mktemp -d)                      # numaharness writes a run directory per bench
 work=$(mktemp -d "$dir/filexfer-vs-fio.XXXXXX")
+cpu=$(awk '/^Cpus_allowed_list:/ {split($2, a, /[-,]/); print a[1]}' /proc/self/status)
 trap 'rm -rf "$out" "$work"' EXIT
 
 settle() {
@@ -104,7 +108,8 @@ theirs() {
 	rm -f "$work/fio.dat"
 	settle
 	# In $work, where exec_prerun leaves its output file; its note on stdout precedes the JSON.
-	(cd "$work" && fio --output-format=json --ioengine=sync --bs="$block" --size="$size" \
+	(cd "$work" && fio --output-format=json --cpus_allowed="$cpu" --ioengine=sync \
+		--bs="$block" --size="$size" \
 		--direct="$1" --fallocate=none --create_on_open=1 --end_fsync=0 \
 		--filename="$work/fio.dat" \
 		--name=write --rw=write --invalidate=0 \
@@ -124,7 +129,7 @@ compare() {
 	local mode=$1 direct=$2 wr="" rr="" o f
 	echo "== numaharness bench filexfer mode=$mode size=$size files=1 block=$block" \
 		"cold=$cold${extra:+ $extra}  vs  fio --rw=write/read --bs=$block --size=$size" \
-		"--ioengine=sync --direct=$direct (reads --invalidate=$cold)"
+		"--ioengine=sync --direct=$direct --cpus_allowed=$cpu (reads --invalidate=$cold)"
 	printf '%-5s %12s %12s %12s %12s %8s %8s\n' pair fio_write ours_write fio_read ours_read \
 		write_r read_r
 	for i in $(seq 1 "$pairs"); do
