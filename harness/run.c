@@ -371,6 +371,11 @@ int nh_run_one(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, nh_recor
 	}
 	running_pid = 0;
 	rec->duration_s = nh_now() - t0;
+	/* The scratch space is per run: what a killed workload left there (files of a filexfer
+	 * that timed out) must not fill the disk for the next run. */
+	nh_err_t serr;
+	if (opts->scratch_dir && nh_empty_dir(opts->scratch_dir, &serr) < 0)
+		nh_log(NH_LOG_WARN, "%s", serr.msg);
 	if (numastat_ok && nh_numastat_read("/sys/devices/system/node", &after, &nerr) == 0) {
 		nh_numastat_delta(&before, &after, &rec->numastat_delta);
 		rec->numastat_valid = true;

@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -499,6 +500,32 @@ void nh_proc_cgroup_paths(const char *proc_cgroup, char *v1_memory, size_t v1_le
 			*have_v1 = true;
 		}
 	}
+}
+
+static nh_err_t *empty_dir_err;
+static const char *empty_dir_root;
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	if (ftw->level == 0 || strcmp(path, empty_dir_root) == 0)
+		return 0;
+	if (remove(path) < 0) {
+		nh_err_set(empty_dir_err, "cannot remove %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int nh_empty_dir(const char *dir, nh_err_t *err)
+{
+	if (access(dir, F_OK) < 0)
+		return 0;
+	empty_dir_err = err;
+	empty_dir_root = dir;
+	/* Depth first, without following links: a symlink is removed, never what it points to. */
+	return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == 0 ? 0 : -1;
 }
 
 double nh_now(void)

@@ -157,6 +157,34 @@ static void files(void **state)
 	(void)state;
 }
 
+/* nh_empty_dir removes what is inside, keeps the directory, and never follows a symlink out. */
+static void empty_dir(void **state)
+{
+	char dir[] = "/tmp/nh-test-empty-XXXXXX", outside[] = "/tmp/nh-test-keep-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	int fd = mkstemp(outside);
+	assert_true(fd >= 0);
+	close(fd);
+	char path[300];
+	nh_err_t err;
+	snprintf(path, sizeof path, "%s/a/b", dir);
+	assert_int_equal(nh_mkdir_p(path, &err), 0);
+	snprintf(path, sizeof path, "%s/a/b/file", dir);
+	assert_int_equal(nh_write_file_atomic(path, "x", 1, &err), 0);
+	snprintf(path, sizeof path, "%s/link", dir);
+	assert_int_equal(symlink(outside, path), 0);
+	assert_int_equal(nh_empty_dir(dir, &err), 0);
+	struct stat st;
+	assert_int_equal(stat(dir, &st), 0);	 /* the directory stays */
+	assert_int_equal(stat(outside, &st), 0); /* the link's target too */
+	snprintf(path, sizeof path, "%s/a", dir);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(nh_empty_dir("/nonexistent/nh", &err), 0);
+	rmdir(dir);
+	unlink(outside);
+	(void)state;
+}
+
 static void error_prefix(void **state)
 {
 	nh_err_t err;
@@ -178,6 +206,7 @@ int main(void)
 		cmocka_unit_test(numbers_and_durations),
 		cmocka_unit_test(format_size),
 		cmocka_unit_test(files),
+		cmocka_unit_test(empty_dir),
 		cmocka_unit_test(error_prefix),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
