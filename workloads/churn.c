@@ -235,15 +235,15 @@ static void note_run(nh_wctx_t *ctx, const churn_run_t *r, unsigned ncpus, unsig
 static void record_metrics(nh_wctx_t *ctx, const churn_run_t *r)
 {
 	const double tick = r->ns_per_tick;
-	const churn_hist_t *a = &r->alloc_hist;
+	const nh_lt_hist_t *a = &r->alloc_hist;
 	nh_wctx_metric(ctx, "ops_per_s", r->ops_per_s);
 	if (a->total) {
-		nh_wctx_metric(ctx, "alloc_p50_ns", churn_hist_quantile(a, 0.50) * tick);
-		nh_wctx_metric(ctx, "alloc_p99_ns", churn_hist_quantile(a, 0.99) * tick);
-		nh_wctx_metric(ctx, "alloc_p999_ns", churn_hist_quantile(a, 0.999) * tick);
+		nh_wctx_metric(ctx, "alloc_p50_ns", nh_lt_hist_quantile(a, 0.50) * tick);
+		nh_wctx_metric(ctx, "alloc_p99_ns", nh_lt_hist_quantile(a, 0.99) * tick);
+		nh_wctx_metric(ctx, "alloc_p999_ns", nh_lt_hist_quantile(a, 0.999) * tick);
 	}
 	if (r->free_hist.total)
-		nh_wctx_metric(ctx, "free_p99_ns", churn_hist_quantile(&r->free_hist, 0.99) * tick);
+		nh_wctx_metric(ctx, "free_p99_ns", nh_lt_hist_quantile(&r->free_hist, 0.99) * tick);
 	nh_wctx_metric(ctx, "peak_live_bytes", (double)r->peak_live);
 	if (!r->peak_rss) /* /proc/self/status unreadable: no RSS figure rather than a wrong one */
 		return;

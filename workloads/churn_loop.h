@@ -21,6 +21,8 @@
 #ifndef NH_CHURN_LOOP_H
 #define NH_CHURN_LOOP_H
 
+#include "lat_tools.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -44,8 +46,7 @@
 #endif
 
 #define CHURN_LINE 64
-#define CHURN_GOLDEN UINT64_C(0x9e3779b97f4a7c15)
-#define CHURN_SPINS_BEFORE_YIELD 1024
+#define NH_LT_GOLDEN UINT64_C(0x9e3779b97f4a7c15)
 #define CHURN_RING_CAP 4096u /* blocks in flight from one thread to the next, at most */
 #define CHURN_RING_MASK (CHURN_RING_CAP - 1)
 #define CHURN_SLACK_MAX (UINT64_C(64) << 10) /* H: bytes in flight per producer, at most */
@@ -63,22 +64,6 @@
 #define CHURN_MIX_LARGE_LO (16u << 10) /* the remaining 1 per mille */
 #define CHURN_MIX_LARGE_HI (256u << 10)
 
-/* ---- random numbers: splitmix64 ---- */
-
-static inline uint64_t churn_mix64(uint64_t x)
-{
-	x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return x ^ (x >> 31);
-}
-
-static inline uint64_t churn_rand(uint64_t *state) { return churn_mix64(*state += CHURN_GOLDEN); }
-
-/* A uniform value below n from 64 random bits (Lemire's multiply-shift, no division). */
-static inline uint64_t churn_below(uint64_t x, uint64_t n)
-{
-	return (uint64_t)(((unsigned __int128)x * n) >> 64);
-}
 
 /* ---- block sizes ---- */
 
@@ -130,7 +115,7 @@ static inline size_t churn_size_draw(const churn_sizer_t *z, uint64_t *rng)
 {
 	if (z->kind == CHURN_FIXED)
 		return z->lo;
-	uint64_t x = churn_rand(rng), low = x & 0xffffffffu;
+	uint64_t x = nh_lt_rand(rng), low = x & 0xffffffffu;
 	if (z->kind == CHURN_UNIFORM)
 		return z->lo + (size_t)(low * z->span >> 32);
 	uint64_t pm = (x >> 32) * 1000 >> 32;
@@ -147,59 +132,6 @@ static inline size_t churn_size_draw(const churn_sizer_t *z, uint64_t *rng)
 /* ---- latency histogram: log-linear (HDR-style), as xcache's ----
  * Exact below 128, then 64 sub-buckets per power of two: a value is known within 1/64 and
  * reported as its bucket's midpoint, up to 2^48 ticks. */
-#define CHURN_HIST_SUB_BITS 6
-#define CHURN_HIST_SUB (1u << CHURN_HIST_SUB_BITS)
-#define CHURN_HIST_EXPS 42
-#define CHURN_HIST_BUCKETS ((CHURN_HIST_EXPS + 1) << CHURN_HIST_SUB_BITS)
-
-typedef struct churn_hist {
-	uint64_t total;
-	uint64_t count[CHURN_HIST_BUCKETS];
-} churn_hist_t;
-
-static inline unsigned churn_hist_index(uint64_t v)
-{
-	if (v < CHURN_HIST_SUB)
-		return (unsigned)v;
-	unsigned e = 63 - (unsigned)__builtin_clzll(v) - CHURN_HIST_SUB_BITS;
-	if (e >= CHURN_HIST_EXPS)
-		return CHURN_HIST_BUCKETS - 1;
-	return (e << CHURN_HIST_SUB_BITS) + (unsigned)(v >> e);
-}
-
-static inline void churn_hist_add(churn_hist_t *h, uint64_t v)
-{
-	h->count[churn_hist_index(v)]++;
-	h->total++;
-}
-
-static inline void churn_hist_merge(churn_hist_t *into, const churn_hist_t *from)
-{
-	for (unsigned i = 0; i < CHURN_HIST_BUCKETS; i++)
-		into->count[i] += from->count[i];
-	into->total += from->total;
-}
-
-/* The value at fraction q (0 < q <= 1) of the samples; NAN when there are none. */
-static inline double churn_hist_quantile(const churn_hist_t *h, double q)
-{
-	if (!h->total)
-		return NAN;
-	uint64_t target = (uint64_t)ceil(q * (double)h->total), seen = 0;
-	target = target < 1 ? 1 : target > h->total ? h->total : target;
-	for (unsigned i = 0; i < CHURN_HIST_BUCKETS; i++) {
-		seen += h->count[i];
-		if (seen < target)
-			continue;
-		if (i < 2 * CHURN_HIST_SUB)
-			return i;
-		unsigned e = (i >> CHURN_HIST_SUB_BITS) - 1;
-		uint64_t lower = (uint64_t)(i - (e << CHURN_HIST_SUB_BITS)) << e;
-		return (double)lower + (double)((UINT64_C(1) << e) - 1) / 2;
-	}
-	return NAN; /* not reached: the counts add up to total */
-}
-
 /* ---- clocks ---- */
 
 static inline double churn_now(void)
@@ -209,12 +141,6 @@ static inline double churn_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static inline uint64_t churn_clock_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* Up to len - 1 bytes of a /proc file into buf (NUL-terminated) with plain read(2): no stdio,
  * whose buffers would come from the allocator under test. Returns the length, or -1. */
@@ -254,85 +180,6 @@ static inline uint64_t churn_status_bytes(const char *field)
 		line = nl + 1;
 	}
 	return 0;
-}
-
-/* The TSC when the kernel says it ticks at a constant rate through sleep states (what the
- * kernel's own clocksource relies on), else clock_gettime. */
-static inline bool churn_tsc_usable(void)
-{
-#ifdef CHURN_X86
-	static char info[1 << 16]; /* the first CPU's flags are early in the file */
-	if (churn_read_proc("/proc/cpuinfo", info, sizeof info) < 0)
-		return false;
-	return strstr(info, " constant_tsc") && strstr(info, " nonstop_tsc");
-#else
-	return false;
-#endif
-}
-
-/* lfence before rdtsc: the timed call cannot start before the stamp; rdtscp then lfence: the
- * end stamp waits for the call, and nothing after it starts early. */
-static inline uint64_t churn_tick_begin(bool tsc)
-{
-#ifdef CHURN_X86
-	if (tsc) {
-		_mm_lfence();
-		return __rdtsc();
-	}
-#endif
-	(void)tsc;
-	return churn_clock_ns();
-}
-
-static inline uint64_t churn_tick_end(bool tsc)
-{
-#ifdef CHURN_X86
-	if (tsc) {
-		unsigned aux;
-		uint64_t t = __rdtscp(&aux);
-		_mm_lfence();
-		return t;
-	}
-#endif
-	(void)tsc;
-	return churn_clock_ns();
-}
-
-static inline int churn_cmp_u64(const void *l, const void *r)
-{
-	uint64_t a = *(const uint64_t *)l, b = *(const uint64_t *)r;
-	return a < b ? -1 : a > b;
-}
-
-/* What timing nothing costs, in ticks: the median of empty intervals, subtracted from every
- * sample. */
-static inline uint64_t churn_timer_overhead(bool tsc)
-{
-	enum { N = 255 };
-	uint64_t d[N];
-	for (unsigned i = 0; i < N; i++) {
-		uint64_t t0 = churn_tick_begin(tsc);
-		d[i] = churn_tick_end(tsc) - t0;
-	}
-	qsort(d, N, sizeof d[0], churn_cmp_u64);
-	return d[N / 2];
-}
-
-static inline void churn_relax(void)
-{
-#ifdef CHURN_X86
-	_mm_pause();
-#endif
-}
-
-/* Spin a while, then yield: the thread we wait for may share our CPU (more threads than CPUs,
- * or the harness's sampler) and can only get on if we get out of its way. */
-static inline void churn_backoff(unsigned *spins)
-{
-	if (++*spins < CHURN_SPINS_BEFORE_YIELD)
-		churn_relax();
-	else
-		sched_yield();
 }
 
 /* ---- engine memory: mmap, never malloc ---- */
@@ -417,7 +264,7 @@ static inline churn_block_t churn_set_take(churn_set_t *s, enum churn_order orde
 	size_t last = (s->head + --s->count) & m;
 	if (order == CHURN_LIFO)
 		return s->b[last];
-	size_t i = (s->head + churn_below(churn_rand(rng), s->count + 1)) & m;
+	size_t i = (s->head + nh_lt_below(nh_lt_rand(rng), s->count + 1)) & m;
 	b = s->b[i];
 	s->b[i] = s->b[last];
 	return b;
@@ -487,7 +334,7 @@ typedef struct churn_thread {
 	bool tsc;
 	unsigned every, free_countdown;
 	uint64_t timer_overhead; /* ticks */
-	churn_hist_t *alloc_hist, *free_hist;
+	nh_lt_hist_t *alloc_hist, *free_hist;
 	/* counts over the whole run: fill, timed phase and free-all */
 	uint64_t mallocs, frees_own, frees_received, sent;
 	uint64_t alloc_bytes, freed_bytes; /* requested sizes: live = alloc_bytes - freed_bytes */
@@ -524,7 +371,7 @@ struct churn_run {
 	uint64_t live_after;    /* exact, after the free-all: 0 */
 	uint64_t rss_before, rss_at_peak, peak_rss, rss_after; /* VmRSS / VmHWM, bytes */
 	uint64_t bookkeeping_bytes; /* engine memory mapped at the snapshot */
-	churn_hist_t alloc_hist, free_hist; /* merged, in ticks */
+	nh_lt_hist_t alloc_hist, free_hist; /* merged, in ticks */
 };
 
 /* ---- the loop ---- */
@@ -541,10 +388,10 @@ static inline void churn_free(churn_thread_t *t, void *p, bool timed)
 {
 	if (timed && --t->free_countdown == 0) {
 		t->free_countdown = t->every;
-		uint64_t t0 = churn_tick_begin(t->tsc);
+		uint64_t t0 = nh_lt_tick_begin(t->tsc);
 		free(p);
-		uint64_t d = churn_tick_end(t->tsc) - t0;
-		churn_hist_add(t->free_hist, d > t->timer_overhead ? d - t->timer_overhead : 0);
+		uint64_t d = nh_lt_tick_end(t->tsc) - t0;
+		nh_lt_hist_add(t->free_hist, d > t->timer_overhead ? d - t->timer_overhead : 0);
 	} else {
 		free(p);
 	}
@@ -589,7 +436,7 @@ static inline bool churn_handoff(churn_run_t *r, churn_thread_t *t, churn_block_
 				churn_drain(t, timed);
 			if (abortable && atomic_load_explicit(&r->stop, memory_order_relaxed))
 				return false;
-			churn_backoff(&spins);
+			nh_lt_backoff(&spins);
 		}
 	}
 	out->slot[t->out_tail & CHURN_RING_MASK] = b;
@@ -615,7 +462,7 @@ static inline bool churn_wait_returns(churn_run_t *r, churn_thread_t *t, uint64_
 		churn_drain(t, true);
 		if (atomic_load_explicit(&r->stop, memory_order_relaxed))
 			return false;
-		churn_backoff(&spins);
+		nh_lt_backoff(&spins);
 	}
 	t->waits += waited;
 	return true;
@@ -627,7 +474,7 @@ static inline bool churn_release(churn_run_t *r, churn_thread_t *t, bool timed, 
 {
 	const unsigned cross = t->outbox ? r->cfg.cross : 0;
 	churn_block_t b = churn_set_take(&t->own, r->cfg.order, &t->rng);
-	bool hand = cross >= 100 || (cross && churn_below(churn_rand(&t->rng), 100) < cross);
+	bool hand = cross >= 100 || (cross && nh_lt_below(nh_lt_rand(&t->rng), 100) < cross);
 	if (hand) {
 		if (!churn_handoff(r, t, b, timed, abortable)) {
 			churn_set_push(&t->own, b.p, b.size); /* room: it was just taken out */
@@ -648,10 +495,10 @@ static inline bool churn_alloc(churn_thread_t *t, size_t size, bool timed, bool 
 {
 	void *p;
 	if (timed) {
-		uint64_t t0 = churn_tick_begin(t->tsc);
+		uint64_t t0 = nh_lt_tick_begin(t->tsc);
 		p = malloc(size);
-		uint64_t d = churn_tick_end(t->tsc) - t0;
-		churn_hist_add(t->alloc_hist, d > t->timer_overhead ? d - t->timer_overhead : 0);
+		uint64_t d = nh_lt_tick_end(t->tsc) - t0;
+		nh_lt_hist_add(t->alloc_hist, d > t->timer_overhead ? d - t->timer_overhead : 0);
 	} else {
 		p = malloc(size);
 	}
@@ -736,7 +583,7 @@ static inline void churn_free_all(churn_run_t *r, churn_thread_t *t)
 	while (atomic_load(&r->released) < r->n) {
 		if (t->inbox)
 			churn_drain(t, false);
-		churn_backoff(&spins);
+		nh_lt_backoff(&spins);
 	}
 	if (t->inbox)
 		churn_drain(t, false);
@@ -747,7 +594,7 @@ static inline void churn_wait_gate(churn_run_t *r)
 	for (unsigned i = 0;
 	     atomic_load_explicit(&r->gate, memory_order_acquire) == CHURN_GATE_WAIT; i++) {
 		if (i < 1000)
-			churn_relax();
+			nh_lt_relax();
 		else
 			sched_yield();
 	}
@@ -761,8 +608,8 @@ static inline bool churn_thread_map(churn_run_t *r, churn_thread_t *t)
 	size_t want = (size_t)(2.0 * (double)r->budget / (mean > 1 ? mean : 1)) + 64;
 	if (!churn_set_init(&t->own, want))
 		return false;
-	t->alloc_hist = churn_map(sizeof(churn_hist_t));
-	t->free_hist = churn_map(sizeof(churn_hist_t));
+	t->alloc_hist = churn_map(sizeof(nh_lt_hist_t));
+	t->free_hist = churn_map(sizeof(nh_lt_hist_t));
 	if (!t->alloc_hist || !t->free_hist)
 		return false;
 	if (r->slack && !(t->inbox = churn_map(sizeof(churn_ring_t))))
@@ -773,8 +620,8 @@ static inline bool churn_thread_map(churn_run_t *r, churn_thread_t *t)
 static inline void churn_thread_unmap(churn_thread_t *t)
 {
 	churn_set_destroy(&t->own);
-	churn_unmap(t->alloc_hist, sizeof(churn_hist_t));
-	churn_unmap(t->free_hist, sizeof(churn_hist_t));
+	churn_unmap(t->alloc_hist, sizeof(nh_lt_hist_t));
+	churn_unmap(t->free_hist, sizeof(nh_lt_hist_t));
 	churn_unmap(t->inbox, sizeof(churn_ring_t));
 	t->alloc_hist = t->free_hist = NULL;
 	t->inbox = NULL;
@@ -802,7 +649,7 @@ static inline void *churn_thread_main(void *arg)
 		return NULL;
 	if (r->slack)
 		t->outbox = r->t[(t->index + 1) % r->n].inbox;
-	t->timer_overhead = churn_timer_overhead(t->tsc);
+	t->timer_overhead = nh_lt_timer_overhead(t->tsc);
 
 	if (!churn_fill(r, t))
 		atomic_store(&r->failed[CHURN_FILL], true);
@@ -863,14 +710,14 @@ static inline void churn_collect(churn_run_t *r, bool at_peak)
 		live += t->alloc_bytes - t->freed_bytes;
 		if (!at_peak)
 			continue;
-		book += t->own.cap * sizeof(churn_block_t) + 2 * sizeof(churn_hist_t) +
+		book += t->own.cap * sizeof(churn_block_t) + 2 * sizeof(nh_lt_hist_t) +
 			(t->inbox ? sizeof(churn_ring_t) : 0);
 		r->peak_live += t->peak_usage;
 		r->ops_per_s += (double)t->timed_ops / (t->seconds > 1e-9 ? t->seconds : 1e-9);
 		r->timed_ops += t->timed_ops;
 		r->timer_ns += (double)t->timer_overhead / r->n;
-		churn_hist_merge(&r->alloc_hist, t->alloc_hist);
-		churn_hist_merge(&r->free_hist, t->free_hist);
+		nh_lt_hist_merge(&r->alloc_hist, t->alloc_hist);
+		nh_lt_hist_merge(&r->free_hist, t->free_hist);
 	}
 	if (at_peak) {
 		r->live_at_peak = live;
@@ -911,7 +758,7 @@ static inline int churn_execute(churn_run_t *r, const churn_config_t *cfg)
 			 churn_sizer_max(&cfg->sizer));
 		return -1;
 	}
-	r->tsc = churn_tsc_usable();
+	r->tsc = nh_lt_tsc_usable();
 	atomic_init(&r->gate, CHURN_GATE_WAIT);
 	for (int i = 0; i < 3; i++)
 		atomic_init(&r->failed[i], false);
@@ -933,7 +780,7 @@ static inline int churn_execute(churn_run_t *r, const churn_config_t *cfg)
 		churn_thread_t *t = &r->t[i];
 		*t = (churn_thread_t){.run = r, .index = i, .tsc = r->tsc};
 		t->cpu = cfg->ncpus ? cfg->cpus[i % cfg->ncpus] : -1;
-		t->rng = churn_mix64(cfg->seed ^ CHURN_GOLDEN * (i + 1));
+		t->rng = nh_lt_mix64(cfg->seed ^ NH_LT_GOLDEN * (i + 1));
 		t->every = cfg->sample_every ? cfg->sample_every : 1;
 		t->free_countdown = t->every;
 	}
@@ -960,11 +807,11 @@ static inline int churn_execute(churn_run_t *r, const churn_config_t *cfg)
 		if (!failed) {
 			/* The timed phase is also the TSC's calibration interval. */
 			double now0 = churn_now();
-			uint64_t tick0 = churn_tick_end(r->tsc);
+			uint64_t tick0 = nh_lt_tick_end(r->tsc);
 			churn_sleep(cfg->duration);
 			atomic_store_explicit(&r->stop, true, memory_order_relaxed);
 			pthread_barrier_wait(&r->bar); /* 3 */
-			uint64_t tick1 = churn_tick_end(r->tsc);
+			uint64_t tick1 = nh_lt_tick_end(r->tsc);
 			double now1 = churn_now();
 			r->ns_per_tick = r->tsc && tick1 > tick0
 						 ? (now1 - now0) * 1e9 / (double)(tick1 - tick0)

@@ -26,47 +26,11 @@
 
 #define CACHE_LINE 64
 #define EMPTY_KEY UINT64_MAX
-#define GOLDEN UINT64_C(0x9e3779b97f4a7c15)
 #define ZIPF_S_MIN 0.01
 #define ZIPF_S_MAX 5.0
-#define SPINS_BEFORE_YIELD 1024
 #define MAX_KEYS (UINT64_C(1) << 30) /* slots fit 32 bits, and key << 32 keeps the key whole */
 
-static inline void cpu_relax(void)
-{
-#ifdef XCACHE_X86
-	_mm_pause();
-#endif
-}
-
-/* Spin a while, then yield: the thread we wait for may share our CPU (an oversubscribed run, or
- * a test with more threads than CPUs) and can only finish if we get out of its way. */
-static inline void backoff(unsigned *spins)
-{
-	if (++*spins < SPINS_BEFORE_YIELD)
-		cpu_relax();
-	else
-		sched_yield();
-}
-
-/* splitmix64's finaliser (Stafford's mix 13): a bijection whose every output bit depends on
- * every input bit, so consecutive keys land in unrelated buckets. */
-static inline uint64_t mix64(uint64_t x)
-{
-	x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return x ^ (x >> 31);
-}
-
-static inline uint64_t rand64(uint64_t *state) { return mix64(*state += GOLDEN); }
-
-uint64_t nh_xcache_rand(uint64_t *state) { return rand64(state); }
-
-/* A uniform value below n from 64 random bits (Lemire's multiply-shift, no division). */
-static inline uint64_t below(uint64_t x, uint64_t n)
-{
-	return (uint64_t)(((unsigned __int128)x * n) >> 64);
-}
+uint64_t nh_xcache_rand(uint64_t *state) { return nh_lt_rand(state); }
 
 static size_t page_size(void)
 {
@@ -128,7 +92,7 @@ uint64_t nh_xcache_table_buckets(const nh_xcache_table_t *t) { return t->mask + 
  * (words of two versions), another key's value or a shifted copy all differ from the stamp. */
 static inline uint64_t stamp_word(uint64_t key, uint32_t version, size_t i)
 {
-	return (key << 32 | version) ^ (uint64_t)i * GOLDEN;
+	return (key << 32 | version) ^ (uint64_t)i * NH_LT_GOLDEN;
 }
 
 static inline _Atomic uint64_t *value_of(const struct nh_xcache_table *t, const struct bucket *b)
@@ -151,7 +115,7 @@ static void table_build(struct nh_xcache_table *t, void *mem, uint64_t keys, siz
 		t->buckets[i].slot = 0;
 	}
 	for (uint64_t k = 0; k < keys; k++) {
-		uint64_t i = mix64(k) & t->mask;
+		uint64_t i = nh_lt_mix64(k) & t->mask;
 		while (t->buckets[i].key != EMPTY_KEY)
 			i = (i + 1) & t->mask;
 		t->buckets[i].key = k;
@@ -189,7 +153,7 @@ void nh_xcache_table_destroy(nh_xcache_table_t *t)
 /* Linear probing from the key's hash; keys are never removed, so an empty bucket ends a miss. */
 static inline struct bucket *find(const struct nh_xcache_table *t, uint64_t key)
 {
-	for (uint64_t i = mix64(key) & t->mask;; i = (i + 1) & t->mask) {
+	for (uint64_t i = nh_lt_mix64(key) & t->mask;; i = (i + 1) & t->mask) {
 		struct bucket *b = &t->buckets[i];
 		if (b->key == key)
 			return b;
@@ -228,7 +192,7 @@ static inline unsigned read_value(const struct nh_xcache_table *t, struct bucket
 			}
 		}
 		retries++;
-		backoff(&spins);
+		nh_lt_backoff(&spins);
 	}
 }
 
@@ -240,7 +204,7 @@ static inline uint32_t write_lock(struct bucket *b)
 	uint32_t s = atomic_load_explicit(&b->seq, memory_order_relaxed);
 	while ((s & 1) || !atomic_compare_exchange_weak_explicit(
 				  &b->seq, &s, s + 1, memory_order_acquire, memory_order_relaxed)) {
-		backoff(&spins);
+		nh_lt_backoff(&spins);
 		s = atomic_load_explicit(&b->seq, memory_order_relaxed);
 	}
 	atomic_thread_fence(memory_order_release);
@@ -320,7 +284,7 @@ static inline bool stamp_ok(uint64_t key, uint32_t version, const unsigned char 
 	for (size_t i = 0; i < full; i++) {
 		uint64_t w;
 		memcpy(&w, v + 8 * i, 8);
-		diff |= w ^ base ^ (uint64_t)i * GOLDEN;
+		diff |= w ^ base ^ (uint64_t)i * NH_LT_GOLDEN;
 	}
 	if (tail) {
 		uint64_t want = stamp_word(key, version, full);
@@ -342,7 +306,7 @@ int nh_xcache_check(uint64_t key, uint32_t version, const void *value, size_t va
 		if (memcmp(v + 8 * i, &want, n) == 0)
 			continue;
 		memcpy(&got, v + 8 * i, n);
-		got ^= (uint64_t)i * GOLDEN; /* what (key << 32 | version) the word was made from */
+		got ^= (uint64_t)i * NH_LT_GOLDEN; /* what (key << 32 | version) the word was made from */
 		if (n < 8)
 			snprintf(why, len,
 				 "key %" PRIu64 " version %" PRIu32
@@ -412,7 +376,7 @@ void nh_xcache_zipf_init(nh_xcache_zipf_t *z, uint64_t n, double s)
 	while (gcd(m, n) != 1)
 		m += 2;
 	z->mult = m;
-	z->offset = n > 1 ? mix64(n) % n : 0;
+	z->offset = n > 1 ? nh_lt_mix64(n) % n : 0;
 	z->inv = UINT64_MAX / n;
 }
 
@@ -420,7 +384,7 @@ static inline uint64_t zipf_rank(const nh_xcache_zipf_t *z, uint64_t *rng)
 {
 	const double s = z->s;
 	for (;;) {
-		double u01 = (double)(rand64(rng) >> 11) * 0x1p-53;
+		double u01 = (double)(nh_lt_rand(rng) >> 11) * 0x1p-53;
 		double u = z->h_n + u01 * (z->h_x1 - z->h_n);
 		double x = zipf_hi_inv(s, u), kd = floor(x + 0.5);
 		uint64_t k = kd < 1 ? 1 : kd > (double)z->n ? z->n : (uint64_t)kd;
@@ -448,123 +412,14 @@ uint64_t nh_xcache_zipf_key(const nh_xcache_zipf_t *z, uint64_t rank) { return z
 
 /* ---- latency histogram ---- */
 
-#define HIST_SUB (1u << NH_XCACHE_HIST_SUB_BITS)
-
-static inline unsigned hist_index(uint64_t v)
-{
-	if (v < HIST_SUB)
-		return (unsigned)v;
-	unsigned e = 63 - (unsigned)__builtin_clzll(v) - NH_XCACHE_HIST_SUB_BITS;
-	if (e >= NH_XCACHE_HIST_EXPS)
-		return NH_XCACHE_HIST_BUCKETS - 1;
-	return (e << NH_XCACHE_HIST_SUB_BITS) + (unsigned)(v >> e);
-}
-
-static inline void hist_add(nh_xcache_hist_t *h, uint64_t v)
-{
-	h->count[hist_index(v)]++;
-	h->total++;
-}
-
-void nh_xcache_hist_add(nh_xcache_hist_t *h, uint64_t value) { hist_add(h, value); }
+void nh_xcache_hist_add(nh_xcache_hist_t *h, uint64_t value) { nh_lt_hist_add(h, value); }
 
 void nh_xcache_hist_merge(nh_xcache_hist_t *into, const nh_xcache_hist_t *from)
 {
-	for (unsigned i = 0; i < NH_XCACHE_HIST_BUCKETS; i++)
-		into->count[i] += from->count[i];
-	into->total += from->total;
+	nh_lt_hist_merge(into, from);
 }
 
-double nh_xcache_hist_quantile(const nh_xcache_hist_t *h, double q)
-{
-	if (!h->total)
-		return NAN;
-	uint64_t target = (uint64_t)ceil(q * (double)h->total), seen = 0;
-	target = target < 1 ? 1 : target > h->total ? h->total : target;
-	for (unsigned i = 0; i < NH_XCACHE_HIST_BUCKETS; i++) {
-		seen += h->count[i];
-		if (seen < target)
-			continue;
-		if (i < 2 * HIST_SUB)
-			return i;
-		unsigned e = (i >> NH_XCACHE_HIST_SUB_BITS) - 1;
-		uint64_t lower = (uint64_t)(i - (e << NH_XCACHE_HIST_SUB_BITS)) << e;
-		return (double)lower + (double)((UINT64_C(1) << e) - 1) / 2;
-	}
-	return NAN; /* not reached: the counts add up to total */
-}
-
-/* ---- timing ---- */
-
-/* The TSC when the kernel says it ticks at a constant rate through sleep states (what the
- * kernel's own clocksource relies on), else clock_gettime. The TSC costs a third as much, so
- * less of what we time is the timer. */
-static bool tsc_usable(void)
-{
-#ifdef XCACHE_X86
-	char *info = nh_read_file("/proc/cpuinfo", NULL, NULL);
-	bool ok = info && strstr(info, " constant_tsc") && strstr(info, " nonstop_tsc");
-	free(info);
-	return ok;
-#else
-	return false;
-#endif
-}
-
-static inline uint64_t clock_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-/* lfence before rdtsc: the timed operation cannot start before the stamp; rdtscp then lfence:
- * the end stamp waits for the operation, and nothing after it starts early. */
-static inline uint64_t tick_begin(bool tsc)
-{
-#ifdef XCACHE_X86
-	if (tsc) {
-		_mm_lfence();
-		return __rdtsc();
-	}
-#endif
-	(void)tsc;
-	return clock_ns();
-}
-
-static inline uint64_t tick_end(bool tsc)
-{
-#ifdef XCACHE_X86
-	if (tsc) {
-		unsigned aux;
-		uint64_t t = __rdtscp(&aux);
-		_mm_lfence();
-		return t;
-	}
-#endif
-	(void)tsc;
-	return clock_ns();
-}
-
-static int cmp_u64(const void *l, const void *r)
-{
-	uint64_t a = *(const uint64_t *)l, b = *(const uint64_t *)r;
-	return a < b ? -1 : a > b;
-}
-
-/* What timing nothing costs, in ticks: the median of empty intervals, subtracted from every
- * sample. */
-static uint64_t timer_overhead(bool tsc)
-{
-	enum { N = 255 };
-	uint64_t d[N];
-	for (unsigned i = 0; i < N; i++) {
-		uint64_t t0 = tick_begin(tsc);
-		d[i] = tick_end(tsc) - t0;
-	}
-	qsort(d, N, sizeof d[0], cmp_u64);
-	return d[N / 2];
-}
+double nh_xcache_hist_quantile(const nh_xcache_hist_t *h, double q) { return nh_lt_hist_quantile(h, q); }
 
 /* ---- threads ---- */
 
@@ -613,7 +468,7 @@ static void wait_gate(struct run *r)
 	for (unsigned i = 0; atomic_load_explicit(&r->gate, memory_order_acquire) == GATE_WAIT;
 	     i++) {
 		if (i < 1000)
-			cpu_relax();
+			nh_lt_relax();
 		else
 			sched_yield();
 	}
@@ -647,19 +502,19 @@ static void serve(struct run *r, struct worker *w)
 
 	while (!atomic_load_explicit(&r->stop, memory_order_relaxed)) {
 		for (unsigned k = 1; k <= every; k++) {
-			uint64_t x = rand64(&rng);
+			uint64_t x = nh_lt_rand(&rng);
 			bool set = (x & 0xffffffffu) * 100 >> 32 < set_pct;
 			bool miss = !set && (x >> 32) * 100 >> 32 < miss_pct;
 			uint64_t key;
 			if (miss)
-				key = n + below(rand64(&rng), n); /* never stored */
+				key = n + nh_lt_below(nh_lt_rand(&rng), n); /* never stored */
 			else if (zipf)
 				key = zipf_key(&r->z, zipf_rank(&r->z, &rng));
 			else
-				key = below(rand64(&rng), n);
+				key = nh_lt_below(nh_lt_rand(&rng), n);
 			bool timed = k == every;
 			uint32_t version = 0;
-			uint64_t t0 = timed ? tick_begin(tsc) : 0;
+			uint64_t t0 = timed ? nh_lt_tick_begin(tsc) : 0;
 			struct bucket *b = find(t, key);
 			if (b) {
 				if (set)
@@ -668,8 +523,8 @@ static void serve(struct run *r, struct worker *w)
 					retries += read_value(t, b, value, &version);
 			}
 			if (timed && b) {
-				uint64_t d = tick_end(tsc) - t0;
-				hist_add(set ? w->set_hist : w->get_hist, d > ovh ? d - ovh : 0);
+				uint64_t d = nh_lt_tick_end(tsc) - t0;
+				nh_lt_hist_add(set ? w->set_hist : w->get_hist, d > ovh ? d - ovh : 0);
 			}
 
 			if (set) {
@@ -741,7 +596,7 @@ static void *xcache_thread(void *arg)
 		r->build_s = nh_now() - t0;
 		nh_wctx_add_region(r->ctx, r->mem, r->table.bytes, w->cpu);
 	}
-	w->timer_overhead = timer_overhead(r->tsc);
+	w->timer_overhead = nh_lt_timer_overhead(r->tsc);
 	pthread_barrier_wait(&r->bar);
 
 	serve(r, w);
@@ -878,7 +733,7 @@ static enum nh_wl_status xcache_run(nh_wctx_t *ctx)
 		.miss_pct = (unsigned)nh_wctx_param_int(ctx, "miss_ratio"),
 		.every = (unsigned)nh_wctx_param_int(ctx, "sample_every"),
 		.zipf = strcmp(nh_wctx_param(ctx, "dist"), "zipf") == 0,
-		.tsc = tsc_usable(),
+		.tsc = nh_lt_tsc_usable(),
 	};
 	if (r.zipf)
 		nh_xcache_zipf_init(&r.z, r.keys, strtod(nh_wctx_param(ctx, "zipf_s"), NULL));
@@ -898,7 +753,7 @@ static enum nh_wl_status xcache_run(nh_wctx_t *ctx)
 	for (unsigned i = 0; i < nthreads; i++) {
 		w[i] = (struct worker){.run = &r, .index = i};
 		w[i].cpu = ncpus ? nh_wctx_cpu(ctx, i % ncpus) : -1;
-		w[i].rng = mix64(GOLDEN * (i + 1));
+		w[i].rng = nh_lt_mix64(NH_LT_GOLDEN * (i + 1));
 	}
 
 	unsigned started = 0;
@@ -917,14 +772,14 @@ static enum nh_wl_status xcache_run(nh_wctx_t *ctx)
 			pthread_barrier_wait(&r.bar); /* built */
 			/* The serving time is also the TSC's calibration interval. */
 			now0 = nh_now();
-			tick0 = tick_end(r.tsc);
+			tick0 = nh_lt_tick_end(r.tsc);
 			sleep_for(duration);
 			atomic_store_explicit(&r.stop, true, memory_order_relaxed);
 		}
 	}
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(w[i].tid, NULL);
-	tick1 = tick_end(r.tsc);
+	tick1 = nh_lt_tick_end(r.tsc);
 	now1 = nh_now();
 	pthread_barrier_destroy(&r.bar);
 	if (rc) {

@@ -4,6 +4,7 @@
 #ifndef NH_XCACHE_INTERNAL_H
 #define NH_XCACHE_INTERNAL_H
 
+#include "lat_tools.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -62,14 +63,7 @@ uint64_t nh_xcache_zipf_key(const nh_xcache_zipf_t *z, uint64_t rank);
 /* ---- latency histogram ----
  * Log-linear (HDR-style): exact below 128, then 64 sub-buckets per power of two, so a value is
  * known within 1/64 and reported as its bucket's midpoint (within 0.8%), up to 2^48. */
-#define NH_XCACHE_HIST_SUB_BITS 6
-#define NH_XCACHE_HIST_EXPS 42
-#define NH_XCACHE_HIST_BUCKETS ((NH_XCACHE_HIST_EXPS + 1) << NH_XCACHE_HIST_SUB_BITS)
-
-typedef struct nh_xcache_hist {
-	uint64_t total;
-	uint64_t count[NH_XCACHE_HIST_BUCKETS];
-} nh_xcache_hist_t;
+typedef nh_lt_hist_t nh_xcache_hist_t; /* workloads/lat_tools.h */
 
 void nh_xcache_hist_add(nh_xcache_hist_t *h, uint64_t value);
 void nh_xcache_hist_merge(nh_xcache_hist_t *into, const nh_xcache_hist_t *from);

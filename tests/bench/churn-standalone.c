@@ -154,10 +154,10 @@ int main(int argc, char **argv)
 	printf("ops_per_s %.0f alloc_p50_ns %.1f alloc_p99_ns %.1f alloc_p999_ns %.1f "
 	       "free_p99_ns %.1f peak_live_bytes %llu peak_rss_bytes %llu rss_overhead %.4f "
 	       "rss_after_free_bytes %llu returned_ratio %.4f\n",
-	       r->ops_per_s, churn_hist_quantile(&r->alloc_hist, 0.5) * t,
-	       churn_hist_quantile(&r->alloc_hist, 0.99) * t,
-	       churn_hist_quantile(&r->alloc_hist, 0.999) * t,
-	       churn_hist_quantile(&r->free_hist, 0.99) * t, (unsigned long long)r->peak_live,
+	       r->ops_per_s, nh_lt_hist_quantile(&r->alloc_hist, 0.5) * t,
+	       nh_lt_hist_quantile(&r->alloc_hist, 0.99) * t,
+	       nh_lt_hist_quantile(&r->alloc_hist, 0.999) * t,
+	       nh_lt_hist_quantile(&r->free_hist, 0.99) * t, (unsigned long long)r->peak_live,
 	       (unsigned long long)r->peak_rss, (double)r->peak_rss / (double)r->peak_live,
 	       (unsigned long long)r->rss_after,
 	       r->peak_rss ? (double)(r->peak_rss - (r->rss_after < r->peak_rss ? r->rss_after

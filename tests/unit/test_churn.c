@@ -138,21 +138,21 @@ static void set_orders(void **state)
 
 static void histogram_quantiles(void **state)
 {
-	churn_hist_t *h = calloc(1, sizeof *h), *g = calloc(1, sizeof *g);
+	nh_lt_hist_t *h = calloc(1, sizeof *h), *g = calloc(1, sizeof *g);
 	assert_true(h && g);
-	assert_true(isnan(churn_hist_quantile(h, 0.5)));
+	assert_true(isnan(nh_lt_hist_quantile(h, 0.5)));
 	for (uint64_t v = 1; v <= 100; v++)
-		churn_hist_add(h, v);
-	assert_true(churn_hist_quantile(h, 0.5) == 50);
-	assert_true(churn_hist_quantile(h, 0.99) == 99);
-	assert_true(churn_hist_quantile(h, 1.0) == 100);
+		nh_lt_hist_add(h, v);
+	assert_true(nh_lt_hist_quantile(h, 0.5) == 50);
+	assert_true(nh_lt_hist_quantile(h, 0.99) == 99);
+	assert_true(nh_lt_hist_quantile(h, 1.0) == 100);
 	for (uint64_t v = 1000; v < 1000000; v += 7)
-		churn_hist_add(g, v);
-	double p50 = churn_hist_quantile(g, 0.5);
+		nh_lt_hist_add(g, v);
+	double p50 = nh_lt_hist_quantile(g, 0.5);
 	double want = 1000 + 7.0 * (double)((g->total + 1) / 2 - 1);
 	assert_true(fabs(p50 - want) <= want / 128);
 	uint64_t before = h->total;
-	churn_hist_merge(h, g);
+	nh_lt_hist_merge(h, g);
 	assert_int_equal(h->total, before + g->total);
 	free(h);
 	free(g);
