@@ -14,6 +14,7 @@ int nh_cli_bench(int argc, char **argv);
 int nh_cli_workloads(int argc, char **argv);
 int nh_cli_events(int argc, char **argv);
 int nh_cli_matrix(int argc, char **argv);
+int nh_cli_compare(int argc, char **argv);
 
 /** \brief Print "numaharness: message" on stderr (one line). */
 void nh_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,1 +1,333 @@
-/* stub: in progress */
+/* SPDX-License-Identifier: MIT */
+/* results: a results directory read back — manifest.json, the records of runs.jsonl, and the
+ * counted runs grouped into configurations by what was run rather than by config number, so
+ * two directories can be matched. */
+#include "results.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct nh_results {
+	char dir[4096];
+	json_t *manifest;
+	json_t **recs;
+	unsigned count;
+	nh_results_config_t *configs;
+	unsigned config_count;
+};
+
+static int fail_line(nh_err_t *err, const char *path, unsigned line, const char *what)
+{
+	errno = EINVAL;
+	return nh_err_set(err, "%s:%u: %s", path, line, what);
+}
+
+/* The configuration fields of one record; the key is what two directories are matched on. */
+static int record_config(const json_t *rec, nh_results_config_t *c, const char *path, unsigned line,
+			 nh_err_t *err)
+{
+	const char *workload = json_string_value(json_object_get(rec, "workload"));
+	const json_t *params = json_object_get(rec, "params");
+	const char *policy =
+		json_string_value(json_object_get(json_object_get(rec, "policy"), "requested"));
+	if (!workload || !*workload)
+		return fail_line(err, path, line, "record has no 'workload'");
+	if (!json_is_object(params))
+		return fail_line(err, path, line, "record has no 'params' object");
+	if (!policy)
+		return fail_line(err, path, line, "record has no 'policy.requested'");
+	memset(c, 0, sizeof *c);
+	snprintf(c->workload, sizeof c->workload, "%s", workload);
+	snprintf(c->policy, sizeof c->policy, "%s", policy);
+	/* The allocator is a run option among the parameters; it is kept apart so a report can put
+	 * allocators side by side, but it stays part of the key. */
+	const char *alloc = json_string_value(json_object_get(params, "allocator"));
+	if (!alloc)
+		alloc = json_string_value(
+			json_object_get(json_object_get(rec, "allocator"), "requested"));
+	snprintf(c->allocator, sizeof c->allocator, "%s", alloc ? alloc : "glibc");
+	size_t used = 0;
+	const char *name;
+	json_t *value;
+	json_object_foreach((json_t *)params, name, value)
+	{
+		if (strcmp(name, "allocator") == 0)
+			continue;
+		char num[64];
+		const char *v = json_string_value(value);
+		if (!v) { /* the harness writes strings; numbers from other writers still key the
+			     same */
+			if (json_is_integer(value))
+				snprintf(num, sizeof num, "%lld",
+					 (long long)json_integer_value(value));
+			else if (json_is_number(value))
+				snprintf(num, sizeof num, "%.17g", json_number_value(value));
+			else
+				return fail_line(err, path, line,
+						 "a parameter value is not a string");
+			v = num;
+		}
+		int n = snprintf(c->params + used, sizeof c->params - used, "%s%s=%s",
+				 used ? " " : "", name, v);
+		if (n < 0 || (size_t)n >= sizeof c->params - used)
+			return fail_line(err, path, line,
+					 "parameters too long for a configuration key");
+		used += (size_t)n;
+	}
+	int n = snprintf(c->key, sizeof c->key, "%s|%s|%s|%s", c->workload, c->params, c->policy,
+			 c->allocator);
+	if (n < 0 || (size_t)n >= sizeof c->key)
+		return fail_line(err, path, line, "configuration too long for a key");
+	return 0;
+}
+
+static nh_results_config_t *find_config(nh_results_t *r, const char *key)
+{
+	for (unsigned i = 0; i < r->config_count; i++)
+		if (strcmp(r->configs[i].key, key) == 0)
+			return &r->configs[i];
+	return NULL;
+}
+
+/* Counted runs (not warm-ups) join their configuration, which is created on first sight so
+ * configurations keep the order of the sweep. */
+static int add_record(nh_results_t *r, unsigned index, const char *path, unsigned line,
+		      nh_err_t *err)
+{
+	const json_t *rec = r->recs[index];
+	const json_t *warmup = json_object_get(rec, "warmup");
+	const char *outcome = json_string_value(json_object_get(rec, "outcome"));
+	if (!outcome)
+		return fail_line(err, path, line, "record has no 'outcome'");
+	nh_results_config_t c;
+	if (record_config(rec, &c, path, line, err) < 0)
+		return -1;
+	if (json_is_true(warmup))
+		return 0;
+	nh_results_config_t *cfg = find_config(r, c.key);
+	if (!cfg) {
+		nh_results_config_t *grown =
+			realloc(r->configs, sizeof *grown * (r->config_count + 1));
+		if (!grown) {
+			errno = ENOMEM;
+			return nh_err_set(err, "out of memory for configurations");
+		}
+		r->configs = grown;
+		cfg = &r->configs[r->config_count++];
+		*cfg = c;
+	}
+	unsigned *runs = realloc(cfg->runs, sizeof *runs * (cfg->run_count + 1));
+	if (!runs) {
+		errno = ENOMEM;
+		return nh_err_set(err, "out of memory for runs");
+	}
+	cfg->runs = runs;
+	cfg->runs[cfg->run_count++] = index;
+	cfg->ok_count += strcmp(outcome, "ok") == 0;
+	return 0;
+}
+
+static int load_manifest(nh_results_t *r, nh_err_t *err)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/manifest.json", r->dir);
+	struct stat st;
+	if (stat(path, &st) < 0 && errno == ENOENT)
+		return 0; /* a directory being written by hand or by an older tool: runs are enough
+			   */
+	json_error_t je;
+	r->manifest = json_load_file(path, 0, &je);
+	if (!r->manifest) {
+		errno = EINVAL;
+		return nh_err_set(err, "%s:%d: not JSON: %s", path, je.line, je.text);
+	}
+	if (!json_is_object(r->manifest)) {
+		errno = EINVAL;
+		return nh_err_set(err, "%s:1: not a JSON object", path);
+	}
+	return 0;
+}
+
+static int load_runs(nh_results_t *r, nh_err_t *err)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/runs.jsonl", r->dir);
+	size_t len;
+	char *text = nh_read_file(path, &len, err);
+	if (!text)
+		return -1;
+	unsigned cap = 0, line = 0;
+	int rc = -1;
+	for (const char *p = text; p && *p; p = nh_next_line(p)) {
+		line++;
+		const char *end = strchr(p, '\n');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		if (strspn(p, " \t\r") >= n)
+			continue; /* blank line */
+		json_error_t je;
+		json_t *rec = json_loadb(p, n, 0, &je);
+		if (!rec) {
+			errno = EINVAL;
+			nh_err_set(err, "%s:%u: not JSON: %s", path, line, je.text);
+			goto out;
+		}
+		if (!json_is_object(rec)) {
+			json_decref(rec);
+			fail_line(err, path, line, "not a JSON object");
+			goto out;
+		}
+		if (r->count == cap) {
+			cap = cap ? cap * 2 : 64;
+			json_t **grown = realloc(r->recs, sizeof *grown * cap);
+			if (!grown) {
+				json_decref(rec);
+				errno = ENOMEM;
+				nh_err_set(err, "out of memory for %u records", cap);
+				goto out;
+			}
+			r->recs = grown;
+		}
+		r->recs[r->count++] = rec;
+		if (add_record(r, r->count - 1, path, line, err) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(text);
+	return rc;
+}
+
+nh_results_t *nh_results_load(const char *dir, nh_err_t *err)
+{
+	struct stat st;
+	if (stat(dir, &st) < 0) {
+		if (errno == ENOENT)
+			nh_err_set(err, "%s: no such directory", dir);
+		else
+			nh_err_set(err, "%s: %s", dir, strerror(errno));
+		return NULL;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		nh_err_set(err, "%s: not a directory", dir);
+		return NULL;
+	}
+	char path[4200];
+	snprintf(path, sizeof path, "%s/runs.jsonl", dir);
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT)
+			nh_err_set(err, "%s: not a results directory (no runs.jsonl)", dir);
+		else
+			nh_err_set(err, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	nh_results_t *r = calloc(1, sizeof *r);
+	if (!r) {
+		nh_err_set(err, "out of memory");
+		return NULL;
+	}
+	snprintf(r->dir, sizeof r->dir, "%s", dir);
+	/* Trailing slashes would show in every path and message built from the directory. */
+	for (size_t n = strlen(r->dir); n > 1 && r->dir[n - 1] == '/';)
+		r->dir[--n] = '\0';
+	if (load_manifest(r, err) < 0 || load_runs(r, err) < 0) {
+		nh_results_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void nh_results_free(nh_results_t *r)
+{
+	if (!r)
+		return;
+	for (unsigned i = 0; i < r->count; i++)
+		json_decref(r->recs[i]);
+	for (unsigned i = 0; i < r->config_count; i++)
+		free(r->configs[i].runs);
+	free(r->configs);
+	free(r->recs);
+	json_decref(r->manifest);
+	free(r);
+}
+
+const char *nh_results_dir(const nh_results_t *r) { return r->dir; }
+json_t *nh_results_manifest(const nh_results_t *r) { return r->manifest; }
+unsigned nh_results_count(const nh_results_t *r) { return r->count; }
+json_t *nh_results_record(const nh_results_t *r, unsigned i)
+{
+	return i < r->count ? r->recs[i] : NULL;
+}
+unsigned nh_results_config_count(const nh_results_t *r) { return r->config_count; }
+
+const nh_results_config_t *nh_results_config(const nh_results_t *r, unsigned i)
+{
+	return i < r->config_count ? &r->configs[i] : NULL;
+}
+
+const nh_results_config_t *nh_results_find(const nh_results_t *r, const char *key)
+{
+	return find_config((nh_results_t *)r, key);
+}
+
+static int better_of(const char *s)
+{
+	return !s ? 0 : strcmp(s, "higher") == 0 ? 1 : strcmp(s, "lower") == 0 ? -1 : 0;
+}
+
+unsigned nh_results_values(const nh_results_t *r, const nh_results_config_t *c, const char *metric,
+			   double *out, unsigned max, const char **unit, int *better)
+{
+	unsigned n = 0;
+	bool described = false;
+	if (unit)
+		*unit = NULL;
+	if (better)
+		*better = 0;
+	for (unsigned i = 0; i < c->run_count; i++) {
+		const json_t *rec = r->recs[c->runs[i]];
+		const json_t *m = json_object_get(json_object_get(rec, "metrics"), metric);
+		if (!json_is_object(m))
+			continue;
+		if (!described) {
+			described = true;
+			if (unit)
+				*unit = json_string_value(json_object_get(m, "unit"));
+			if (better)
+				*better =
+					better_of(json_string_value(json_object_get(m, "better")));
+		}
+		const char *outcome = json_string_value(json_object_get(rec, "outcome"));
+		const json_t *v = json_object_get(m, "value");
+		/* null is "could not be measured": leave it out rather than count it as 0 */
+		if (!outcome || strcmp(outcome, "ok") != 0 || !json_is_number(v))
+			continue;
+		double d = json_number_value(v);
+		if (isfinite(d) && n < max)
+			out[n++] = d;
+	}
+	return n;
+}
+
+unsigned nh_results_metric_names(const nh_results_t *r, const nh_results_config_t *c,
+				 const char **names, unsigned max)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < c->run_count && n < max; i++) {
+		const char *name;
+		json_t *m;
+		json_object_foreach(json_object_get(r->recs[c->runs[i]], "metrics"), name, m)
+		{
+			bool seen = false;
+			for (unsigned k = 0; k < n && !seen; k++)
+				seen = strcmp(names[k], name) == 0;
+			if (!seen && n < max)
+				names[n++] = name;
+		}
+	}
+	return n;
+}
