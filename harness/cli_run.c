@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* cli_run: `run` (a scenario file), `bench` (one ad-hoc configuration) and `workloads`; both
- * run commands end in the same sweep (cli_sweep.c). */
+ * run commands end in the same sweep (cli_sweep.c), and `run` then checks its expectations. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -13,6 +13,8 @@
 
 #include "cli.h"
 #include "cli_sweep.h"
+#include "expect.h"
+#include "results.h"
 #include "script.h"
 
 static void run_usage(FILE *out)
@@ -24,6 +26,79 @@ static void run_usage(FILE *out)
 	      "  --quiet        no per-run progress lines\n"
 	      "  --unsafe       give the scenario the full Lua standard library (io, os.execute)\n",
 	      out);
+}
+
+/* Columns of text with multi-byte characters (≥): pad by characters, not bytes. */
+static void print_padded(FILE *out, const char *s, size_t width)
+{
+	size_t chars = 0;
+	for (const char *p = s; *p; p++)
+		chars += ((unsigned char)*p & 0xC0) != 0x80;
+	fputs(s, out);
+	for (; chars < width; chars++)
+		fputc(' ', out);
+}
+
+static void print_checks(FILE *out, const nh_checks_t *c, const char *dir)
+{
+	size_t width = 0;
+	for (unsigned i = 0; i < c->count; i++) {
+		size_t chars = 0;
+		for (const char *p = c->items[i].name; *p; p++)
+			chars += ((unsigned char)*p & 0xC0) != 0x80;
+		width = chars > width ? chars : width;
+	}
+	width = width > 64 ? 64 : width;
+	fprintf(out, "\n%-6s ", "check");
+	print_padded(out, "expectation", width);
+	fprintf(out, "  %s\n", "detail");
+	for (unsigned i = 0; i < c->count; i++) {
+		const nh_check_t *k = &c->items[i];
+		/* N/E: not evaluated; a "!" marks one that fails the gate (unevaluated = "fail") */
+		const char *st = k->status == NH_CHECK_PASS   ? "PASS"
+				 : k->status == NH_CHECK_FAIL ? "FAIL"
+				 : k->fails_gate	      ? "N/E!"
+							      : "N/E";
+		fprintf(out, "%-6s ", st);
+		print_padded(out, k->name, width);
+		fprintf(out, "  %s", k->detail);
+		if (k->status != NH_CHECK_PASS)
+			fprintf(out, " [%s]", k->source);
+		fputc('\n', out);
+	}
+	fprintf(out, "\nchecks: %u passed, %u failed, %u not evaluated (%s) — %s/checks.xml\n",
+		c->passed, c->failed, c->not_evaluated,
+		c->unevaluated_fails ? "unevaluated = \"fail\": those fail the gate"
+				     : "those do not fail the gate",
+		dir);
+}
+
+/* After the sweep: the expectations against the records just written. Returns the exit status
+ * the checks call for (0, 1, or 2 when they could not be evaluated or written). */
+static int check_expectations(const nh_expect_set_t *set, const char *dir, bool json)
+{
+	nh_err_t err;
+	nh_results_t *res = nh_results_load(dir, &err);
+	if (!res) {
+		nh_cli_error("checks: %s", err.msg);
+		return NH_EXIT_ERROR;
+	}
+	nh_checks_t checks;
+	int status = NH_EXIT_ERROR;
+	if (nh_expect_evaluate(set, res, &checks, &err) < 0) {
+		nh_cli_error("checks: %s", err.msg);
+		goto out;
+	}
+	if (nh_checks_write(&checks, dir, &err) < 0) {
+		nh_cli_error("checks: %s", err.msg);
+		goto out;
+	}
+	print_checks(json ? stderr : stdout, &checks, dir);
+	status = checks.gate_failed ? NH_EXIT_CHECK_FAILED : NH_EXIT_OK;
+out:
+	nh_checks_free(&checks);
+	nh_results_free(res);
+	return status;
 }
 
 int nh_cli_run(int argc, char **argv)
@@ -66,12 +141,12 @@ int nh_cli_run(int argc, char **argv)
 	int status = NH_EXIT_ERROR;
 	nh_plan_t *plan = NULL;
 	char *cmdline = NULL;
+	nh_scenario_info_t info = {0};
 	nh_script_t *script = nh_script_new(topo, unsafe, &err);
 	if (!script) {
 		nh_cli_error("%s", err.msg);
 		goto out;
 	}
-	nh_scenario_info_t info;
 	plan = nh_script_load_plan(script, o.scenario_path, &info, &err);
 	if (!plan) {
 		nh_cli_error("%s", err.msg);
@@ -80,8 +155,19 @@ int nh_cli_run(int argc, char **argv)
 	o.placement_threshold = info.placement_threshold;
 	cmdline = nh_cli_join_args(argc, argv);
 	o.command_line = cmdline;
-	status = nh_sweep_execute(plan, info.name, topo, &o, NULL);
+	nh_sweep_result_t swept = {0};
+	status = nh_sweep_execute(plan, info.name, topo, &o, &swept);
+	free(swept.recs);
+	/* Checks need the whole sweep: not after an interruption or a harness error. A failed run
+	 * already makes the status 1; the checks say which configurations it hit. */
+	if (status == NH_EXIT_OK || status == NH_EXIT_CHECK_FAILED) {
+		int checked = check_expectations(info.expects, swept.dir, o.json);
+		status = checked == NH_EXIT_ERROR ? NH_EXIT_ERROR
+			 : status > checked	  ? status
+						  : checked;
+	}
 out:
+	nh_expect_set_free(info.expects);
 	free(cmdline);
 	nh_plan_free(plan);
 	nh_script_free(script);

@@ -1,1 +1,1357 @@
-/* stub: in progress */
+/* SPDX-License-Identifier: MIT */
+/* expect: a scenario's expectations applied to its results directory — one check per
+ * expectation and configuration, each pass, fail or not evaluated with the reason — and the
+ * two files CI and the report read (checks.json, checks.xml as JUnit). */
+#include "expect.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct nh_expect_set {
+	nh_expect_t *items;
+	unsigned count, cap;
+	char scenario[64];
+	char source[160];
+	double placement_threshold;
+	bool unevaluated_fails;
+};
+
+static const char *const KIND_NAMES[] = {
+	[NH_EXPECT_NODES] = "nodes",
+	[NH_EXPECT_CPUS_PER_NODE] = "cpus_per_node",
+	[NH_EXPECT_DISTANCE] = "distance",
+	[NH_EXPECT_LATENCY_RATIO] = "remote_local_latency_ratio",
+	[NH_EXPECT_PLACEMENT] = "placement",
+	[NH_EXPECT_NUMA_MISS] = "numa_miss_ratio",
+	[NH_EXPECT_METRIC] = "metric",
+	[NH_EXPECT_RATIO] = "ratio",
+	[NH_EXPECT_COUNTER] = "counter",
+	[NH_EXPECT_OUTCOMES] = "outcomes",
+};
+
+const char *nh_expect_kind_name(enum nh_expect_kind k)
+{
+	return (unsigned)k < NH_ARRAY_LEN(KIND_NAMES) ? KIND_NAMES[k] : "?";
+}
+
+int nh_expect_kind_parse(const char *name)
+{
+	for (size_t i = 0; name && i < NH_ARRAY_LEN(KIND_NAMES); i++)
+		if (strcmp(name, KIND_NAMES[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *nh_check_status_name(enum nh_check_status s)
+{
+	static const char *const names[] = {"pass", "fail", "not-evaluated"};
+	return (unsigned)s < NH_ARRAY_LEN(names) ? names[s] : "?";
+}
+
+/* Kinds that look at configurations, and so take the workload / policy / params filter. */
+static bool per_config(enum nh_expect_kind k)
+{
+	return k == NH_EXPECT_PLACEMENT || k == NH_EXPECT_NUMA_MISS || k == NH_EXPECT_METRIC ||
+	       k == NH_EXPECT_RATIO || k == NH_EXPECT_COUNTER || k == NH_EXPECT_OUTCOMES;
+}
+
+/* ---- the set ---- */
+
+nh_expect_set_t *nh_expect_set_new(void)
+{
+	nh_expect_set_t *set = calloc(1, sizeof *set);
+	if (set)
+		set->placement_threshold = 0.99;
+	return set;
+}
+
+void nh_expect_set_free(nh_expect_set_t *set)
+{
+	if (!set)
+		return;
+	free(set->items);
+	free(set);
+}
+
+void nh_expect_set_scenario(nh_expect_set_t *set, const char *name, const char *source,
+			    double placement_threshold, bool unevaluated_fails)
+{
+	snprintf(set->scenario, sizeof set->scenario, "%s", name ? name : "");
+	snprintf(set->source, sizeof set->source, "%s", source ? source : "");
+	set->placement_threshold = placement_threshold > 0 ? placement_threshold : 0.99;
+	set->unevaluated_fails = unevaluated_fails;
+}
+
+unsigned nh_expect_count(const nh_expect_set_t *set) { return set->count; }
+
+const nh_expect_t *nh_expect_at(const nh_expect_set_t *set, unsigned i)
+{
+	return i < set->count ? &set->items[i] : NULL;
+}
+
+/* The records hold policy.requested as the policy parser spells it ("-m 0" is "membind=0"), so
+ * filters are spelt the same way before anything compares them. */
+static int normalise_policy(char *text, size_t len, const char *what, const char *source,
+			    nh_err_t *err)
+{
+	if (!text[0])
+		return 0;
+	nh_policy_t p;
+	if (nh_policy_parse(&p, text, NULL, err) < 0)
+		return what ? nh_err_prefix(err, "%s: expect: %s", source, what)
+			    : nh_err_prefix(err, "%s: expect", source);
+	snprintf(text, len, "%s", p.spec);
+	return 0;
+}
+
+int nh_expect_add(nh_expect_set_t *set, const nh_expect_t *e, nh_err_t *err)
+{
+	if (set->count == set->cap) {
+		unsigned cap = set->cap ? set->cap * 2 : 8;
+		nh_expect_t *grown = realloc(set->items, cap * sizeof *grown);
+		if (!grown) {
+			errno = ENOMEM;
+			return nh_err_set(err, "out of memory for expectations");
+		}
+		set->items = grown;
+		set->cap = cap;
+	}
+	nh_expect_t *x = &set->items[set->count];
+	*x = *e;
+	if (normalise_policy(x->policy, sizeof x->policy, NULL, x->source, err) < 0 ||
+	    normalise_policy(x->of, sizeof x->of, "ratio.of", x->source, err) < 0 ||
+	    normalise_policy(x->to, sizeof x->to, "ratio.to", x->source, err) < 0)
+		return -1;
+	if (x->kind == NH_EXPECT_RATIO && strcmp(x->of, x->to) == 0) {
+		errno = EINVAL;
+		return nh_err_set(err, "%s: expect: ratio of '%s' to itself", x->source, x->of);
+	}
+	set->count++;
+	return 0;
+}
+
+/* ---- plan-time checks ---- */
+
+/* Metrics every run may carry besides the workload's own: the series layer adds these. */
+static const char *const SERIES_METRICS[] = {"rss_growth", "file_growth", "rss_steps"};
+
+static bool workload_has_metric(const nh_workload_t *wl, const char *name)
+{
+	for (const nh_metric_def_t *d = wl ? wl->metrics : NULL; d && d->name; d++)
+		if (strcmp(d->name, name) == 0)
+			return true;
+	for (size_t i = 0; i < NH_ARRAY_LEN(SERIES_METRICS); i++)
+		if (strcmp(SERIES_METRICS[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* Append ", item" to a list text once (lists in messages stay short and unique). */
+static void list_add(char *buf, size_t len, const char *item)
+{
+	size_t n = strlen(item), used = strlen(buf);
+	for (const char *p = buf; (p = strstr(p, item)); p += n)
+		if ((p == buf || p[-2] == ',') && (p[n] == ',' || p[n] == '\0'))
+			return;
+	if (used + n + 8 >= len) {
+		if (!strstr(buf, ", ..."))
+			snprintf(buf + used, len - used, ", ...");
+		return;
+	}
+	snprintf(buf + used, len - used, "%s%s", used ? ", " : "", item);
+}
+
+static bool spec_params_match(const nh_expect_t *e, const nh_run_spec_t *s, unsigned upto)
+{
+	for (unsigned i = 0; i < e->params.count && i < upto; i++) {
+		const char *v = nh_params_get(&s->params, e->params.kv[i].name);
+		if (!v || strcmp(v, e->params.kv[i].value) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* Does the filter, with \p policy in place of the expectation's own, pick something? Names the
+ * first filter that picks nothing, listing what there is. */
+static int check_filter(const nh_expect_t *e, const nh_plan_t *plan, const char *policy,
+			const char *what, nh_err_t *err)
+{
+	char seen[400] = "";
+	unsigned n = nh_plan_count(plan);
+	bool any = false;
+	for (unsigned i = 0; i < n; i++) {
+		const nh_run_spec_t *s = nh_plan_run(plan, i);
+		list_add(seen, sizeof seen, s->wl->name);
+		any |= !e->workload[0] || strcmp(s->wl->name, e->workload) == 0;
+	}
+	errno = EINVAL;
+	if (!any)
+		return nh_err_set(
+			err,
+			"%s: expect: no run of this scenario has workload '%s' (workloads: %s)",
+			e->source, e->workload, seen);
+	seen[0] = '\0';
+	any = false;
+	for (unsigned i = 0; i < n; i++) {
+		const nh_run_spec_t *s = nh_plan_run(plan, i);
+		if (e->workload[0] && strcmp(s->wl->name, e->workload) != 0)
+			continue;
+		list_add(seen, sizeof seen, s->policy.spec);
+		any |= !policy[0] || strcmp(s->policy.spec, policy) == 0;
+	}
+	if (!any)
+		return nh_err_set(err,
+				  "%s: expect: no run of this scenario has %s '%s' (policies: %s)",
+				  e->source, what, policy, seen);
+	for (unsigned k = 0; k < e->params.count; k++) {
+		const char *name = e->params.kv[k].name;
+		seen[0] = '\0';
+		any = false;
+		for (unsigned i = 0; i < n; i++) {
+			const nh_run_spec_t *s = nh_plan_run(plan, i);
+			if ((e->workload[0] && strcmp(s->wl->name, e->workload) != 0) ||
+			    (policy[0] && strcmp(s->policy.spec, policy) != 0) ||
+			    !spec_params_match(e, s, k))
+				continue;
+			const char *v = nh_params_get(&s->params, name);
+			if (v)
+				list_add(seen, sizeof seen, v);
+			any |= v && strcmp(v, e->params.kv[k].value) == 0;
+		}
+		if (!any && !seen[0])
+			return nh_err_set(err,
+					  "%s: expect: the runs it picks have no parameter '%s'",
+					  e->source, name);
+		if (!any)
+			return nh_err_set(err, "%s: expect: no run it picks has %s=%s (%s: %s)",
+					  e->source, name, e->params.kv[k].value, name, seen);
+	}
+	return 0;
+}
+
+static bool spec_matches(const nh_expect_t *e, const nh_run_spec_t *s, const char *policy)
+{
+	return (!e->workload[0] || strcmp(s->wl->name, e->workload) == 0) &&
+	       (!policy[0] || strcmp(s->policy.spec, policy) == 0) &&
+	       spec_params_match(e, s, e->params.count);
+}
+
+/* Two specs of the same configuration apart from the policy: what a ratio compares. */
+static bool same_but_policy(const nh_run_spec_t *a, const nh_run_spec_t *b)
+{
+	if (a->wl != b->wl || a->params.count != b->params.count)
+		return false;
+	for (unsigned i = 0; i < a->params.count; i++) {
+		const char *v = nh_params_get(&b->params, a->params.kv[i].name);
+		if (!v || strcmp(v, a->params.kv[i].value) != 0)
+			return false;
+	}
+	return true;
+}
+
+int nh_expect_check_plan(const nh_expect_set_t *set, const nh_plan_t *plan, nh_err_t *err)
+{
+	for (unsigned k = 0; k < set->count; k++) {
+		const nh_expect_t *e = &set->items[k];
+		if (!per_config(e->kind)) {
+			if (e->kind == NH_EXPECT_LATENCY_RATIO && e->params.count &&
+			    check_filter(e, plan, "", "policy", err) < 0)
+				return -1;
+			continue;
+		}
+		if (e->kind == NH_EXPECT_RATIO) {
+			if (check_filter(e, plan, e->of, "ratio.of policy", err) < 0 ||
+			    check_filter(e, plan, e->to, "ratio.to policy", err) < 0)
+				return -1;
+		} else if (check_filter(e, plan, e->policy, "policy", err) < 0) {
+			return -1;
+		}
+		if (e->kind == NH_EXPECT_METRIC || e->kind == NH_EXPECT_RATIO) {
+			/* The metric must be one that some picked workload produces. */
+			char metrics[400] = "";
+			bool known = false;
+			for (unsigned i = 0; i < nh_plan_count(plan); i++) {
+				const nh_run_spec_t *s = nh_plan_run(plan, i);
+				if (!spec_matches(e, s,
+						  e->kind == NH_EXPECT_RATIO ? e->of : e->policy))
+					continue;
+				known |= workload_has_metric(s->wl, e->what);
+				for (const nh_metric_def_t *d = s->wl->metrics; d && d->name; d++)
+					list_add(metrics, sizeof metrics, d->name);
+			}
+			if (!known) {
+				errno = EINVAL;
+				return nh_err_set(
+					err,
+					"%s: expect: no run it picks has metric '%s' (metrics: %s)",
+					e->source, e->what, metrics);
+			}
+		}
+		if (e->kind == NH_EXPECT_RATIO) {
+			bool paired = false;
+			for (unsigned i = 0; i < nh_plan_count(plan) && !paired; i++) {
+				const nh_run_spec_t *a = nh_plan_run(plan, i);
+				if (!spec_matches(e, a, e->of))
+					continue;
+				for (unsigned j = 0; j < nh_plan_count(plan) && !paired; j++) {
+					const nh_run_spec_t *b = nh_plan_run(plan, j);
+					paired = spec_matches(e, b, e->to) && same_but_policy(a, b);
+				}
+			}
+			if (!paired) {
+				errno = EINVAL;
+				return nh_err_set(err,
+						  "%s: expect: ratio: no '%s' run has a '%s' run with "
+						  "the same workload and parameters to compare with",
+						  e->source, e->of, e->to);
+			}
+		}
+	}
+	return 0;
+}
+
+/* ---- reading records ---- */
+
+static json_t *jpath(json_t *o, const char *a, const char *b, const char *c)
+{
+	o = json_object_get(o, a);
+	if (b)
+		o = json_object_get(o, b);
+	if (c)
+		o = json_object_get(o, c);
+	return o;
+}
+
+static const char *jstr(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+static bool jnum(json_t *v, double *out)
+{
+	if (!json_is_number(v))
+		return false;
+	*out = json_number_value(v);
+	return isfinite(*out);
+}
+
+static json_t *first_record(const nh_results_t *res, const nh_results_config_t *c)
+{
+	return c->run_count ? nh_results_record(res, c->runs[0]) : NULL;
+}
+
+/* A record's parameter as text (the records keep what was given, numbers included). */
+static const char *rec_param(json_t *rec, const char *name)
+{
+	json_t *v = jpath(rec, "params", name, NULL);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static bool params_match(const nh_expect_t *e, json_t *rec)
+{
+	for (unsigned i = 0; i < e->params.count; i++) {
+		const char *v = rec_param(rec, e->params.kv[i].name);
+		if (!v || strcmp(v, e->params.kv[i].value) != 0)
+			return false;
+	}
+	return true;
+}
+
+static bool config_matches(const nh_expect_t *e, const nh_results_t *res,
+			   const nh_results_config_t *c, const char *policy)
+{
+	json_t *rec = first_record(res, c);
+	if (!rec)
+		return false;
+	if (e->workload[0] && strcmp(c->workload, e->workload) != 0)
+		return false;
+	if (policy[0] && strcmp(c->policy, policy) != 0)
+		return false;
+	/* Without a workload, a metric applies to the workloads that produce it. */
+	if ((e->kind == NH_EXPECT_METRIC || e->kind == NH_EXPECT_RATIO) && !e->workload[0]) {
+		const nh_workload_t *wl = nh_workload_find(c->workload, NULL);
+		if (wl && !workload_has_metric(wl, e->what))
+			return false;
+	}
+	return params_match(e, rec);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, unsigned n)
+{
+	if (!n)
+		return NAN;
+	qsort(v, n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* ---- text ---- */
+
+/* A bound as the user wrote it: 0.15, 10000, 1.3. */
+static void fmt_bound_num(char *buf, size_t len, double v) { snprintf(buf, len, "%.10g", v); }
+
+/* A measured value: whole numbers for big values (MB/s), 4 digits for small (ns, ratios). */
+static void fmt_value(char *buf, size_t len, double v)
+{
+	snprintf(buf, len, fabs(v) >= 1000 ? "%.0f" : "%.4g", v);
+}
+
+/* "= 2", "≥ 0.99", "≤ 0.15", "in [10, 32]". */
+static void fmt_bounds(char *buf, size_t len, double min, double max)
+{
+	char a[32], b[32];
+	fmt_bound_num(a, sizeof a, min);
+	fmt_bound_num(b, sizeof b, max);
+	if (!isnan(min) && !isnan(max))
+		snprintf(buf, len, min == max ? "= %s" : "in [%s, %s]", a, b);
+	else if (!isnan(min))
+		snprintf(buf, len, "≥ %s", a);
+	else
+		snprintf(buf, len, "≤ %s", b);
+}
+
+static bool within(double v, double min, double max)
+{
+	return (isnan(min) || v >= min) && (isnan(max) || v <= max);
+}
+
+/* Which side of the bounds a value missed: "< 10000 (min)", "> 0.15 (max)", "≠ 2". */
+static void fmt_miss(char *buf, size_t len, double v, double min, double max)
+{
+	char b[32];
+	if (!isnan(min) && !isnan(max) && min == max) {
+		fmt_bound_num(b, sizeof b, min);
+		snprintf(buf, len, "≠ %s", b);
+	} else if (!isnan(min) && v < min) {
+		fmt_bound_num(b, sizeof b, min);
+		snprintf(buf, len, "< %s (min)", b);
+	} else {
+		fmt_bound_num(b, sizeof b, max);
+		snprintf(buf, len, "> %s (max)", b);
+	}
+}
+
+/* ---- evaluation ---- */
+
+/* Per evaluation: the results and one short label per configuration. */
+typedef struct eval {
+	const nh_results_t *res;
+	nh_checks_t *out;
+	char (*labels)[512]; /* "stream membind=0 size=1G": workload, policy, varying parameters */
+	char (*pair_labels)[512]; /* the same without the policy, for ratios */
+} eval_t;
+
+static int push(eval_t *ev, const nh_expect_t *e, const char *name, const char *config,
+		enum nh_check_status st, double value, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+static int push(eval_t *ev, const nh_expect_t *e, const char *name, const char *config,
+		enum nh_check_status st, double value, const char *fmt, ...)
+{
+	nh_checks_t *out = ev->out;
+	if (out->count == out->cap) {
+		unsigned cap = out->cap ? out->cap * 2 : 32;
+		nh_check_t *grown = realloc(out->items, cap * sizeof *grown);
+		if (!grown) {
+			errno = ENOMEM;
+			return -1;
+		}
+		out->items = grown;
+		out->cap = cap;
+	}
+	nh_check_t *c = &out->items[out->count++];
+	memset(c, 0, sizeof *c);
+	c->kind = e->kind;
+	c->status = st;
+	c->value = value;
+	c->min = e->min;
+	c->max = e->max;
+	snprintf(c->name, sizeof c->name, "%s", name);
+	snprintf(c->source, sizeof c->source, "%s", e->source);
+	snprintf(c->config, sizeof c->config, "%s", config ? config : "");
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->detail, sizeof c->detail, fmt, ap);
+	va_end(ap);
+	/* unevaluated = "fail" is about what the scenario asked for: an implied check that cannot
+	 * apply (a workload that registers no buffers) does not fail the gate. */
+	c->fails_gate = st == NH_CHECK_FAIL ||
+			(st == NH_CHECK_NOT_EVALUATED && out->unevaluated_fails && !e->implied);
+	out->passed += st == NH_CHECK_PASS;
+	out->failed += st == NH_CHECK_FAIL;
+	out->not_evaluated += st == NH_CHECK_NOT_EVALUATED;
+	out->gate_failed |= c->fails_gate;
+	return 0;
+}
+
+/* Parameters whose value differs between configurations of the same workload: the ones worth
+ * naming in a label (size=1G), unlike the defaults every configuration shares. */
+static bool param_varies(const nh_results_t *res, const char *workload, const char *name,
+			 const char *value)
+{
+	for (unsigned i = 0; i < nh_results_config_count(res); i++) {
+		const nh_results_config_t *c = nh_results_config(res, i);
+		json_t *rec = first_record(res, c);
+		if (!rec || strcmp(c->workload, workload) != 0)
+			continue;
+		const char *v = rec_param(rec, name);
+		if (!v || strcmp(v, value) != 0)
+			return true;
+	}
+	return false;
+}
+
+static int make_labels(eval_t *ev)
+{
+	unsigned n = nh_results_config_count(ev->res);
+	ev->labels = calloc(n ? n : 1, sizeof *ev->labels);
+	ev->pair_labels = calloc(n ? n : 1, sizeof *ev->pair_labels);
+	if (!ev->labels || !ev->pair_labels)
+		return -1;
+	for (unsigned i = 0; i < n; i++) {
+		const nh_results_config_t *c = nh_results_config(ev->res, i);
+		json_t *rec = first_record(ev->res, c);
+		char varying[400] = "";
+		const char *key;
+		json_t *v;
+		json_object_foreach(json_object_get(rec, "params"), key, v) {
+			if (!json_is_string(v) ||
+			    !param_varies(ev->res, c->workload, key, json_string_value(v)))
+				continue;
+			size_t used = strlen(varying);
+			snprintf(varying + used, sizeof varying - used, " %s=%s", key,
+				 json_string_value(v));
+		}
+		snprintf(ev->labels[i], sizeof ev->labels[i], "%s %s%s", c->workload, c->policy,
+			 varying);
+		snprintf(ev->pair_labels[i], sizeof ev->pair_labels[i], "%s%s", c->workload,
+			 varying);
+	}
+	return 0;
+}
+
+/* "name (label)": the user's name, or the generated one; the label when it picks several. */
+static void check_name(char *buf, size_t len, const nh_expect_t *e, const char *generated,
+		       const char *label, unsigned matched)
+{
+	if (e->name[0])
+		snprintf(buf, len, matched > 1 ? "%s (%s)" : "%s", e->name, label);
+	else
+		snprintf(buf, len, label ? "%s (%s)" : "%s", generated, label);
+}
+
+/* Why a configuration has nothing to check: all skipped (with the reason) or no ok run. */
+static void no_ok_reason(const nh_results_t *res, const nh_results_config_t *c, char *buf,
+			 size_t len)
+{
+	unsigned skipped = 0;
+	const char *reason = "";
+	for (unsigned i = 0; i < c->run_count; i++) {
+		json_t *rec = nh_results_record(res, c->runs[i]);
+		if (strcmp(jstr(rec, "outcome"), "skipped") == 0) {
+			skipped++;
+			reason = jstr(rec, "reason");
+		}
+	}
+	if (skipped == c->run_count)
+		snprintf(buf, len, "skipped: %s", reason);
+	else
+		snprintf(buf, len,
+			 "no ok run to measure (%u of %u runs did not finish ok; see the "
+			 "outcomes check)",
+			 c->run_count - c->ok_count, c->run_count);
+}
+
+static bool is_ok(json_t *rec) { return strcmp(jstr(rec, "outcome"), "ok") == 0; }
+
+static int eval_outcomes(eval_t *ev, const nh_expect_t *e, const nh_results_config_t *c,
+			 const char *name)
+{
+	unsigned bad = 0, skipped = 0;
+	json_t *first_bad = NULL;
+	const char *skip_reason = "";
+	for (unsigned i = 0; i < c->run_count; i++) {
+		json_t *rec = nh_results_record(ev->res, c->runs[i]);
+		const char *oc = jstr(rec, "outcome");
+		if (strcmp(oc, "ok") == 0)
+			continue;
+		if (strcmp(oc, "skipped") == 0) {
+			skipped++;
+			skip_reason = jstr(rec, "reason");
+			if (e->allow_skipped)
+				continue;
+		}
+		bad++;
+		first_bad = first_bad ? first_bad : rec;
+	}
+	if (bad)
+		return push(ev, e, name, c->key, NH_CHECK_FAIL, bad,
+			    "%u of %u runs not ok; run %lld %s: %s", bad, c->run_count,
+			    (long long)json_integer_value(json_object_get(first_bad, "run")),
+			    jstr(first_bad, "outcome"), jstr(first_bad, "reason"));
+	if (skipped)
+		return push(ev, e, name, c->key, NH_CHECK_PASS, 0,
+			    "%u of %u runs ok, %u skipped: %s", c->ok_count, c->run_count, skipped,
+			    skip_reason);
+	return push(ev, e, name, c->key, NH_CHECK_PASS, 0, "%u of %u runs ok", c->ok_count,
+		    c->run_count);
+}
+
+static int eval_placement(eval_t *ev, const nh_expect_t *e, const nh_results_config_t *c,
+			  const char *name)
+{
+	unsigned judged = 0, exempt = 0, bad = 0;
+	double worst = INFINITY;
+	json_t *first_bad = NULL, *unjudged = NULL;
+	char why[256];
+	for (unsigned i = 0; i < c->run_count; i++) {
+		json_t *rec = nh_results_record(ev->res, c->runs[i]);
+		if (!is_ok(rec))
+			continue;
+		json_t *obs = jpath(rec, "policy", "observed", NULL);
+		double frac;
+		if (!jnum(json_object_get(obs, "fraction_on_expected"), &frac)) {
+			unjudged = rec;
+			continue;
+		}
+		judged++;
+		const char *verdict = jstr(obs, "verdict");
+		/* Preferred and local policies may fall back (the kernel's choice under
+		 * pressure): allowed unless the expectation is strict. Interleave off balance
+		 * always counts. */
+		bool fallback = strcmp(verdict, "fallback") == 0 && !e->strict;
+		bool unbalanced = strcmp(verdict, "unbalanced") == 0;
+		if (frac < e->min && fallback) {
+			exempt++;
+			continue;
+		}
+		worst = frac < worst ? frac : worst;
+		if (frac < e->min || unbalanced) {
+			bad++;
+			first_bad = first_bad ? first_bad : rec;
+		}
+	}
+	if (!c->ok_count) {
+		no_ok_reason(ev->res, c, why, sizeof why);
+		return push(ev, e, name, c->key, NH_CHECK_NOT_EVALUATED, NAN, "%s", why);
+	}
+	if (!judged)
+		return push(ev, e, name, c->key, NH_CHECK_NOT_EVALUATED, NAN,
+			    "placement not observed: %s",
+			    jstr(jpath(unjudged, "policy", "observed", NULL), "verdict_reason"));
+	char note[160] = "";
+	if (exempt)
+		snprintf(note, sizeof note,
+			 "; %u run%s fell back as the policy allows (strict = true "
+			 "counts that as failing)",
+			 exempt, exempt > 1 ? "s" : "");
+	if (bad) {
+		json_t *obs = jpath(first_bad, "policy", "observed", NULL);
+		double frac = json_number_value(json_object_get(obs, "fraction_on_expected"));
+		return push(ev, e, name, c->key, NH_CHECK_FAIL, worst,
+			    "%u of %u runs off: run %lld has %.2f%% of its pages on node(s) %s "
+			    "(threshold %.10g%%), verdict %s: %s%s",
+			    bad, judged,
+			    (long long)json_integer_value(json_object_get(first_bad, "run")),
+			    100 * frac, jstr(obs, "expected_nodes"), 100 * e->min,
+			    jstr(obs, "verdict"), jstr(obs, "verdict_reason"), note);
+	}
+	if (!isfinite(worst)) /* every judged run fell back, and that is allowed */
+		return push(ev, e, name, c->key, NH_CHECK_PASS, NAN,
+			    "%u of %u runs fell back as the policy allows "
+			    "(strict = true counts that as failing)",
+			    exempt, judged);
+	return push(ev, e, name, c->key, NH_CHECK_PASS, worst,
+		    "lowest %.2f%% of pages on the expected node(s) over %u run%s "
+		    "(threshold %.10g%%)%s",
+		    100 * worst, judged - exempt, judged - exempt > 1 ? "s" : "", 100 * e->min,
+		    note);
+}
+
+static int eval_numa_miss(eval_t *ev, const nh_expect_t *e, const nh_results_config_t *c,
+			  const char *name)
+{
+	unsigned measured = 0, exempt = 0, bad = 0, unmeasured = 0;
+	double worst = -INFINITY;
+	json_t *first_bad = NULL;
+	char why[256];
+	for (unsigned i = 0; i < c->run_count; i++) {
+		json_t *rec = nh_results_record(ev->res, c->runs[i]);
+		if (!is_ok(rec))
+			continue;
+		double ratio;
+		if (!jnum(jpath(rec, "numastat", "numa_miss_ratio", NULL), &ratio)) {
+			unmeasured++;
+			continue;
+		}
+		/* numa_miss is what a preferred policy's fallback produces: same exemption. */
+		const char *verdict = jstr(jpath(rec, "policy", "observed", NULL), "verdict");
+		if (ratio > e->max && strcmp(verdict, "fallback") == 0 && !e->strict) {
+			exempt++;
+			continue;
+		}
+		measured++;
+		worst = ratio > worst ? ratio : worst;
+		if (ratio > e->max) {
+			bad++;
+			first_bad = first_bad ? first_bad : rec;
+		}
+	}
+	if (!c->ok_count) {
+		no_ok_reason(ev->res, c, why, sizeof why);
+		return push(ev, e, name, c->key, NH_CHECK_NOT_EVALUATED, NAN, "%s", why);
+	}
+	if (!measured && !exempt)
+		return push(ev, e, name, c->key, NH_CHECK_NOT_EVALUATED, NAN,
+			    "no run has a numa_miss_ratio (numastat not read, or no allocations "
+			    "counted)");
+	char note[200] = "", unread[48] = "";
+	if (unmeasured)
+		snprintf(unread, sizeof unread, "; %u run%s without numastat", unmeasured,
+			 unmeasured > 1 ? "s" : "");
+	snprintf(note, sizeof note, "%s%s",
+		 exempt ? "; runs whose placement fell back are exempt" : "", unread);
+	if (bad) {
+		double r = json_number_value(jpath(first_bad, "numastat", "numa_miss_ratio", NULL));
+		return push(ev, e, name, c->key, NH_CHECK_FAIL, worst,
+			    "%u of %u runs over: run %lld missed %.4g > %.10g%s", bad, measured,
+			    (long long)json_integer_value(json_object_get(first_bad, "run")), r,
+			    e->max, note);
+	}
+	if (!measured)
+		return push(ev, e, name, c->key, NH_CHECK_PASS, NAN,
+			    "%u runs fell back as the policy allows%s", exempt, note);
+	return push(ev, e, name, c->key, NH_CHECK_PASS, worst,
+		    "highest %.4g over %u run%s ≤ %.10g%s", worst, measured,
+		    measured > 1 ? "s" : "", e->max, note);
+}
+
+/* Median of a metric of one configuration; NAN with the reason when there is none. */
+static double config_median(eval_t *ev, const nh_results_config_t *c, const char *metric,
+			    const char **unit, unsigned *n, char *why, size_t len)
+{
+	double *vals = malloc(sizeof *vals * (c->run_count ? c->run_count : 1));
+	*n = 0;
+	*unit = "";
+	if (!vals) {
+		snprintf(why, len, "out of memory");
+		return NAN;
+	}
+	int better = 0;
+	*n = nh_results_values(ev->res, c, metric, vals, c->run_count, unit, &better);
+	double med = median(vals, *n);
+	free(vals);
+	if (!*unit)
+		*unit = "";
+	if (!*n && !c->ok_count)
+		no_ok_reason(ev->res, c, why, len);
+	else if (!*n)
+		snprintf(why, len, "metric '%s' is not in the records of %s", metric, c->workload);
+	return med;
+}
+
+static int eval_metric(eval_t *ev, const nh_expect_t *e, const nh_results_config_t *c,
+		       const char *name)
+{
+	char why[256], b[64], v[32];
+	const char *unit;
+	unsigned n;
+	double med = config_median(ev, c, e->what, &unit, &n, why, sizeof why);
+	if (!n)
+		return push(ev, e, name, c->key, NH_CHECK_NOT_EVALUATED, NAN, "%s", why);
+	fmt_value(v, sizeof v, med);
+	if (within(med, e->min, e->max)) {
+		fmt_bounds(b, sizeof b, e->min, e->max);
+		return push(ev, e, name, c->key, NH_CHECK_PASS, med, "median %s %s of %u run%s %s",
+			    v, unit, n, n > 1 ? "s" : "", b);
+	}
+	fmt_miss(b, sizeof b, med, e->min, e->max);
+	return push(ev, e, name, c->key, NH_CHECK_FAIL, med, "median %s %s of %u run%s %s", v, unit,
+		    n, n > 1 ? "s" : "", b);
+}
+
+static int eval_counter(eval_t *ev, const nh_expect_t *e, const nh_results_config_t *c,
+			const char *name)
+{
+	char why[256], b[64], v[32];
+	double *vals = malloc(sizeof *vals * (c->run_count ? c->run_count : 1));
+	if (!vals)
+		return -1;
+	unsigned n = 0, unavailable = 0, absent = 0;
+	const char *reason = NULL, *unit = "";
+	for (unsigned i = 0; i < c->run_count; i++) {
+		json_t *rec = nh_results_record(ev->res, c->runs[i]);
+		if (!is_ok(rec))
+			continue;
+		json_t *ctr = jpath(rec, "counters", e->what, NULL);
+		double x;
+		if (json_is_string(json_object_get(ctr, "unavailable"))) {
+			unavailable++;
+			reason = reason ? reason : jstr(ctr, "unavailable");
+		} else if (jnum(json_object_get(ctr, "value"), &x)) {
+			vals[n++] = x;
+			unit = json_is_string(json_object_get(ctr, "unit")) ? jstr(ctr, "unit")
+									    : unit;
+		} else {
+			absent++;
+		}
+	}
+	double med = median(vals, n);
+	free(vals);
+	if (!n) {
+		if (!c->ok_count) {
+			no_ok_reason(ev->res, c, why, sizeof why);
+			return push(ev, e, name, c->key, NH_CHECK_NOT_EVALUATED, NAN, "%s", why);
+		}
+		if (reason)
+			return push(ev, e, name, c->key, NH_CHECK_NOT_EVALUATED, NAN,
+				    "counter %s unavailable: %s", e->what, reason);
+		json_t *rec = first_record(ev->res, c);
+		return push(ev, e, name, c->key, NH_CHECK_NOT_EVALUATED, NAN,
+			    "counter %s not recorded (the runs counted: counters=%s)", e->what,
+			    rec_param(rec, "counters") ? rec_param(rec, "counters") : "?");
+	}
+	char note[64] = "";
+	if (unavailable + absent)
+		snprintf(note, sizeof note, " (%u run%s without it)", unavailable + absent,
+			 unavailable + absent > 1 ? "s" : "");
+	fmt_value(v, sizeof v, med);
+	bool ok = within(med, e->min, e->max);
+	if (ok)
+		fmt_bounds(b, sizeof b, e->min, e->max);
+	else
+		fmt_miss(b, sizeof b, med, e->min, e->max);
+	return push(ev, e, name, c->key, ok ? NH_CHECK_PASS : NH_CHECK_FAIL, med,
+		    "median %s%s%s of %u run%s %s%s", v, unit[0] ? " " : "", unit, n,
+		    n > 1 ? "s" : "", b, note);
+}
+
+/* Every (of, to) pair of configurations that differ only in the policy. */
+static int eval_ratio(eval_t *ev, const nh_expect_t *e)
+{
+	unsigned nc = nh_results_config_count(ev->res), pairs = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		unsigned matched = pairs;
+		pairs = 0;
+		for (unsigned i = 0; i < nc; i++) {
+			const nh_results_config_t *a = nh_results_config(ev->res, i);
+			if (!config_matches(e, ev->res, a, e->of))
+				continue;
+			for (unsigned j = 0; j < nc; j++) {
+				const nh_results_config_t *b = nh_results_config(ev->res, j);
+				if (!config_matches(e, ev->res, b, e->to) ||
+				    strcmp(a->workload, b->workload) != 0 ||
+				    strcmp(a->params, b->params) != 0 ||
+				    strcmp(a->allocator, b->allocator) != 0)
+					continue;
+				pairs++;
+				if (pass == 0)
+					continue;
+				char gen[384], name[384], key[1024], bounds[64], why[256];
+				fmt_bounds(bounds, sizeof bounds, e->min, e->max);
+				snprintf(gen, sizeof gen, "%s %s / %s %s", e->what, e->of, e->to,
+					 bounds);
+				check_name(name, sizeof name, e, gen, ev->pair_labels[i], matched);
+				snprintf(key, sizeof key, "%s => %s", a->key, b->key);
+				const char *ua, *ub;
+				unsigned na, nb;
+				double ma =
+					config_median(ev, a, e->what, &ua, &na, why, sizeof why);
+				if (!na) {
+					if (push(ev, e, name, key, NH_CHECK_NOT_EVALUATED, NAN,
+						 "%s: %s", e->of, why) < 0)
+						return -1;
+					continue;
+				}
+				double mb =
+					config_median(ev, b, e->what, &ub, &nb, why, sizeof why);
+				if (!nb || mb == 0) {
+					if (!nb ? push(ev, e, name, key, NH_CHECK_NOT_EVALUATED,
+						       NAN, "%s: %s", e->to, why)
+						: push(ev, e, name, key, NH_CHECK_NOT_EVALUATED,
+						       NAN, "%s: median %s is 0, no ratio", e->to,
+						       e->what) < 0)
+						return -1;
+					continue;
+				}
+				double r = ma / mb;
+				char va[32], vb[32], b2[64];
+				fmt_value(va, sizeof va, ma);
+				fmt_value(vb, sizeof vb, mb);
+				bool ok = within(r, e->min, e->max);
+				if (ok)
+					fmt_bounds(b2, sizeof b2, e->min, e->max);
+				else
+					fmt_miss(b2, sizeof b2, r, e->min, e->max);
+				if (push(ev, e, name, key, ok ? NH_CHECK_PASS : NH_CHECK_FAIL, r,
+					 "medians %s / %s %s = %.4g %s", va, vb, ua, r, b2) < 0)
+					return -1;
+			}
+		}
+	}
+	if (!pairs) {
+		char gen[384], bounds[64];
+		fmt_bounds(bounds, sizeof bounds, e->min, e->max);
+		snprintf(gen, sizeof gen, "%s %s / %s %s", e->what, e->of, e->to, bounds);
+		return push(ev, e, e->name[0] ? e->name : gen, NULL, NH_CHECK_NOT_EVALUATED, NAN,
+			    "the results hold no pair of '%s' and '%s' configurations", e->of,
+			    e->to);
+	}
+	return 0;
+}
+
+/* Kinds evaluated per configuration: one check for each configuration the filter picks. */
+static int eval_per_config(eval_t *ev, const nh_expect_t *e)
+{
+	if (e->kind == NH_EXPECT_RATIO)
+		return eval_ratio(ev, e);
+	unsigned nc = nh_results_config_count(ev->res), matched = 0;
+	for (unsigned i = 0; i < nc; i++)
+		matched += config_matches(e, ev->res, nh_results_config(ev->res, i), e->policy);
+	char gen[256], bounds[64];
+	fmt_bounds(bounds, sizeof bounds, e->min, e->max);
+	switch (e->kind) {
+	case NH_EXPECT_PLACEMENT: snprintf(gen, sizeof gen, "placement ≥ %.10g", e->min); break;
+	case NH_EXPECT_NUMA_MISS:
+		snprintf(gen, sizeof gen, "numa_miss ratio ≤ %.10g", e->max);
+		break;
+	case NH_EXPECT_OUTCOMES:
+		snprintf(gen, sizeof gen, "%s",
+			 e->allow_skipped ? "runs ok or skipped" : "runs ok");
+		break;
+	default: snprintf(gen, sizeof gen, "%s %s", e->what, bounds); break;
+	}
+	if (!matched)
+		return push(ev, e, e->name[0] ? e->name : gen, NULL, NH_CHECK_NOT_EVALUATED, NAN,
+			    "no configuration in the results matches");
+	for (unsigned i = 0; i < nc; i++) {
+		const nh_results_config_t *c = nh_results_config(ev->res, i);
+		if (!config_matches(e, ev->res, c, e->policy))
+			continue;
+		char name[384];
+		check_name(name, sizeof name, e, gen, ev->labels[i], matched);
+		int rc;
+		switch (e->kind) {
+		case NH_EXPECT_PLACEMENT: rc = eval_placement(ev, e, c, name); break;
+		case NH_EXPECT_NUMA_MISS: rc = eval_numa_miss(ev, e, c, name); break;
+		case NH_EXPECT_METRIC: rc = eval_metric(ev, e, c, name); break;
+		case NH_EXPECT_COUNTER: rc = eval_counter(ev, e, c, name); break;
+		default: rc = eval_outcomes(ev, e, c, name); break;
+		}
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Topology checks read the host facts the manifest recorded for this very run. */
+static int eval_topology(eval_t *ev, const nh_expect_t *e)
+{
+	char gen[256], name[384], bounds[64], miss[64];
+	fmt_bounds(bounds, sizeof bounds, e->min, e->max);
+	snprintf(gen, sizeof gen, "%s %s",
+		 e->kind == NH_EXPECT_NODES           ? "nodes"
+		 : e->kind == NH_EXPECT_CPUS_PER_NODE ? "CPUs per node"
+						      : "remote distances",
+		 bounds);
+	check_name(name, sizeof name, e, gen, NULL, 1);
+	json_t *host = json_object_get(nh_results_manifest(ev->res), "host");
+	json_t *nodes = json_object_get(host, "nodes");
+	if (!json_is_array(nodes))
+		return push(ev, e, name, NULL, NH_CHECK_NOT_EVALUATED, NAN,
+			    "the manifest has no host topology (host.nodes)");
+	size_t n = json_array_size(nodes);
+	if (e->kind == NH_EXPECT_NODES) {
+		bool ok = within((double)n, e->min, e->max);
+		fmt_miss(miss, sizeof miss, (double)n, e->min, e->max);
+		return push(ev, e, name, NULL, ok ? NH_CHECK_PASS : NH_CHECK_FAIL, (double)n,
+			    "%zu node%s%s%s", n, n == 1 ? "" : "s", ok ? "" : " ", ok ? "" : miss);
+	}
+	if (e->kind == NH_EXPECT_CPUS_PER_NODE) {
+		unsigned with_cpus = 0;
+		double lo = INFINITY, hi = -INFINITY;
+		char bad[160] = "", cpuless[96] = "";
+		for (size_t i = 0; i < n; i++) {
+			json_t *node = json_array_get(nodes, i);
+			double k = (double)json_array_size(json_object_get(node, "cpus"));
+			long long id = (long long)json_integer_value(json_object_get(node, "id"));
+			char item[32];
+			if (k == 0) { /* memory-only nodes (CXL, HBM) hold no CPUs by design */
+				snprintf(item, sizeof item, "%lld", id);
+				list_add(cpuless, sizeof cpuless, item);
+				continue;
+			}
+			with_cpus++;
+			lo = k < lo ? k : lo;
+			hi = k > hi ? k : hi;
+			if (!within(k, e->min, e->max) && !bad[0])
+				snprintf(bad, sizeof bad, "node %lld has %.0f CPUs", id, k);
+		}
+		char note[128] = "";
+		if (cpuless[0])
+			snprintf(note, sizeof note, " (node(s) %s without CPUs not counted)",
+				 cpuless);
+		if (!with_cpus)
+			return push(ev, e, name, NULL, NH_CHECK_NOT_EVALUATED, NAN,
+				    "no node has CPUs");
+		if (bad[0]) {
+			fmt_miss(miss, sizeof miss, lo < e->min ? lo : hi, e->min, e->max);
+			return push(ev, e, name, NULL, NH_CHECK_FAIL,
+				    !isnan(e->min) && lo < e->min ? lo : hi, "%s, %s%s", bad, miss,
+				    note);
+		}
+		if (lo == hi)
+			return push(ev, e, name, NULL, NH_CHECK_PASS, lo,
+				    "%u node%s with %.0f CPU%s each%s", with_cpus,
+				    with_cpus > 1 ? "s" : "", lo, lo == 1 ? "" : "s", note);
+		return push(ev, e, name, NULL, NH_CHECK_PASS, lo, "%u nodes with %.0f..%.0f CPUs%s",
+			    with_cpus, lo, hi, note);
+	}
+	/* distance: every off-diagonal entry of the SLIT matrix */
+	json_t *dist = json_object_get(host, "distances");
+	double lo = INFINITY, hi = -INFINITY;
+	char bad[96] = "";
+	for (size_t i = 0; i < json_array_size(dist); i++) {
+		json_t *row = json_array_get(dist, i);
+		for (size_t j = 0; j < json_array_size(row); j++) {
+			double d;
+			if (i == j || !jnum(json_array_get(row, j), &d))
+				continue;
+			lo = d < lo ? d : lo;
+			hi = d > hi ? d : hi;
+			if (!within(d, e->min, e->max) && !bad[0]) {
+				long long a = (long long)json_integer_value(
+					json_object_get(json_array_get(nodes, i), "id"));
+				long long b = (long long)json_integer_value(
+					json_object_get(json_array_get(nodes, j), "id"));
+				fmt_miss(miss, sizeof miss, d, e->min, e->max);
+				snprintf(bad, sizeof bad, "distance %lld→%lld is %.0f %s", a, b, d,
+					 miss);
+			}
+		}
+	}
+	if (!isfinite(lo))
+		return push(ev, e, name, NULL, NH_CHECK_NOT_EVALUATED, NAN,
+			    "%zu node%s: no remote distances", n, n == 1 ? "" : "s");
+	if (bad[0])
+		return push(ev, e, name, NULL, NH_CHECK_FAIL,
+			    !isnan(e->min) && lo < e->min ? lo : hi, "%s", bad);
+	if (lo == hi)
+		return push(ev, e, name, NULL, NH_CHECK_PASS, hi, "every remote distance is %.0f",
+			    lo);
+	return push(ev, e, name, NULL, NH_CHECK_PASS, hi, "remote distances %.0f..%.0f", lo, hi);
+}
+
+/* Remote/local latency from chase runs of cpunodebind=A membind=B: about 1 on a multi-socket
+ * machine means node interleaving is on in the BIOS (the nodes are not what they seem). */
+static int eval_latency_ratio(eval_t *ev, const nh_expect_t *e)
+{
+	char gen[256], name[384], bounds[64];
+	fmt_bounds(bounds, sizeof bounds, e->min, e->max);
+	snprintf(gen, sizeof gen, "remote/local latency ratio %s", bounds);
+	check_name(name, sizeof name, e, gen, NULL, 1);
+	double sum[2] = {0, 0};
+	unsigned cnt[2] = {0, 0}, pairs = 0;
+	for (unsigned i = 0; i < nh_results_config_count(ev->res); i++) {
+		const nh_results_config_t *c = nh_results_config(ev->res, i);
+		json_t *rec = first_record(ev->res, c);
+		int a, b, end = 0;
+		if (!rec || strcmp(c->workload, "chase") != 0 || !params_match(e, rec) ||
+		    sscanf(c->policy, "cpunodebind=%d membind=%d%n", &a, &b, &end) != 2 ||
+		    c->policy[end])
+			continue;
+		pairs++;
+		const char *unit;
+		unsigned n;
+		char why[128];
+		double med = config_median(ev, c, "ns_per_load", &unit, &n, why, sizeof why);
+		if (!n)
+			continue;
+		sum[a != b] += med;
+		cnt[a != b]++;
+	}
+	if (!pairs)
+		return push(ev, e, name, NULL, NH_CHECK_NOT_EVALUATED, NAN,
+			    "no chase runs of cpunodebind=A membind=B pairs in this scenario "
+			    "(policies.node_pairs(topo, \"cpunodebind=%%d membind=%%d\"))");
+	if (!cnt[0] || !cnt[1])
+		return push(ev, e, name, NULL, NH_CHECK_NOT_EVALUATED, NAN,
+			    "no %s pair measured (%u pair%s in all)", cnt[0] ? "remote" : "local",
+			    pairs, pairs > 1 ? "s" : "");
+	double local = sum[0] / cnt[0], remote = sum[1] / cnt[1], r = remote / local;
+	bool ok = within(r, e->min, e->max);
+	char b2[64];
+	if (ok)
+		fmt_bounds(b2, sizeof b2, e->min, e->max);
+	else
+		fmt_miss(b2, sizeof b2, r, e->min, e->max);
+	return push(ev, e, name, NULL, ok ? NH_CHECK_PASS : NH_CHECK_FAIL, r,
+		    "remote %.4g ns / local %.4g ns = %.3g %s (%u remote, %u local pairs)%s",
+		    remote, local, r, b2, cnt[1], cnt[0],
+		    ok || r > 1.15 ? "" : "; about 1 suggests node interleaving in the BIOS");
+}
+
+static bool has_kind(const nh_expect_set_t *set, enum nh_expect_kind k)
+{
+	for (unsigned i = 0; i < set->count; i++)
+		if (set->items[i].kind == k)
+			return true;
+	return false;
+}
+
+int nh_expect_evaluate(const nh_expect_set_t *set, const nh_results_t *res, nh_checks_t *out,
+		       nh_err_t *err)
+{
+	memset(out, 0, sizeof *out);
+	snprintf(out->scenario, sizeof out->scenario, "%s",
+		 set->scenario[0] ? set->scenario : "scenario");
+	out->unevaluated_fails = set->unevaluated_fails;
+	eval_t ev = {.res = res, .out = out};
+	int rc = -1;
+	if (make_labels(&ev) < 0)
+		goto out;
+	/* Implied checks, unless the scenario says otherwise: every counted run finished ok or
+	 * skipped, and the placement threshold held. */
+	nh_expect_t implied = {.min = NAN, .max = NAN, .implied = true};
+	snprintf(implied.source, sizeof implied.source, "%s", set->source);
+	if (!has_kind(set, NH_EXPECT_OUTCOMES)) {
+		implied.kind = NH_EXPECT_OUTCOMES;
+		implied.allow_skipped = true;
+		if (eval_per_config(&ev, &implied) < 0)
+			goto out;
+	}
+	if (!has_kind(set, NH_EXPECT_PLACEMENT)) {
+		implied.kind = NH_EXPECT_PLACEMENT;
+		implied.min = set->placement_threshold;
+		if (eval_per_config(&ev, &implied) < 0)
+			goto out;
+	}
+	for (unsigned i = 0; i < set->count; i++) {
+		const nh_expect_t *e = &set->items[i];
+		int r;
+		if (per_config(e->kind))
+			r = eval_per_config(&ev, e);
+		else if (e->kind == NH_EXPECT_LATENCY_RATIO)
+			r = eval_latency_ratio(&ev, e);
+		else
+			r = eval_topology(&ev, e);
+		if (r < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	if (rc < 0) {
+		nh_checks_free(out);
+		errno = ENOMEM;
+		nh_err_set(err, "out of memory evaluating expectations");
+	}
+	free(ev.labels);
+	free(ev.pair_labels);
+	return rc;
+}
+
+void nh_checks_free(nh_checks_t *c)
+{
+	if (!c)
+		return;
+	free(c->items);
+	c->items = NULL;
+	c->count = c->cap = 0;
+}
+
+/* ---- output ---- */
+
+static json_t *num_or_null(double v) { return isfinite(v) ? json_real(v) : json_null(); }
+
+char *nh_checks_to_json(const nh_checks_t *c)
+{
+	json_t *arr = json_array();
+	for (unsigned i = 0; arr && i < c->count; i++) {
+		const nh_check_t *k = &c->items[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "name", json_string(k->name));
+		json_object_set_new(o, "kind", json_string(nh_expect_kind_name(k->kind)));
+		json_object_set_new(o, "source", json_string(k->source));
+		json_object_set_new(o, "status", json_string(nh_check_status_name(k->status)));
+		json_object_set_new(o, "fails_gate", json_boolean(k->fails_gate));
+		json_object_set_new(o, "config",
+				    k->config[0] ? json_string(k->config) : json_null());
+		json_object_set_new(o, "value", num_or_null(k->value));
+		json_object_set_new(o, "min", num_or_null(k->min));
+		json_object_set_new(o, "max", num_or_null(k->max));
+		json_object_set_new(o, "detail", json_string(k->detail));
+		json_array_append_new(arr, o);
+	}
+	char *text = arr ? json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(arr);
+	return text;
+}
+
+/* A growing string; a failed allocation sticks, so callers check once at the end. */
+typedef struct sbuf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+} sbuf_t;
+
+static void sb_add(sbuf_t *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 1024;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *grown = realloc(b->p, cap);
+		if (!grown) {
+			b->oom = true;
+			return;
+		}
+		b->p = grown;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void sb_printf(sbuf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void sb_printf(sbuf_t *b, const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		sb_add(b, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+static void sb_xml(sbuf_t *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		switch (ch) {
+		case '&': sb_add(b, "&amp;", 5); break;
+		case '<': sb_add(b, "&lt;", 4); break;
+		case '>': sb_add(b, "&gt;", 4); break;
+		case '"': sb_add(b, "&quot;", 6); break;
+		case '\'': sb_add(b, "&apos;", 6); break;
+		default:
+			/* XML 1.0 cannot carry other control characters, not even escaped. */
+			if (ch >= 0x20 || ch == '\t' || ch == '\n')
+				sb_add(b, s, 1);
+			break;
+		}
+	}
+}
+
+char *nh_xml_escape(const char *s)
+{
+	sbuf_t b = {0};
+	sb_add(&b, "", 0);
+	sb_xml(&b, s ? s : "");
+	if (b.oom) {
+		free(b.p);
+		return NULL;
+	}
+	return b.p;
+}
+
+char *nh_checks_to_junit(const nh_checks_t *c)
+{
+	unsigned failures = 0, skipped = 0;
+	for (unsigned i = 0; i < c->count; i++) {
+		failures += c->items[i].fails_gate;
+		skipped += !c->items[i].fails_gate && c->items[i].status == NH_CHECK_NOT_EVALUATED;
+	}
+	sbuf_t b = {0};
+	sb_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	sb_printf(&b,
+		  "<testsuites name=\"numaharness\" tests=\"%u\" failures=\"%u\" errors=\"0\" "
+		  "skipped=\"%u\">\n",
+		  c->count, failures, skipped);
+	sb_printf(&b, "  <testsuite name=\"numaharness.");
+	sb_xml(&b, c->scenario);
+	sb_printf(&b, "\" tests=\"%u\" failures=\"%u\" errors=\"0\" skipped=\"%u\">\n", c->count,
+		  failures, skipped);
+	for (unsigned i = 0; i < c->count; i++) {
+		const nh_check_t *k = &c->items[i];
+		sb_printf(&b, "    <testcase classname=\"");
+		sb_xml(&b, c->scenario);
+		sb_printf(&b, "\" name=\"");
+		sb_xml(&b, k->name);
+		/* file and line as pytest writes them: CI tools link the check to its expect { } */
+		const char *colon = strrchr(k->source, ':');
+		if (colon && colon[1] >= '0' && colon[1] <= '9') {
+			char file[160];
+			snprintf(file, sizeof file, "%.*s", (int)(colon - k->source), k->source);
+			sb_printf(&b, "\" file=\"");
+			sb_xml(&b, file);
+			sb_printf(&b, "\" line=\"%d", atoi(colon + 1));
+		}
+		sb_printf(&b, "\">\n");
+		if (k->fails_gate) {
+			const char *prefix =
+				k->status == NH_CHECK_NOT_EVALUATED ? "not evaluated: " : "";
+			sb_printf(&b, "      <failure type=\"%s\" message=\"%s",
+				  nh_check_status_name(k->status), prefix);
+			sb_xml(&b, k->detail);
+			sb_printf(&b, "\">%s", prefix);
+			sb_xml(&b, k->detail);
+			sb_printf(&b, "</failure>\n");
+		} else if (k->status == NH_CHECK_NOT_EVALUATED) {
+			sb_printf(&b, "      <skipped message=\"not evaluated: ");
+			sb_xml(&b, k->detail);
+			sb_printf(&b, "\"/>\n");
+		} else {
+			sb_printf(&b, "      <system-out>");
+			sb_xml(&b, k->detail);
+			sb_printf(&b, "</system-out>\n");
+		}
+		sb_printf(&b, "    </testcase>\n");
+	}
+	sb_printf(&b, "  </testsuite>\n</testsuites>\n");
+	if (b.oom) {
+		free(b.p);
+		return NULL;
+	}
+	return b.p;
+}
+
+int nh_checks_write(const nh_checks_t *c, const char *dir, nh_err_t *err)
+{
+	char path[4200];
+	char *json = nh_checks_to_json(c);
+	char *xml = nh_checks_to_junit(c);
+	int rc = -1;
+	if (!json || !xml) {
+		errno = ENOMEM;
+		nh_err_set(err, "out of memory writing the checks");
+		goto out;
+	}
+	snprintf(path, sizeof path, "%s/checks.json", dir);
+	size_t len = strlen(json);
+	json[len] = '\n'; /* json_dumps leaves no final newline; the NUL is not written */
+	if (nh_write_file_atomic(path, json, len + 1, err) < 0)
+		goto out;
+	snprintf(path, sizeof path, "%s/checks.xml", dir);
+	if (nh_write_file_atomic(path, xml, strlen(xml), err) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(json);
+	free(xml);
+	return rc;
+}

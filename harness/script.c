@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* script: the only code that includes lua.h. Scenario files run in a sandbox environment that
- * offers the DSL (scenario, run), the host topology (topo), policy helpers (policies) and the safe
- * parts of the standard library; the table they return is read into a C plan. */
+ * offers the DSL (scenario, run, expect), the host topology (topo), policy helpers (policies)
+ * and the safe parts of the standard library; the table they return is read into a C plan and
+ * a set of expectations. */
 #include "script.h"
 
 #include <errno.h>
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +143,8 @@ static int push_env(nh_script_t *s, const char *path, nh_err_t *err)
 	lua_setfield(L, -3, "scenario");
 	lua_getfield(L, -1, "run");
 	lua_setfield(L, -3, "run");
+	lua_getfield(L, -1, "expect");
+	lua_setfield(L, -3, "expect");
 	lua_pop(L, 1);
 	if (require_module(L, "nh.policies") != LUA_OK)
 		return nh_err_set(err, "internal: nh.policies: %s", lua_tostring(L, -1));
@@ -251,6 +255,101 @@ static int add_group(lua_State *L, nh_plan_t *plan, nh_err_t *err)
 	return rc;
 }
 
+/* Copy a string field into a fixed buffer; too long is an error naming the expectation. */
+static int copy_field(lua_State *L, int idx, const char *key, char *buf, size_t len,
+		      const char *source, nh_err_t *err)
+{
+	const char *v = opt_string(L, idx, key);
+	if (v && strlen(v) >= len) {
+		errno = ENAMETOOLONG;
+		return nh_err_set(err, "%s: expect: %s is too long (at most %zu characters)", source,
+				  key, len - 1);
+	}
+	snprintf(buf, len, "%s", v ? v : "");
+	return 0;
+}
+
+static double opt_number(lua_State *L, int idx, const char *key)
+{
+	lua_getfield(L, idx, key);
+	double v = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : NAN;
+	lua_pop(L, 1);
+	return v;
+}
+
+/* Read one normalised expect entry (at the top of the stack; nh.scenario checked its shape)
+ * into the set. */
+static int add_expect(lua_State *L, nh_expect_set_t *set, nh_err_t *err)
+{
+	int x = lua_gettop(L);
+	nh_expect_t e = {0};
+	const char *source = opt_string(L, x, "source");
+	snprintf(e.source, sizeof e.source, "%s", source ? source : "scenario");
+	int kind = nh_expect_kind_parse(opt_string(L, x, "kind"));
+	if (kind < 0) {
+		errno = EINVAL;
+		return nh_err_set(err, "%s: internal: unknown expectation kind", e.source);
+	}
+	e.kind = (enum nh_expect_kind)kind;
+	if (copy_field(L, x, "name", e.name, sizeof e.name, e.source, err) < 0 ||
+	    copy_field(L, x, "workload", e.workload, sizeof e.workload, e.source, err) < 0 ||
+	    copy_field(L, x, "policy", e.policy, sizeof e.policy, e.source, err) < 0 ||
+	    copy_field(L, x, "what", e.what, sizeof e.what, e.source, err) < 0 ||
+	    copy_field(L, x, "of", e.of, sizeof e.of, e.source, err) < 0 ||
+	    copy_field(L, x, "to", e.to, sizeof e.to, e.source, err) < 0)
+		return -1;
+	e.min = opt_number(L, x, "min");
+	e.max = opt_number(L, x, "max");
+	lua_getfield(L, x, "strict");
+	e.strict = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	const char *outcomes = opt_string(L, x, "outcomes");
+	e.allow_skipped = !outcomes || strcmp(outcomes, "ok") != 0;
+	lua_getfield(L, x, "params");
+	lua_Integer np = lua_istable(L, -1) ? luaL_len(L, -1) : 0;
+	for (lua_Integer i = 1; i <= np; i++) {
+		lua_rawgeti(L, -1, i);
+		int p = lua_gettop(L);
+		const char *name = opt_string(L, p, "name"), *value = opt_string(L, p, "value");
+		if (name && value && nh_params_set(&e.params, name, value, err) < 0)
+			return nh_err_prefix(err, "%s: expect", e.source);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	return nh_expect_add(set, &e, err);
+}
+
+/* The scenario's expectations (table at \p sc), checked against the plan. NULL on error. */
+static nh_expect_set_t *load_expects(lua_State *L, int sc, const nh_scenario_info_t *info,
+				     const nh_plan_t *plan, nh_err_t *err)
+{
+	nh_expect_set_t *set = nh_expect_set_new();
+	if (!set) {
+		nh_err_set(err, "out of memory");
+		return NULL;
+	}
+	const char *unevaluated = opt_string(L, sc, "unevaluated");
+	bool fails = unevaluated && strcmp(unevaluated, "fail") == 0;
+	nh_expect_set_scenario(set, info->name, opt_string(L, sc, "source"),
+			       info->placement_threshold, fails);
+	lua_getfield(L, sc, "expects");
+	lua_Integer n = lua_istable(L, -1) ? luaL_len(L, -1) : 0;
+	for (lua_Integer i = 1; i <= n; i++) {
+		lua_rawgeti(L, -1, i);
+		if (add_expect(L, set, err) < 0) {
+			nh_expect_set_free(set);
+			return NULL;
+		}
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	if (nh_expect_check_plan(set, plan, err) < 0) {
+		nh_expect_set_free(set);
+		return NULL;
+	}
+	return set;
+}
+
 nh_plan_t *nh_script_load_plan(nh_script_t *s, const char *path, nh_scenario_info_t *info, nh_err_t *err)
 {
 	lua_State *L = s->L;
@@ -320,6 +419,12 @@ nh_plan_t *nh_script_load_plan(nh_script_t *s, const char *path, nh_scenario_inf
 			goto out;
 		}
 		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	info->expects = load_expects(L, sc, info, plan, err);
+	if (!info->expects) {
+		nh_plan_free(plan);
+		plan = NULL;
 	}
 out:
 	lua_settop(L, base);

@@ -1,10 +1,11 @@
 -- nh.scenario: the scenario DSL. `scenario { ... }` and `run { ... }` check their fields and
 -- remember the file:line they were written at, so every later error can point there. The C side
--- (harness/script.c) reads the normalised table this module returns.
+-- (harness/script.c) reads the normalised table this module returns. `expect { ... }` entries
+-- (checks evaluated on the results after the sweep) sit beside the runs.
 local M = {}
 
 local SCENARIO_FIELDS = { name = true, description = true, reps = true, warmup = true,
-                          timeout = true, placement_threshold = true }
+                          timeout = true, placement_threshold = true, unevaluated = true }
 local RUN_FIELDS = { workload = true, params = true, policies = true, policy = true, reps = true,
                      warmup = true, timeout = true }
 
@@ -151,6 +152,196 @@ function M.run(r)
   }
 end
 
+-- ---- expectations ----
+
+-- Each expectation names exactly one of these keys; the value says what kind of check it is.
+local EXPECT_KINDS = { "nodes", "cpus_per_node", "distance", "remote_local_latency_ratio",
+                       "placement", "numa_miss_ratio", "metric", "counter", "outcomes" }
+local EXPECT_FIELDS = { name = true, workload = true, policy = true, params = true, min = true,
+                        max = true, ratio = true, strict = true }
+for _, k in ipairs(EXPECT_KINDS) do EXPECT_FIELDS[k] = true end
+
+-- Which of the other fields make sense for each kind: a filter on a topology check, or bounds
+-- on an outcome check, would be silently meaningless, so they are errors.
+local EXPECT_APPLIES = {
+  nodes = {}, cpus_per_node = {}, distance = {},
+  remote_local_latency_ratio = { params = true },
+  placement = { workload = true, policy = true, params = true, strict = true },
+  numa_miss_ratio = { workload = true, policy = true, params = true, strict = true },
+  metric = { workload = true, policy = true, params = true, min = true, max = true },
+  ratio = { workload = true, params = true, ratio = true },
+  counter = { workload = true, policy = true, params = true, min = true, max = true },
+  outcomes = { workload = true, policy = true, params = true },
+}
+
+local function number_field(source, what, v, integer)
+  if v == nil then return nil end
+  if type(v) ~= "number" or v ~= v or v == math.huge or v == -math.huge then
+    local shown = type(v) == "number" and tostring(v) or type(v)
+    fail(source, "%s must be a number, got %s", what, shown)
+  end
+  if integer and math.type(v) ~= "integer" and v ~= math.floor(v) then
+    fail(source, "%s must be an integer, got %s", what, tostring(v))
+  end
+  return v
+end
+
+-- { min = a, max = b } with at least one of them, min <= max.
+local function bound_table(source, what, t, integer)
+  for k in pairs(t) do
+    if k ~= "min" and k ~= "max" then
+      fail(source, "unknown field '%s' in %s (expected max, min)", tostring(k), what)
+    end
+  end
+  local lo = number_field(source, what .. ": min", t.min, integer)
+  local hi = number_field(source, what .. ": max", t.max, integer)
+  if lo == nil and hi == nil then fail(source, "%s needs min or max", what) end
+  if lo ~= nil and hi ~= nil and lo > hi then
+    fail(source, "%s: min %s is above max %s", what, tostring(lo), tostring(hi))
+  end
+  return lo, hi
+end
+
+-- A bound given as a number means `exact` (both ends), "min" or "max"; a table gives both.
+local function bound(source, what, v, number_means, integer)
+  if type(v) == "table" then return bound_table(source, what, v, integer) end
+  if type(v) ~= "number" then
+    fail(source, "%s must be a number or { min = ..., max = ... }, got %s", what, type(v))
+  end
+  number_field(source, what, v, integer)
+  if number_means == "exact" then return v, v end
+  if number_means == "min" then return v, nil end
+  return nil, v
+end
+
+-- params = { threads = 2 }: one value each — a filter picks configurations, it does not expand.
+local function expect_params(source, params)
+  if params == nil then return {} end
+  if type(params) ~= "table" then fail(source, "expect: params must be a table") end
+  local names = {}
+  for name, v in pairs(params) do
+    if type(name) ~= "string" then fail(source, "expect: params keys must be parameter names") end
+    if type(v) == "table" then
+      fail(source, "expect: parameter '%s' takes one value (a filter), not a list", name)
+    end
+    names[#names + 1] = name
+  end
+  table.sort(names)
+  local out = {}
+  for i, name in ipairs(names) do
+    out[i] = { name = name, value = scalar_text(source, name, params[name]) }
+  end
+  return out
+end
+
+local function optional_string(source, what, v)
+  if v ~= nil and (type(v) ~= "string" or v == "") then
+    fail(source, "%s must be a non-empty string, got %s", what, type(v))
+  end
+  return v
+end
+
+--- expect { placement = 0.99 }, expect { metric = "triad", min = 1e4, policy = "membind=0" }, ...
+function M.expect(e)
+  local source = caller_source(2, "expect")
+  if type(e) ~= "table" then fail(source, "expect expects a table") end
+  check_fields(source, "expect", e, EXPECT_FIELDS)
+  local kind
+  for _, k in ipairs(EXPECT_KINDS) do
+    if e[k] ~= nil then
+      if kind then
+        fail(source, "expect has both '%s' and '%s': one check per expect { ... }", kind, k)
+      end
+      kind = k
+    end
+  end
+  if not kind then
+    fail(source, "expect needs one of: %s", table.concat(EXPECT_KINDS, ", "))
+  end
+  local ckind = kind
+  if kind == "metric" and e.ratio ~= nil then ckind = "ratio" end
+  local applies = EXPECT_APPLIES[ckind]
+  for k in pairs(e) do
+    if k ~= kind and k ~= "name" and not applies[k] then
+      fail(source, "field '%s' does not apply to a %s expectation", k,
+           ckind == "ratio" and "metric ratio" or kind)
+    end
+  end
+  local out = {
+    __nh_expect = true,
+    source = source,
+    kind = ckind,
+    name = optional_string(source, "expect: name", e.name),
+    workload = optional_string(source, "expect: workload", e.workload),
+    policy = optional_string(source, "expect: policy", e.policy),
+    params = expect_params(source, e.params),
+    strict = false,
+  }
+  if e.strict ~= nil then
+    if type(e.strict) ~= "boolean" then fail(source, "expect: strict must be true or false") end
+    out.strict = e.strict
+  end
+  local v = e[kind]
+  if kind == "nodes" or kind == "cpus_per_node" or kind == "distance" then
+    out.min, out.max = bound(source, kind, v, "exact", true)
+  elseif kind == "remote_local_latency_ratio" then
+    out.min, out.max = bound(source, kind, v, "min")
+  elseif kind == "placement" then
+    if type(v) == "table" then
+      for k in pairs(v) do
+        if k ~= "min" then
+          fail(source, "unknown field '%s' in placement (expected min)", tostring(k))
+        end
+      end
+      v = v.min
+      if v == nil then fail(source, "placement needs min") end
+    end
+    if type(v) ~= "number" or v <= 0 or v > 1 then
+      fail(source, "placement must be a fraction in (0, 1], got %s", tostring(v))
+    end
+    out.min = v
+  elseif kind == "numa_miss_ratio" then
+    if v == true then v = 0.15 end -- the default bound: 15% of allocations missed their node
+    if type(v) == "table" then
+      for k in pairs(v) do
+        if k ~= "max" then
+          fail(source, "unknown field '%s' in numa_miss_ratio (expected max)", tostring(k))
+        end
+      end
+      v = v.max == nil and 0.15 or v.max
+    end
+    if type(v) ~= "number" or v < 0 or v > 1 then
+      fail(source, "numa_miss_ratio must be a fraction in [0, 1] or { max = ... }, got %s",
+           tostring(v))
+    end
+    out.max = v
+  elseif kind == "metric" or kind == "counter" then
+    out.what = optional_string(source, kind, v)
+    if ckind == "ratio" then
+      local r = e.ratio
+      if type(r) ~= "table" then fail(source, "ratio must be { of = ..., to = ..., min = ... }") end
+      for k in pairs(r) do
+        if k ~= "of" and k ~= "to" and k ~= "min" and k ~= "max" then
+          fail(source, "unknown field '%s' in ratio (expected max, min, of, to)", tostring(k))
+        end
+      end
+      if type(r.of) ~= "string" or type(r.to) ~= "string" then
+        fail(source, "ratio needs of = \"policy\" and to = \"policy\"")
+      end
+      out.of, out.to = r.of, r.to
+      out.min, out.max = bound_table(source, "ratio", { min = r.min, max = r.max })
+    else
+      out.min, out.max = bound_table(source, kind, { min = e.min, max = e.max })
+    end
+  elseif kind == "outcomes" then
+    if v ~= "ok" and v ~= "ok-or-skipped" then
+      fail(source, "outcomes must be \"ok\" or \"ok-or-skipped\", got %s", tostring(v))
+    end
+    out.outcomes = v
+  end
+  return out
+end
+
 --- scenario { name = "x", reps = 3, run {...}, run {...} }
 function M.scenario(s)
   local source = caller_source(2, "scenario")
@@ -163,12 +354,18 @@ function M.scenario(s)
   if th ~= nil and (type(th) ~= "number" or th <= 0 or th > 1) then
     fail(source, "placement_threshold must be a number in (0, 1], got %s", tostring(th))
   end
-  local runs = {}
+  if s.unevaluated ~= nil and s.unevaluated ~= "pass" and s.unevaluated ~= "fail" then
+    fail(source, "unevaluated must be \"pass\" or \"fail\", got %s", tostring(s.unevaluated))
+  end
+  local runs, expects = {}, {}
   for i, r in ipairs(s) do
-    if type(r) ~= "table" or not r.__nh_run then
-      fail(source, "scenario entry %d is not a run { ... }", i)
+    if type(r) == "table" and r.__nh_run then
+      runs[#runs + 1] = r
+    elseif type(r) == "table" and r.__nh_expect then
+      expects[#expects + 1] = r
+    else
+      fail(source, "scenario entry %d is not a run { ... } or an expect { ... }", i)
     end
-    runs[i] = r
   end
   if #runs == 0 then fail(source, "scenario has no run { ... } entries") end
   local defaults = {
@@ -187,7 +384,9 @@ function M.scenario(s)
     name = s.name,
     description = s.description,
     placement_threshold = th or 0.99,
+    unevaluated = s.unevaluated or "pass",
     runs = runs,
+    expects = expects,
   }
 end
 

@@ -331,6 +331,69 @@ static void allocator_confirmed(void **state)
 	(void)state;
 }
 
+/* `run` with expectations: exit status, checks.xml and checks.json in the results directory. */
+static nh_proc_result_t run_expect(const char *scenario, const char *out)
+{
+	char *argv[] = {NH_BIN, "run", (char *)scenario, "--out", (char *)out, "--quiet", NULL};
+	nh_proc_result_t r;
+	assert_int_equal(nh_proc_run(NH_SOURCE_DIR, argv, NULL, &r), 0);
+	return r;
+}
+
+static void expectations_pass(void **state)
+{
+	char *dir = nh_tmpdir();
+	char out[600];
+	snprintf(out, sizeof out, "%s/r", dir);
+	nh_proc_result_t r = run_expect("tests/e2e/expect-pass.lua", out);
+	if (r.status != 0)
+		fail_msg("exit %d: %s%s", r.status, r.out, r.err);
+	char *xml = read_in(out, "checks.xml");
+	/* nodes, outcomes ×2, placement ×2, numa_miss ×2, triad, ratio, counter */
+	if (!strstr(xml, "<testsuite name=\"numaharness.e2e-expect-pass\" tests=\"10\" failures=\"0\""))
+		fail_msg("checks.xml:\n%s", xml);
+	assert_null(strstr(xml, "<failure"));
+	char *text = read_in(out, "checks.json");
+	json_t *checks = json_loads(text, 0, NULL);
+	free(text);
+	assert_int_equal(json_array_size(checks), 10);
+	assert_string_equal(str_at(json_array_get(checks, 0), "source", NULL), "tests/e2e/expect-pass.lua:11");
+	json_decref(checks);
+	assert_non_null(strstr(r.out, "PASS   runs ok (stream membind=0)"));
+	assert_non_null(strstr(r.out, "0 failed"));
+	free(xml);
+	nh_proc_free(&r);
+	nh_rm_rf(dir);
+	free(dir);
+	(void)state;
+}
+
+static void expectations_fail(void **state)
+{
+	char *dir = nh_tmpdir();
+	char out[600];
+	snprintf(out, sizeof out, "%s/r", dir);
+	nh_proc_result_t r = run_expect("tests/e2e/expect-fail.lua", out);
+	if (r.status != 1)
+		fail_msg("exit %d (want 1): %s%s", r.status, r.out, r.err);
+	char *xml = read_in(out, "checks.xml");
+	/* implied outcomes and placement pass; the threshold fails */
+	if (!strstr(xml, "<testsuite name=\"numaharness.e2e-expect-fail\" tests=\"3\" failures=\"1\""))
+		fail_msg("checks.xml:\n%s", xml);
+	assert_non_null(strstr(xml, "name=\"triad ≥ 1e+12 (stream membind=0)\" file=\"tests/e2e/expect-fail.lua\" "
+				    "line=\"12\""));
+	assert_non_null(strstr(xml, "<failure type=\"fail\" message=\"median "));
+	if (!strstr(r.out, "FAIL   triad ≥ 1e+12 (stream membind=0)") || !strstr(r.out, "2 passed, 1 failed"))
+		fail_msg("terminal table:\n%s", r.out);
+	/* A failed check is not a harness error: nothing on stderr. */
+	assert_int_equal(nh_count_lines(r.err), 0);
+	free(xml);
+	nh_proc_free(&r);
+	nh_rm_rf(dir);
+	free(dir);
+	(void)state;
+}
+
 /* topo --json agrees with the kernel's own sysfs view (what numactl --hardware prints). */
 static void topo_json_matches_sysfs(void **state)
 {
@@ -382,6 +445,8 @@ int main(void)
 		cmocka_unit_test(failure_is_an_outcome),
 		cmocka_unit_test(thp_dimension),
 		cmocka_unit_test(allocator_confirmed),
+		cmocka_unit_test(expectations_pass),
+		cmocka_unit_test(expectations_fail),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,4 @@
+return scenario {
+  unevaluated = "sometimes",
+  run { workload = "stream", params = { size = "1M" }, policies = { "membind=0" } },
+}
