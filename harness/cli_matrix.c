@@ -169,6 +169,8 @@ int nh_cli_matrix(int argc, char **argv)
 		return NH_EXIT_ERROR;
 	}
 	const char *what = argv[optind++];
+	/* Before the name=value arguments are split in place below. */
+	char *cmdline = nh_cli_join_args(argc, argv);
 	enum matrix_kind kind;
 	if (strcmp(what, "latency") == 0)
 		kind = MATRIX_LATENCY;
@@ -178,6 +180,7 @@ int nh_cli_matrix(int argc, char **argv)
 		kind = MATRIX_SWEEP;
 	else {
 		nh_cli_error("matrix: unknown kind '%s' (latency, bandwidth or sweep)", what);
+		free(cmdline);
 		return NH_EXIT_ERROR;
 	}
 
@@ -185,12 +188,14 @@ int nh_cli_matrix(int argc, char **argv)
 			     .warmup = (unsigned)warmup, .source = "matrix"};
 	if (nh_parse_duration(timeout, &g.timeout_s, &err) < 0) {
 		nh_cli_error("matrix: --timeout: %s", err.msg);
+		free(cmdline);
 		return NH_EXIT_ERROR;
 	}
 	for (int i = optind; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
 		if (!eq || eq == argv[i] || g.param_count == NH_MAX_PARAMS) {
 			nh_cli_error("matrix: unexpected argument '%s' (parameters are name=value)", argv[i]);
+			free(cmdline);
 			return NH_EXIT_ERROR;
 		}
 		*eq = '\0';
@@ -203,6 +208,7 @@ int nh_cli_matrix(int argc, char **argv)
 	nh_topo_t *topo = nh_cli_load_topo(&err);
 	if (!topo) {
 		nh_cli_error("%s", err.msg);
+		free(cmdline);
 		return NH_EXIT_ERROR;
 	}
 	int ids[NH_MAX_NODES];
@@ -214,6 +220,7 @@ int nh_cli_matrix(int argc, char **argv)
 		if (has_param(&g, "size")) {
 			nh_cli_error("matrix: sweep sets size itself (16K .. 1G)");
 			nh_topo_free(topo);
+			free(cmdline);
 			return NH_EXIT_ERROR;
 		}
 		g.params[g.param_count].name = "size";
@@ -242,7 +249,6 @@ int nh_cli_matrix(int argc, char **argv)
 	g.policies = policies;
 
 	int status = NH_EXIT_ERROR;
-	char *cmdline = nh_cli_join_args(argc, argv);
 	nh_plan_t *plan = nh_plan_new(topo);
 	nh_sweep_result_t result = {0};
 	if (!plan || nh_plan_add_group(plan, &g, &err) < 0) {

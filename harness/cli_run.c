@@ -285,20 +285,25 @@ int nh_cli_bench(int argc, char **argv)
 		return NH_EXIT_ERROR;
 	}
 	const char *wl_name = argv[optind++];
+	/* Before the name=value arguments are split in place below. */
+	char *cmdline = nh_cli_join_args(argc, argv);
 	nh_plan_group_t g = {.workload = wl_name, .reps = (unsigned)reps, .warmup = (unsigned)warmup,
 			     .source = "bench"};
 	if (nh_parse_duration(timeout, &g.timeout_s, &err) < 0) {
 		nh_cli_error("bench: --timeout: %s", err.msg);
+		free(cmdline);
 		return NH_EXIT_ERROR;
 	}
 	for (int i = optind; i < argc; i++) {
 		const char *eq = strchr(argv[i], '=');
 		if (!eq || eq == argv[i]) {
 			nh_cli_error("bench: unexpected argument '%s' (parameters are name=value)", argv[i]);
+			free(cmdline);
 			return NH_EXIT_ERROR;
 		}
 		if (g.param_count == NH_MAX_PARAMS) {
 			nh_cli_error("bench: too many parameters");
+			free(cmdline);
 			return NH_EXIT_ERROR;
 		}
 		/* argv strings live for the whole call: point into them, splitting at '='. */
@@ -315,10 +320,10 @@ int nh_cli_bench(int argc, char **argv)
 	nh_topo_t *topo = nh_cli_load_topo(&err);
 	if (!topo) {
 		nh_cli_error("%s", err.msg);
+		free(cmdline);
 		return NH_EXIT_ERROR;
 	}
 	int status = NH_EXIT_ERROR;
-	char *cmdline = nh_cli_join_args(argc, argv);
 	nh_plan_t *plan = nh_plan_new(topo);
 	if (!plan || nh_plan_add_group(plan, &g, &err) < 0) {
 		nh_cli_error("%s", plan ? err.msg : "out of memory");
