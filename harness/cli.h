@@ -3,6 +3,9 @@
 #ifndef NH_CLI_H
 #define NH_CLI_H
 
+#include <stdbool.h>
+#include <stdio.h>
+
 #include "topo.h"
 
 /* Exit statuses shared by every command. */
@@ -14,6 +17,10 @@ int nh_cli_bench(int argc, char **argv);
 int nh_cli_workloads(int argc, char **argv);
 int nh_cli_events(int argc, char **argv);
 int nh_cli_matrix(int argc, char **argv);
+int nh_cli_report(int argc, char **argv);
+/** \brief Write the report of results directory \p dir (nh_report_write) and say where it is on
+ *  \p out ("report: DIR/report.html", and why charts were not drawn). 0, or -1 with a message. */
+int nh_cli_report_dir(const char *dir, bool no_charts, FILE *out, nh_err_t *err);
 int nh_cli_compare(int argc, char **argv);
 
 /** \brief Print "numaharness: message" on stderr (one line). */

@@ -18,6 +18,8 @@ static void usage(FILE *out)
 	      "                                     stream bandwidth), or latency by working-set size\n"
 	      "  compare BASELINE CANDIDATE         compare two results directories: per configuration and\n"
 	      "                                     metric, change, interval, p and a verdict\n"
+	      "  report DIR [--no-charts]           report.md, report.html and gnuplot charts of a results\n"
+	      "                                     directory (every sweep writes one at its end)\n"
 	      "  workloads                          list workloads with their parameters and metrics\n"
 	      "  events [PATTERN]                   counter event sets and events, and whether this host\n"
 	      "                                     can count them (and why not)\n"
@@ -64,6 +66,8 @@ int main(int argc, char **argv)
 		return nh_cli_events(sub_argc, sub_argv);
 	if (strcmp(cmd, "matrix") == 0)
 		return nh_cli_matrix(sub_argc, sub_argv);
+	if (strcmp(cmd, "report") == 0)
+		return nh_cli_report(sub_argc, sub_argv);
 	if (strcmp(cmd, "compare") == 0)
 		return nh_cli_compare(sub_argc, sub_argv);
 	nh_cli_error("unknown command '%s' (commands: topo, run, bench, matrix, workloads, events)", cmd);

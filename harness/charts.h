@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/* charts: gnuplot charts of a results directory — each chart's data as a .dat file beside a copy
+ * of its plots/<kind>.gp template in DIR/charts/, rendered to PNG and SVG when gnuplot is there. */
+#ifndef NH_CHARTS_H
+#define NH_CHARTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "results.h"
+#include "util.h"
+
+/* One chart: charts/<name>.dat (+ .png, .svg when rendered) drawn by charts/<kind>.gp. */
+typedef struct nh_chart {
+	char name[64]; /* file stem: "bandwidth-1" */
+	char kind[32]; /* template: "bandwidth", "latency-matrix", "timeseries", ... */
+	char title[256];
+	char command[1024]; /* how to draw the PNG again by hand, run in DIR/charts */
+	bool png, svg;      /* rendered */
+	char error[256];    /* why gnuplot did not render it ("" when it did or did not run) */
+} nh_chart_t;
+
+typedef struct nh_charts {
+	nh_chart_t *charts; /* malloc'd; nh_charts_free() */
+	unsigned count;
+	bool gnuplot_ran;  /* gnuplot was found and run */
+	char gnuplot[512]; /* the gnuplot used; "" when none */
+	char note[512];    /* why nothing was rendered ("gnuplot not found ..."), or "" */
+} nh_charts_t;
+
+/** \brief Empty DIR/charts/, then write the data (.dat) and template (.gp) of every chart the
+ *  results have data for — bandwidth by policy, latency and bandwidth matrices, latency by
+ *  working-set size, loaded latency, scaling with threads, memory time series, and the
+ *  comparison of DIR/compare.json — and, when \p render, draw each as PNG and SVG with gnuplot.
+ *  A missing gnuplot (see nh_charts_find_gnuplot) or a chart gnuplot fails on is no error: it is
+ *  said in \p out's note or the chart's error, and the .dat and .gp stay. Returns 0, or -1 with
+ *  errno and a message when DIR/charts/ or a file in it cannot be written (ENOMEM too). */
+int nh_charts_make(const nh_results_t *r, bool render, nh_charts_t *out, nh_err_t *err);
+void nh_charts_free(nh_charts_t *c);
+
+/** \brief The gnuplot to run: $NH_GNUPLOT when set (a path, or a name looked up on $PATH), else
+ *  "gnuplot" on $PATH. Returns 0 with its path in \p path, or -1 with errno ENOENT and a message
+ *  starting "gnuplot not found". */
+int nh_charts_find_gnuplot(char *path, size_t len, nh_err_t *err);
+
+/** \brief The value of \p name in a "name=value ..." parameter list (nh_results_config_t
+ *  params), copied into \p buf; NULL when absent. */
+const char *nh_charts_param(const char *params, const char *name, char *buf, size_t len);
+
+/** \brief The parameters of \p params whose value differs from the workload's (or the run
+ *  option's) default, "size=16M ntimes=3", into \p buf; "" when all are defaults. Returns buf. */
+char *nh_charts_short_params(const char *workload, const char *params, char *buf, size_t len);
+
+/** \brief Labels that tell the \p n configurations apart — the policy, the allocator and the
+ *  parameters that vary among them, leaving out \p except (an x axis; may be NULL) — into
+ *  labels[i]; and what they all share (parameters off their defaults, the policy when it does not
+ *  vary) into \p common. */
+void nh_charts_labels(const nh_results_config_t *const *cfgs, unsigned n, const char *except,
+		      char (*labels)[256], char *common, size_t common_len);
+
+/** \brief The metric that stands for a run of \p workload: stream's triad, else the first metric
+ *  the workload declares (NULL for an unknown workload). */
+const char *nh_charts_headline_metric(const char *workload);
+
+#endif
