@@ -203,6 +203,10 @@ int nh_cli_compare(int argc, char **argv)
 		}
 		if (!quiet)
 			printf("written: %s, %s\n", md_path, json_path);
+		/* The candidate's report shows the comparison once its compare.json is there. */
+		if (strcmp(json_path, json_default) == 0 &&
+		    nh_cli_report_dir(nh_results_dir(cand), false, quiet ? NULL : stdout, &err) < 0)
+			nh_log(NH_LOG_WARN, "report: %s", err.msg);
 	}
 	fflush(stdout);
 	status = NH_EXIT_OK;

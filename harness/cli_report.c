@@ -28,6 +28,8 @@ int nh_cli_report_dir(const char *dir, bool no_charts, FILE *out, nh_err_t *err)
 	nh_report_info_t info;
 	if (nh_report_write(dir, &o, &info, err) < 0)
 		return -1;
+	if (!out)
+		return 0;
 	fprintf(out, "report: %s\n", info.html);
 	if (info.charts_note[0] && !no_charts)
 		fprintf(out, "report: %s; the charts' data and templates are in %s/charts\n",

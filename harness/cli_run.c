@@ -156,6 +156,7 @@ int nh_cli_run(int argc, char **argv)
 	cmdline = nh_cli_join_args(argc, argv);
 	o.command_line = cmdline;
 	nh_sweep_result_t swept = {0};
+	o.no_report = true; /* written below, once checks.json exists */
 	status = nh_sweep_execute(plan, info.name, topo, &o, &swept);
 	free(swept.recs);
 	/* Checks need the whole sweep: not after an interruption or a harness error. A failed run
@@ -166,6 +167,9 @@ int nh_cli_run(int argc, char **argv)
 			 : status > checked	  ? status
 						  : checked;
 	}
+	/* The report is a view of what is written: a failure is a warning, never the exit status. */
+	if (swept.count && nh_cli_report_dir(swept.dir, false, o.json ? stderr : stdout, &err) < 0)
+		nh_log(NH_LOG_WARN, "report: %s", err.msg);
 out:
 	nh_expect_set_free(info.expects);
 	free(cmdline);

@@ -238,7 +238,8 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, c
 	fprintf(o->json ? stderr : stdout, "\nresults: %s\n", nh_store_dir(store));
 	/* The report is a view of the results, which are safely written by now: its failure is a
 	 * warning, never a different exit status. */
-	if (done && nh_cli_report_dir(nh_store_dir(store), false, o->json ? stderr : stdout, &err) < 0)
+	if (done && !o->no_report &&
+	    nh_cli_report_dir(nh_store_dir(store), false, o->json ? stderr : stdout, &err) < 0)
 		nh_log(NH_LOG_WARN, "report: %s", err.msg);
 	if (result) {
 		result->recs = recs;

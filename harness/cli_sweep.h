@@ -14,6 +14,7 @@ typedef struct nh_sweep_opts {
 	double placement_threshold;
 	bool json;  /* records as JSON lines on stdout */
 	bool quiet; /* no per-run lines */
+	bool no_report; /* the caller writes the report itself (after the expectations) */
 } nh_sweep_opts_t;
 
 /* The records of a finished sweep, for commands that print their own tables (matrix). */

@@ -70,6 +70,6 @@ int main(int argc, char **argv)
 		return nh_cli_report(sub_argc, sub_argv);
 	if (strcmp(cmd, "compare") == 0)
 		return nh_cli_compare(sub_argc, sub_argv);
-	nh_cli_error("unknown command '%s' (commands: topo, run, bench, matrix, workloads, events)", cmd);
+	nh_cli_error("unknown command '%s' (commands: topo, run, bench, matrix, compare, report, workloads, events)", cmd);
 	return NH_EXIT_ERROR;
 }
