@@ -220,9 +220,9 @@ static void copy_layers(nh_record_t *rec, const nh_worker_report_t *rep)
 	if (!rep->layers.series_valid)
 		return;
 	if (rep->layers.series.rss_growth_valid)
-		nh_record_add_metric(rec, "rss_growth", "B/s", NH_BETTER_LOWER, rep->layers.series.rss_growth_Bps);
+		nh_record_add_metric(rec, "rss_growth", "B/s", NH_BETTER_NONE, rep->layers.series.rss_growth_Bps);
 	if (rep->layers.series.file_growth_valid)
-		nh_record_add_metric(rec, "file_growth", "B/s", NH_BETTER_LOWER, rep->layers.series.file_growth_Bps);
+		nh_record_add_metric(rec, "file_growth", "B/s", NH_BETTER_NONE, rep->layers.series.file_growth_Bps);
 	nh_record_add_metric(rec, "rss_steps", "count", NH_BETTER_LOWER, rep->layers.series.rss_steps);
 }
 
