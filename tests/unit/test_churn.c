@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "workload_testing.h"
+
 #include "workload_ctx.h"
 #include "../../workloads/churn_loop.h"
 
@@ -317,17 +319,7 @@ static void engine_refuses_tiny_shares(void **state)
 
 static void check_param(const char *kv, const char *want)
 {
-	nh_params_t p = {0};
-	nh_err_t err;
-	assert_int_equal(nh_params_set_kv(&p, kv, &err), 0);
-	int rc = nh_workload_check_params(&nh_workload_churn, &p, &err);
-	if (!want) {
-		if (rc != 0)
-			fail_msg("%s: %s", kv, err.msg);
-		return;
-	}
-	assert_int_equal(rc, -1);
-	assert_string_equal(err.msg, want);
+	check_workload_param(&nh_workload_churn, kv, want);
 }
 
 static void params_checked(void **state)

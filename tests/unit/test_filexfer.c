@@ -21,6 +21,8 @@
 
 #include <cmocka.h>
 
+#include "workload_testing.h"
+
 #include "workload_ctx.h"
 #include "../../workloads/filexfer_internal.h"
 
@@ -124,17 +126,7 @@ static void space_rule(void **state)
 
 static void check_param(const char *kv, const char *want)
 {
-	nh_params_t p = {0};
-	nh_err_t err;
-	assert_int_equal(nh_params_set_kv(&p, kv, &err), 0);
-	int rc = nh_workload_check_params(&nh_workload_filexfer, &p, &err);
-	if (!want) {
-		if (rc != 0)
-			fail_msg("%s: %s", kv, err.msg);
-		return;
-	}
-	assert_int_equal(rc, -1);
-	assert_string_equal(err.msg, want);
+	check_workload_param(&nh_workload_filexfer, kv, want);
 }
 
 static void params_checked(void **state)
