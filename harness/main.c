@@ -20,6 +20,9 @@ static void usage(FILE *out)
 	      "                                     metric, change, interval, p and a verdict\n"
 	      "  report DIR [--no-charts]           report.md, report.html and gnuplot charts of a results\n"
 	      "                                     directory (every sweep writes one at its end)\n"
+	      "  inspect PID [--expect SPEC | --libvirt-xml DOMAIN.xml] [--watch INTERVAL] [--json]\n"
+	      "                                     a running process's threads and memory per node,\n"
+	      "                                     checked against a policy or a libvirt domain\n"
 	      "  workloads                          list workloads with their parameters and metrics\n"
 	      "  events [PATTERN]                   counter event sets and events, and whether this host\n"
 	      "                                     can count them (and why not)\n"
@@ -70,6 +73,8 @@ int main(int argc, char **argv)
 		return nh_cli_report(sub_argc, sub_argv);
 	if (strcmp(cmd, "compare") == 0)
 		return nh_cli_compare(sub_argc, sub_argv);
-	nh_cli_error("unknown command '%s' (commands: topo, run, bench, matrix, compare, report, workloads, events)", cmd);
+	if (strcmp(cmd, "inspect") == 0)
+		return nh_cli_inspect(sub_argc, sub_argv);
+	nh_cli_error("unknown command '%s' (commands: topo, run, bench, matrix, compare, report, inspect, workloads, events)", cmd);
 	return NH_EXIT_ERROR;
 }

@@ -35,9 +35,10 @@ struct cg_mount {
 	char root[256], point[256];
 };
 
-/* The cgroup2 mount (the one at /sys/fs/cgroup if several) and the v1 mount carrying the memory
- * controller. Lines: "id parent maj:min root mountpoint opts [optional...] - fstype src super". */
-static void scan_mounts(const char *mountinfo, struct cg_mount *v2, struct cg_mount *v1)
+/* The cgroup2 mount (the one at /sys/fs/cgroup if several) and the v1 mount carrying
+ * \p controller. Lines: "id parent maj:min root mountpoint opts [optional...] - fstype src super". */
+static void scan_mounts(const char *mountinfo, const char *controller, struct cg_mount *v2,
+			struct cg_mount *v1)
 {
 	for (const char *line = mountinfo; line && *line; line = nh_next_line(line)) {
 		size_t llen = strcspn(line, "\n");
@@ -58,7 +59,7 @@ static void scan_mounts(const char *mountinfo, struct cg_mount *v2, struct cg_mo
 		if (strcmp(fstype, "cgroup2") == 0 && (!v2->found || strcmp(point, "/sys/fs/cgroup") == 0))
 			to = v2;
 		else if (strcmp(fstype, "cgroup") == 0 && !v1->found &&
-			 nh_has_token(super, strlen(super), "memory", ','))
+			 nh_has_token(super, strlen(super), controller, ','))
 			to = v1;
 		if (!to)
 			continue;
@@ -97,22 +98,29 @@ static int join_mount(const struct cg_mount *mnt, const char *path, char *dir, s
 int nh_cgroup_locate(const char *proc_cgroup, const char *mountinfo, char *dir, size_t len,
 		     nh_err_t *err)
 {
+	return nh_cgroup_locate_controller(proc_cgroup, mountinfo, "memory", dir, len, err);
+}
+
+int nh_cgroup_locate_controller(const char *proc_cgroup, const char *mountinfo,
+				const char *controller, char *dir, size_t len, nh_err_t *err)
+{
 	char v1_path[256] = "", v2_path[256] = "";
 	bool have_v1 = false, have_v2 = false;
-	nh_proc_cgroup_paths(proc_cgroup, v1_path, sizeof v1_path, &have_v1, v2_path, sizeof v2_path, &have_v2);
+	nh_proc_cgroup_paths(proc_cgroup, controller, v1_path, sizeof v1_path, &have_v1, v2_path,
+			     sizeof v2_path, &have_v2);
 	struct cg_mount v2 = {0}, v1 = {0};
-	scan_mounts(mountinfo, &v2, &v1);
-	/* A controller lives in one hierarchy only: a mounted v1 memory hierarchy means cgroup2 has
-	 * no memory controller (hybrid hosts), so v1 wins whenever both are there. */
+	scan_mounts(mountinfo, controller, &v2, &v1);
+	/* A controller lives in one hierarchy only: a mounted v1 hierarchy carrying it means cgroup2
+	 * lacks it (hybrid hosts), so v1 wins whenever both are there. */
 	if (have_v1 && v1.found)
 		return join_mount(&v1, v1_path, dir, len, err) < 0 ? -1 : 1;
 	if (have_v2 && v2.found)
 		return join_mount(&v2, v2_path, dir, len, err) < 0 ? -1 : 2;
 	errno = ENOENT;
 	if (!v1.found && !v2.found)
-		return nh_err_set(err, "no cgroup2 mount and no v1 memory hierarchy");
-	return nh_err_set(err, "the process is in no mounted memory hierarchy (no %s line in its "
-			       "cgroup file)", v1.found ? "memory" : "0::");
+		return nh_err_set(err, "no cgroup2 mount and no v1 %s hierarchy", controller);
+	return nh_err_set(err, "the process is in no mounted %s hierarchy (no %s line in its "
+			       "cgroup file)", controller, v1.found ? controller : "0::");
 }
 
 /* One "name value" line (the name truncated to \p nlen - 1); false when it is not one. */

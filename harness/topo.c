@@ -251,7 +251,7 @@ void nh_host_describe_cgroup(const char *proc_cgroup, const char *mountinfo, cha
 {
 	char v1_path[256] = "", v2_path[256] = "";
 	bool have_v1 = false, have_v2 = false;
-	nh_proc_cgroup_paths(proc_cgroup, v1_path, sizeof v1_path, &have_v1, v2_path, sizeof v2_path, &have_v2);
+	nh_proc_cgroup_paths(proc_cgroup, "memory", v1_path, sizeof v1_path, &have_v1, v2_path, sizeof v2_path, &have_v2);
 	if (mountinfo) {
 		/* The kernel lists only mounted v1 hierarchies, but a "0::" line stays once cgroup2
 		 * was ever mounted: mountinfo says whether it is mounted now. */

@@ -478,11 +478,11 @@ bool nh_has_token(const char *list, size_t len, const char *tok, char sep)
 	return false;
 }
 
-void nh_proc_cgroup_paths(const char *proc_cgroup, char *v1_memory, size_t v1_len, bool *have_v1,
-			  char *v2, size_t v2_len, bool *have_v2)
+void nh_proc_cgroup_paths(const char *proc_cgroup, const char *controller, char *v1_path,
+			  size_t v1_len, bool *have_v1, char *v2, size_t v2_len, bool *have_v2)
 {
 	*have_v1 = *have_v2 = false;
-	v1_memory[0] = v2[0] = '\0';
+	v1_path[0] = v2[0] = '\0';
 	/* "hierarchy-id:controller,list:path"; "0::path" is the v2 hierarchy. */
 	for (const char *line = proc_cgroup; line && *line; line = nh_next_line(line)) {
 		size_t llen = strcspn(line, "\n");
@@ -495,8 +495,8 @@ void nh_proc_cgroup_paths(const char *proc_cgroup, char *v1_memory, size_t v1_le
 		if (c1 - line == 1 && line[0] == '0' && c2 == c1 + 1) {
 			snprintf(v2, v2_len, "%.*s", plen, path);
 			*have_v2 = true;
-		} else if (nh_has_token(c1 + 1, (size_t)(c2 - c1 - 1), "memory", ',')) {
-			snprintf(v1_memory, v1_len, "%.*s", plen, path);
+		} else if (nh_has_token(c1 + 1, (size_t)(c2 - c1 - 1), controller, ',')) {
+			snprintf(v1_path, v1_len, "%.*s", plen, path);
 			*have_v1 = true;
 		}
 	}

@@ -78,10 +78,10 @@ int nh_mkdir_p(const char *path, nh_err_t *err);
 const char *nh_next_line(const char *line);
 /** \brief Is \p tok one of the \p sep-separated items of list[0..len)? */
 bool nh_has_token(const char *list, size_t len, const char *tok, char sep);
-/** \brief From a /proc/PID/cgroup text: the path in the v1 memory hierarchy and the v2 path
- *  ("0::/path"), each flagged when present. */
-void nh_proc_cgroup_paths(const char *proc_cgroup, char *v1_memory, size_t v1_len, bool *have_v1,
-			  char *v2, size_t v2_len, bool *have_v2);
+/** \brief From a /proc/PID/cgroup text: the path in the v1 hierarchy carrying \p controller
+ *  ("memory", "cpuset") and the v2 path ("0::/path"), each flagged when present. */
+void nh_proc_cgroup_paths(const char *proc_cgroup, const char *controller, char *v1_path,
+			  size_t v1_len, bool *have_v1, char *v2, size_t v2_len, bool *have_v2);
 
 /** \brief Remove everything inside \p dir (not \p dir itself); a missing dir is fine.
  *  Returns 0, or -1 with a message naming what could not be removed. */

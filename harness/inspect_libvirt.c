@@ -1,0 +1,485 @@
+/* SPDX-License-Identifier: MIT */
+/* inspect_libvirt: a libvirt domain's <numatune> and <cputune> turned into checks on the live
+ * qemu process. qemu names its threads "CPU N/KVM" (or /TCG, ...) and "IO iothreadN"; libvirt
+ * pins them by those names, so that is how they are found here too. Guest NUMA cells are RAM
+ * mappings of the cell's size (one memory backend each), or files named after "ram-nodeN" when
+ * the RAM is file-backed (hugepages). */
+#include "inspect.h"
+#include "inspect_checks.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* qemu's RAM backends are mapped at their exact size; allow alignment slack. */
+#define CELL_SLACK (2u << 20)
+/* Brute-force assignment of same-size cells to mappings: cells and candidates at most this. */
+#define MAX_ASSIGN 8
+
+static int check_nodes_exist(const nh_lv_domain_t *d, const nh_lv_memory_t *m, const char *what,
+			     const nh_topo_t *topo, nh_err_t *err)
+{
+	nh_set_t missing;
+	nh_set_minus(&missing, &m->nodeset, nh_topo_all_nodes(topo));
+	if (nh_set_empty(&missing))
+		return 0;
+	char miss[64], have[64];
+	errno = EINVAL;
+	return nh_err_set(err, "%s:%d: %s nodeset '%s': node %s does not exist on this host (nodes: %s)",
+			  d->path, m->line, what, m->nodeset_text,
+			  nh_set_format(&missing, miss, sizeof miss),
+			  nh_set_format(nh_topo_all_nodes(topo), have, sizeof have));
+}
+
+static int check_cpus_exist(const nh_lv_domain_t *d, const nh_set_t *cpus, const char *text,
+			    int line, const char *what, const nh_topo_t *topo, nh_err_t *err)
+{
+	nh_set_t missing;
+	nh_set_minus(&missing, cpus, nh_topo_all_cpus(topo));
+	if (nh_set_empty(&missing))
+		return 0;
+	char miss[64], have[128];
+	errno = EINVAL;
+	return nh_err_set(err, "%s:%d: %s cpuset '%s': CPU %s does not exist on this host (CPUs: %s)",
+			  d->path, line, what, text, nh_set_format(&missing, miss, sizeof miss),
+			  nh_set_format(nh_topo_all_cpus(topo), have, sizeof have));
+}
+
+/* Everything the XML names must exist here, or the verdicts would be meaningless. */
+static int validate(const nh_lv_domain_t *d, const nh_topo_t *topo, nh_err_t *err)
+{
+	if (d->memory.mode != NH_LV_MEM_NONE && !d->memory.placement_auto &&
+	    check_nodes_exist(d, &d->memory, "numatune memory", topo, err) < 0)
+		return -1;
+	for (unsigned c = 0; c < NH_LV_MAX_CELLS; c++) {
+		char what[48];
+		snprintf(what, sizeof what, "numatune memnode cellid=%u", c);
+		if (d->memnode_given[c] && check_nodes_exist(d, &d->memnodes[c], what, topo, err) < 0)
+			return -1;
+	}
+	if (d->vcpu_cpuset_given &&
+	    check_cpus_exist(d, &d->vcpu_cpuset, d->vcpu_cpuset_text, d->vcpu_line, "vcpu", topo, err) < 0)
+		return -1;
+	for (unsigned i = 0; i < d->vcpupin_count; i++) {
+		const nh_lv_pin_t *p = &d->vcpupins[i];
+		if (check_cpus_exist(d, &p->cpus, p->cpus_text, p->line, "vcpupin", topo, err) < 0)
+			return -1;
+	}
+	if (d->emulatorpin_given &&
+	    check_cpus_exist(d, &d->emulatorpin.cpus, d->emulatorpin.cpus_text, d->emulatorpin.line,
+			     "emulatorpin", topo, err) < 0)
+		return -1;
+	for (unsigned i = 0; i < d->iothreadpin_count; i++) {
+		const nh_lv_pin_t *p = &d->iothreadpins[i];
+		if (check_cpus_exist(d, &p->cpus, p->cpus_text, p->line, "iothreadpin", topo, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- threads ---- */
+
+enum thread_role { ROLE_EMULATOR, ROLE_VCPU, ROLE_IOTHREAD };
+
+static enum thread_role thread_role(const nh_thread_t *t, unsigned *id)
+{
+	char accel[16];
+	if (sscanf(t->comm, "CPU %u/%15s", id, accel) == 2)
+		return ROLE_VCPU;
+	if (sscanf(t->comm, "IO iothread%u", id) == 1)
+		return ROLE_IOTHREAD;
+	return ROLE_EMULATOR;
+}
+
+static const nh_thread_t *find_thread(const nh_proc_snapshot_t *s, enum thread_role role, unsigned id)
+{
+	for (unsigned i = 0; i < s->thread_count; i++) {
+		unsigned tid_id;
+		if (thread_role(&s->threads[i], &tid_id) == role && tid_id == id)
+			return &s->threads[i];
+	}
+	return NULL;
+}
+
+static unsigned count_role(const nh_proc_snapshot_t *s, enum thread_role role)
+{
+	unsigned n = 0, id;
+	for (unsigned i = 0; i < s->thread_count; i++)
+		n += thread_role(&s->threads[i], &id) == role;
+	return n;
+}
+
+static void check_pinned_thread(nh_ichecks_t *out, const nh_proc_snapshot_t *s,
+				const nh_lv_domain_t *d, enum thread_role role, unsigned id,
+				const nh_set_t *cpus, const char *cpus_text, int line)
+{
+	char name[192];
+	const char *label = role == ROLE_VCPU ? "vCPU" : "iothread";
+	snprintf(name, sizeof name, "%s %u pinned to %s (%s:%d)", label, id, cpus_text, d->path, line);
+	const nh_thread_t *t = find_thread(s, role, id);
+	if (!t) {
+		nh_ichecks_add(out, count_role(s, role) ? NH_CHECK_NOT_EVALUATED : NH_CHECK_FAIL, name,
+			       "no thread named '%s %u/...' in process %d (%s)%s",
+			       role == ROLE_VCPU ? "CPU" : "IO iothread", id, (int)s->pid, s->comm,
+			       count_role(s, role) ? ": that vCPU is offline or not started" :
+						     ": is this the domain's qemu process?");
+		return;
+	}
+	nh_check_affinity(out, name, &t, 1, cpus, true);
+}
+
+static void check_vcpu_pins(nh_ichecks_t *out, const nh_proc_snapshot_t *s, const nh_lv_domain_t *d)
+{
+	for (unsigned v = 0; v < d->vcpus; v++) {
+		const nh_lv_pin_t *pin = NULL;
+		for (unsigned i = 0; i < d->vcpupin_count; i++)
+			if (d->vcpupins[i].id == v)
+				pin = &d->vcpupins[i];
+		if (pin)
+			check_pinned_thread(out, s, d, ROLE_VCPU, v, &pin->cpus, pin->cpus_text, pin->line);
+		else if (d->vcpu_cpuset_given)
+			check_pinned_thread(out, s, d, ROLE_VCPU, v, &d->vcpu_cpuset, d->vcpu_cpuset_text,
+					    d->vcpu_line);
+	}
+	for (unsigned i = 0; i < d->iothreadpin_count; i++) {
+		const nh_lv_pin_t *p = &d->iothreadpins[i];
+		check_pinned_thread(out, s, d, ROLE_IOTHREAD, p->id, &p->cpus, p->cpus_text, p->line);
+	}
+}
+
+/* The emulator: every thread that is neither a vCPU nor an iothread. Without <emulatorpin>,
+ * libvirt pins it to <vcpu cpuset> when that is given. */
+static void check_emulator(nh_ichecks_t *out, const nh_proc_snapshot_t *s, const nh_lv_domain_t *d)
+{
+	const nh_set_t *cpus = d->emulatorpin_given ? &d->emulatorpin.cpus :
+			       d->vcpu_cpuset_given ? &d->vcpu_cpuset : NULL;
+	if (!cpus)
+		return;
+	const char *text = d->emulatorpin_given ? d->emulatorpin.cpus_text : d->vcpu_cpuset_text;
+	int line = d->emulatorpin_given ? d->emulatorpin.line : d->vcpu_line;
+	const nh_thread_t **threads = malloc((s->thread_count ? s->thread_count : 1) * sizeof *threads);
+	if (!threads) {
+		nh_ichecks_add(out, NH_CHECK_FAIL, "emulator threads", "out of memory");
+		return;
+	}
+	unsigned n = 0, id;
+	for (unsigned i = 0; i < s->thread_count; i++)
+		if (thread_role(&s->threads[i], &id) == ROLE_EMULATOR)
+			threads[n++] = &s->threads[i];
+	char name[192];
+	snprintf(name, sizeof name, "emulator threads pinned to %s (%s:%d)", text, d->path, line);
+	nh_check_affinity(out, name, threads, n, cpus, true);
+	free(threads);
+}
+
+static int sched_policy_of(const char *name)
+{
+	static const char *const names[] = {"other", "fifo", "rr", "batch", "", "idle"};
+	for (unsigned i = 0; i < NH_ARRAY_LEN(names); i++)
+		if (names[i][0] && strcmp(names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void check_vcpu_sched(nh_ichecks_t *out, const nh_proc_snapshot_t *s, const nh_lv_domain_t *d)
+{
+	for (unsigned i = 0; i < d->vcpusched_count; i++) {
+		const nh_lv_sched_t *sc = &d->vcpuscheds[i];
+		for (int v = nh_set_next(&sc->vcpus, 0); v >= 0; v = nh_set_next(&sc->vcpus, v + 1)) {
+			char name[192];
+			snprintf(name, sizeof name, "vCPU %d scheduled %s %d (%s:%d)", v, sc->scheduler,
+				 sc->priority, d->path, sc->line);
+			const nh_thread_t *t = find_thread(s, ROLE_VCPU, (unsigned)v);
+			if (!t) {
+				nh_ichecks_add(out, NH_CHECK_NOT_EVALUATED, name, "no thread 'CPU %d/...'", v);
+				continue;
+			}
+			bool ok = t->sched_policy == sched_policy_of(sc->scheduler) &&
+				  t->rt_priority == sc->priority;
+			nh_ichecks_add(out, ok ? NH_CHECK_PASS : NH_CHECK_FAIL, name,
+				       "tid %d (%s): %s, priority %d", (int)t->tid, t->comm,
+				       nh_sched_policy_name(t->sched_policy), t->rt_priority);
+		}
+	}
+}
+
+/* ---- memory ---- */
+
+static const char *lv_mode_policy(enum nh_lv_mem_mode m)
+{
+	switch (m) {
+	case NH_LV_MEM_STRICT: return "bind";
+	case NH_LV_MEM_PREFERRED: return "prefer";
+	case NH_LV_MEM_INTERLEAVE: return "interleave";
+	default: return NULL; /* restrictive: cpuset.mems only */
+	}
+}
+
+static bool all_threads(const nh_proc_snapshot_t *s, const char *mode, const nh_set_t *nodes,
+			bool by_mems_allowed)
+{
+	unsigned seen = 0;
+	for (unsigned i = 0; i < s->thread_count; i++) {
+		const nh_thread_t *t = &s->threads[i];
+		if (by_mems_allowed) {
+			if (nh_set_empty(&t->mems_allowed) || !nh_set_subset(&t->mems_allowed, nodes))
+				return false;
+		} else if (t->policy_known) {
+			if (!nh_policy_text_matches(&t->policy, mode, nodes))
+				return false;
+		} else {
+			continue;
+		}
+		seen++;
+	}
+	return seen > 0;
+}
+
+/* What keeps the memory of \p maps (all own memory when count is 0) where the mode says:
+ * the mappings' own policies, the threads' policies, or (strict, restrictive) the cpuset. */
+static void check_enforced(nh_ichecks_t *out, const char *name, const nh_proc_snapshot_t *s,
+			   const nh_lv_memory_t *m, const nh_mapping_t *const *maps, unsigned count)
+{
+	const char *mode = lv_mode_policy(m->mode);
+	char nodes[64], mems[64] = "?";
+	nh_set_format(&m->nodeset, nodes, sizeof nodes);
+	if (s->thread_count)
+		nh_set_format(&s->threads[0].mems_allowed, mems, sizeof mems);
+	bool maps_ok = mode && count > 0;
+	for (unsigned i = 0; maps_ok && i < count; i++)
+		maps_ok = maps[i]->own_policy && nh_policy_text_matches(&maps[i]->policy, mode, &m->nodeset);
+	bool cpuset_ok = (m->mode == NH_LV_MEM_STRICT || m->mode == NH_LV_MEM_RESTRICTIVE) &&
+			 all_threads(s, NULL, &m->nodeset, true);
+	if (m->mode == NH_LV_MEM_RESTRICTIVE) {
+		nh_ichecks_add(out, cpuset_ok ? NH_CHECK_PASS : NH_CHECK_FAIL, name,
+			       "restrictive relies on the cgroup's cpuset.mems: threads' Mems_allowed %s "
+			       "(want within %s)", mems, nodes);
+		return;
+	}
+	bool threads_ok = all_threads(s, mode, &m->nodeset, false);
+	if (maps_ok || threads_ok || cpuset_ok) {
+		nh_ichecks_add(out, NH_CHECK_PASS, name, "enforced by %s%s%s%s%s", maps_ok ? "the mappings' policy " : "",
+			       maps_ok ? (threads_ok || cpuset_ok ? "and " : "") : "",
+			       threads_ok ? "every thread's policy " : "",
+			       threads_ok && cpuset_ok ? "and " : "",
+			       cpuset_ok ? "the cpuset (Mems_allowed)" : "");
+		return;
+	}
+	char seen[160] = "";
+	if (s->thread_count && s->threads[0].policy_known)
+		snprintf(seen, sizeof seen, "main thread policy %s, ", s->threads[0].policy.text);
+	nh_ichecks_add(out, NH_CHECK_FAIL, name,
+		       "nothing keeps it %s on %s: %sMems_allowed %s%s", mode, nodes, seen, mems,
+		       count ? ", the RAM mapping has no such policy" : "");
+}
+
+static void check_memory_view(nh_ichecks_t *out, const char *what, const nh_proc_snapshot_t *s,
+			      const nh_lv_domain_t *d, const nh_lv_memory_t *m,
+			      const nh_memview_t *view, const nh_mapping_t *const *maps,
+			      unsigned count, double min_share, const char *note)
+{
+	char name[192], nodes[64];
+	nh_set_format(&m->nodeset, nodes, sizeof nodes);
+	snprintf(name, sizeof name, "%s on node(s) %s, %s (%s:%d)", what, nodes,
+		 nh_lv_mem_mode_name(m->mode), d->path, m->line);
+	nh_check_share(out, name, view, &m->nodeset, min_share,
+		       m->mode == NH_LV_MEM_PREFERRED ? "preferred spills when the nodes are full" : note);
+	if (m->mode == NH_LV_MEM_INTERLEAVE) {
+		snprintf(name, sizeof name, "%s spread over node(s) %s (%s:%d)", what, nodes, d->path,
+			 m->line);
+		nh_check_spread(out, name, view, &m->nodeset);
+	}
+	snprintf(name, sizeof name, "%s kept %s on node(s) %s (%s:%d)", what,
+		 nh_lv_mem_mode_name(m->mode), nodes, d->path, m->line);
+	check_enforced(out, name, s, m, maps, count);
+}
+
+/* Does mapping \p mp look like the RAM of cell \p c? By name for file-backed RAM, else by size. */
+static bool named_for_cell(const nh_mapping_t *mp, unsigned cell)
+{
+	char key[32];
+	snprintf(key, sizeof key, "ram-node%u", cell);
+	const char *at = strstr(mp->name, key);
+	return at && (at[strlen(key)] < '0' || at[strlen(key)] > '9');
+}
+
+static bool sized_for_cell(const nh_mapping_t *mp, uint64_t bytes)
+{
+	uint64_t size = mp->end > mp->start ? mp->end - mp->start : 0;
+	return mp->kind != NH_MEM_FILE && size >= bytes && size <= bytes + CELL_SLACK;
+}
+
+static double share_on(const nh_mapping_t *mp, const nh_set_t *nodes)
+{
+	nh_memview_t v = {0};
+	nh_memview_add_mapping(&v, mp);
+	return v.total ? (double)nh_memview_on(&v, nodes) / (double)v.total : 0;
+}
+
+struct assign {
+	unsigned cells[MAX_ASSIGN], ncells;
+	const nh_mapping_t *cand[MAX_ASSIGN];
+	unsigned ncand;
+	int pick[MAX_ASSIGN]; /* candidate index per cell */
+	bool used[MAX_ASSIGN];
+};
+
+/* Try to give each cell its own candidate holding >= min_share on the cell's nodeset. */
+static bool assign_rec(struct assign *a, const nh_lv_domain_t *d, unsigned i, double min_share)
+{
+	if (i == a->ncells)
+		return true;
+	for (unsigned j = 0; j < a->ncand; j++) {
+		if (a->used[j] || share_on(a->cand[j], &d->memnodes[a->cells[i]].nodeset) < min_share)
+			continue;
+		a->used[j] = true;
+		a->pick[i] = (int)j;
+		if (assign_rec(a, d, i + 1, min_share))
+			return true;
+		a->used[j] = false;
+	}
+	return false;
+}
+
+/* Match guest cells to mappings; matched[c] is the mapping of cell c or NULL, why[c] says how
+ * (or why none). */
+static void match_cells(const nh_proc_snapshot_t *s, const nh_lv_domain_t *d, double min_share,
+			const nh_mapping_t **matched, char why[][160])
+{
+	bool taken[4096] = {false};
+	unsigned nmaps = s->mapping_count < 4096 ? s->mapping_count : 4096;
+	for (unsigned c = 0; c < d->cell_count; c++) {
+		unsigned id = d->cells[c].id;
+		if (id >= NH_LV_MAX_CELLS || !d->memnode_given[id])
+			continue;
+		for (unsigned i = 0; i < nmaps && !matched[id]; i++)
+			if (!taken[i] && named_for_cell(&s->mappings[i], id)) {
+				matched[id] = &s->mappings[i];
+				taken[i] = true;
+				snprintf(why[id], 160, "mapping %s", s->mappings[i].name);
+			}
+	}
+	/* The rest by size, cells of equal size together. */
+	bool done[NH_LV_MAX_CELLS] = {false};
+	for (unsigned c = 0; c < d->cell_count; c++) {
+		const nh_lv_cell_t *cell = &d->cells[c];
+		if (cell->id >= NH_LV_MAX_CELLS || !d->memnode_given[cell->id] || matched[cell->id] ||
+		    done[cell->id])
+			continue;
+		struct assign a = {.ncells = 0};
+		for (unsigned k = c; k < d->cell_count && a.ncells < MAX_ASSIGN; k++) {
+			unsigned id = d->cells[k].id;
+			if (id < NH_LV_MAX_CELLS && d->memnode_given[id] && !matched[id] &&
+			    d->cells[k].memory_bytes == cell->memory_bytes) {
+				a.cells[a.ncells++] = id;
+				done[id] = true;
+			}
+		}
+		unsigned idx[MAX_ASSIGN];
+		for (unsigned i = 0; i < nmaps; i++)
+			if (!taken[i] && sized_for_cell(&s->mappings[i], cell->memory_bytes)) {
+				if (a.ncand == MAX_ASSIGN) {
+					a.ncand++;
+					break;
+				}
+				idx[a.ncand] = i;
+				a.cand[a.ncand++] = &s->mappings[i];
+			}
+		char size[32];
+		nh_format_size(cell->memory_bytes, size, sizeof size);
+		for (unsigned i = 0; i < a.ncells; i++) {
+			if (a.ncand == 0)
+				snprintf(why[a.cells[i]], 160, "no mapping of the cell's size (%s): guest RAM "
+					 "backed in a way this cannot see", size);
+			else if (a.ncand > MAX_ASSIGN)
+				snprintf(why[a.cells[i]], 160, "over %d mappings of the cell's size (%s): "
+					 "cannot tell which is the cell's", MAX_ASSIGN, size);
+		}
+		if (a.ncand == 0 || a.ncand > MAX_ASSIGN)
+			continue;
+		if (a.ncells == 1 && a.ncand == 1) {
+			matched[a.cells[0]] = a.cand[0];
+			taken[idx[0]] = true;
+			snprintf(why[a.cells[0]], 160, "the one mapping of %s", size);
+			continue;
+		}
+		/* Several same-size candidates: the cells are told apart by where their pages are.
+		 * With no assignment that satisfies every cell, pair them in address order so the
+		 * share checks show which cell is off. */
+		bool found = assign_rec(&a, d, 0, min_share);
+		for (unsigned i = 0; i < a.ncells; i++) {
+			unsigned j = found ? (unsigned)a.pick[i] : i;
+			if (j >= a.ncand) {
+				snprintf(why[a.cells[i]], 160, "more cells than mappings of %s", size);
+				continue;
+			}
+			matched[a.cells[i]] = a.cand[j];
+			taken[idx[j]] = true;
+			snprintf(why[a.cells[i]], 160, "%u mappings of %s, matched %s", a.ncand, size,
+				 found ? "by placement" : "in address order (no placement fits all)");
+		}
+	}
+}
+
+static void check_memory(nh_ichecks_t *out, const nh_proc_snapshot_t *s, const nh_lv_domain_t *d,
+			 double min_share)
+{
+	const nh_mapping_t *matched[NH_LV_MAX_CELLS] = {NULL};
+	char why[NH_LV_MAX_CELLS][160];
+	memset(why, 0, sizeof why);
+	match_cells(s, d, min_share, matched, why);
+	nh_memview_t rest;
+	nh_memview_of_process(s, &rest);
+	for (unsigned c = 0; c < NH_LV_MAX_CELLS; c++) {
+		if (!d->memnode_given[c])
+			continue;
+		char what[64];
+		snprintf(what, sizeof what, "guest cell %u memory", c);
+		const nh_lv_memory_t *m = &d->memnodes[c];
+		if (!matched[c]) {
+			char name[192];
+			snprintf(name, sizeof name, "%s (%s:%d)", what, d->path, m->line);
+			nh_ichecks_add(out, NH_CHECK_NOT_EVALUATED, name, "%s",
+				       why[c][0] ? why[c] : "the domain has no <cell> with this id");
+			continue;
+		}
+		nh_memview_t v = {0};
+		nh_memview_add_mapping(&v, matched[c]);
+		nh_memview_sub(&rest, &v);
+		check_memory_view(out, what, s, d, m, &v, &matched[c], 1, min_share, why[c]);
+	}
+	const nh_lv_memory_t *m = &d->memory;
+	if (m->mode == NH_LV_MEM_NONE)
+		return;
+	if (m->placement_auto) {
+		char mems[64] = "?", name[192];
+		if (s->thread_count)
+			nh_set_format(&s->threads[0].mems_allowed, mems, sizeof mems);
+		snprintf(name, sizeof name, "guest memory, placement auto (%s:%d)", d->path, m->line);
+		nh_ichecks_add(out, NH_CHECK_NOT_EVALUATED, name, "numad chose the nodes when the domain "
+			       "started (now Mems_allowed %s); nothing in the XML to check against", mems);
+		return;
+	}
+	bool cells = false;
+	for (unsigned c = 0; c < NH_LV_MAX_CELLS; c++)
+		cells = cells || matched[c];
+	check_memory_view(out, cells ? "other guest and qemu memory" : "guest memory", s, d, m, &rest,
+			  NULL, 0, min_share, NULL);
+}
+
+int nh_inspect_libvirt(const nh_proc_snapshot_t *s, const nh_lv_domain_t *d, const nh_topo_t *topo,
+		       double min_share, nh_ichecks_t *out, nh_err_t *err)
+{
+	if (validate(d, topo, err) < 0)
+		return -1;
+	check_memory(out, s, d, min_share);
+	check_vcpu_pins(out, s, d);
+	check_emulator(out, s, d);
+	check_vcpu_sched(out, s, d);
+	if (out->count == 0)
+		nh_ichecks_add(out, NH_CHECK_NOT_EVALUATED, "domain placement",
+			       "%s has no <numatune>, <vcpu cpuset>, <cputune> pins or <vcpusched>: "
+			       "nothing to check", d->path);
+	return 0;
+}

@@ -1,0 +1,541 @@
+/* SPDX-License-Identifier: MIT */
+/* proc_snapshot: read a live process's threads, per-node memory and cpuset from /proc. */
+#include "proc_snapshot.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sample_memory.h"
+
+const char *nh_mem_kind_name(enum nh_mem_kind k)
+{
+	static const char *const names[NH_MEM_KINDS] = {"anon", "shmem", "huge", "file"};
+	return (unsigned)k < NH_MEM_KINDS ? names[k] : "?";
+}
+
+const char *nh_sched_policy_name(int policy)
+{
+	switch (policy) {
+	case SCHED_OTHER: return "other";
+	case SCHED_FIFO: return "fifo";
+	case SCHED_RR: return "rr";
+	case SCHED_BATCH: return "batch";
+	case SCHED_IDLE: return "idle";
+	case 6: return "deadline"; /* SCHED_DEADLINE: not in every libc's headers */
+	default: return "?";
+	}
+}
+
+/* Modes whose printed names contain a space (mpol_to_str); the rest end at the first ' '. */
+static const char *const spaced_modes[] = {"prefer (many)", "weighted interleave"};
+
+/* Length of the policy text at the start of \p p (up to the field after it). */
+static size_t policy_length(const char *p)
+{
+	for (size_t i = 0; i < NH_ARRAY_LEN(spaced_modes); i++) {
+		size_t n = strlen(spaced_modes[i]);
+		if (strncmp(p, spaced_modes[i], n) == 0)
+			return n + strcspn(p + n, " \n");
+	}
+	return strcspn(p, " \n");
+}
+
+int nh_mempolicy_text_parse(const char *text, nh_mempolicy_text_t *out, nh_err_t *err)
+{
+	memset(out, 0, sizeof *out);
+	snprintf(out->text, sizeof out->text, "%s", text);
+	/* mode[=flags][:nodes] */
+	size_t mlen = strcspn(text, "=:");
+	if (mlen == 0 || mlen >= sizeof out->mode) {
+		errno = EINVAL;
+		return nh_err_set(err, "numa_maps: cannot parse policy '%.60s'", text);
+	}
+	memcpy(out->mode, text, mlen);
+	out->mode[mlen] = '\0';
+	const char *colon = strchr(text, ':');
+	if (colon && nh_set_parse(&out->nodes, colon + 1, err) < 0)
+		return nh_err_prefix(err, "numa_maps: policy '%.60s'", text);
+	return 0;
+}
+
+/* numa_maps escapes ' ', '\t', '\n' and '=' in file names as \ooo; undo it for display. */
+static void unescape_name(char *s)
+{
+	char *w = s;
+	for (char *r = s; *r; r++) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
+		    r[3] >= '0' && r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+			r += 3;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
+/* Shared memory the process created shows as a file of an internal filesystem. */
+static enum nh_mem_kind file_kind(const char *path)
+{
+	static const char *const shmem_prefixes[] = {"/memfd:", "/dev/shm/", "/SYSV", "/dev/zero"};
+	for (size_t i = 0; i < NH_ARRAY_LEN(shmem_prefixes); i++)
+		if (strncmp(path, shmem_prefixes[i], strlen(shmem_prefixes[i])) == 0)
+			return NH_MEM_SHMEM;
+	return NH_MEM_FILE;
+}
+
+/* /proc/PID/maps as (start, end) pairs, in address order as the kernel lists them. */
+struct extents {
+	uintptr_t (*r)[2];
+	size_t n;
+};
+
+static int extents_parse(const char *maps, struct extents *x)
+{
+	size_t cap = 0;
+	x->r = NULL;
+	x->n = 0;
+	for (const char *line = maps; line && *line; line = nh_next_line(line)) {
+		uintptr_t lo, hi;
+		if (sscanf(line, "%" SCNxPTR "-%" SCNxPTR, &lo, &hi) != 2)
+			continue;
+		if (x->n == cap) {
+			cap = cap ? 2 * cap : 256;
+			void *grown = realloc(x->r, cap * sizeof *x->r);
+			if (!grown)
+				return -1;
+			x->r = grown;
+		}
+		x->r[x->n][0] = lo;
+		x->r[x->n][1] = hi;
+		x->n++;
+	}
+	return 0;
+}
+
+static uintptr_t extent_end(const struct extents *x, uintptr_t start)
+{
+	size_t lo = 0, hi = x->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (x->r[mid][0] < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < x->n && x->r[lo][0] == start ? x->r[lo][1] : 0;
+}
+
+/* One numa_maps line into \p m. Returns 0, or -1 (EINVAL) when it cannot be read. */
+static int parse_mapping_line(const char *line, size_t len, nh_mapping_t *m, nh_err_t *err)
+{
+	char buf[4096];
+	snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf ? len : sizeof buf - 1), line);
+	memset(m, 0, sizeof *m);
+	char *p = buf;
+	errno = 0;
+	m->start = (uintptr_t)strtoull(p, &p, 16);
+	if (errno || *p != ' ') {
+		errno = EINVAL;
+		return nh_err_set(err, "numa_maps: cannot parse '%.60s'", buf);
+	}
+	p++;
+	size_t plen = policy_length(p);
+	char policy[96];
+	snprintf(policy, sizeof policy, "%.*s", (int)plen, p);
+	if (nh_mempolicy_text_parse(policy, &m->policy, err) < 0)
+		return -1;
+	p += plen;
+	uint64_t counts[NH_MAX_NODES] = {0}, page_kb = (uint64_t)sysconf(_SC_PAGESIZE) / 1024;
+	bool huge = false, file = false;
+	char *save = NULL;
+	for (char *tok = strtok_r(p, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		unsigned node;
+		uint64_t v;
+		if (sscanf(tok, "N%u=%" SCNu64, &node, &v) == 2 && node < NH_MAX_NODES)
+			counts[node] += v;
+		else if (sscanf(tok, "kernelpagesize_kB=%" SCNu64, &v) == 1 && v)
+			page_kb = v;
+		else if (strcmp(tok, "huge") == 0)
+			huge = true;
+		else if (strcmp(tok, "heap") == 0 || strcmp(tok, "stack") == 0)
+			snprintf(m->name, sizeof m->name, "[%s]", tok);
+		else if (strncmp(tok, "file=", 5) == 0) {
+			file = true;
+			snprintf(m->name, sizeof m->name, "%s", tok + 5);
+			unescape_name(m->name);
+		}
+	}
+	m->kind = huge ? NH_MEM_HUGE : file ? file_kind(m->name) : NH_MEM_ANON;
+	m->page_bytes = page_kb * 1024;
+	for (unsigned n = 0; n < NH_MAX_NODES; n++) {
+		m->bytes_by_node[n] = counts[n] * m->page_bytes;
+		m->bytes += m->bytes_by_node[n];
+	}
+	return 0;
+}
+
+int nh_proc_parse_numa_maps(const char *numa_maps, const char *maps,
+			    const nh_mempolicy_text_t *thread_policy, nh_proc_snapshot_t *s,
+			    nh_err_t *err)
+{
+	struct extents x;
+	if (extents_parse(maps ? maps : "", &x) < 0)
+		return nh_err_set(err, "out of memory");
+	unsigned cap = s->mapping_count;
+	int rc = 0;
+	for (const char *line = numa_maps; line && *line; line = nh_next_line(line)) {
+		size_t len = strcspn(line, "\n");
+		if (len == 0)
+			continue;
+		nh_mapping_t m;
+		if (parse_mapping_line(line, len, &m, err) < 0) {
+			rc = -1;
+			break;
+		}
+		m.end = extent_end(&x, m.start);
+		m.own_policy = thread_policy && strcmp(m.policy.text, thread_policy->text) != 0;
+		for (unsigned n = 0; n < NH_MAX_NODES; n++)
+			s->bytes_by_kind_node[m.kind][n] += m.bytes_by_node[n];
+		s->bytes_by_kind[m.kind] += m.bytes;
+		/* Keep what holds memory or has a policy of its own; the rest is noise. */
+		if (m.bytes == 0 && !m.own_policy)
+			continue;
+		if (s->mapping_count == cap) {
+			cap = cap ? 2 * cap : 64;
+			void *grown = realloc(s->mappings, cap * sizeof *s->mappings);
+			if (!grown) {
+				rc = nh_err_set(err, "out of memory");
+				break;
+			}
+			s->mappings = grown;
+		}
+		s->mappings[s->mapping_count++] = m;
+	}
+	free(x.r);
+	return rc;
+}
+
+int nh_proc_thread_policy(const char *numa_maps, nh_mempolicy_text_t *out, nh_err_t *err)
+{
+	/* Tally the distinct policies; a handful at most in practice. */
+	struct { char text[96]; unsigned n; } seen[16];
+	unsigned nseen = 0;
+	for (const char *line = numa_maps; line && *line; line = nh_next_line(line)) {
+		const char *sp = strchr(line, ' ');
+		size_t len = strcspn(line, "\n");
+		if (!sp || (size_t)(sp - line) >= len)
+			continue;
+		size_t plen = policy_length(sp + 1);
+		char policy[96];
+		snprintf(policy, sizeof policy, "%.*s", (int)plen, sp + 1);
+		const char *rest = sp + 1 + plen;
+		size_t rlen = len - (size_t)(rest - line);
+		if (nh_has_token(rest, rlen, "stack", ' '))
+			return nh_mempolicy_text_parse(policy, out, err);
+		unsigned i = 0;
+		while (i < nseen && strcmp(seen[i].text, policy) != 0)
+			i++;
+		if (i == nseen && nseen < NH_ARRAY_LEN(seen)) {
+			snprintf(seen[nseen].text, sizeof seen[nseen].text, "%s", policy);
+			seen[nseen++].n = 0;
+		}
+		if (i < nseen)
+			seen[i].n++;
+	}
+	unsigned best = 0;
+	for (unsigned i = 1; i < nseen; i++)
+		if (seen[i].n > seen[best].n)
+			best = i;
+	if (nseen == 0) {
+		errno = EINVAL;
+		return nh_err_set(err, "numa_maps: no mappings to read the thread's policy from");
+	}
+	return nh_mempolicy_text_parse(seen[best].text, out, err);
+}
+
+int nh_proc_parse_stat(const char *text, nh_thread_t *t, nh_err_t *err)
+{
+	/* "tid (comm) state ..." — comm may hold spaces and parentheses: it ends at the last ')'. */
+	const char *open = strchr(text, '('), *close = strrchr(text, ')');
+	if (!open || !close || close < open) {
+		errno = EINVAL;
+		return nh_err_set(err, "stat: cannot parse '%.60s'", text);
+	}
+	snprintf(t->comm, sizeof t->comm, "%.*s", (int)(close - open - 1), open + 1);
+	/* Fields after comm start at 3 (state); processor is 39, rt_priority 40, policy 41. */
+	const char *p = close + 1;
+	long long v[42] = {0};
+	int field = 2;
+	while (*p && field < 41) {
+		while (*p == ' ')
+			p++;
+		field++;
+		if (field >= 39)
+			v[field] = strtoll(p, NULL, 10);
+		p += strcspn(p, " ");
+	}
+	if (field < 41) {
+		errno = EINVAL;
+		return nh_err_set(err, "stat: only %d fields in '%.60s'", field, text);
+	}
+	t->last_cpu = (int)v[39];
+	t->rt_priority = (int)v[40];
+	t->sched_policy = (int)v[41];
+	return 0;
+}
+
+/* The set after "Key:\t" in a status text. */
+static int status_set(const char *text, const char *key, nh_set_t *out, nh_err_t *err)
+{
+	size_t klen = strlen(key);
+	for (const char *line = text; line && *line; line = nh_next_line(line)) {
+		if (strncmp(line, key, klen) != 0 || line[klen] != ':')
+			continue;
+		char value[4096];
+		const char *v = line + klen + 1;
+		v += strspn(v, " \t");
+		snprintf(value, sizeof value, "%.*s", (int)strcspn(v, "\n"), v);
+		if (nh_set_parse(out, value, err) < 0)
+			return nh_err_prefix(err, "status: %s", key);
+		return 0;
+	}
+	errno = EINVAL;
+	return nh_err_set(err, "status: no %s line", key);
+}
+
+int nh_proc_parse_status(const char *text, nh_thread_t *t, nh_err_t *err)
+{
+	if (status_set(text, "Cpus_allowed_list", &t->cpus_allowed, err) < 0)
+		return -1;
+	return status_set(text, "Mems_allowed_list", &t->mems_allowed, err);
+}
+
+uint64_t nh_proc_own_bytes(const nh_proc_snapshot_t *s, const nh_set_t *nodes)
+{
+	uint64_t sum = 0;
+	for (unsigned k = 0; k < NH_MEM_KINDS; k++) {
+		if (k == NH_MEM_FILE)
+			continue;
+		for (unsigned n = 0; n < NH_MAX_NODES; n++)
+			if (!nodes || nh_set_has(nodes, n))
+				sum += s->bytes_by_kind_node[k][n];
+	}
+	return sum;
+}
+
+/* ---- reading a live process ---- */
+
+/* Read a /proc file of the target; errors say which file, and for permission what is missing. */
+static char *read_proc(const char *path, pid_t pid, nh_err_t *err)
+{
+	char *text = nh_read_file(path, NULL, err);
+	if (!text && (errno == EACCES || errno == EPERM))
+		nh_err_set(err, "%s: %s (reading another user's process needs CAP_SYS_PTRACE, or "
+				"running as the user of process %d)", path, strerror(errno), (int)pid);
+	return text;
+}
+
+static uint64_t sched_field(const char *text, const char *key)
+{
+	size_t klen = strlen(key);
+	for (const char *line = text; line && *line; line = nh_next_line(line))
+		if (strncmp(line, key, klen) == 0 && line[klen] == ' ') {
+			const char *colon = strchr(line, ':');
+			return colon ? strtoull(colon + 1, NULL, 10) : UINT64_MAX;
+		}
+	return UINT64_MAX;
+}
+
+/* One thread; 1 when it vanished meanwhile (not an error), 0 read, -1 error. */
+static int read_thread(pid_t pid, pid_t tid, const nh_topo_t *topo, nh_thread_t *t, nh_err_t *err)
+{
+	char path[96];
+	memset(t, 0, sizeof *t);
+	t->tid = tid;
+	t->last_cpu = t->last_node = -1;
+	t->numa_pages_migrated = UINT64_MAX;
+	const char *files[] = {"stat", "status", "numa_maps", "sched"};
+	char *text[4] = {NULL};
+	int rc = 0;
+	for (unsigned i = 0; i < 4; i++) {
+		snprintf(path, sizeof path, "/proc/%d/task/%d/%s", (int)pid, (int)tid, files[i]);
+		text[i] = read_proc(path, pid, err);
+		if (!text[i] && (errno == ENOENT || errno == ESRCH)) {
+			rc = i == 3 ? 0 : 1; /* sched needs CONFIG_SCHED_DEBUG: optional */
+			if (rc)
+				goto out;
+		} else if (!text[i]) {
+			rc = -1;
+			goto out;
+		}
+	}
+	if (nh_proc_parse_stat(text[0], t, err) < 0 || nh_proc_parse_status(text[1], t, err) < 0) {
+		rc = -1;
+		goto out;
+	}
+	if (t->last_cpu >= 0)
+		t->last_node = nh_topo_node_of_cpu(topo, (unsigned)t->last_cpu);
+	/* An exiting thread's numa_maps is empty: its policy is then unknown, not an error. */
+	nh_err_t ignored;
+	t->policy_known = text[2][0] && nh_proc_thread_policy(text[2], &t->policy, &ignored) == 0;
+	if (text[3])
+		t->numa_pages_migrated = sched_field(text[3], "numa_pages_migrated");
+out:
+	for (unsigned i = 0; i < 4; i++)
+		free(text[i]);
+	return rc;
+}
+
+static int read_threads(pid_t pid, const nh_topo_t *topo, nh_proc_snapshot_t *s, nh_err_t *err)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return nh_err_set(err, "%s: %s", path, strerror(errno));
+	unsigned cap = 0;
+	int rc = 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		if (s->thread_count == cap) {
+			cap = cap ? 2 * cap : 16;
+			void *grown = realloc(s->threads, cap * sizeof *s->threads);
+			if (!grown) {
+				rc = nh_err_set(err, "out of memory");
+				break;
+			}
+			s->threads = grown;
+		}
+		int r = read_thread(pid, (pid_t)atoi(e->d_name), topo, &s->threads[s->thread_count], err);
+		if (r < 0) {
+			rc = -1;
+			break;
+		}
+		if (r == 0)
+			s->thread_count++;
+	}
+	closedir(d);
+	return rc;
+}
+
+static int by_tid(const void *a, const void *b)
+{
+	const nh_thread_t *x = a, *y = b;
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+/* The effective cpuset: a v2 cgroup without the cpuset controller enabled inherits its nearest
+ * ancestor's, so walk up until the files are there. */
+static void read_cpuset(pid_t pid, nh_proc_snapshot_t *s)
+{
+	char path[64], dir[512];
+	nh_err_t err = {""};
+	snprintf(path, sizeof path, "/proc/%d/cgroup", (int)pid);
+	char *cg = nh_read_file(path, NULL, &err);
+	char *mi = cg ? nh_read_file("/proc/self/mountinfo", NULL, &err) : NULL;
+	int version = mi ? nh_cgroup_locate_controller(cg, mi, "cpuset", dir, sizeof dir, &err) : -1;
+	free(cg);
+	free(mi);
+	if (version < 0) {
+		snprintf(s->cpuset_reason, sizeof s->cpuset_reason, "%s", err.msg);
+		return;
+	}
+	snprintf(s->cgroup_path, sizeof s->cgroup_path, "%s", dir);
+	const char *cpus_file = version == 1 ? "cpuset.effective_cpus" : "cpuset.cpus.effective";
+	const char *mems_file = version == 1 ? "cpuset.effective_mems" : "cpuset.mems.effective";
+	for (;;) {
+		char cpus[4096] = "", mems[4096] = "", f[600];
+		snprintf(f, sizeof f, "%s/%s", dir, cpus_file);
+		int rc = nh_read_line(f, cpus, sizeof cpus);
+		snprintf(f, sizeof f, "%s/%s", dir, mems_file);
+		if (rc == 0 && nh_read_line(f, mems, sizeof mems) == 0) {
+			if (nh_set_parse(&s->cgroup_cpus, cpus, &err) < 0 ||
+			    nh_set_parse(&s->cgroup_mems, mems, &err) < 0) {
+				snprintf(s->cpuset_reason, sizeof s->cpuset_reason, "%s: %s", dir, err.msg);
+				return;
+			}
+			s->cpuset_available = true;
+			return;
+		}
+		char *slash = strrchr(dir, '/');
+		if (version == 1 || !slash || slash == dir || strcmp(dir, "/sys/fs/cgroup") == 0) {
+			snprintf(s->cpuset_reason, sizeof s->cpuset_reason,
+				 "%s: no %s (cpuset controller not enabled)", s->cgroup_path, cpus_file);
+			return;
+		}
+		*slash = '\0';
+	}
+}
+
+int nh_proc_snapshot_take(pid_t pid, const nh_topo_t *topo, nh_proc_snapshot_t *s, nh_err_t *err)
+{
+	memset(s, 0, sizeof *s);
+	s->pid = pid;
+	s->t = nh_now();
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d", (int)pid);
+	if (pid <= 0 || access(path, F_OK) != 0) {
+		errno = ESRCH;
+		return nh_err_set(err, "no process %d", (int)pid);
+	}
+	snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+	if (nh_read_line(path, s->comm, sizeof s->comm) < 0) {
+		errno = ESRCH;
+		return nh_err_set(err, "no process %d", (int)pid);
+	}
+	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
+	size_t len = 0;
+	char *cmd = nh_read_file(path, &len, NULL);
+	if (cmd) {
+		for (size_t i = 0; i + 1 < len; i++)
+			if (cmd[i] == '\0')
+				cmd[i] = ' ';
+		snprintf(s->cmdline, sizeof s->cmdline, "%s", cmd);
+		free(cmd);
+	}
+	if (read_threads(pid, topo, s, err) < 0)
+		goto fail;
+	if (s->thread_count == 0) {
+		errno = ESRCH;
+		nh_err_set(err, "no process %d (it exited)", (int)pid);
+		goto fail;
+	}
+	qsort(s->threads, s->thread_count, sizeof *s->threads, by_tid);
+	snprintf(path, sizeof path, "/proc/%d/numa_maps", (int)pid);
+	char *numa_maps = read_proc(path, pid, err);
+	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+	char *maps = numa_maps ? read_proc(path, pid, err) : NULL;
+	/* The main thread's policy tells VMA policies apart from the task's. */
+	const nh_thread_t *main_thread = &s->threads[0];
+	int rc = maps ? nh_proc_parse_numa_maps(numa_maps, maps,
+						main_thread->tid == pid && main_thread->policy_known ?
+							&main_thread->policy : NULL,
+						s, err)
+		      : -1;
+	free(numa_maps);
+	free(maps);
+	if (rc < 0)
+		goto fail;
+	read_cpuset(pid, s);
+	return 0;
+fail:
+	nh_proc_snapshot_free(s);
+	return -1;
+}
+
+void nh_proc_snapshot_free(nh_proc_snapshot_t *s)
+{
+	free(s->threads);
+	free(s->mappings);
+	s->threads = NULL;
+	s->mappings = NULL;
+	s->thread_count = s->mapping_count = 0;
+}
