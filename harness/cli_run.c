@@ -19,7 +19,11 @@
 
 static void run_usage(FILE *out)
 {
-	fputs("usage: numaharness run SCENARIO.lua [--out DIR] [--results DIR] [--json] [--quiet] [--unsafe]\n"
+	fputs("usage: numaharness run SCENARIO.lua [--set NAME=VALUE]... [--out DIR] [--results DIR]\n"
+	      "                       [--json] [--quiet] [--unsafe]\n"
+	      "  --set NAME=VALUE  a value for the scenario's param(\"NAME\", default, help); the\n"
+	      "                 default's type says how VALUE is read (number, boolean, string).\n"
+	      "                 Recorded in manifest.json (scenario.parameters)\n"
 	      "  --out DIR      write the results into DIR (created; refused if it holds results)\n"
 	      "  --results DIR  parent of the per-run directory (default: results, or $NH_RESULTS_DIR)\n"
 	      "  --json         print each run record as a JSON line on stdout\n"
@@ -107,14 +111,21 @@ int nh_cli_run(int argc, char **argv)
 		{"out", required_argument, NULL, 'o'},	   {"results", required_argument, NULL, 'r'},
 		{"json", no_argument, NULL, 'j'},	   {"quiet", no_argument, NULL, 'q'},
 		{"unsafe", no_argument, NULL, 'u'},	   {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{"set", required_argument, NULL, 's'},	   {NULL, 0, NULL, 0},
 	};
 	nh_sweep_opts_t o = {0};
 	bool unsafe = false;
+	char *sets[NH_SCRIPT_MAX_PARAMS + 1];
+	unsigned set_count = 0;
 	optind = 1;
 	opterr = 0;
 	for (int c; (c = getopt_long(argc, argv, "o:r:jquh", longopts, NULL)) != -1;) {
 		switch (c) {
+		case 's':
+			/* one more than allowed, so nh_script_set_params names the limit */
+			if (set_count < NH_ARRAY_LEN(sets))
+				sets[set_count++] = optarg;
+			break;
 		case 'o': o.out_dir = optarg; break;
 		case 'r': o.results_root = optarg; break;
 		case 'j': o.json = true; break;
@@ -147,11 +158,19 @@ int nh_cli_run(int argc, char **argv)
 		nh_cli_error("%s", err.msg);
 		goto out;
 	}
-	plan = nh_script_load_plan(script, o.scenario_path, &info, &err);
-	if (!plan) {
-		nh_cli_error("%s", err.msg);
+	/* --set errors are about this command's arguments: "run: --set ...", as other option
+	 * errors read; scenario errors keep their file:line first. */
+	if (nh_script_set_params(script, sets, set_count, &err) < 0) {
+		nh_cli_error("run: %s", err.msg);
 		goto out;
 	}
+	plan = nh_script_load_plan(script, o.scenario_path, &info, &err);
+	if (!plan) {
+		nh_cli_error("%s%s", strncmp(err.msg, "--set ", 6) == 0 ? "run: " : "", err.msg);
+		goto out;
+	}
+	o.params = info.params;
+	o.param_count = info.param_count;
 	o.placement_threshold = info.placement_threshold;
 	cmdline = nh_cli_join_args(argc, argv);
 	o.command_line = cmdline;

@@ -158,6 +158,8 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, c
 		.scenario_path = o->scenario_path,
 		.command_line = o->command_line,
 		.planned_runs = total,
+		.params = o->params,
+		.param_count = o->param_count,
 	};
 	const char *root = o->results_root ? o->results_root : getenv("NH_RESULTS_DIR");
 	nh_store_t *store = nh_store_create(o->out_dir, root ? root : "results", topo, &mi, &err);

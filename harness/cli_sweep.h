@@ -5,6 +5,7 @@
 
 #include "plan.h"
 #include "record.h"
+#include "store.h"
 
 typedef struct nh_sweep_opts {
 	const char *out_dir;
@@ -15,6 +16,8 @@ typedef struct nh_sweep_opts {
 	bool json;  /* records as JSON lines on stdout */
 	bool quiet; /* no per-run lines */
 	bool no_report; /* the caller writes the report itself (after the expectations) */
+	const nh_manifest_param_t *params; /* the scenario's parameters, for the manifest */
+	unsigned param_count;
 } nh_sweep_opts_t;
 
 /* The records of a finished sweep, for commands that print their own tables (matrix). */

@@ -31,6 +31,7 @@ static const char *const KIND_NAMES[] = {
 	[NH_EXPECT_RATIO] = "ratio",
 	[NH_EXPECT_COUNTER] = "counter",
 	[NH_EXPECT_OUTCOMES] = "outcomes",
+	[NH_EXPECT_NODE_MEMORY] = "node_memory",
 };
 
 const char *nh_expect_kind_name(enum nh_expect_kind k)
@@ -954,16 +955,99 @@ static int eval_per_config(eval_t *ev, const nh_expect_t *e)
 	return 0;
 }
 
+/* A host check's verdict; with `report` (no bound given) the same evidence, not evaluated. */
+static int host_push(eval_t *ev, const nh_expect_t *e, const char *name, enum nh_check_status st,
+		     double value, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static int host_push(eval_t *ev, const nh_expect_t *e, const char *name, enum nh_check_status st,
+		     double value, const char *fmt, ...)
+{
+	char detail[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	va_end(ap);
+	if (e->report)
+		return push(ev, e, name, NULL, NH_CHECK_NOT_EVALUATED, value,
+			    "%s; evidence only: the scenario gave no expected value", detail);
+	return push(ev, e, name, NULL, st, value, "%s", detail);
+}
+
+/* Sizes as an operator writes them: "≥ 16 GiB", "in [16 GiB, 64 GiB]". */
+static void fmt_size_bounds(char *buf, size_t len, double min, double max)
+{
+	char a[32], b[32];
+	if (!isnan(min))
+		nh_format_size((uint64_t)min, a, sizeof a);
+	if (!isnan(max))
+		nh_format_size((uint64_t)max, b, sizeof b);
+	if (!isnan(min) && !isnan(max))
+		snprintf(buf, len, min == max ? "= %s" : "in [%s, %s]", a, b);
+	else if (!isnan(min))
+		snprintf(buf, len, "≥ %s", a);
+	else
+		snprintf(buf, len, "≤ %s", b);
+}
+
+/* Memory per node: MemTotal of every node as the kernel counts it (node N's meminfo, recorded
+ * in the manifest). Every node counts, memory-less ones included: a socket whose DIMMs are
+ * missing is exactly what this check is for. The evidence lists every node's figure. */
+static int eval_node_memory(eval_t *ev, const nh_expect_t *e, json_t *nodes, const char *name)
+{
+	char list[360] = "", bad[200] = "", item[64], sz[32];
+	double lo = INFINITY, hi = -INFINITY;
+	for (size_t i = 0; i < json_array_size(nodes); i++) {
+		json_t *node = json_array_get(nodes, i);
+		long long id = (long long)json_integer_value(json_object_get(node, "id"));
+		double b;
+		if (!jnum(json_object_get(node, "mem_total_bytes"), &b) || b < 0)
+			return push(ev, e, name, NULL, NH_CHECK_NOT_EVALUATED, NAN,
+				    "the manifest has no mem_total_bytes for node %lld", id);
+		snprintf(item, sizeof item, "node %lld: %s", id,
+			 nh_format_size((uint64_t)b, sz, sizeof sz));
+		list_add(list, sizeof list, item);
+		lo = b < lo ? b : lo;
+		hi = b > hi ? b : hi;
+		if (within(b, e->min, e->max) || bad[0])
+			continue;
+		char bound[32];
+		bool low = !isnan(e->min) && b < e->min;
+		nh_format_size((uint64_t)(low ? e->min : e->max), bound, sizeof bound);
+		char exact[40] = ""; /* the bytes, where the rounded figure hides them */
+		if (b >= 1024)
+			snprintf(exact, sizeof exact, " (%.0f B)", b);
+		snprintf(bad, sizeof bad, "node %lld has %s%s, %s %s (%s); ", id,
+			 b == 0 ? "no memory" : sz, exact, low ? "<" : ">", bound,
+			 low ? "min" : "max");
+	}
+	if (!isfinite(lo))
+		return push(ev, e, name, NULL, NH_CHECK_NOT_EVALUATED, NAN, "the manifest lists no node");
+	if (bad[0])
+		/* MemTotal is the installed memory less what firmware and the kernel keep, and on
+		 * VMs that initialise memory lazily it grows for a while after boot. */
+		return host_push(ev, e, name, NH_CHECK_FAIL,
+				 !isnan(e->min) && lo < e->min ? lo : hi,
+				 "%s%s (MemTotal runs below the installed size, and on VMs with lazily "
+				 "initialised memory grows after boot: leave slack in min)",
+				 bad, list);
+	return host_push(ev, e, name, NH_CHECK_PASS, lo, "%s", list);
+}
+
 /* Topology checks read the host facts the manifest recorded for this very run. */
 static int eval_topology(eval_t *ev, const nh_expect_t *e)
 {
 	char gen[256], name[384], bounds[64], miss[64];
-	fmt_bounds(bounds, sizeof bounds, e->min, e->max);
-	snprintf(gen, sizeof gen, "%s %s",
-		 e->kind == NH_EXPECT_NODES           ? "nodes"
-		 : e->kind == NH_EXPECT_CPUS_PER_NODE ? "CPUs per node"
-						      : "remote distances",
-		 bounds);
+	const char *what = e->kind == NH_EXPECT_NODES		? "nodes"
+			   : e->kind == NH_EXPECT_CPUS_PER_NODE ? "CPUs per node"
+			   : e->kind == NH_EXPECT_NODE_MEMORY	? "memory per node"
+								: "remote distances";
+	if (e->report)
+		snprintf(bounds, sizeof bounds, "(evidence only)");
+	else if (e->kind == NH_EXPECT_NODE_MEMORY)
+		fmt_size_bounds(bounds, sizeof bounds, e->min, e->max);
+	else
+		fmt_bounds(bounds, sizeof bounds, e->min, e->max);
+	snprintf(gen, sizeof gen, "%s %s", what, bounds);
 	check_name(name, sizeof name, e, gen, NULL, 1);
 	json_t *host = json_object_get(nh_results_manifest(ev->res), "host");
 	json_t *nodes = json_object_get(host, "nodes");
@@ -971,11 +1055,14 @@ static int eval_topology(eval_t *ev, const nh_expect_t *e)
 		return push(ev, e, name, NULL, NH_CHECK_NOT_EVALUATED, NAN,
 			    "the manifest has no host topology (host.nodes)");
 	size_t n = json_array_size(nodes);
+	if (e->kind == NH_EXPECT_NODE_MEMORY)
+		return eval_node_memory(ev, e, nodes, name);
 	if (e->kind == NH_EXPECT_NODES) {
 		bool ok = within((double)n, e->min, e->max);
 		fmt_miss(miss, sizeof miss, (double)n, e->min, e->max);
-		return push(ev, e, name, NULL, ok ? NH_CHECK_PASS : NH_CHECK_FAIL, (double)n,
-			    "%zu node%s%s%s", n, n == 1 ? "" : "s", ok ? "" : " ", ok ? "" : miss);
+		return host_push(ev, e, name, ok ? NH_CHECK_PASS : NH_CHECK_FAIL, (double)n,
+				 "%zu node%s%s%s", n, n == 1 ? "" : "s", ok ? "" : " ",
+				 ok ? "" : miss);
 	}
 	if (e->kind == NH_EXPECT_CPUS_PER_NODE) {
 		unsigned with_cpus = 0;
@@ -1006,16 +1093,16 @@ static int eval_topology(eval_t *ev, const nh_expect_t *e)
 				    "no node has CPUs");
 		if (bad[0]) {
 			fmt_miss(miss, sizeof miss, lo < e->min ? lo : hi, e->min, e->max);
-			return push(ev, e, name, NULL, NH_CHECK_FAIL,
-				    !isnan(e->min) && lo < e->min ? lo : hi, "%s, %s%s", bad, miss,
-				    note);
+			return host_push(ev, e, name, NH_CHECK_FAIL,
+					 !isnan(e->min) && lo < e->min ? lo : hi, "%s, %s%s", bad,
+					 miss, note);
 		}
 		if (lo == hi)
-			return push(ev, e, name, NULL, NH_CHECK_PASS, lo,
-				    "%u node%s with %.0f CPU%s each%s", with_cpus,
-				    with_cpus > 1 ? "s" : "", lo, lo == 1 ? "" : "s", note);
-		return push(ev, e, name, NULL, NH_CHECK_PASS, lo, "%u nodes with %.0f..%.0f CPUs%s",
-			    with_cpus, lo, hi, note);
+			return host_push(ev, e, name, NH_CHECK_PASS, lo,
+					 "%u node%s with %.0f CPU%s each%s", with_cpus,
+					 with_cpus > 1 ? "s" : "", lo, lo == 1 ? "" : "s", note);
+		return host_push(ev, e, name, NH_CHECK_PASS, lo, "%u nodes with %.0f..%.0f CPUs%s",
+				 with_cpus, lo, hi, note);
 	}
 	/* distance: every off-diagonal entry of the SLIT matrix */
 	json_t *dist = json_object_get(host, "distances");
@@ -1044,16 +1131,17 @@ static int eval_topology(eval_t *ev, const nh_expect_t *e)
 		return push(ev, e, name, NULL, NH_CHECK_NOT_EVALUATED, NAN,
 			    "%zu node%s: no remote distances", n, n == 1 ? "" : "s");
 	if (bad[0])
-		return push(ev, e, name, NULL, NH_CHECK_FAIL,
-			    !isnan(e->min) && lo < e->min ? lo : hi, "%s", bad);
+		return host_push(ev, e, name, NH_CHECK_FAIL,
+				 !isnan(e->min) && lo < e->min ? lo : hi, "%s", bad);
 	if (lo == hi)
-		return push(ev, e, name, NULL, NH_CHECK_PASS, hi, "every remote distance is %.0f",
-			    lo);
-	return push(ev, e, name, NULL, NH_CHECK_PASS, hi, "remote distances %.0f..%.0f", lo, hi);
+		return host_push(ev, e, name, NH_CHECK_PASS, hi, "every remote distance is %.0f",
+				 lo);
+	return host_push(ev, e, name, NH_CHECK_PASS, hi, "remote distances %.0f..%.0f", lo, hi);
 }
 
-/* Remote/local latency from chase runs of cpunodebind=A membind=B: about 1 on a multi-socket
- * machine means node interleaving is on in the BIOS (the nodes are not what they seem). */
+/* Remote/local latency from chase runs of cpunodebind=A membind=B: about 1 with several nodes
+ * means the nodes are not what they seem (sub-NUMA clusters of one socket, memory interleaved
+ * behind the firmware's back, a VM's virtual nodes on one host node). */
 static int eval_latency_ratio(eval_t *ev, const nh_expect_t *e)
 {
 	char gen[256], name[384], bounds[64];
@@ -1084,6 +1172,15 @@ static int eval_latency_ratio(eval_t *ev, const nh_expect_t *e)
 		return push(ev, e, name, NULL, NH_CHECK_NOT_EVALUATED, NAN,
 			    "no chase runs of cpunodebind=A membind=B pairs in this scenario "
 			    "(policies.node_pairs(topo, \"cpunodebind=%%d membind=%%d\"))");
+	size_t host_nodes = json_array_size(
+		json_object_get(json_object_get(nh_results_manifest(ev->res), "host"), "nodes"));
+	if (!cnt[1] && host_nodes == 1)
+		/* Not a pass: there is no remote memory to be slower. A multi-socket machine that
+		 * shows one node has node interleaving on in its BIOS — the nodes check says so. */
+		return push(ev, e, name, NULL, NH_CHECK_NOT_EVALUATED, NAN,
+			    "not applicable: 1 NUMA node, so no remote memory to compare with "
+			    "(a single-socket host, a VM with one virtual node, or node "
+			    "interleaving on in the BIOS)");
 	if (!cnt[0] || !cnt[1])
 		return push(ev, e, name, NULL, NH_CHECK_NOT_EVALUATED, NAN,
 			    "no %s pair measured (%u pair%s in all)", cnt[0] ? "remote" : "local",
@@ -1098,7 +1195,10 @@ static int eval_latency_ratio(eval_t *ev, const nh_expect_t *e)
 	return push(ev, e, name, NULL, ok ? NH_CHECK_PASS : NH_CHECK_FAIL, r,
 		    "remote %.4g ns / local %.4g ns = %.3g %s (%u remote, %u local pairs)%s",
 		    remote, local, r, b2, cnt[1], cnt[0],
-		    ok || r > 1.15 ? "" : "; about 1 suggests node interleaving in the BIOS");
+		    ok || r > 1.15 ? ""
+				   : "; about 1: the nodes have no separate memory behind them "
+				     "(sub-NUMA clusters of one socket, interleaved memory, or virtual "
+				     "nodes on one host node)");
 }
 
 static bool has_kind(const nh_expect_set_t *set, enum nh_expect_kind k)

@@ -21,6 +21,7 @@ enum nh_expect_kind {
 	NH_EXPECT_RATIO,	 /* per configuration pair: median(of) / median(to) in [min, max] */
 	NH_EXPECT_COUNTER,	 /* per configuration: median of a counter within [min, max] */
 	NH_EXPECT_OUTCOMES,	 /* per configuration: every counted run ok (or skipped) */
+	NH_EXPECT_NODE_MEMORY,	 /* MemTotal of every node, bytes (manifest) */
 };
 
 /** \brief The kind's name as checks.json spells it ("placement", "ratio", ...). */
@@ -42,6 +43,8 @@ typedef struct nh_expect {
 	bool strict; /* placement / numa_miss: runs whose verdict is fallback count as failing */
 	bool allow_skipped; /* outcomes: skipped runs pass ("ok-or-skipped") */
 	bool implied;       /* added because the scenario had no expectation of this kind */
+	bool report;        /* host kinds: no bound, the host's figures as evidence only
+			     * (status not evaluated, saying so) */
 } nh_expect_t;
 
 typedef struct nh_expect_set nh_expect_set_t;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* script: the only code that includes lua.h. Scenario files run in a sandbox environment that
- * offers the DSL (scenario, run, expect), the host topology (topo), policy helpers (policies)
- * and the safe parts of the standard library; the table they return is read into a C plan and
- * a set of expectations. */
+ * offers the DSL (scenario, run, expect, and param for `run --set` values), the host topology
+ * (topo), policy helpers (policies) and the safe parts of the standard library; the table they
+ * return is read into a C plan and a set of expectations, and the parameters they declared into
+ * the manifest's record of what the run was asked. */
 #include "script.h"
 
 #include <errno.h>
@@ -26,6 +27,9 @@ struct nh_script {
 	lua_State *L;
 	const nh_topo_t *topo;
 	bool unsafe;
+	/* `run --set NAME=VALUE`, split: names[i] = values[i] (malloc'd copies) */
+	char *names[NH_SCRIPT_MAX_PARAMS], *values[NH_SCRIPT_MAX_PARAMS];
+	unsigned param_count;
 };
 
 /* package.preload loader for an embedded module; upvalue 1 is the source entry. */
@@ -94,6 +98,22 @@ static void push_topo(lua_State *L, const nh_topo_t *t)
 	lua_setfield(L, -2, "llc_bytes");
 }
 
+/* nh.scenario's size parser: parse_size("16G") → bytes, or nil and the reason (the same
+ * parser, and so the same spellings, as workload parameters). */
+static int lua_parse_size(lua_State *L)
+{
+	const char *text = luaL_checkstring(L, 1);
+	uint64_t bytes;
+	nh_err_t err;
+	if (nh_parse_size(text, &bytes, &err) < 0 || bytes > (uint64_t)LUA_MAXINTEGER) {
+		luaL_pushfail(L);
+		lua_pushstring(L, err.msg);
+		return 2;
+	}
+	lua_pushinteger(L, (lua_Integer)bytes);
+	return 1;
+}
+
 /* Globals a scenario may use without the unsafe flag: no io, no os.execute, no load of files. */
 static const char *const SAFE_GLOBALS[] = {
 	"assert", "error", "ipairs", "next", "pairs", "pcall", "print", "select", "tonumber",
@@ -137,8 +157,20 @@ static int push_env(nh_script_t *s, const char *path, nh_err_t *err)
 	}
 	if (require_module(L, "nh.scenario") != LUA_OK)
 		return nh_err_set(err, "internal: nh.scenario: %s", lua_tostring(L, -1));
+	lua_pushcfunction(L, lua_parse_size);
+	lua_setfield(L, -2, "parse_size");
+	/* nh.scenario.begin(path, { NAME = "VALUE", ... }): this file's --set values */
+	lua_getfield(L, -1, "begin");
 	lua_pushstring(L, path);
-	lua_setfield(L, -2, "path");
+	lua_createtable(L, 0, (int)s->param_count);
+	for (unsigned i = 0; i < s->param_count; i++) {
+		lua_pushstring(L, s->values[i]);
+		lua_setfield(L, -2, s->names[i]);
+	}
+	if (lua_pcall(L, 2, 0, 0) != LUA_OK)
+		return nh_err_set(err, "internal: nh.scenario.begin: %s", lua_tostring(L, -1));
+	lua_getfield(L, -1, "param");
+	lua_setfield(L, -3, "param");
 	lua_getfield(L, -1, "scenario");
 	lua_setfield(L, -3, "scenario");
 	lua_getfield(L, -1, "run");
@@ -176,12 +208,58 @@ nh_script_t *nh_script_new(const nh_topo_t *topo, bool unsafe, nh_err_t *err)
 	return s;
 }
 
+static void clear_params(nh_script_t *s)
+{
+	for (unsigned i = 0; i < s->param_count; i++) {
+		free(s->names[i]);
+		free(s->values[i]);
+	}
+	s->param_count = 0;
+}
+
 void nh_script_free(nh_script_t *s)
 {
 	if (!s)
 		return;
+	clear_params(s);
 	lua_close(s->L);
 	free(s);
+}
+
+int nh_script_set_params(nh_script_t *s, char *const *assignments, unsigned n, nh_err_t *err)
+{
+	clear_params(s);
+	errno = EINVAL;
+	if (n > NH_SCRIPT_MAX_PARAMS)
+		return nh_err_set(err, "--set: too many values (at most %d)", NH_SCRIPT_MAX_PARAMS);
+	for (unsigned i = 0; i < n; i++) {
+		const char *a = assignments[i], *eq = strchr(a, '=');
+		if (!eq || eq == a) {
+			clear_params(s);
+			errno = EINVAL;
+			return nh_err_set(err, "--set %s: expected NAME=VALUE", a);
+		}
+		for (unsigned k = 0; k < s->param_count; k++) {
+			if (strlen(s->names[k]) == (size_t)(eq - a) &&
+			    strncmp(s->names[k], a, (size_t)(eq - a)) == 0) {
+				/* Which one wins would be a guess: say so instead. */
+				nh_err_set(err, "--set %s=%s and --set %s: the same parameter twice",
+					   s->names[k], s->values[k], a);
+				clear_params(s);
+				errno = EINVAL;
+				return -1;
+			}
+		}
+		s->names[i] = strndup(a, (size_t)(eq - a));
+		s->values[i] = strdup(eq + 1);
+		s->param_count = i + 1;
+		if (!s->names[i] || !s->values[i]) {
+			clear_params(s);
+			errno = ENOMEM;
+			return nh_err_set(err, "out of memory");
+		}
+	}
+	return 0;
 }
 
 /* String field of the table at idx, or NULL. */
@@ -303,6 +381,9 @@ static int add_expect(lua_State *L, nh_expect_set_t *set, nh_err_t *err)
 	lua_getfield(L, x, "strict");
 	e.strict = lua_toboolean(L, -1);
 	lua_pop(L, 1);
+	lua_getfield(L, x, "report");
+	e.report = lua_toboolean(L, -1);
+	lua_pop(L, 1);
 	const char *outcomes = opt_string(L, x, "outcomes");
 	e.allow_skipped = !outcomes || strcmp(outcomes, "ok") != 0;
 	lua_getfield(L, x, "params");
@@ -350,6 +431,59 @@ static nh_expect_set_t *load_expects(lua_State *L, int sc, const nh_scenario_inf
 	return set;
 }
 
+/* A Lua value as the manifest records it: integers plainly, floats as Lua prints them. */
+static void value_text(lua_State *L, int idx, char *buf, size_t len)
+{
+	if (lua_type(L, idx) == LUA_TBOOLEAN) {
+		snprintf(buf, len, "%s", lua_toboolean(L, idx) ? "true" : "false");
+		return;
+	}
+	snprintf(buf, len, "%s", luaL_tolstring(L, idx, NULL));
+	lua_pop(L, 1); /* the string luaL_tolstring pushed */
+}
+
+/* After the file ran: every --set must name a declared parameter; the declarations (values
+ * used) go into info->params for the manifest. */
+static int read_params(lua_State *L, const char *path, nh_scenario_info_t *info, nh_err_t *err)
+{
+	if (require_module(L, "nh.scenario") != LUA_OK)
+		return nh_err_set(err, "internal: nh.scenario: %s", lua_tostring(L, -1));
+	int m = lua_gettop(L);
+	lua_getfield(L, m, "unused_override");
+	if (lua_pcall(L, 0, 1, 0) != LUA_OK || lua_isstring(L, -1)) {
+		errno = EINVAL;
+		return nh_err_set(err, "%s", lua_tostring(L, -1));
+	}
+	lua_pop(L, 1);
+	lua_getfield(L, m, "declared");
+	lua_Integer n = luaL_len(L, -1);
+	if (n > NH_SCRIPT_MAX_PARAMS) {
+		errno = E2BIG;
+		return nh_err_set(err, "%s: the scenario declares %lld parameters (at most %d)",
+				  path, (long long)n, NH_SCRIPT_MAX_PARAMS);
+	}
+	for (lua_Integer i = 1; i <= n; i++) {
+		nh_manifest_param_t *p = &info->params[i - 1];
+		lua_rawgeti(L, -1, i);
+		int d = lua_gettop(L);
+		const char *name = opt_string(L, d, "name"), *type = opt_string(L, d, "type");
+		const char *help = opt_string(L, d, "help");
+		snprintf(p->name, sizeof p->name, "%s", name ? name : "?");
+		snprintf(p->type, sizeof p->type, "%s", type ? type : "string");
+		snprintf(p->help, sizeof p->help, "%s", help ? help : "");
+		lua_getfield(L, d, "value");
+		value_text(L, -1, p->value, sizeof p->value);
+		lua_getfield(L, d, "default");
+		value_text(L, -1, p->def, sizeof p->def);
+		lua_getfield(L, d, "set");
+		p->set = lua_toboolean(L, -1);
+		lua_pop(L, 4);
+	}
+	info->param_count = (unsigned)n;
+	lua_settop(L, m - 1);
+	return 0;
+}
+
 nh_plan_t *nh_script_load_plan(nh_script_t *s, const char *path, nh_scenario_info_t *info, nh_err_t *err)
 {
 	lua_State *L = s->L;
@@ -390,6 +524,8 @@ nh_plan_t *nh_script_load_plan(nh_script_t *s, const char *path, nh_scenario_inf
 		nh_err_set(err, "%s: the file must return scenario { ... }", path);
 		goto out;
 	}
+	if (read_params(L, path, info, err) < 0)
+		goto out;
 	const char *name = opt_string(L, sc, "name");
 	if (!name) { /* default: the file's base name */
 		const char *slash = strrchr(path, '/');

@@ -5,6 +5,10 @@
 
 #include "expect.h"
 #include "plan.h"
+#include "store.h"
+
+/* At most this many param() declarations per scenario (and --set values per command). */
+#define NH_SCRIPT_MAX_PARAMS 64
 
 typedef struct nh_script nh_script_t;
 
@@ -15,6 +19,9 @@ typedef struct nh_scenario_info {
 	/* The scenario's expect { ... } entries, checked against the plan already; owned by the
 	 * caller (nh_expect_set_free), NULL when loading failed. */
 	nh_expect_set_t *expects;
+	/* The scenario's param() declarations with the values used, in declaration order. */
+	nh_manifest_param_t params[NH_SCRIPT_MAX_PARAMS];
+	unsigned param_count;
 } nh_scenario_info_t;
 
 /** \brief A Lua state with the harness's modules. \p unsafe lifts the sandbox (io, os, load).
@@ -22,9 +29,17 @@ typedef struct nh_scenario_info {
 nh_script_t *nh_script_new(const nh_topo_t *topo, bool unsafe, nh_err_t *err);
 void nh_script_free(nh_script_t *s);
 
+/** \brief Values for the scenario's param() declarations, each "NAME=VALUE" as given to
+ *  `run --set`, used by every later nh_script_load_plan (the strings are copied). Returns 0, or
+ *  -1 (EINVAL, ENOMEM) with a message that starts with "--set": "--set nodes: expected
+ *  NAME=VALUE", "--set nodes=2 and --set nodes=4: the same parameter twice". */
+int nh_script_set_params(nh_script_t *s, char *const *assignments, unsigned n, nh_err_t *err);
+
 /** \brief Run the scenario file and turn what it returns into a plan, and its expectations into
  *  info->expects. Every error names file:line ("x.lua:12: policy 'membind=7': node 7 does not
- *  exist (nodes: 0)"). */
+ *  exist (nodes: 0)"). Errors about --set values start with "--set" and name the param()
+ *  line ("--set ratio=abc: not a number (x.lua:3)"), or list the declared parameters when a
+ *  --set names none of them. */
 nh_plan_t *nh_script_load_plan(nh_script_t *s, const char *path, nh_scenario_info_t *info, nh_err_t *err);
 
 #endif

@@ -60,6 +60,39 @@ static json_t *file_sha256(const char *path)
 	return json_string(hex);
 }
 
+/* A parameter value as JSON of its type: 2, 1.3, true, "190G". */
+static json_t *param_json(const char *type, const char *text)
+{
+	if (strcmp(type, "boolean") == 0)
+		return json_boolean(strcmp(text, "true") == 0);
+	if (strcmp(type, "number") == 0) {
+		char *end;
+		errno = 0;
+		long long i = strtoll(text, &end, 10);
+		if (!*end && end != text && errno == 0)
+			return json_integer(i);
+		double d = strtod(text, &end);
+		if (!*end && end != text)
+			return json_real(d);
+	}
+	return json_string(text);
+}
+
+/* scenario.parameters: {name: {value, default, set, help}} in declaration order. */
+static json_t *params_json(const nh_manifest_info_t *info)
+{
+	json_t *o = json_object();
+	for (unsigned i = 0; o && i < info->param_count; i++) {
+		const nh_manifest_param_t *p = &info->params[i];
+		json_object_set_new(o, p->name,
+				    json_pack("{s:o, s:o, s:b, s:s}", "value",
+					      param_json(p->type, p->value), "default",
+					      param_json(p->type, p->def), "set", p->set, "help",
+					      p->help));
+	}
+	return o;
+}
+
 static int write_manifest(nh_store_t *s, nh_err_t *err)
 {
 	char path[PATH_MAX];
@@ -138,6 +171,8 @@ nh_store_t *nh_store_create(const char *out_dir, const char *results_root, const
 	json_object_set_new(sc, "name", json_string(name));
 	json_object_set_new(sc, "path", info->scenario_path ? json_string(info->scenario_path) : json_null());
 	json_object_set_new(sc, "sha256", file_sha256(info->scenario_path));
+	if (info->scenario_path)
+		json_object_set_new(sc, "parameters", params_json(info));
 	json_object_set_new(s->manifest, "scenario", sc);
 	json_object_set_new(s->manifest, "status", json_string("running"));
 	json_object_set_new(s->manifest, "started_at", json_string(started));

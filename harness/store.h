@@ -8,11 +8,25 @@
 
 typedef struct nh_store nh_store_t;
 
+/* A scenario parameter (param() in the scenario, `run --set NAME=VALUE`) as it was used, so a
+ * results directory says what it was run with. Values are text in Lua's spelling; type says how
+ * the manifest writes them ("number", "boolean", "string"). */
+typedef struct nh_manifest_param {
+	char name[64];
+	char type[8];
+	char value[256];
+	char def[256];
+	char help[256];
+	bool set; /* given with --set (else the default) */
+} nh_manifest_param_t;
+
 typedef struct nh_manifest_info {
 	const char *scenario_name;
 	const char *scenario_path;   /* NULL for ad-hoc bench runs */
 	const char *command_line;
 	unsigned planned_runs;
+	const nh_manifest_param_t *params; /* scenario.parameters; NULL/0 for none */
+	unsigned param_count;
 } nh_manifest_info_t;
 
 /** \brief Create a new run directory. With \p out_dir, that directory (created if missing; refused

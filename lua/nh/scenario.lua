@@ -1,7 +1,8 @@
 -- nh.scenario: the scenario DSL. `scenario { ... }` and `run { ... }` check their fields and
 -- remember the file:line they were written at, so every later error can point there. The C side
 -- (harness/script.c) reads the normalised table this module returns. `expect { ... }` entries
--- (checks evaluated on the results after the sweep) sit beside the runs.
+-- (checks evaluated on the results after the sweep) sit beside the runs. `param(...)` declares a
+-- value the operator may change with `run --set NAME=VALUE`.
 local M = {}
 
 local SCENARIO_FIELDS = { name = true, description = true, reps = true, warmup = true,
@@ -11,6 +12,21 @@ local RUN_FIELDS = { workload = true, params = true, policies = true, policy = t
 
 -- The scenario file being loaded; the harness sets it before running the file.
 M.path = nil
+
+-- `run --set NAME=VALUE` values ({ NAME = "VALUE" }), and the parameters the file declared, in
+-- order; the harness resets both (M.begin) before running each file.
+M.overrides = {}
+M.declared = {}
+
+-- Size parser from C (nh_parse_size, the one used for workload parameters): bytes, or nil and
+-- the reason. The harness installs it; without it sizes must be numbers.
+M.parse_size = nil
+
+function M.begin(path, overrides)
+  M.path = path
+  M.overrides = overrides or {}
+  M.declared = {}
+end
 
 -- `return scenario { ... }` is a tail call: Lua drops the caller's frame, so the line is found
 -- in the text instead — the first line that calls scenario.
@@ -152,11 +168,97 @@ function M.run(r)
   }
 end
 
+-- ---- parameters ----
+
+-- Booleans as operators type them on a command line.
+local BOOLEANS = { ["true"] = true, ["1"] = true, yes = true, on = true,
+                   ["false"] = false, ["0"] = false, no = false, off = false }
+
+-- The --set text read as the default's type. Errors name the --set and the param() line, so the
+-- operator sees both what they typed and where the scenario declared it.
+local function convert(source, name, default, text)
+  local function bad(what)
+    error(string.format("--set %s=%s: %s (%s)", name, text, what, source), 0)
+  end
+  local t = type(default)
+  if t == "string" then return text end
+  if t == "boolean" then
+    local b = BOOLEANS[text:lower()]
+    if b == nil then bad("not a boolean (use true/false or 1/0)") end
+    return b
+  end
+  local v = tonumber(text)
+  if v == nil or v ~= v or v == math.huge or v == -math.huge then bad("not a number") end
+  -- An integer default (nodes = 2) takes integers only: 1.5 nodes is a typo, not a value.
+  if math.type(default) == "integer" then
+    local i = math.tointeger(v)
+    if i == nil then bad("not an integer") end
+    return i
+  end
+  return v + 0.0
+end
+
+--- local ratio = param("remote_local_ratio", 1.3, "expected remote/local latency ratio")
+-- The default's type (number, boolean, string; an integer default takes integers only) decides
+-- how `run --set NAME=VALUE` is read. Returns the value to use.
+function M.param(name, default, help)
+  local source = caller_source(2, "param")
+  if type(name) ~= "string" or not name:match("^[%a_][%w_]*$") then
+    fail(source, "param: the name must be letters, digits and '_', got %s", tostring(name))
+  end
+  local t = type(default)
+  if t ~= "number" and t ~= "boolean" and t ~= "string" then
+    fail(source, "param '%s': the default must be a number, a boolean or a string (its type "
+         .. "decides how --set is read), got %s", name, t)
+  end
+  if help ~= nil and type(help) ~= "string" then
+    fail(source, "param '%s': the help text must be a string, got %s", name, type(help))
+  end
+  for _, d in ipairs(M.declared) do
+    if d.name == name then
+      fail(source, "param '%s' is declared twice (first at %s)", name, d.source)
+    end
+  end
+  local text = M.overrides[name]
+  local value = default
+  if text ~= nil then value = convert(source, name, default, text) end
+  M.declared[#M.declared + 1] = {
+    name = name, type = t, value = value, default = default, help = help or "",
+    source = source, set = text ~= nil,
+  }
+  return value
+end
+
+-- After the file ran: a --set naming no declared parameter is an error listing the declared
+-- ones (a typo must not silently leave the default in place). nil when every --set was used.
+function M.unused_override()
+  local names = {}
+  for name in pairs(M.overrides) do names[#names + 1] = name end
+  table.sort(names)
+  for _, name in ipairs(names) do
+    local known = false
+    for _, d in ipairs(M.declared) do known = known or d.name == name end
+    if not known then
+      local list = {}
+      for _, d in ipairs(M.declared) do list[#list + 1] = d.name end
+      table.sort(list)
+      return string.format("--set %s=%s: %s declares no parameter '%s' (%s)", name,
+                           M.overrides[name], M.path or "the scenario", name,
+                           #list > 0 and "parameters: " .. table.concat(list, ", ")
+                             or "it declares none")
+    end
+  end
+  return nil
+end
+
 -- ---- expectations ----
 
 -- Each expectation names exactly one of these keys; the value says what kind of check it is.
-local EXPECT_KINDS = { "nodes", "cpus_per_node", "distance", "remote_local_latency_ratio",
-                       "placement", "numa_miss_ratio", "metric", "counter", "outcomes" }
+local EXPECT_KINDS = { "nodes", "cpus_per_node", "distance", "node_memory",
+                       "remote_local_latency_ratio", "placement", "numa_miss_ratio", "metric",
+                       "counter", "outcomes" }
+-- Host checks read the manifest's topology; they take "report" instead of a bound.
+local HOST_KINDS = { nodes = true, cpus_per_node = true, distance = true, node_memory = true }
 local EXPECT_FIELDS = { name = true, workload = true, policy = true, params = true, min = true,
                         max = true, ratio = true, strict = true }
 for _, k in ipairs(EXPECT_KINDS) do EXPECT_FIELDS[k] = true end
@@ -164,7 +266,7 @@ for _, k in ipairs(EXPECT_KINDS) do EXPECT_FIELDS[k] = true end
 -- Which of the other fields make sense for each kind: a filter on a topology check, or bounds
 -- on an outcome check, would be silently meaningless, so they are errors.
 local EXPECT_APPLIES = {
-  nodes = {}, cpus_per_node = {}, distance = {},
+  nodes = {}, cpus_per_node = {}, distance = {}, node_memory = {},
   remote_local_latency_ratio = { params = true },
   placement = { workload = true, policy = true, params = true, strict = true },
   numa_miss_ratio = { workload = true, policy = true, params = true, strict = true },
@@ -241,6 +343,40 @@ local function optional_string(source, what, v)
   return v
 end
 
+-- A byte size: a number of bytes, or a string nh_parse_size reads ("16G", "190GiB").
+local function size_field(source, what, v)
+  if v == nil then return nil end
+  local bytes = v
+  if type(v) == "string" then
+    if not M.parse_size then fail(source, "%s: sizes must be numbers of bytes here", what) end
+    local why
+    bytes, why = M.parse_size(v)
+    if bytes == nil then fail(source, "%s: %s", what, why) end
+  elseif type(v) ~= "number" or v ~= v or v < 0 or v == math.huge then
+    fail(source, "%s must be a size (\"16G\" or a number of bytes), got %s", what,
+         type(v) == "number" and tostring(v) or type(v))
+  end
+  return math.tointeger(bytes) or math.floor(bytes)
+end
+
+-- node_memory = "16G" (a minimum: per-node MemTotal never equals the installed size exactly) or
+-- { min = ..., max = ... }.
+local function size_bound(source, v)
+  if type(v) ~= "table" then return size_field(source, "node_memory", v), nil end
+  for k in pairs(v) do
+    if k ~= "min" and k ~= "max" then
+      fail(source, "unknown field '%s' in node_memory (expected max, min)", tostring(k))
+    end
+  end
+  local lo = size_field(source, "node_memory: min", v.min)
+  local hi = size_field(source, "node_memory: max", v.max)
+  if lo == nil and hi == nil then fail(source, "node_memory needs min or max") end
+  if lo ~= nil and hi ~= nil and lo > hi then
+    fail(source, "node_memory: min %s is above max %s", tostring(v.min), tostring(v.max))
+  end
+  return lo, hi
+end
+
 --- expect { placement = 0.99 }, expect { metric = "triad", min = 1e4, policy = "membind=0" }, ...
 function M.expect(e)
   local source = caller_source(2, "expect")
@@ -282,7 +418,15 @@ function M.expect(e)
     out.strict = e.strict
   end
   local v = e[kind]
-  if kind == "nodes" or kind == "cpus_per_node" or kind == "distance" then
+  if HOST_KINDS[kind] and v == "report" then
+    -- Evidence only: the host's figures go into the checks as "not evaluated", with the
+    -- reason, for a scenario whose operator has not said what to expect.
+    out.report = true
+  elseif kind ~= "node_memory" and HOST_KINDS[kind] and type(v) == "string" then
+    fail(source, "%s must be a number, { min = ..., max = ... } or \"report\", got %q", kind, v)
+  elseif kind == "node_memory" then
+    out.min, out.max = size_bound(source, v)
+  elseif kind == "nodes" or kind == "cpus_per_node" or kind == "distance" then
     out.min, out.max = bound(source, kind, v, "exact", true)
   elseif kind == "remote_local_latency_ratio" then
     out.min, out.max = bound(source, kind, v, "min")

@@ -1,6 +1,7 @@
 /* Unit tests of expect: every kind of expectation evaluated on synthetic results directories
- * (pass, fail, not evaluated, boundary values), the plan-time filter checks, and checks.json /
- * checks.xml (JUnit well-formed, escaped). */
+ * (pass, fail, not evaluated, boundary values), memory per node from real-format node meminfo
+ * fixtures, the plan-time filter checks, and checks.json / checks.xml (JUnit well-formed,
+ * escaped). */
 #include <jansson.h>
 #include <math.h>
 #include <setjmp.h>
@@ -14,6 +15,8 @@
 #include <cmocka.h>
 
 #include "expect.h"
+#include "topo.h"
+#include "topo_json.h"
 
 /* ---- synthetic results ---- */
 
@@ -508,6 +511,161 @@ static void topology_from_manifest(void **state)
 	(void)state;
 }
 
+/* Host checks without a bound ("report"): the same evidence, not evaluated, saying so. */
+static void topology_evidence_only(void **state)
+{
+	dir_t *d = new_dir();
+	add(d, REC());
+	d->manifest = two_node_manifest();
+	nh_expect_t e[3] = {X(NH_EXPECT_NODES), X(NH_EXPECT_CPUS_PER_NODE), X(NH_EXPECT_DISTANCE)};
+	for (int i = 0; i < 3; i++)
+		e[i].report = true;
+	snprintf(e[0].name, sizeof e[0].name, "nodes (not checked: --set nodes=N)");
+	nh_checks_t c;
+	evaluate(d, e, 3, false, &c);
+	const nh_check_t *k = nth(&c, NH_EXPECT_NODES, 0);
+	assert_int_equal(k->status, NH_CHECK_NOT_EVALUATED);
+	assert_string_equal(k->name, "nodes (not checked: --set nodes=N)");
+	assert_string_equal(k->detail,
+			    "2 nodes; evidence only: the scenario gave no expected value");
+	assert_true(k->value == 2); /* the evidence, for checks.json */
+	assert_true(isnan(k->min) && isnan(k->max));
+	assert_false(k->fails_gate);
+	k = nth(&c, NH_EXPECT_CPUS_PER_NODE, 0);
+	assert_string_equal(k->name, "CPUs per node (evidence only)");
+	has(k->detail, "2 nodes with 2 CPUs each; evidence only");
+	k = nth(&c, NH_EXPECT_DISTANCE, 0);
+	assert_int_equal(k->status, NH_CHECK_NOT_EVALUATED);
+	has(k->detail, "every remote distance is 21; evidence only");
+	assert_false(c.gate_failed);
+	nh_checks_free(&c);
+	/* unevaluated = "fail": asking for no value fails a strict gate */
+	evaluate(d, e, 1, true, &c);
+	assert_true(nth(&c, NH_EXPECT_NODES, 0)->fails_gate);
+	assert_true(c.gate_failed);
+	nh_checks_free(&c);
+	free_dir(d);
+	(void)state;
+}
+
+/* ---- memory per node: node N's meminfo MemTotal, as the manifest records it ---- */
+
+/* The manifest's host as the store writes it (nh_topo_json of the topology), read from a
+ * sysfs-style fixture of real-format node meminfo files. */
+static json_t *manifest_from_sysfs(const char *fixture)
+{
+	char root[512];
+	snprintf(root, sizeof root, "%s/%s", NH_TEST_DATA, fixture);
+	nh_err_t err;
+	nh_topo_t *t = nh_topo_load_sysfs(root, &err);
+	if (!t)
+		fail_msg("%s", err.msg);
+	json_t *host = nh_topo_json(t, false);
+	nh_topo_free(t);
+	assert_non_null(host);
+	return json_pack("{s:o}", "host", host);
+}
+
+static nh_expect_t node_memory(double min, double max)
+{
+	nh_expect_t e = X(NH_EXPECT_NODE_MEMORY);
+	e.min = min;
+	e.max = max;
+	return e;
+}
+
+#define GIB (1024.0 * 1024 * 1024)
+
+static void node_memory_from_meminfo(void **state)
+{
+	/* Two sockets: node 0 MemTotal 197912328 kB (its 192 GiB of DIMMs less what firmware and
+	 * kernel keep), node 1 164556812 kB (one 32 GiB DIMM short). */
+	const double node0 = 197912328.0 * 1024, node1 = 164556812.0 * 1024;
+	dir_t *d = new_dir();
+	add(d, REC());
+	d->manifest = manifest_from_sysfs("node_memory/two-socket");
+	nh_expect_t e[5] = {node_memory(180 * GIB, NAN), node_memory(150 * GIB, NAN),
+			    node_memory(NAN, 160 * GIB), node_memory(150 * GIB, 190 * GIB),
+			    node_memory(node1, NAN)};
+	nh_checks_t c;
+	evaluate(d, e, 5, false, &c);
+	assert_int_equal(count_kind(&c, NH_EXPECT_NODE_MEMORY), 5);
+	const nh_check_t *k = nth(&c, NH_EXPECT_NODE_MEMORY, 0);
+	assert_int_equal(k->status, NH_CHECK_FAIL);
+	assert_string_equal(k->name, "memory per node ≥ 180 GiB");
+	assert_true(k->value == node1);
+	assert_true(k->min == 180 * GIB);
+	/* the node that missed, exactly, then every node's figure, then why min needs slack */
+	has(k->detail, "node 1 has 156.9 GiB (168506175488 B), < 180 GiB (min); "
+		       "node 0: 188.7 GiB, node 1: 156.9 GiB (MemTotal runs below the installed "
+		       "size");
+	has(k->detail, "leave slack in min");
+	assert_true(k->fails_gate);
+	k = nth(&c, NH_EXPECT_NODE_MEMORY, 1);
+	assert_int_equal(k->status, NH_CHECK_PASS);
+	assert_string_equal(k->detail, "node 0: 188.7 GiB, node 1: 156.9 GiB");
+	assert_true(k->value == node1); /* the smallest node: what a minimum judges */
+	k = nth(&c, NH_EXPECT_NODE_MEMORY, 2);
+	assert_int_equal(k->status, NH_CHECK_FAIL);
+	assert_string_equal(k->name, "memory per node ≤ 160 GiB");
+	has(k->detail, "node 0 has 188.7 GiB (202662223872 B), > 160 GiB (max)");
+	assert_true(k->value == node0);
+	k = nth(&c, NH_EXPECT_NODE_MEMORY, 3);
+	assert_int_equal(k->status, NH_CHECK_PASS);
+	assert_string_equal(k->name, "memory per node in [150 GiB, 190 GiB]");
+	/* exactly at the bound passes */
+	assert_int_equal(nth(&c, NH_EXPECT_NODE_MEMORY, 4)->status, NH_CHECK_PASS);
+	nh_checks_free(&c);
+
+	/* report: the figures as evidence, not evaluated */
+	nh_expect_t r = X(NH_EXPECT_NODE_MEMORY);
+	r.report = true;
+	evaluate(d, &r, 1, false, &c);
+	k = nth(&c, NH_EXPECT_NODE_MEMORY, 0);
+	assert_int_equal(k->status, NH_CHECK_NOT_EVALUATED);
+	assert_string_equal(k->name, "memory per node (evidence only)");
+	assert_string_equal(k->detail, "node 0: 188.7 GiB, node 1: 156.9 GiB; evidence only: the "
+				       "scenario gave no expected value");
+	nh_checks_free(&c);
+
+	/* checks.json carries the bounds and the value in bytes */
+	evaluate(d, e, 1, false, &c);
+	char *text = nh_checks_to_json(&c);
+	json_t *arr = json_loads(text, 0, NULL);
+	json_t *m = json_array_get(arr, json_array_size(arr) - 1);
+	assert_string_equal(json_string_value(json_object_get(m, "kind")), "node_memory");
+	assert_true(json_number_value(json_object_get(m, "min")) == 180 * GIB);
+	assert_true(json_number_value(json_object_get(m, "value")) == node1);
+	json_decref(arr);
+	free(text);
+	nh_checks_free(&c);
+
+	/* A node without memory (a socket with no DIMMs, a CPU-only node) counts: it is what the
+	 * check is for. The 4-node fixture's node 4 has CPUs 8-9 and 0 kB. */
+	json_decref(d->manifest);
+	d->manifest = manifest_from_sysfs("topo/sysfs-4node");
+	nh_expect_t one = node_memory(1 * GIB, NAN);
+	evaluate(d, &one, 1, false, &c);
+	k = nth(&c, NH_EXPECT_NODE_MEMORY, 0);
+	assert_int_equal(k->status, NH_CHECK_FAIL);
+	assert_true(k->value == 0);
+	has(k->detail, "node 4 has no memory, < 1 GiB (min); node 0: 8 GiB, node 2: 16 GiB, "
+		       "node 4: 0 B (MemTotal");
+	nh_checks_free(&c);
+
+	/* A manifest without the figure: not evaluated, never a 0 that fails or passes */
+	json_decref(d->manifest);
+	d->manifest = json_pack("{s:{s:[{s:i, s:[i]}], s:[[i]]}}", "host", "nodes", "id", 0, "cpus",
+				0, "distances", 10);
+	evaluate(d, &one, 1, false, &c);
+	k = nth(&c, NH_EXPECT_NODE_MEMORY, 0);
+	assert_int_equal(k->status, NH_CHECK_NOT_EVALUATED);
+	assert_string_equal(k->detail, "the manifest has no mem_total_bytes for node 0");
+	nh_checks_free(&c);
+	free_dir(d);
+	(void)state;
+}
+
 static void remote_local_latency(void **state)
 {
 	dir_t *d = new_dir();
@@ -538,6 +696,19 @@ static void remote_local_latency(void **state)
 	    REC(.workload = "chase", .policy = "cpunodebind=0 membind=0", .metric = "ns_per_load"));
 	evaluate(d, e, 1, false, &c);
 	has(nth(&c, NH_EXPECT_LATENCY_RATIO, 0)->detail, "no remote pair measured");
+	nh_checks_free(&c);
+	free_dir(d);
+	/* One NUMA node: not applicable — there is no remote memory — and never a pass. */
+	d = new_dir();
+	add(d,
+	    REC(.workload = "chase", .policy = "cpunodebind=0 membind=0", .metric = "ns_per_load"));
+	d->manifest = json_pack("{s:{s:[{s:i, s:[i,i]}], s:[[i]]}}", "host", "nodes", "id", 0,
+				"cpus", 0, 1, "distances", 10);
+	evaluate(d, e, 1, false, &c);
+	assert_int_equal(nth(&c, NH_EXPECT_LATENCY_RATIO, 0)->status, NH_CHECK_NOT_EVALUATED);
+	assert_true(isnan(nth(&c, NH_EXPECT_LATENCY_RATIO, 0)->value));
+	has(nth(&c, NH_EXPECT_LATENCY_RATIO, 0)->detail,
+	    "not applicable: 1 NUMA node, so no remote memory to compare with");
 	nh_checks_free(&c);
 	free_dir(d);
 	d = new_dir();
@@ -820,6 +991,8 @@ int main(void)
 		cmocka_unit_test(ratios_between_policies),
 		cmocka_unit_test(counters_and_the_unevaluated_flag),
 		cmocka_unit_test(topology_from_manifest),
+		cmocka_unit_test(topology_evidence_only),
+		cmocka_unit_test(node_memory_from_meminfo),
 		cmocka_unit_test(remote_local_latency),
 		cmocka_unit_test(labels_name_what_varies),
 		cmocka_unit_test(plan_checks_name_the_line),
