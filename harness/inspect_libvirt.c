@@ -259,11 +259,17 @@ static void check_enforced(nh_ichecks_t *out, const char *name, const nh_proc_sn
 	}
 	bool threads_ok = all_threads(s, mode, &m->nodeset, false);
 	if (maps_ok || threads_ok || cpuset_ok) {
-		nh_ichecks_add(out, NH_CHECK_PASS, name, "enforced by %s%s%s%s%s", maps_ok ? "the mappings' policy " : "",
-			       maps_ok ? (threads_ok || cpuset_ok ? "and " : "") : "",
-			       threads_ok ? "every thread's policy " : "",
-			       threads_ok && cpuset_ok ? "and " : "",
-			       cpuset_ok ? "the cpuset (Mems_allowed)" : "");
+		const char *by[3];
+		unsigned n = 0;
+		if (maps_ok)
+			by[n++] = "the mapping's own policy";
+		if (threads_ok)
+			by[n++] = "every thread's policy";
+		if (cpuset_ok)
+			by[n++] = "the cpuset (Mems_allowed)";
+		nh_ichecks_add(out, NH_CHECK_PASS, name, "enforced by %s%s%s%s%s", by[0],
+			       n > 1 ? (n > 2 ? ", " : " and ") : "", n > 1 ? by[1] : "",
+			       n > 2 ? " and " : "", n > 2 ? by[2] : "");
 		return;
 	}
 	char seen[160] = "";

@@ -6,6 +6,7 @@
 #
 # usage: tests/guest/guest.sh --build DIR --topology NAME --script FILE [--timeout SECONDS]
 #                             [--kernel META-PACKAGE] [--modules "NAME[:PARAMS] ..."]
+#                             [--extra "PROGRAM ..."]
 #        tests/guest/guest.sh --check [--kernel META-PACKAGE]
 #                                    (exit 0 if a guest can be booted here, else 77 + why)
 # topologies:
@@ -21,12 +22,14 @@
 # --modules loads kernel modules of that Debian kernel (and what they depend on) at boot, e.g.
 # "brd:rd_size=262144 ext4" for a RAM block device with a real filesystem (page-cache tests);
 # the kernel's fs, lib, crypto and block-driver modules are cached next to it.
+# --extra copies more programs (e.g. numactl, a test helper) into /harness with their libraries.
+# tests/guest/*.lua and tests/guest/numatune/ (domain XML fixtures) are in /tests.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cache=${NH_GUEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/numaharness/guest}
-build="" topology="" script="" timeout=240 check=0 meta=linux-image-amd64 modules=""
+build="" topology="" script="" timeout=240 check=0 meta=linux-image-amd64 modules="" extra=""
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -37,6 +40,7 @@ while [ $# -gt 0 ]; do
 	--check) check=1; shift ;;
 	--kernel) meta=$2; shift 2 ;;
 	--modules) modules=$2; shift 2 ;;
+	--extra) extra=$2; shift 2 ;;
 	*) echo "guest.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -104,7 +108,7 @@ ensure_kernel
 
 [ -n "$build" ] && [ -n "$topology" ] && [ -n "$script" ] ||
 	{ echo "guest.sh: --build, --topology and --script are required" >&2; exit 2; }
-for f in "$build/numaharness" "$build/nh-worker" "$script"; do
+for f in "$build/numaharness" "$build/nh-worker" "$script" $extra; do
 	[ -e "$f" ] || { echo "guest.sh: $f not found" >&2; exit 2; }
 done
 
@@ -138,8 +142,9 @@ cp /bin/busybox "$root/bin/busybox"
 cp "$build/numaharness" "$build/nh-worker" "$root/harness/"
 cp -r "$repo/scenarios" "$root/scenarios"
 cp "$script" "$root/test.sh"
-mkdir -p "$root/tests" && cp "$here"/*.lua "$root/tests/"
-for bin in "$build/numaharness" "$build/nh-worker"; do
+mkdir -p "$root/tests" && cp "$here"/*.lua "$root/tests/" && cp -r "$here/numatune" "$root/tests/"
+for bin in $extra; do cp "$bin" "$root/harness/"; done
+for bin in "$build/numaharness" "$build/nh-worker" $extra; do
 	ldd "$bin" | awk '/=> \// {print $3} /^\t\/lib/ {print $1}' | while read -r lib; do
 		mkdir -p "$root$(dirname "$lib")"
 		cp -L "$lib" "$root$lib"

@@ -13,99 +13,9 @@
 
 #include <cmocka.h>
 
-#define MAX_CASES 32
+#include "guest_cases.h"
 
-typedef struct guest_case {
-	char name[64];
-	char *text;   /* what the case printed */
-	int status;   /* its exit status inside the guest */
-	json_t *json; /* the first JSON value it printed (a record, or topo's object) */
-} guest_case_t;
-
-static guest_case_t cases[MAX_CASES];
-static unsigned case_count;
 static const char *topology;
-
-/* ---- running the guest and splitting its output into cases ---- */
-
-static char *run_capture(const char *cmd, int *status)
-{
-	FILE *p = popen(cmd, "r");
-	if (!p)
-		return NULL;
-	size_t cap = 1 << 16, len = 0;
-	char *buf = malloc(cap);
-	for (size_t n; (n = fread(buf + len, 1, cap - len - 1, p)) > 0;) {
-		len += n;
-		if (cap - len < 4096)
-			buf = realloc(buf, cap *= 2);
-	}
-	buf[len] = '\0';
-	int st = pclose(p);
-	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-	return buf;
-}
-
-static void split_cases(char *out)
-{
-	guest_case_t *c = NULL;
-	size_t used = 0, cap = 0;
-	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
-		if (strncmp(line, "@@case ", 7) == 0 && case_count < MAX_CASES) {
-			c = &cases[case_count++];
-			snprintf(c->name, sizeof c->name, "%s", line + 7);
-			cap = 1 << 16;
-			c->text = calloc(1, cap);
-			used = 0;
-			c->status = -1;
-		} else if (c && strncmp(line, "@@status ", 9) == 0) {
-			c->status = atoi(line + 9);
-			json_error_t e;
-			const char *brace = strchr(c->text, '{');
-			c->json = brace ? json_loadb(brace, strlen(brace), JSON_DISABLE_EOF_CHECK, &e) : NULL;
-			c = NULL;
-		} else if (c) {
-			size_t n = strlen(line);
-			if (used + n + 2 > cap)
-				c->text = realloc(c->text, cap = (used + n + 2) * 2);
-			memcpy(c->text + used, line, n);
-			used += n;
-			c->text[used++] = '\n';
-			c->text[used] = '\0';
-		}
-	}
-}
-
-static guest_case_t *get_case(const char *name)
-{
-	for (unsigned i = 0; i < case_count; i++)
-		if (strcmp(cases[i].name, name) == 0)
-			return &cases[i];
-	fail_msg("the guest did not report case '%s'", name);
-	return NULL;
-}
-
-/* ---- JSON helpers ---- */
-
-static json_t *at(json_t *o, const char *path)
-{
-	char buf[256];
-	snprintf(buf, sizeof buf, "%s", path);
-	for (char *save = NULL, *k = strtok_r(buf, ".", &save); k && o; k = strtok_r(NULL, ".", &save))
-		o = json_object_get(o, k);
-	return o;
-}
-
-static const char *str(json_t *o, const char *path)
-{
-	json_t *v = at(o, path);
-	return json_is_string(v) ? json_string_value(v) : "";
-}
-
-static long long num(json_t *o, const char *path)
-{
-	return (long long)json_integer_value(at(o, path));
-}
 
 static long long pages_on(json_t *pages_by_node, int node)
 {
@@ -497,25 +407,15 @@ static void page_cache_under_membind(void **state)
 
 static int boot_guest(void **state)
 {
-	char cmd[2048];
+	char args[1024];
 	bool four = strcmp(topology, "4node") == 0;
 	const char *kernel = four ? "linux-image-6.12-amd64" : "linux-image-amd64";
 	/* The 2-node guest gets a 192 MiB RAM block device with ext4 for the page-cache cases. */
 	const char *modules = four ? "" : "brd:rd_size=196608 crc32c_generic ext4";
-	snprintf(cmd, sizeof cmd,
-		 "%s/tests/guest/guest.sh --build %s --topology %s --kernel %s --modules '%s' --script %s/tests/guest/cases-%s.sh 2>&1",
-		 NH_SOURCE_DIR, NH_BUILD_DIR, topology, kernel, modules, NH_SOURCE_DIR, topology);
-	int status;
-	char *out = run_capture(cmd, &status);
-	if (!out || status != 0) {
-		fprintf(stderr, "guest failed (status %d):\n%s\n", status, out ? out : "");
-		free(out);
-		return -1;
-	}
-	split_cases(out);
-	free(out);
+	snprintf(args, sizeof args, "--topology %s --kernel %s --modules '%s' --script %s/tests/guest/cases-%s.sh",
+		 topology, kernel, modules, NH_SOURCE_DIR, topology);
 	(void)state;
-	return 0;
+	return guest_boot(args);
 }
 
 int main(int argc, char **argv)
@@ -526,17 +426,9 @@ int main(int argc, char **argv)
 	}
 	topology = argv[1];
 	/* No guest possible here (not root, no qemu): say why and let ctest report SKIP. */
-	char check[1024];
-	snprintf(check, sizeof check, "%s/tests/guest/guest.sh --check --kernel %s", NH_SOURCE_DIR,
-		 strcmp(topology, "4node") == 0 ? "linux-image-6.12-amd64" : "linux-image-amd64");
-	int status;
-	char *why = run_capture(check, &status);
-	if (status == 77) {
-		printf("%s", why ? why : "SKIP: guest unavailable\n");
-		free(why);
+	if (guest_unavailable(strcmp(topology, "4node") == 0 ? "linux-image-6.12-amd64" :
+							      "linux-image-amd64"))
 		return 77;
-	}
-	free(why);
 	if (strcmp(topology, "2node") == 0) {
 		const struct CMUnitTest tests[] = {
 			cmocka_unit_test(topology_as_given),

@@ -1,0 +1,72 @@
+# Runs inside the 2-node guest (busybox sh): node 0 = CPU 0 + 640 MiB, node 1 = CPU 1 + 320 MiB.
+# The operators' checks: `numaharness inspect` on processes with known placement (nh-standin, a
+# qemu-shaped helper, started under numactl as libvirt would start qemu), the libvirt domain
+# fixtures of /tests/numatune, and the operator scenarios. Each case prints "@@case NAME", the
+# command's output, then "@@status N"; tests/guest/test_guest_ops.c checks them.
+
+case_() { echo "@@case $1"; shift; "$@"; echo "@@status $?"; }
+
+# start CMD...: run a stand-in in the background, wait for its "ready" line; $pid is its pid.
+start() {
+	"$@" >/tmp/standin.out 2>&1 &
+	pid=$!
+	for i in $(seq 100); do
+		grep -q '^ready' /tmp/standin.out && return 0
+		usleep 100000
+	done
+	echo "stand-in did not start:"; cat /tmp/standin.out
+}
+stop() { kill "$pid"; wait "$pid" 2>/dev/null; true; }
+
+# --- a process bound to node 1: must pass membind=1 and fail membind=0 ---
+start numactl --membind=1 nh-standin --vcpus 2 --vcpu-pin 0:1 --vcpu-pin 1:1 --emulator-pin 0 --ram 48M
+case_ inspect-membind-1 numaharness inspect "$pid" --expect membind=1
+case_ inspect-membind-0 numaharness inspect "$pid" --expect membind=0
+case_ inspect-json numaharness inspect "$pid" --expect membind=1 --json
+for f in strict-node1 strict-node0 vcpupin-wrong emulatorpin-wrong placement-auto missing-node \
+	restrictive-node1 malformed; do
+	case_ "lv-A-$f" numaharness inspect "$pid" --libvirt-xml "/tests/numatune/$f.xml"
+done
+# Drift: the pages are moved to node 0 behind the process's back while it is watched.
+echo "@@case watch-migrate"
+numaharness inspect "$pid" --expect membind=1 --watch 1s --count 4 --json >/tmp/watch.json &
+w=$!
+usleep 1500000
+migratepages "$pid" 1 0
+wait "$w"
+echo "watch-exit=$?"
+cat /tmp/watch.json
+echo "@@status 0"
+stop
+case_ inspect-gone numaharness inspect "$pid"
+
+start numactl --preferred=1 nh-standin --ram 48M
+case_ lv-B-preferred-node1 numaharness inspect "$pid" --libvirt-xml /tests/numatune/preferred-node1.xml
+stop
+
+start numactl --interleave=0,1 nh-standin --ram 64M
+case_ lv-C-interleave-all numaharness inspect "$pid" --libvirt-xml /tests/numatune/interleave-all.xml
+case_ lv-C-strict-node1 numaharness inspect "$pid" --libvirt-xml /tests/numatune/strict-node1.xml
+case_ inspect-interleave numaharness inspect "$pid" --expect interleave=0,1
+stop
+
+# Guest cells as memory backends, each mbind()ed to its node, vCPU 0 real-time.
+start nh-standin --vcpus 2 --vcpu-pin 0:0 --vcpu-pin 1:1 --sched 0:fifo:10 --cell 96M:bind:0 --cell 48M:bind:1
+for f in memnodes memnodes-swapped vcpusched-wrong; do
+	case_ "lv-D-$f" numaharness inspect "$pid" --libvirt-xml "/tests/numatune/$f.xml"
+done
+stop
+
+# Two cells of the same size: which mapping is which cell only placement can tell.
+start nh-standin --cell 48M:bind:1 --cell 48M:bind:0
+case_ lv-E-memnodes-same-size numaharness inspect "$pid" --libvirt-xml /tests/numatune/memnodes-same-size.xml
+stop
+
+# restrictive = the cgroup's cpuset.mems alone: a cgroup v2 cpuset confining the process to node 1.
+mount -t cgroup2 none /sys/fs/cgroup && echo +cpuset >/sys/fs/cgroup/cgroup.subtree_control &&
+	mkdir -p /sys/fs/cgroup/vm && echo 0-1 >/sys/fs/cgroup/vm/cpuset.cpus &&
+	echo 1 >/sys/fs/cgroup/vm/cpuset.mems
+start sh -c 'echo $$ >/sys/fs/cgroup/vm/cgroup.procs && exec nh-standin --ram 48M'
+case_ lv-F-restrictive-node1 numaharness inspect "$pid" --libvirt-xml /tests/numatune/restrictive-node1.xml
+case_ inspect-cpuset numaharness inspect "$pid" --expect membind=1 --json
+stop
