@@ -1,12 +1,14 @@
 /* End-to-end tests of the real binary on this host: topo, bench and run write the records the
  * contract promises; crashing, hanging and failing workers become outcomes, not harness errors. */
 #include <jansson.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -394,6 +396,238 @@ static void expectations_fail(void **state)
 	(void)state;
 }
 
+/* ---- the operator's validation scenario (scenarios/bios-check.lua) ---- */
+
+/* This host's shape as topo --json reports it: what an operator would pass with --set.
+ * cpus_per_node is 0 when the nodes with CPUs do not all have the same count. */
+static void host_shape(unsigned *nodes, unsigned *cpus_per_node, long long *least_mem)
+{
+	char *argv[] = {NH_BIN, "topo", "--json", NULL};
+	nh_proc_result_t r;
+	assert_int_equal(nh_proc_run(NULL, argv, NULL, &r), 0);
+	assert_int_equal(r.status, 0);
+	json_t *t = json_loads(r.out, 0, NULL);
+	assert_non_null(t);
+	json_t *arr = json_object_get(t, "nodes");
+	*nodes = (unsigned)json_array_size(arr);
+	*cpus_per_node = 0;
+	*least_mem = -1;
+	for (size_t i = 0; i < json_array_size(arr); i++) {
+		json_t *n = json_array_get(arr, i);
+		unsigned k = (unsigned)json_array_size(json_object_get(n, "cpus"));
+		long long mem = (long long)json_integer_value(json_object_get(n, "mem_total_bytes"));
+		if (*least_mem < 0 || mem < *least_mem)
+			*least_mem = mem;
+		if (k && *cpus_per_node && k != *cpus_per_node)
+			*cpus_per_node = UINT_MAX;
+		else if (k && !*cpus_per_node)
+			*cpus_per_node = k;
+	}
+	if (*cpus_per_node == UINT_MAX)
+		*cpus_per_node = 0;
+	json_decref(t);
+	nh_proc_free(&r);
+}
+
+/* The one check of a kind in checks.json (host checks appear once). */
+static json_t *check_of_kind(json_t *checks, const char *kind)
+{
+	for (size_t i = 0; i < json_array_size(checks); i++)
+		if (strcmp(str_at(json_array_get(checks, i), "kind", NULL), kind) == 0)
+			return json_array_get(checks, i);
+	fail_msg("no %s check in checks.json", kind);
+	return NULL;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* What the operator runs on a fresh host, with what they expect of it: the topology checks pass
+ * when the --set values match this host, and the values are in the manifest. Quick mode is a
+ * smoke test: about 1 s on this 2-CPU, 1-node host (7 runs). */
+static void bios_check_matches_host(void **state)
+{
+	unsigned nodes, cpus;
+	long long least_mem;
+	host_shape(&nodes, &cpus, &least_mem);
+	char *dir = nh_tmpdir();
+	char out[600], set_nodes[64], set_cpus[64], set_mem[64];
+	snprintf(out, sizeof out, "%s/r", dir);
+	snprintf(set_nodes, sizeof set_nodes, "nodes=%u", nodes);
+	snprintf(set_cpus, sizeof set_cpus, "cpus_per_node=%u", cpus);
+	/* plenty of slack: MemTotal grows on hosts that initialise memory lazily */
+	snprintf(set_mem, sizeof set_mem, "node_memory=%lld", least_mem / 2);
+	/* Timing checks (latency ratio, balance between nodes) are the scenario's business on a
+	 * real multi-node host, not this test's: there they are switched off. On one node the
+	 * ratio must come out "not applicable", which is what this host shows. */
+	char *argv[32] = {NH_BIN, "run", "scenarios/bios-check.lua", "--set", "quick=true",
+			  "--set", set_nodes, "--set", set_mem, "--out", out, "--quiet"};
+	int argc = 12;
+	if (cpus) {
+		argv[argc++] = "--set";
+		argv[argc++] = set_cpus;
+	}
+	if (nodes > 1) {
+		static char *timing[] = {"remote_local_ratio=0", "bandwidth_balance=0",
+					 "latency_balance=0"};
+		for (size_t i = 0; i < 3; i++) {
+			argv[argc++] = "--set";
+			argv[argc++] = timing[i];
+		}
+	}
+	argv[argc] = NULL;
+	nh_proc_result_t r;
+	double t0 = now_s();
+	assert_int_equal(nh_proc_run(NH_SOURCE_DIR, argv, NULL, &r), 0);
+	double took = now_s() - t0;
+	if (r.status != 0)
+		fail_msg("exit %d: %s%s", r.status, r.out, r.err);
+	/* "well under a minute on 2 cores": the point of quick mode */
+	if (took > 60)
+		fail_msg("bios-check quick took %.1f s", took);
+	print_message("bios-check --set quick=true: %.1f s\n", took);
+
+	char *text = read_in(out, "checks.json");
+	json_t *checks = json_loads(text, 0, NULL);
+	free(text);
+	assert_non_null(checks);
+	json_t *c = check_of_kind(checks, "nodes");
+	assert_string_equal(str_at(c, "status", NULL), "pass");
+	assert_true(json_number_value(json_object_get(c, "value")) == nodes);
+	c = check_of_kind(checks, "cpus_per_node");
+	assert_string_equal(str_at(c, "status", NULL), cpus ? "pass" : "not-evaluated");
+	c = check_of_kind(checks, "node_memory");
+	assert_string_equal(str_at(c, "status", NULL), "pass");
+	assert_non_null(strstr(str_at(c, "detail", NULL), "node 0: ")); /* every node's figure */
+	assert_true(json_number_value(json_object_get(c, "value")) == (double)least_mem);
+	c = check_of_kind(checks, "distance");
+	assert_string_equal(str_at(c, "status", NULL), nodes > 1 ? "pass" : "not-evaluated");
+	if (nodes == 1) {
+		/* never a fake pass: no remote memory, so not applicable, saying why */
+		c = check_of_kind(checks, "remote_local_latency_ratio");
+		assert_string_equal(str_at(c, "status", NULL), "not-evaluated");
+		assert_false(json_is_true(json_object_get(c, "fails_gate")));
+		assert_true(json_is_null(json_object_get(c, "value")));
+		assert_non_null(strstr(str_at(c, "detail", NULL), "not applicable: 1 NUMA node"));
+	}
+	/* placement and numa_miss were checked for every policy of the sweep */
+	assert_true(json_array_size(checks) > 10);
+	json_decref(checks);
+
+	/* The manifest says what the run was asked to expect. */
+	text = read_in(out, "manifest.json");
+	json_t *m = json_loads(text, 0, NULL);
+	free(text);
+	json_t *params = json_object_get(json_object_get(m, "scenario"), "parameters");
+	json_t *p = json_object_get(params, "nodes");
+	assert_int_equal(json_integer_value(json_object_get(p, "value")), nodes);
+	assert_int_equal(json_integer_value(json_object_get(p, "default")), 0);
+	assert_true(json_is_true(json_object_get(p, "set")));
+	assert_true(json_is_true(json_object_get(json_object_get(params, "quick"), "value")));
+	assert_string_equal(str_at(json_object_get(params, "node_memory"), "value", NULL),
+			    set_mem + strlen("node_memory="));
+	p = json_object_get(params, "numa_miss_max"); /* not given: its default, and says so */
+	assert_true(json_real_value(json_object_get(p, "value")) == 0.15);
+	assert_true(json_is_false(json_object_get(p, "set")));
+	assert_true(strlen(str_at(p, "help", NULL)) > 10);
+	json_decref(m);
+	char *xml = read_in(out, "checks.xml");
+	assert_non_null(strstr(xml, "<testsuite name=\"numaharness.bios-check\""));
+	free(xml);
+	nh_proc_free(&r);
+	nh_rm_rf(dir);
+	free(dir);
+	(void)state;
+}
+
+/* A host that is not what the operator said: exit 1, and the evidence names the real count. */
+static void bios_check_wrong_node_count(void **state)
+{
+	unsigned nodes, cpus;
+	long long least_mem;
+	host_shape(&nodes, &cpus, &least_mem);
+	unsigned wrong = nodes == 4 ? 5 : 4;
+	char *dir = nh_tmpdir();
+	char out[600], set_nodes[64], want[64];
+	snprintf(out, sizeof out, "%s/r", dir);
+	snprintf(set_nodes, sizeof set_nodes, "nodes=%u", wrong);
+	char *argv[] = {NH_BIN, "run", "scenarios/bios-check.lua", "--set", "quick=true", "--set",
+			set_nodes, "--set", "remote_local_ratio=0", "--set", "bandwidth_balance=0",
+			"--set", "latency_balance=0", "--out", out, "--quiet", NULL};
+	nh_proc_result_t r;
+	assert_int_equal(nh_proc_run(NH_SOURCE_DIR, argv, NULL, &r), 0);
+	if (r.status != 1)
+		fail_msg("exit %d (want 1): %s%s", r.status, r.out, r.err);
+	char *text = read_in(out, "checks.json");
+	json_t *checks = json_loads(text, 0, NULL);
+	free(text);
+	json_t *c = check_of_kind(checks, "nodes");
+	assert_string_equal(str_at(c, "status", NULL), "fail");
+	assert_true(json_is_true(json_object_get(c, "fails_gate")));
+	snprintf(want, sizeof want, "%u node%s ≠ %u", nodes, nodes == 1 ? "" : "s", wrong);
+	assert_string_equal(str_at(c, "detail", NULL), want);
+	assert_true(json_number_value(json_object_get(c, "value")) == nodes);
+	/* file:line of the expect { nodes = ... } in the scenario */
+	const char *src = str_at(c, "source", NULL);
+	assert_true(strncmp(src, "scenarios/bios-check.lua:", 25) == 0);
+	char path[600];
+	snprintf(path, sizeof path, "%s/scenarios/bios-check.lua", NH_SOURCE_DIR);
+	char *lua = nh_read_file(path, NULL, NULL), *line = lua;
+	assert_non_null(lua);
+	for (int n = atoi(src + 25); n > 1 && line; n--)
+		line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL;
+	assert_non_null(line);
+	if (strncmp(strstr(line, "expect {") ? strstr(line, "expect {") : "", "expect { nodes", 14))
+		fail_msg("%s is not the nodes expectation: %.60s", src, line);
+	free(lua);
+	json_decref(checks);
+	if (!strstr(r.out, "FAIL   nodes = ") || !strstr(r.out, want))
+		fail_msg("terminal table:\n%s", r.out);
+	assert_int_equal(nh_count_lines(r.err), 0); /* a failed check is not a harness error */
+	nh_proc_free(&r);
+	nh_rm_rf(dir);
+	free(dir);
+	(void)state;
+}
+
+/* The guest-side scenario runs anywhere (a host is a guest with real nodes): quick mode with
+ * this host's node count as "the domain XML's". The 2-node emulated guest runs it for real. */
+static void numatune_check_quick(void **state)
+{
+	unsigned nodes, cpus;
+	long long least_mem;
+	host_shape(&nodes, &cpus, &least_mem);
+	char *dir = nh_tmpdir();
+	char out[600], set_nodes[64];
+	snprintf(out, sizeof out, "%s/r", dir);
+	snprintf(set_nodes, sizeof set_nodes, "nodes=%u", nodes);
+	char *argv[] = {NH_BIN, "run", "scenarios/numatune-check.lua", "--set", "quick=true",
+			"--set", set_nodes, "--set", "remote_local_ratio=0", "--set",
+			"bandwidth_balance=0", "--set", "latency_balance=0", "--out", out, "--quiet",
+			NULL};
+	nh_proc_result_t r;
+	assert_int_equal(nh_proc_run(NH_SOURCE_DIR, argv, NULL, &r), 0);
+	if (r.status != 0)
+		fail_msg("exit %d: %s%s", r.status, r.out, r.err);
+	char *text = read_in(out, "checks.json");
+	json_t *checks = json_loads(text, 0, NULL);
+	free(text);
+	assert_string_equal(str_at(check_of_kind(checks, "nodes"), "status", NULL), "pass");
+	/* not asked for: the guest's figure as evidence, not evaluated */
+	json_t *mem = check_of_kind(checks, "node_memory");
+	assert_string_equal(str_at(mem, "status", NULL), "not-evaluated");
+	assert_non_null(strstr(str_at(mem, "detail", NULL), "evidence only"));
+	json_decref(checks);
+	nh_proc_free(&r);
+	nh_rm_rf(dir);
+	free(dir);
+	(void)state;
+}
+
 /* topo --json agrees with the kernel's own sysfs view (what numactl --hardware prints). */
 static void topo_json_matches_sysfs(void **state)
 {
@@ -447,6 +681,9 @@ int main(void)
 		cmocka_unit_test(allocator_confirmed),
 		cmocka_unit_test(expectations_pass),
 		cmocka_unit_test(expectations_fail),
+		cmocka_unit_test(bios_check_matches_host),
+		cmocka_unit_test(bios_check_wrong_node_count),
+		cmocka_unit_test(numatune_check_quick),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
