@@ -65,6 +65,7 @@ static int parse_opts(int argc, char **argv, struct inspect_opts *o)
 	nh_err_t err;
 	uint64_t v;
 	*o = (struct inspect_opts){.min_share = 0.99};
+	opterr = 0; /* our own one-line message below */
 	for (int c; (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1;) {
 		switch (c) {
 		case 'e': o->expect_spec = optarg; break;
@@ -81,9 +82,12 @@ static int parse_opts(int argc, char **argv, struct inspect_opts *o)
 			break;
 		}
 		case 'w':
-			if (nh_parse_duration(optarg, &o->interval, &err) < 0 || o->interval <= 0) {
-				nh_cli_error("inspect: --watch '%s': %s", optarg,
-					     o->interval <= 0 && !err.msg[0] ? "must be positive" : err.msg);
+			if (nh_parse_duration(optarg, &o->interval, &err) < 0) {
+				nh_cli_error("inspect: --watch: %s", err.msg);
+				return -1;
+			}
+			if (o->interval <= 0) {
+				nh_cli_error("inspect: --watch '%s': the interval must be positive", optarg);
 				return -1;
 			}
 			break;
@@ -323,7 +327,8 @@ static int load_expectation(const struct inspect_opts *o, const nh_topo_t *topo,
 	if (!o->libvirt_xml)
 		return 0;
 	x->domain = calloc(1, sizeof *x->domain);
-	if (!x->domain || nh_lv_domain_read(o->libvirt_xml, x->domain, &err) < 0) {
+	if (!x->domain || nh_lv_domain_read(o->libvirt_xml, x->domain, &err) < 0 ||
+	    nh_inspect_libvirt_validate(x->domain, topo, &err) < 0) {
 		nh_cli_error("inspect: %s", x->domain ? err.msg : "out of memory");
 		return -1;
 	}

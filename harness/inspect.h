@@ -48,6 +48,10 @@ void nh_inspect_expect(const nh_proc_snapshot_t *s, const nh_policy_t *want, dou
 int nh_inspect_libvirt(const nh_proc_snapshot_t *s, const nh_lv_domain_t *d, const nh_topo_t *topo,
 		       double min_share, nh_ichecks_t *out, nh_err_t *err);
 
+/** \brief The validation nh_inspect_libvirt starts with, on its own: every nodeset and cpuset
+ *  the domain names exists on this host. 0, or -1 with the message above. */
+int nh_inspect_libvirt_validate(const nh_lv_domain_t *d, const nh_topo_t *topo, nh_err_t *err);
+
 /* How the process's memory moved between two snapshots. */
 typedef struct nh_drift {
 	double seconds;

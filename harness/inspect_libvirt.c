@@ -26,9 +26,10 @@ static int check_nodes_exist(const nh_lv_domain_t *d, const nh_lv_memory_t *m, c
 		return 0;
 	char miss[64], have[64];
 	errno = EINVAL;
-	return nh_err_set(err, "%s:%d: %s nodeset '%s': node %s does not exist on this host (nodes: %s)",
-			  d->path, m->line, what, m->nodeset_text,
-			  nh_set_format(&missing, miss, sizeof miss),
+	bool one = nh_set_count(&missing) == 1;
+	return nh_err_set(err, "%s:%d: %s nodeset '%s': %s %s %s not exist on this host (nodes: %s)",
+			  d->path, m->line, what, m->nodeset_text, one ? "node" : "nodes",
+			  nh_set_format(&missing, miss, sizeof miss), one ? "does" : "do",
 			  nh_set_format(nh_topo_all_nodes(topo), have, sizeof have));
 }
 
@@ -41,13 +42,15 @@ static int check_cpus_exist(const nh_lv_domain_t *d, const nh_set_t *cpus, const
 		return 0;
 	char miss[64], have[128];
 	errno = EINVAL;
-	return nh_err_set(err, "%s:%d: %s cpuset '%s': CPU %s does not exist on this host (CPUs: %s)",
-			  d->path, line, what, text, nh_set_format(&missing, miss, sizeof miss),
+	bool one = nh_set_count(&missing) == 1;
+	return nh_err_set(err, "%s:%d: %s cpuset '%s': %s %s %s not exist on this host (CPUs: %s)",
+			  d->path, line, what, text, one ? "CPU" : "CPUs",
+			  nh_set_format(&missing, miss, sizeof miss), one ? "does" : "do",
 			  nh_set_format(nh_topo_all_cpus(topo), have, sizeof have));
 }
 
 /* Everything the XML names must exist here, or the verdicts would be meaningless. */
-static int validate(const nh_lv_domain_t *d, const nh_topo_t *topo, nh_err_t *err)
+int nh_inspect_libvirt_validate(const nh_lv_domain_t *d, const nh_topo_t *topo, nh_err_t *err)
 {
 	if (d->memory.mode != NH_LV_MEM_NONE && !d->memory.placement_auto &&
 	    check_nodes_exist(d, &d->memory, "numatune memory", topo, err) < 0)
@@ -477,7 +480,7 @@ static void check_memory(nh_ichecks_t *out, const nh_proc_snapshot_t *s, const n
 int nh_inspect_libvirt(const nh_proc_snapshot_t *s, const nh_lv_domain_t *d, const nh_topo_t *topo,
 		       double min_share, nh_ichecks_t *out, nh_err_t *err)
 {
-	if (validate(d, topo, err) < 0)
+	if (nh_inspect_libvirt_validate(d, topo, err) < 0)
 		return -1;
 	check_memory(out, s, d, min_share);
 	check_vcpu_pins(out, s, d);

@@ -271,6 +271,7 @@ int nh_proc_parse_stat(const char *text, nh_thread_t *t, nh_err_t *err)
 	snprintf(t->comm, sizeof t->comm, "%.*s", (int)(close - open - 1), open + 1);
 	/* Fields after comm start at 3 (state); processor is 39, rt_priority 40, policy 41. */
 	const char *p = close + 1;
+	t->state = p[0] == ' ' ? p[1] : '?';
 	long long v[42] = {0};
 	int field = 2;
 	while (*p && field < 41) {
@@ -509,6 +510,12 @@ int nh_proc_snapshot_take(pid_t pid, const nh_topo_t *topo, nh_proc_snapshot_t *
 		goto fail;
 	}
 	qsort(s->threads, s->thread_count, sizeof *s->threads, by_tid);
+	/* A zombie keeps its /proc entry until reaped, with no memory left to inspect. */
+	if (s->threads[0].tid == pid && (s->threads[0].state == 'Z' || s->threads[0].state == 'X')) {
+		errno = ESRCH;
+		nh_err_set(err, "process %d has exited", (int)pid);
+		goto fail;
+	}
 	snprintf(path, sizeof path, "/proc/%d/numa_maps", (int)pid);
 	char *numa_maps = read_proc(path, pid, err);
 	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);

@@ -47,6 +47,7 @@ typedef struct nh_mapping {
 typedef struct nh_thread {
 	pid_t tid;
 	char comm[32];
+	char state;		/* stat field 3: 'R', 'S', ..., 'Z' for a zombie */
 	nh_set_t cpus_allowed, mems_allowed;
 	int last_cpu;		/* stat field 39; -1 unknown */
 	int last_node;		/* node of last_cpu; -1 unknown */
@@ -77,7 +78,7 @@ typedef struct nh_proc_snapshot {
 } nh_proc_snapshot_t;
 
 /** \brief Take a snapshot of \p pid; \p topo maps CPUs to nodes. Returns 0, or -1 with errno and
- *  a one-line message: ESRCH "no process 123", EACCES/EPERM naming the file and the missing
+ *  a one-line message: ESRCH "no process 123" (or "process 123 has exited" for a zombie), EACCES/EPERM naming the file and the missing
  *  capability ("reading another user's numa_maps needs CAP_SYS_PTRACE"). The cgroup part never
  *  fails: cpuset_available says whether it was read. Free with nh_proc_snapshot_free. */
 int nh_proc_snapshot_take(pid_t pid, const nh_topo_t *topo, nh_proc_snapshot_t *s, nh_err_t *err);

@@ -202,6 +202,7 @@ static void stat_fields(void **state)
 	char *text = fixture("stat-vcpu");
 	assert_int_equal(nh_proc_parse_stat(text, &t, &err), 0);
 	assert_string_equal(t.comm, "CPU 0/KVM");
+	assert_int_equal(t.state, 'S');
 	assert_int_equal(t.last_cpu, 3);
 	assert_int_equal(t.rt_priority, 11);
 	assert_int_equal(t.sched_policy, SCHED_FIFO);

@@ -1,0 +1,174 @@
+/* End-to-end tests of `numaharness inspect` on this host: a child process with known memory is
+ * inspected (text, --json, --watch), its exit is noticed, and inspecting a process one may not
+ * read fails with the capability named. Multi-node verdicts are in the guest (guest.ops). */
+#include <errno.h>
+#include <jansson.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "proc.h"
+
+#define RAM (32u << 20)
+
+static pid_t child;
+
+/* A process holding 32 MiB of touched anonymous memory until killed. */
+static int start_child(void **state)
+{
+	int ready[2];
+	if (pipe(ready) != 0)
+		return -1;
+	child = fork();
+	if (child == 0) {
+		volatile char *p = malloc(RAM);
+		for (size_t i = 0; p && i < RAM; i += 4096)
+			p[i] = 1;
+		if (write(ready[1], "r", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	char c;
+	close(ready[1]);
+	int ok = read(ready[0], &c, 1) == 1;
+	close(ready[0]);
+	(void)state;
+	return child > 0 && ok ? 0 : -1;
+}
+
+static int stop_child(void **state)
+{
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	(void)state;
+	return 0;
+}
+
+static nh_proc_result_t inspect(const char *a1, const char *a2, const char *a3, const char *a4,
+				const char *a5, const char *a6)
+{
+	char pid[16];
+	snprintf(pid, sizeof pid, "%d", (int)child);
+	char *argv[] = {NH_BIN, "inspect", pid, (char *)a1, (char *)a2, (char *)a3, (char *)a4,
+			(char *)a5, (char *)a6, NULL};
+	nh_proc_result_t r;
+	if (nh_proc_run(NH_SOURCE_DIR, argv, NULL, &r) != 0)
+		fail_msg("could not run %s", NH_BIN);
+	return r;
+}
+
+static void text_report(void **state)
+{
+	nh_proc_result_t r = inspect(NULL, NULL, NULL, NULL, NULL, NULL);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "threads (1):"));
+	assert_non_null(strstr(r.out, "memory by node:"));
+	assert_non_null(strstr(r.out, "  anon "));
+	/* The 32 MiB buffer is listed as a notable mapping. */
+	assert_non_null(strstr(r.out, "resident 32"));
+	assert_null(strstr(r.out, "checks against"));
+	nh_proc_free(&r);
+	(void)state;
+}
+
+static void json_with_an_expectation(void **state)
+{
+	/* Every host has node 0; this one may have only that. */
+	nh_proc_result_t r = inspect("--expect", "membind=0", "--min-share", "0.5", "--json", NULL);
+	json_error_t e;
+	json_t *doc = json_loads(r.out, 0, &e);
+	if (!doc)
+		fail_msg("not JSON (%s): %s", e.text, r.out);
+	assert_int_equal(json_integer_value(json_object_get(doc, "pid")), child);
+	json_t *anon = json_object_get(json_object_get(doc, "memory"), "anon");
+	assert_true(json_integer_value(json_object_get(anon, "bytes")) >= RAM);
+	json_t *checks = json_object_get(doc, "checks");
+	assert_true(json_array_size(checks) >= 2);
+	json_t *share = json_array_get(checks, 0);
+	assert_string_equal(json_string_value(json_object_get(share, "name")), "memory on node(s) 0");
+	/* The child has no policy: on a one-node host its memory is on node 0 all the same, and
+	 * its cpuset confines it there; the verdict follows the share and exit status the verdict. */
+	const char *verdict = json_string_value(json_object_get(doc, "verdict"));
+	assert_int_equal(r.status, strcmp(verdict, "pass") == 0 ? 0 : 1);
+	json_decref(doc);
+	nh_proc_free(&r);
+	(void)state;
+}
+
+static void watch_samples(void **state)
+{
+	nh_proc_result_t r = inspect("--watch", "200ms", "--count", "3", "--json", NULL);
+	assert_int_equal(r.status, 0);
+	json_t *doc = json_loads(r.out, 0, NULL);
+	assert_non_null(doc);
+	assert_int_equal(json_array_size(json_object_get(doc, "samples")), 3);
+	json_t *drift = json_object_get(doc, "drift");
+	assert_true(json_real_value(json_object_get(drift, "seconds")) >= 0.35);
+	assert_int_equal(json_integer_value(json_object_get(drift, "moved_bytes_at_least")), 0);
+	json_decref(doc);
+	nh_proc_free(&r);
+	(void)state;
+}
+
+/* The process ends during the watch: the samples so far are the report, not an error. */
+static void watch_outlives_the_process(void **state)
+{
+	pid_t short_lived = fork();
+	if (short_lived == 0) {
+		usleep(500000);
+		_exit(0);
+	}
+	char pid[16];
+	snprintf(pid, sizeof pid, "%d", (int)short_lived);
+	char *argv[] = {NH_BIN, "inspect", pid, "--watch", "200ms", "--duration", "5s", NULL};
+	nh_proc_result_t r;
+	/* Not reaped until the end: a zombie is an exited process too. */
+	assert_int_equal(nh_proc_run(NH_SOURCE_DIR, argv, NULL, &r), 0);
+	waitpid(short_lived, NULL, 0);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "exited"));
+	assert_non_null(strstr(r.out, "drift over"));
+	nh_proc_free(&r);
+	(void)state;
+}
+
+/* Reading another user's numa_maps needs CAP_SYS_PTRACE: as nobody, inspecting our child fails
+ * with the capability named, exit 2. */
+static void not_permitted_names_the_capability(void **state)
+{
+	if (geteuid() != 0 || access("/usr/bin/setpriv", X_OK) != 0)
+		skip();
+	char pid[16];
+	snprintf(pid, sizeof pid, "%d", (int)child);
+	char *argv[] = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+			NH_BIN, "inspect", pid, NULL};
+	nh_proc_result_t r;
+	assert_int_equal(nh_proc_run(NH_SOURCE_DIR, argv, NULL, &r), 0);
+	assert_int_equal(r.status, 2);
+	assert_int_equal(nh_count_lines(r.err), 1);
+	assert_non_null(strstr(r.err, "Permission denied (reading another user's process needs "
+				      "CAP_SYS_PTRACE"));
+	nh_proc_free(&r);
+	(void)state;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(text_report),
+		cmocka_unit_test(json_with_an_expectation),
+		cmocka_unit_test(watch_samples),
+		cmocka_unit_test(watch_outlives_the_process),
+		cmocka_unit_test(not_permitted_names_the_capability),
+	};
+	return cmocka_run_group_tests_name("inspect (e2e)", tests, start_child, stop_child);
+}
