@@ -142,6 +142,47 @@ static void watch_sees_migration(void **state)
 	(void)state;
 }
 
+/* checks.json of a scenario case: the array after "exit=N". */
+static json_t *case_checks(guest_case_t *c)
+{
+	const char *bracket = strchr(c->text, '[');
+	json_error_t e;
+	json_t *a = bracket ? json_loadb(bracket, strlen(bracket), JSON_DISABLE_EOF_CHECK, &e) : NULL;
+	if (!json_is_array(a))
+		fail_msg("%s: no checks.json in:\n%s", c->name, c->text);
+	return a;
+}
+
+static const char *check_status(json_t *checks, const char *kind)
+{
+	json_t *k;
+	size_t i;
+	json_array_foreach(checks, i, k)
+		if (strcmp(str(k, "kind"), kind) == 0)
+			return str(k, "status");
+	fail_msg("no %s check", kind);
+	return "";
+}
+
+/* numatune-check inside the guest: its virtual nodes as declared pass, every policy's pages
+ * land where they should; a wrong node count fails the gate with the real count as evidence. */
+static void numatune_check_scenario(void **state)
+{
+	guest_case_t *c = expect_case("numatune-check", 0, "exit=0", NULL);
+	json_t *checks = case_checks(c);
+	assert_string_equal(check_status(checks, "nodes"), "pass");
+	assert_string_equal(check_status(checks, "cpus_per_node"), "pass");
+	assert_string_equal(check_status(checks, "node_memory"), "pass");
+	assert_string_equal(check_status(checks, "distance"), "pass");
+	assert_string_equal(check_status(checks, "placement"), "pass");
+	json_decref(checks);
+	c = expect_case("numatune-check-wrong", 0, "exit=1", NULL);
+	checks = case_checks(c);
+	assert_string_equal(check_status(checks, "nodes"), "fail");
+	json_decref(checks);
+	(void)state;
+}
+
 static int boot(void **state)
 {
 	char args[1024];
@@ -164,6 +205,7 @@ int main(void)
 		cmocka_unit_test(domains_with_guest_cells),
 		cmocka_unit_test(restrictive_by_cgroup_cpuset),
 		cmocka_unit_test(watch_sees_migration),
+		cmocka_unit_test(numatune_check_scenario),
 	};
 	return cmocka_run_group_tests_name("guest-ops (Linux 6.1, 2 nodes)", tests, boot, NULL);
 }
