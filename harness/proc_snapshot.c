@@ -64,22 +64,6 @@ int nh_mempolicy_text_parse(const char *text, nh_mempolicy_text_t *out, nh_err_t
 	return 0;
 }
 
-/* numa_maps escapes ' ', '\t', '\n' and '=' in file names as \ooo; undo it for display. */
-static void unescape_name(char *s)
-{
-	char *w = s;
-	for (char *r = s; *r; r++) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
-		    r[3] >= '0' && r[3] <= '7') {
-			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-			r += 3;
-		} else {
-			*w++ = *r;
-		}
-	}
-	*w = '\0';
-}
-
 /* Shared memory the process created shows as a file of an internal filesystem. */
 static enum nh_mem_kind file_kind(const char *path)
 {
@@ -169,7 +153,7 @@ static int parse_mapping_line(const char *line, size_t len, nh_mapping_t *m, nh_
 		else if (strncmp(tok, "file=", 5) == 0) {
 			file = true;
 			snprintf(m->name, sizeof m->name, "%s", tok + 5);
-			unescape_name(m->name);
+			nh_unescape_octal(m->name); /* numa_maps writes ' ' as \040 */
 		}
 	}
 	m->kind = huge ? NH_MEM_HUGE : file ? file_kind(m->name) : NH_MEM_ANON;
@@ -204,9 +188,6 @@ int nh_proc_parse_numa_maps(const char *numa_maps, const char *maps,
 		for (unsigned n = 0; n < NH_MAX_NODES; n++)
 			s->bytes_by_kind_node[m.kind][n] += m.bytes_by_node[n];
 		s->bytes_by_kind[m.kind] += m.bytes;
-		/* Keep what holds memory or has a policy of its own; the rest is noise. */
-		if (m.bytes == 0 && !m.own_policy)
-			continue;
 		if (s->mapping_count == cap) {
 			cap = cap ? 2 * cap : 64;
 			void *grown = realloc(s->mappings, cap * sizeof *s->mappings);
@@ -220,6 +201,15 @@ int nh_proc_parse_numa_maps(const char *numa_maps, const char *maps,
 	}
 	free(x.r);
 	return rc;
+}
+
+void nh_proc_prune_mappings(nh_proc_snapshot_t *s)
+{
+	unsigned kept = 0;
+	for (unsigned i = 0; i < s->mapping_count; i++)
+		if (s->mappings[i].bytes > 0 || s->mappings[i].own_policy)
+			s->mappings[kept++] = s->mappings[i];
+	s->mapping_count = kept;
 }
 
 int nh_proc_thread_policy(const char *numa_maps, nh_mempolicy_text_t *out, nh_err_t *err)
@@ -531,6 +521,7 @@ int nh_proc_snapshot_take(pid_t pid, const nh_topo_t *topo, nh_proc_snapshot_t *
 	free(maps);
 	if (rc < 0)
 		goto fail;
+	nh_proc_prune_mappings(s);
 	read_cpuset(pid, s);
 	return 0;
 fail:

@@ -86,11 +86,14 @@ void nh_proc_snapshot_free(nh_proc_snapshot_t *s);
 
 /* Parsers of the /proc texts, for tests. */
 /** \brief Parse /proc/PID/numa_maps (\p maps_text, the matching /proc/PID/maps, gives each
- *  mapping's end). Appends to s->mappings and adds to the per-kind totals; \p thread_policy (may
- *  be NULL) marks mappings whose policy differs as own_policy. Returns 0 or -1 (EINVAL). */
+ *  mapping's end). Appends every mapping to s->mappings and adds to the per-kind totals;
+ *  \p thread_policy (may be NULL) marks mappings whose policy differs as own_policy. Returns 0
+ *  or -1 (EINVAL). */
 int nh_proc_parse_numa_maps(const char *numa_maps_text, const char *maps_text,
 			    const nh_mempolicy_text_t *thread_policy, nh_proc_snapshot_t *s,
 			    nh_err_t *err);
+/** \brief Drop the mappings with nothing resident and no policy of their own (most of them). */
+void nh_proc_prune_mappings(nh_proc_snapshot_t *s);
 /** \brief The task policy from one thread's numa_maps: the policy its [stack] line shows (a
  *  stack never has a policy of its own), else the most common one. Returns 0 or -1 (EINVAL). */
 int nh_proc_thread_policy(const char *numa_maps_text, nh_mempolicy_text_t *out, nh_err_t *err);

@@ -13,22 +13,6 @@
 
 _Static_assert(NH_MAX_NODES <= 64, "numa_nodes is a 64-bit mask");
 
-/* mountinfo escapes space, tab, newline and backslash as \ooo; undo it in place. */
-static void unescape_octal(char *s)
-{
-	char *w = s;
-	for (char *r = s; *r; r++) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
-		    r[3] >= '0' && r[3] <= '7') {
-			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-			r += 3;
-		} else {
-			*w++ = *r;
-		}
-	}
-	*w = '\0';
-}
-
 /* A cgroup hierarchy's mount: where it is, and which cgroup its root shows. */
 struct cg_mount {
 	bool found;
@@ -63,8 +47,8 @@ static void scan_mounts(const char *mountinfo, const char *controller, struct cg
 			to = v1;
 		if (!to)
 			continue;
-		unescape_octal(root);
-		unescape_octal(point);
+		nh_unescape_octal(root);
+		nh_unescape_octal(point);
 		to->found = true;
 		snprintf(to->root, sizeof to->root, "%s", root);
 		snprintf(to->point, sizeof to->point, "%s", point);

@@ -502,6 +502,21 @@ void nh_proc_cgroup_paths(const char *proc_cgroup, const char *controller, char 
 	}
 }
 
+void nh_unescape_octal(char *s)
+{
+	char *w = s;
+	for (char *r = s; *r; r++) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
+		    r[3] >= '0' && r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+			r += 3;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
 static nh_err_t *empty_dir_err;
 static const char *empty_dir_root;
 

@@ -83,6 +83,10 @@ bool nh_has_token(const char *list, size_t len, const char *tok, char sep);
 void nh_proc_cgroup_paths(const char *proc_cgroup, const char *controller, char *v1_path,
 			  size_t v1_len, bool *have_v1, char *v2, size_t v2_len, bool *have_v2);
 
+/** \brief Undo the kernel's \ooo escapes of /proc texts (mountinfo, numa_maps: space, tab,
+ *  newline, backslash, '=') in place. */
+void nh_unescape_octal(char *s);
+
 /** \brief Remove everything inside \p dir (not \p dir itself); a missing dir is fine.
  *  Returns 0, or -1 with a message naming what could not be removed. */
 int nh_empty_dir(const char *dir, nh_err_t *err);

@@ -73,6 +73,8 @@ static void fixture_process(nh_proc_snapshot_t *s)
 	nh_mempolicy_text_t bind1 = policy("bind:1");
 	if (nh_proc_parse_numa_maps(nm, maps, &bind1, s, &err) < 0)
 		fail_msg("%s", err.msg);
+	assert_int_equal(s->mapping_count, 11);
+	nh_proc_prune_mappings(s);
 	free(nm);
 	free(maps);
 	s->pid = 4240;
