@@ -72,10 +72,11 @@ case_ inspect-cpuset numaharness inspect "$pid" --expect membind=1 --json
 stop
 
 # The operator scenario for a VM, run inside this one: the virtual nodes as the "domain" declares
-# them (2 cells, 1 vCPU each, 640/320 MiB, distance 21), every policy's placement and the
+# them (2 cells, 1 vCPU each, 640/320 MiB of which MemTotal shows 270-630 MiB: min 200M,
+# distance 21), every policy's placement and the
 # numa_miss rule. Emulated timings mean nothing, so the latency ratio and balance checks are off.
 NT="--set quick=true --set chase_size=16M --set stream_size=24M --set remote_local_ratio=0
-	--set bandwidth_balance=0 --set latency_balance=0 --set cpus_per_node=1 --set node_memory=280M
+	--set bandwidth_balance=0 --set latency_balance=0 --set cpus_per_node=1 --set node_memory=200M
 	--set distance_min=21 --set distance_max=21 --quiet"
 echo "@@case numatune-check"
 numaharness run /scenarios/numatune-check.lua $NT --set nodes=2 --out /tmp/nt >/dev/null 2>/tmp/nt.err
