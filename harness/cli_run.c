@@ -21,9 +21,10 @@ static void run_usage(FILE *out)
 {
 	fputs("usage: numaharness run SCENARIO.lua [--set NAME=VALUE]... [--out DIR] [--results DIR]\n"
 	      "                       [--json] [--quiet] [--unsafe]\n"
-	      "  --set NAME=VALUE  a value for the scenario's param(\"NAME\", default, help); the\n"
-	      "                 default's type says how VALUE is read (number, boolean, string).\n"
-	      "                 Recorded in manifest.json (scenario.parameters)\n"
+	      "  --set NAME=VALUE\n"
+	      "                 a value for the scenario's param(\"NAME\", default, help), read as\n"
+	      "                 the default's type (number, boolean, string); repeatable; recorded\n"
+	      "                 in manifest.json (scenario.parameters)\n"
 	      "  --out DIR      write the results into DIR (created; refused if it holds results)\n"
 	      "  --results DIR  parent of the per-run directory (default: results, or $NH_RESULTS_DIR)\n"
 	      "  --json         print each run record as a JSON line on stdout\n"

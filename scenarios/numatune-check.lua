@@ -11,8 +11,9 @@
 -- What the guest can see, and so what this checks:
 -- * its virtual nodes, the vCPUs and MemTotal of each: the <cell> elements (nodes,
 --   cpus_per_node, node_memory);
--- * the SLIT distances qemu builds from <distances> (10 local, 20 remote when the XML gives
---   none): a declaration copied into ACPI, not a measurement (distance_min / distance_max);
+-- * the SLIT distances qemu builds from <distances> (without them, no SLIT: the kernel's 10
+--   local, 20 remote): a declaration copied into ACPI, not a measurement (distance_min /
+--   distance_max);
 -- * whether its own kernel honours every policy inside guest memory (placement, numa_miss);
 -- * latency and bandwidth for every virtual node pair — the guest's only, indirect, view of
 --   where the host put things. Cells on different host nodes with pinned vCPUs give a
@@ -39,7 +40,7 @@ local cpus_per_node = param("cpus_per_node", 0,
 local node_memory = param("node_memory", "",
   "least MemTotal of every virtual node, e.g. 7G for 8 GiB cells (empty: not checked)")
 local distance_min = param("distance_min", 11,
-  "least remote distance: the XML's <sibling value> (qemu's default is 20)")
+  "least remote distance: the XML's <sibling value> (20 when the XML gives none)")
 local distance_max = param("distance_max", 254, "largest remote distance")
 local remote_local_ratio = param("remote_local_ratio", 1.3,
   "least remote/local idle latency ratio between cells (0: no lower bound)")
