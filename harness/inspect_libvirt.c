@@ -17,36 +17,36 @@
 /* Brute-force assignment of same-size cells to mappings: cells and candidates at most this. */
 #define MAX_ASSIGN 8
 
+/* \p set (written \p text at \p line, an attribute of \p what) within \p have, or the error
+ * "dom.xml:12: numatune memory nodeset '1,3': node 3 does not exist on this host (nodes: 0-1)". */
+static int check_exist(const nh_lv_domain_t *d, int line, const char *what, const char *text,
+		       const nh_set_t *set, const nh_set_t *have, bool nodes, nh_err_t *err)
+{
+	nh_set_t missing;
+	nh_set_minus(&missing, set, have);
+	if (nh_set_empty(&missing))
+		return 0;
+	char miss[64], all[128];
+	errno = EINVAL;
+	bool one = nh_set_count(&missing) == 1;
+	const char *noun = nodes ? (one ? "node" : "nodes") : (one ? "CPU" : "CPUs");
+	return nh_err_set(err, "%s:%d: %s %s '%s': %s %s %s not exist on this host (%s: %s)", d->path,
+			  line, what, nodes ? "nodeset" : "cpuset", text, noun,
+			  nh_set_format(&missing, miss, sizeof miss), one ? "does" : "do",
+			  nodes ? "nodes" : "CPUs", nh_set_format(have, all, sizeof all));
+}
+
 static int check_nodes_exist(const nh_lv_domain_t *d, const nh_lv_memory_t *m, const char *what,
 			     const nh_topo_t *topo, nh_err_t *err)
 {
-	nh_set_t missing;
-	nh_set_minus(&missing, &m->nodeset, nh_topo_all_nodes(topo));
-	if (nh_set_empty(&missing))
-		return 0;
-	char miss[64], have[64];
-	errno = EINVAL;
-	bool one = nh_set_count(&missing) == 1;
-	return nh_err_set(err, "%s:%d: %s nodeset '%s': %s %s %s not exist on this host (nodes: %s)",
-			  d->path, m->line, what, m->nodeset_text, one ? "node" : "nodes",
-			  nh_set_format(&missing, miss, sizeof miss), one ? "does" : "do",
-			  nh_set_format(nh_topo_all_nodes(topo), have, sizeof have));
+	return check_exist(d, m->line, what, m->nodeset_text, &m->nodeset, nh_topo_all_nodes(topo),
+			   true, err);
 }
 
 static int check_cpus_exist(const nh_lv_domain_t *d, const nh_set_t *cpus, const char *text,
 			    int line, const char *what, const nh_topo_t *topo, nh_err_t *err)
 {
-	nh_set_t missing;
-	nh_set_minus(&missing, cpus, nh_topo_all_cpus(topo));
-	if (nh_set_empty(&missing))
-		return 0;
-	char miss[64], have[128];
-	errno = EINVAL;
-	bool one = nh_set_count(&missing) == 1;
-	return nh_err_set(err, "%s:%d: %s cpuset '%s': %s %s %s not exist on this host (CPUs: %s)",
-			  d->path, line, what, text, one ? "CPU" : "CPUs",
-			  nh_set_format(&missing, miss, sizeof miss), one ? "does" : "do",
-			  nh_set_format(nh_topo_all_cpus(topo), have, sizeof have));
+	return check_exist(d, line, what, text, cpus, nh_topo_all_cpus(topo), false, err);
 }
 
 /* Everything the XML names must exist here, or the verdicts would be meaningless. */
