@@ -358,7 +358,7 @@ static int watch(const struct inspect_opts *o, const struct expectation *x, cons
 	note_failures(&failures, checks, 0);
 	if (!o->json)
 		print_sample_line(first, first, topo);
-	json_array_append_new(samples, nh_proc_snapshot_json(first, topo));
+	json_array_append_new(samples, nh_proc_sample_json(first, first->t, topo));
 	*last = *first;
 	int rc = 0;
 	for (unsigned long n = 1; !interrupted && (!o->count || n < o->count); n++) {
@@ -380,7 +380,7 @@ static int watch(const struct inspect_opts *o, const struct expectation *x, cons
 		}
 		if (!o->json)
 			print_sample_line(&s, first, topo);
-		json_array_append_new(samples, nh_proc_snapshot_json(&s, topo));
+		json_array_append_new(samples, nh_proc_sample_json(&s, first->t, topo));
 		nh_ichecks_t now = {0};
 		if (evaluate(o, x, &s, topo, &now, &err) < 0) { /* cannot happen after the first */
 			nh_cli_error("inspect: %s", err.msg);

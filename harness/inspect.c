@@ -474,6 +474,25 @@ static json_t *by_node_json(const uint64_t *by_node, const nh_topo_t *topo)
 	return o;
 }
 
+static json_t *memory_json(const nh_proc_snapshot_t *s, const nh_topo_t *topo)
+{
+	json_t *memory = json_object();
+	for (unsigned k = 0; k < NH_MEM_KINDS; k++)
+		json_object_set_new(memory, nh_mem_kind_name(k),
+				    json_pack("{s:I, s:o}", "bytes", (json_int_t)s->bytes_by_kind[k],
+					      "by_node", by_node_json(s->bytes_by_kind_node[k], topo)));
+	return memory;
+}
+
+json_t *nh_proc_sample_json(const nh_proc_snapshot_t *s, double t0, const nh_topo_t *topo)
+{
+	bool known;
+	uint64_t migrated = migrated_sum(s, &known);
+	return json_pack("{s:f, s:o, s:i, s:o}", "t", s->t - t0, "memory", memory_json(s, topo),
+			 "threads", (int)s->thread_count, "numa_pages_migrated",
+			 known ? json_integer((json_int_t)migrated) : json_null());
+}
+
 json_t *nh_proc_snapshot_json(const nh_proc_snapshot_t *s, const nh_topo_t *topo)
 {
 	json_t *threads = json_array();
@@ -488,11 +507,7 @@ json_t *nh_proc_snapshot_json(const nh_proc_snapshot_t *s, const nh_topo_t *topo
 				  t->policy_known ? json_string(t->policy.text) : json_null(), "sched",
 				  nh_sched_policy_name(t->sched_policy), "rt_priority", t->rt_priority));
 	}
-	json_t *memory = json_object();
-	for (unsigned k = 0; k < NH_MEM_KINDS; k++)
-		json_object_set_new(memory, nh_mem_kind_name(k),
-				    json_pack("{s:I, s:o}", "bytes", (json_int_t)s->bytes_by_kind[k],
-					      "by_node", by_node_json(s->bytes_by_kind_node[k], topo)));
+	json_t *memory = memory_json(s, topo);
 	uint64_t own = nh_proc_own_bytes(s, NULL);
 	json_t *mappings = json_array();
 	for (unsigned i = 0; i < s->mapping_count; i++) {

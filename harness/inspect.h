@@ -73,4 +73,8 @@ bool nh_inspect_mapping_notable(const nh_mapping_t *m, uint64_t own_bytes);
  *  own policy or holding >= 1% of the memory, cpuset. */
 json_t *nh_proc_snapshot_json(const nh_proc_snapshot_t *s, const nh_topo_t *topo);
 
+/** \brief One --watch sample, compact: seconds since \p t0, memory by kind and node, thread
+ *  count, NUMA balancing migrations so far (null when not reported). */
+json_t *nh_proc_sample_json(const nh_proc_snapshot_t *s, double t0, const nh_topo_t *topo);
+
 #endif
