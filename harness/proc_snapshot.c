@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <sched.h>
 #include <stdio.h>
@@ -324,12 +325,17 @@ uint64_t nh_proc_own_bytes(const nh_proc_snapshot_t *s, const nh_set_t *nodes)
 /* ---- reading a live process ---- */
 
 /* Read a /proc file of the target; errors say which file, and for permission what is missing. */
+static void permission_error(const char *path, pid_t pid, nh_err_t *err)
+{
+	nh_err_set(err, "%s: %s (reading another user's process needs CAP_SYS_PTRACE, or running as "
+			"the user of process %d)", path, strerror(errno), (int)pid);
+}
+
 static char *read_proc(const char *path, pid_t pid, nh_err_t *err)
 {
 	char *text = nh_read_file(path, NULL, err);
 	if (!text && (errno == EACCES || errno == EPERM))
-		nh_err_set(err, "%s: %s (reading another user's process needs CAP_SYS_PTRACE, or "
-				"running as the user of process %d)", path, strerror(errno), (int)pid);
+		permission_error(path, pid, err);
 	return text;
 }
 
@@ -344,6 +350,42 @@ static uint64_t sched_field(const char *text, const char *key)
 	return UINT64_MAX;
 }
 
+/* The policy numa_maps shows for a thread's first mapping (the executable's text, which never has
+ * a policy of its own: that is the thread's task policy). Reading a few bytes makes the kernel
+ * generate only the first line — one small mapping's page-table walk instead of the whole
+ * address space per thread, which for a large VM's qemu is seconds each. 0 read, 1 nothing to
+ * read (the thread is exiting), -1 error. */
+static int first_mapping_policy(pid_t pid, pid_t tid, nh_mempolicy_text_t *out, nh_err_t *err)
+{
+	char path[96], line[512];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/numa_maps", (int)pid, (int)tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		nh_err_set(err, "%s: %s", path, strerror(errno));
+		if (errno == EACCES || errno == EPERM)
+			permission_error(path, pid, err);
+		return errno == ENOENT || errno == ESRCH ? 1 : -1;
+	}
+	size_t used = 0;
+	for (ssize_t n; used + 1 < sizeof line && !memchr(line, '\n', used); used += (size_t)n) {
+		n = read(fd, line + used, sizeof line - 1 - used < 128 ? sizeof line - 1 - used : 128);
+		if (n <= 0)
+			break;
+	}
+	close(fd);
+	line[used] = '\0';
+	if (used == 0)
+		return 1;
+	const char *sp = strchr(line, ' ');
+	if (!sp) {
+		errno = EINVAL;
+		return nh_err_set(err, "%s: cannot parse '%.60s'", path, line);
+	}
+	char policy[96];
+	snprintf(policy, sizeof policy, "%.*s", (int)policy_length(sp + 1), sp + 1);
+	return nh_mempolicy_text_parse(policy, out, err);
+}
+
 /* One thread; 1 when it vanished meanwhile (not an error), 0 read, -1 error. */
 static int read_thread(pid_t pid, pid_t tid, const nh_topo_t *topo, nh_thread_t *t, nh_err_t *err)
 {
@@ -352,14 +394,14 @@ static int read_thread(pid_t pid, pid_t tid, const nh_topo_t *topo, nh_thread_t 
 	t->tid = tid;
 	t->last_cpu = t->last_node = -1;
 	t->numa_pages_migrated = UINT64_MAX;
-	const char *files[] = {"stat", "status", "numa_maps", "sched"};
-	char *text[4] = {NULL};
+	const char *files[] = {"stat", "status", "sched"};
+	char *text[3] = {NULL};
 	int rc = 0;
-	for (unsigned i = 0; i < 4; i++) {
+	for (unsigned i = 0; i < 3; i++) {
 		snprintf(path, sizeof path, "/proc/%d/task/%d/%s", (int)pid, (int)tid, files[i]);
 		text[i] = read_proc(path, pid, err);
 		if (!text[i] && (errno == ENOENT || errno == ESRCH)) {
-			rc = i == 3 ? 0 : 1; /* sched needs CONFIG_SCHED_DEBUG: optional */
+			rc = i == 2 ? 0 : 1; /* sched needs CONFIG_SCHED_DEBUG: optional */
 			if (rc)
 				goto out;
 		} else if (!text[i]) {
@@ -373,13 +415,15 @@ static int read_thread(pid_t pid, pid_t tid, const nh_topo_t *topo, nh_thread_t 
 	}
 	if (t->last_cpu >= 0)
 		t->last_node = nh_topo_node_of_cpu(topo, (unsigned)t->last_cpu);
+	if (text[2])
+		t->numa_pages_migrated = sched_field(text[2], "numa_pages_migrated");
 	/* An exiting thread's numa_maps is empty: its policy is then unknown, not an error. */
-	nh_err_t ignored;
-	t->policy_known = text[2][0] && nh_proc_thread_policy(text[2], &t->policy, &ignored) == 0;
-	if (text[3])
-		t->numa_pages_migrated = sched_field(text[3], "numa_pages_migrated");
+	int pr = first_mapping_policy(pid, tid, &t->policy, err);
+	if (pr < 0)
+		rc = -1;
+	t->policy_known = pr == 0;
 out:
-	for (unsigned i = 0; i < 4; i++)
+	for (unsigned i = 0; i < 3; i++)
 		free(text[i]);
 	return rc;
 }
@@ -415,6 +459,32 @@ static int read_threads(pid_t pid, const nh_topo_t *topo, nh_proc_snapshot_t *s,
 	}
 	closedir(d);
 	return rc;
+}
+
+/* The first-mapping shortcut holds unless that mapping has a policy of its own; the main thread
+ * (whose full numa_maps is the process's) tells: its [stack] line shows its real task policy. If
+ * the two differ, read every thread's whole numa_maps instead. */
+static int check_thread_policies(pid_t pid, const char *leader_numa_maps, nh_proc_snapshot_t *s,
+				 nh_err_t *err)
+{
+	nh_thread_t *leader = &s->threads[0];
+	nh_mempolicy_text_t real;
+	nh_err_t ignored;
+	if (leader->tid != pid || !leader->policy_known ||
+	    nh_proc_thread_policy(leader_numa_maps, &real, &ignored) < 0 ||
+	    strcmp(real.text, leader->policy.text) == 0)
+		return 0;
+	for (unsigned i = 0; i < s->thread_count; i++) {
+		char path[96];
+		snprintf(path, sizeof path, "/proc/%d/task/%d/numa_maps", (int)pid, (int)s->threads[i].tid);
+		char *text = read_proc(path, pid, err);
+		if (!text && errno != ENOENT && errno != ESRCH)
+			return -1;
+		s->threads[i].policy_known =
+			text && text[0] && nh_proc_thread_policy(text, &s->threads[i].policy, &ignored) == 0;
+		free(text);
+	}
+	return 0;
 }
 
 static int by_tid(const void *a, const void *b)
@@ -510,13 +580,14 @@ int nh_proc_snapshot_take(pid_t pid, const nh_topo_t *topo, nh_proc_snapshot_t *
 	char *numa_maps = read_proc(path, pid, err);
 	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
 	char *maps = numa_maps ? read_proc(path, pid, err) : NULL;
+	int rc = maps ? check_thread_policies(pid, numa_maps, s, err) : -1;
 	/* The main thread's policy tells VMA policies apart from the task's. */
 	const nh_thread_t *main_thread = &s->threads[0];
-	int rc = maps ? nh_proc_parse_numa_maps(numa_maps, maps,
-						main_thread->tid == pid && main_thread->policy_known ?
-							&main_thread->policy : NULL,
-						s, err)
-		      : -1;
+	if (rc == 0)
+		rc = nh_proc_parse_numa_maps(numa_maps, maps,
+					     main_thread->tid == pid && main_thread->policy_known ?
+						     &main_thread->policy : NULL,
+					     s, err);
 	free(numa_maps);
 	free(maps);
 	if (rc < 0)

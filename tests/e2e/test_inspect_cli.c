@@ -3,6 +3,7 @@
  * read fails with the capability named. Multi-node verdicts are in the guest (guest.ops). */
 #include <errno.h>
 #include <jansson.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -141,6 +142,54 @@ static void watch_outlives_the_process(void **state)
 	(void)state;
 }
 
+/* Each thread's policy is read from the first line of its numa_maps (one small page-table walk);
+ * a first mapping with a policy of its own must not pass for the threads' policy. The stand-in
+ * runs under numactl --interleave=0 with its text mbind()ed to node 0: interleave:0 it must be. */
+static void thread_policy_behind_an_mbind(void **state)
+{
+	if (access("/usr/bin/numactl", X_OK) != 0)
+		skip();
+	int out[2];
+	assert_int_equal(pipe(out), 0);
+	pid_t standin = fork();
+	if (standin == 0) {
+		dup2(out[1], 1);
+		execl("/usr/bin/numactl", "numactl", "--interleave=0", NH_STANDIN, "--vcpus", "2",
+		      "--mbind-first", "0", "--ram", "8M", (char *)NULL);
+		_exit(127);
+	}
+	close(out[1]);
+	char ready[64] = "";
+	assert_true(read(out[0], ready, sizeof ready - 1) > 0);
+	assert_non_null(strstr(ready, "ready"));
+	char pid[16];
+	snprintf(pid, sizeof pid, "%d", (int)standin);
+	char *argv[] = {NH_BIN, "inspect", pid, "--expect", "interleave=0", "--json", NULL};
+	nh_proc_result_t r;
+	assert_int_equal(nh_proc_run(NH_SOURCE_DIR, argv, NULL, &r), 0);
+	kill(standin, SIGKILL);
+	waitpid(standin, NULL, 0);
+	close(out[0]);
+	json_t *doc = json_loads(r.out, 0, NULL);
+	assert_non_null(doc);
+	json_t *threads = json_object_get(doc, "threads"), *t;
+	size_t i;
+	assert_int_equal(json_array_size(threads), 3);
+	json_array_foreach(threads, i, t)
+		assert_string_equal(json_string_value(json_object_get(t, "mempolicy")), "interleave:0");
+	/* The text mapping itself is listed with its own policy. */
+	json_t *maps = json_object_get(doc, "mappings"), *m;
+	bool seen = false;
+	json_array_foreach(maps, i, m)
+		seen = seen || (json_is_true(json_object_get(m, "own_policy")) &&
+				strcmp(json_string_value(json_object_get(m, "policy")), "bind:0") == 0);
+	assert_true(seen);
+	assert_int_equal(r.status, 0);
+	json_decref(doc);
+	nh_proc_free(&r);
+	(void)state;
+}
+
 /* Reading another user's numa_maps needs CAP_SYS_PTRACE: as nobody, inspecting our child fails
  * with the capability named, exit 2. */
 static void not_permitted_names_the_capability(void **state)
@@ -168,6 +217,7 @@ int main(void)
 		cmocka_unit_test(json_with_an_expectation),
 		cmocka_unit_test(watch_samples),
 		cmocka_unit_test(watch_outlives_the_process),
+		cmocka_unit_test(thread_policy_behind_an_mbind),
 		cmocka_unit_test(not_permitted_names_the_capability),
 	};
 	return cmocka_run_group_tests_name("inspect (e2e)", tests, start_child, stop_child);
