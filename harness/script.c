@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* script: the only code that includes lua.h. Scenario files run in a sandbox environment that
  * offers the DSL (scenario, run, expect, and param for `run --set` values), the host topology
- * (topo), policy helpers (policies) and the safe parts of the standard library; the table they
- * return is read into a C plan and a set of expectations, and the parameters they declared into
- * the manifest's record of what the run was asked. */
+ * (topo), policy helpers (policies), the runs and checks of the operator's validation scenarios
+ * (operator) and the safe parts of the standard library; the table they return is read into a
+ * C plan and a set of expectations, and the parameters they declared into the manifest's record
+ * of what the run was asked. */
 #include "script.h"
 
 #include <errno.h>
@@ -181,6 +182,9 @@ static int push_env(nh_script_t *s, const char *path, nh_err_t *err)
 	if (require_module(L, "nh.policies") != LUA_OK)
 		return nh_err_set(err, "internal: nh.policies: %s", lua_tostring(L, -1));
 	lua_setfield(L, -2, "policies");
+	if (require_module(L, "nh.operator") != LUA_OK)
+		return nh_err_set(err, "internal: nh.operator: %s", lua_tostring(L, -1));
+	lua_setfield(L, -2, "operator");
 	push_topo(L, s->topo);
 	lua_setfield(L, -2, "topo");
 	return 0;

@@ -57,109 +57,31 @@ local chase_size = param("chase_size", "",
 local stream_size = param("stream_size", "",
   "STREAM arrays, total (empty: auto, each array 4x the last-level cache; quick: 64M)")
 
-for name, b in pairs({ bandwidth_balance = bandwidth_balance, latency_balance = latency_balance }) do
-  if b < 0 or b > 1 then error(string.format("%s must be in [0, 1], got %s", name, b)) end
-end
+-- lua/nh/operator.lua builds the runs and the checks from the parameters above, by their
+-- names (numatune-check's as well). The runs:
+-- * idle latency from every CPU node to every memory node, the MLC-style matrix, beyond every
+--   cache (as scenarios/matrix.lua and `matrix latency` measure it);
+-- * STREAM under every basic policy: local bandwidth per node (cpunodebind=N membind=N),
+--   interleave=all, the remote pairs, and the placement of default, localalloc, membind and
+--   preferred on every node.
+-- The checks, in this order:
+-- * the shape of the machine (the manifest's host facts): nodes, CPUs and memory per node, and
+--   the SLIT distances;
+-- * remote memory slower than local, or the nodes are not what they seem. Not applicable on one
+--   node (nothing remote), which is not a pass;
+-- * nodes alike: every node's local bandwidth and latency close to the first node's (a missing
+--   DIMM costs a channel's bandwidth; slower DIMMs on one socket cost latency), and each node's
+--   local triad at least triad_min;
+-- * every policy honoured: pages where it says, and the kernel's own miss counter low.
+-- The words the checks use for the parts of a host ("CPUs per node (not checked: --set
+-- cpus_per_node=N)", "local triad balance: node 1 / node 0"):
+local checks = operator.expect { nodes = "nodes", cpus_per_node = "CPUs per node",
+                                 node_memory = "memory per node", node = "node", topo = topo }
 
--- Latency beyond every cache (as scenarios/matrix.lua and `matrix latency` measure it).
-if chase_size == "" then
-  chase_size = quick and "256M" or string.format("%d", math.max(4 * topo.llc_bytes, 256 << 20))
-end
-if stream_size == "" then stream_size = quick and "64M" or "auto" end
-
-local cpu_nodes = {}
-for _, n in ipairs(topo.nodes) do
-  if #n.cpus > 0 then cpu_nodes[#cpu_nodes + 1] = n.id end
-end
-local function pair(a, b) return string.format("cpunodebind=%d membind=%d", a, b) end
-
--- Scenario entries, collected so the expectations below can depend on the parameters.
-local entries = {
-  -- Idle latency from every CPU node to every memory node: the MLC-style matrix.
-  run {
-    workload = "chase",
-    params = { size = chase_size, samples = quick and 200 or 2000 },
-    policies = policies.node_pairs(topo, "cpunodebind=%d membind=%d"),
-  },
-  -- STREAM under every basic policy: local bandwidth per node (cpunodebind=N membind=N),
-  -- interleave=all, the remote pairs, and the placement of default, localalloc, membind and
-  -- preferred on every node.
-  run {
-    workload = "stream",
-    params = { size = stream_size, threads = "all", ntimes = quick and 3 or 10 },
-    policies = policies.sweep(topo),
-  },
-}
-local function add(e) entries[#entries + 1] = e end
-
--- The shape of the machine (the manifest's host facts).
-if nodes > 0 then
-  add(expect { nodes = nodes })
-else
-  add(expect { nodes = "report", name = "nodes (not checked: --set nodes=N)" })
-end
-if cpus_per_node > 0 then
-  add(expect { cpus_per_node = cpus_per_node })
-else
-  add(expect { cpus_per_node = "report",
-               name = "CPUs per node (not checked: --set cpus_per_node=N)" })
-end
-if node_memory ~= "" then
-  add(expect { node_memory = { min = node_memory } })
-else
-  add(expect { node_memory = "report",
-               name = "memory per node (not checked: --set node_memory=SIZE)" })
-end
-add(expect { distance = { min = distance_min, max = distance_max } })
-
--- Remote memory must be slower than local, or the nodes are not what they seem. Not
--- applicable on one node (nothing remote), which is not a pass.
-if remote_local_ratio > 0 or remote_local_ratio_max > 0 then
-  add(expect { remote_local_latency_ratio = {
-    min = remote_local_ratio > 0 and remote_local_ratio or nil,
-    max = remote_local_ratio_max > 0 and remote_local_ratio_max or nil,
-  } })
-end
-
--- Nodes alike: every node's local bandwidth and latency close to the first node's (a missing
--- DIMM costs a channel's bandwidth; slower DIMMs on one socket cost latency).
-for i = 2, #cpu_nodes do
-  local n, first = cpu_nodes[i], cpu_nodes[1]
-  if bandwidth_balance > 0 then
-    add(expect {
-      name = string.format("local triad balance: node %d / node %d", n, first),
-      metric = "triad",
-      ratio = { of = pair(n, n), to = pair(first, first),
-                min = bandwidth_balance, max = 1 / bandwidth_balance },
-    })
-  end
-  if latency_balance > 0 then
-    add(expect {
-      name = string.format("local latency balance: node %d / node %d", n, first),
-      metric = "ns_per_load",
-      ratio = { of = pair(n, n), to = pair(first, first),
-                min = latency_balance, max = 1 / latency_balance },
-    })
-  end
-end
-if triad_min > 0 then
-  for _, n in ipairs(cpu_nodes) do
-    add(expect { workload = "stream", policy = pair(n, n), metric = "triad", min = triad_min })
-  end
-end
-
--- Every policy honoured: pages where it says, and the kernel's own miss counter low.
-add(expect { placement = placement })
-add(expect { numa_miss_ratio = { max = numa_miss_max } })
-
-local s = {
+return scenario(operator.scenario {
   name = "bios-check",
   description = "host NUMA validation: topology, latency matrix, STREAM per node and "
              .. "interleaved, placement per policy",
-  reps = quick and 1 or 3,
-  warmup = quick and 0 or 1,
-  timeout = quick and "2m" or "10m",
-  unevaluated = strict and "fail" or "pass",
-}
-for i, e in ipairs(entries) do s[i] = e end
-return scenario(s)
+  checks = checks,
+  topo = topo,
+})

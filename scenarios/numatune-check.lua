@@ -58,96 +58,26 @@ local chase_size = param("chase_size", "",
 local stream_size = param("stream_size", "",
   "STREAM arrays, total (empty: auto, each array 4x the last-level cache; quick: 64M)")
 
-for name, b in pairs({ bandwidth_balance = bandwidth_balance, latency_balance = latency_balance }) do
-  if b < 0 or b > 1 then error(string.format("%s must be in [0, 1], got %s", name, b)) end
-end
-if chase_size == "" then
-  chase_size = quick and "256M" or string.format("%d", math.max(4 * topo.llc_bytes, 256 << 20))
-end
-if stream_size == "" then stream_size = quick and "64M" or "auto" end
+-- lua/nh/operator.lua builds the runs and the checks from the parameters above, by their
+-- names (bios-check's as well). The runs:
+-- * idle latency for every (vCPU cell, memory cell) pair;
+-- * STREAM for every cell pair, interleave=all, and every basic policy's placement.
+-- The checks, in this order:
+-- * the guest's view of its <cpu><numa> cells: virtual nodes, vCPUs and memory of each, and
+--   the distances;
+-- * the host placement, as far as the guest can tell: remote cells slower than local ones, and
+--   every cell's local memory as fast as the first cell's;
+-- * the guest kernel honours every policy inside its own memory.
+-- The words the checks use for the parts of a guest ("vCPUs per node (not checked: --set
+-- cpus_per_node=N)", "local triad balance: cell 1 / cell 0"):
+local checks = operator.expect { nodes = "virtual nodes", cpus_per_node = "vCPUs per node",
+                                 node_memory = "memory per virtual node", node = "cell",
+                                 topo = topo }
 
-local cpu_nodes = {}
-for _, n in ipairs(topo.nodes) do
-  if #n.cpus > 0 then cpu_nodes[#cpu_nodes + 1] = n.id end
-end
-local function pair(a, b) return string.format("cpunodebind=%d membind=%d", a, b) end
-
-local entries = {
-  -- Idle latency for every (vCPU cell, memory cell) pair.
-  run {
-    workload = "chase",
-    params = { size = chase_size, samples = quick and 200 or 2000 },
-    policies = policies.node_pairs(topo, "cpunodebind=%d membind=%d"),
-  },
-  -- STREAM for every cell pair, interleave=all, and every basic policy's placement.
-  run {
-    workload = "stream",
-    params = { size = stream_size, threads = "all", ntimes = quick and 3 or 10 },
-    policies = policies.sweep(topo),
-  },
-}
-local function add(e) entries[#entries + 1] = e end
-
--- The guest's view of its <cpu><numa> cells.
-if nodes > 0 then
-  add(expect { nodes = nodes })
-else
-  add(expect { nodes = "report", name = "virtual nodes (not checked: --set nodes=N)" })
-end
-if cpus_per_node > 0 then
-  add(expect { cpus_per_node = cpus_per_node })
-else
-  add(expect { cpus_per_node = "report",
-               name = "vCPUs per node (not checked: --set cpus_per_node=N)" })
-end
-if node_memory ~= "" then
-  add(expect { node_memory = { min = node_memory } })
-else
-  add(expect { node_memory = "report",
-               name = "memory per virtual node (not checked: --set node_memory=SIZE)" })
-end
-add(expect { distance = { min = distance_min, max = distance_max } })
-
--- The host placement, as far as the guest can tell: remote cells slower than local ones, and
--- every cell's local memory as fast as the first cell's.
-if remote_local_ratio > 0 or remote_local_ratio_max > 0 then
-  add(expect { remote_local_latency_ratio = {
-    min = remote_local_ratio > 0 and remote_local_ratio or nil,
-    max = remote_local_ratio_max > 0 and remote_local_ratio_max or nil,
-  } })
-end
-for i = 2, #cpu_nodes do
-  local n, first = cpu_nodes[i], cpu_nodes[1]
-  if bandwidth_balance > 0 then
-    add(expect {
-      name = string.format("local triad balance: cell %d / cell %d", n, first),
-      metric = "triad",
-      ratio = { of = pair(n, n), to = pair(first, first),
-                min = bandwidth_balance, max = 1 / bandwidth_balance },
-    })
-  end
-  if latency_balance > 0 then
-    add(expect {
-      name = string.format("local latency balance: cell %d / cell %d", n, first),
-      metric = "ns_per_load",
-      ratio = { of = pair(n, n), to = pair(first, first),
-                min = latency_balance, max = 1 / latency_balance },
-    })
-  end
-end
-
--- The guest kernel honours every policy inside its own memory.
-add(expect { placement = placement })
-add(expect { numa_miss_ratio = { max = numa_miss_max } })
-
-local s = {
+return scenario(operator.scenario {
   name = "numatune-check",
   description = "guest NUMA validation: virtual nodes against the domain XML, latency and "
              .. "bandwidth per virtual node pair, placement per policy",
-  reps = quick and 1 or 3,
-  warmup = quick and 0 or 1,
-  timeout = quick and "2m" or "10m",
-  unevaluated = strict and "fail" or "pass",
-}
-for i, e in ipairs(entries) do s[i] = e end
-return scenario(s)
+  checks = checks,
+  topo = topo,
+})

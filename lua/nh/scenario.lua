@@ -43,10 +43,17 @@ local function line_in_file(word)
   return found
 end
 
--- Where the constructor was called from: "file.lua:12".
+-- Where the constructor was called from: "file.lua:12". A call from one of the lua/nh modules
+-- (nh.operator builds whole scenarios' runs and checks) counts as made where the scenario
+-- called into the module: the operator reads the scenario, not the harness's sources.
 local function caller_source(level, word)
   local callee = debug.getinfo(level, "t")
   local info = debug.getinfo(level + 1, "Sl")
+  while info and info.source:sub(1, 8) == "=lua/nh/" do
+    level = level + 1
+    callee = debug.getinfo(level, "t")
+    info = debug.getinfo(level + 1, "Sl")
+  end
   if callee and callee.istailcall or not info or info.what == "C" then
     local line = line_in_file(word)
     return string.format("%s:%s", M.path or "scenario", line or "?")
