@@ -457,6 +457,49 @@ static void section_title(struct w *w, struct rep *p)
 	ul_end(w);
 }
 
+/* A parameter's value as `run --set` takes it: true/false, 3, 0.15, text; "" when empty. */
+static const char *param_text(char *buf, size_t len, json_t *v)
+{
+	if (json_is_boolean(v))
+		snprintf(buf, len, "%s", json_is_true(v) ? "true" : "false");
+	else if (json_is_integer(v))
+		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		snprintf(buf, len, "%.15g", json_real_value(v));
+	else if (json_is_string(v))
+		snprintf(buf, len, "%s", *json_string_value(v) ? json_string_value(v) : "\"\"");
+	else
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+/* What the scenario was asked (manifest scenario.parameters, from its param() lines): a
+ * reader of the verdicts needs the values the checks were run against, and which the
+ * operator gave with --set rather than the scenario's defaults. */
+static void section_parameters(struct w *w, struct rep *p)
+{
+	json_t *params = jget(p->manifest, "scenario", "parameters", NULL);
+	if (!json_is_object(params) || json_object_size(params) == 0)
+		return;
+	p_begin(w);
+	text(w, "Scenario parameters (");
+	code(w, "run --set NAME=VALUE");
+	text(w, " changes them; their help texts are in the scenario and in manifest.json):");
+	p_end(w);
+	table_begin(w, "llll", "parameter", "value", "default", "--set", NULL);
+	const char *name;
+	json_t *v;
+	json_object_foreach(params, name, v)
+	{
+		char buf[512];
+		cell_code(w, name);
+		cell_code(w, param_text(buf, sizeof buf, json_object_get(v, "value")));
+		cell_code(w, param_text(buf, sizeof buf, json_object_get(v, "default")));
+		cell(w, "%s", json_is_true(json_object_get(v, "set")) ? "yes" : "no");
+	}
+	table_end(w);
+}
+
 static void kv_row(struct w *w, const char *k, const char *v)
 {
 	cell(w, "%s", k);
@@ -1552,6 +1595,7 @@ static int write_docs(struct rep *p, nh_report_info_t *info, nh_err_t *err)
 	fprintf(w.html, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", CSS);
 
 	section_title(&w, p);
+	section_parameters(&w, p);
 	section_host(&w, p);
 	section_topology(&w, p);
 	section_results(&w, p);

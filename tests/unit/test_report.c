@@ -368,6 +368,46 @@ static void expectations_and_comparison(void **state)
 	free(md);
 }
 
+/* The scenario's parameters (manifest scenario.parameters) in the run context, before the
+ * host: value, default and whether --set gave it; none in the manifest, no table. */
+static void scenario_parameters(void **state)
+{
+	const char *dir = *state;
+	write_report(dir, true, NULL);
+	char *md = slurp(dir, "report.md");
+	assert_null(strstr(md, "Scenario parameters"));
+	free(md);
+
+	char path[4096];
+	snprintf(path, sizeof path, "%s/manifest.json", dir);
+	json_t *m = json_load_file(path, 0, NULL);
+	assert_non_null(m);
+	json_t *params = json_pack("{s{sisisbss}s{sfsfsbss}s{sssssbss}s{sbsbsbss}}",
+				   "nodes", "value", 2, "default", 0, "set", 1, "help", "node count",
+				   "ratio", "value", 1.3, "default", 1.3, "set", 0, "help", "r",
+				   "size", "value", "", "default", "", "set", 0, "help", "s",
+				   "quick", "value", 1, "default", 0, "set", 1, "help", "q");
+	assert_non_null(params);
+	json_object_set_new(json_object_get(m, "scenario"), "parameters", params);
+	assert_int_equal(json_dump_file(m, path, JSON_INDENT(1)), 0);
+	json_decref(m);
+
+	write_report(dir, true, NULL);
+	md = slurp(dir, "report.md");
+	char *html = slurp(dir, "report.html");
+	const char *table = strstr(md, "| parameter | value | default | --set |\n");
+	assert_non_null(table);
+	assert_true(table < strstr(md, "## Host\n"));
+	assert_non_null(strstr(table, "| `nodes` | `2` | `0` | yes |\n"
+				      "| `ratio` | `1.3` | `1.3` | no |\n"
+				      "| `size` | `\"\"` | `\"\"` | no |\n"
+				      "| `quick` | `true` | `false` | yes |\n"));
+	assert_non_null(strstr(html, "<tr><td><code>nodes</code></td><td><code>2</code></td>"
+				     "<td><code>0</code></td><td>yes</td></tr>"));
+	free(md);
+	free(html);
+}
+
 /* ---- hand-made results: what a report must survive ---- */
 
 static void write_text(const char *dir, const char *name, const char *text)
@@ -487,6 +527,8 @@ int main(void)
 			cmocka_unit_test_setup_teardown(gnuplot_failing, make_copy, remove_copy),
 			cmocka_unit_test_setup_teardown(no_charts, make_copy, remove_copy),
 			cmocka_unit_test_setup_teardown(expectations_and_comparison, make_copy,
+							remove_copy),
+			cmocka_unit_test_setup_teardown(scenario_parameters, make_copy,
 							remove_copy),
 			cmocka_unit_test_setup_teardown(escapes_record_text, make_copy,
 							remove_copy),
