@@ -309,6 +309,42 @@ void nh_charts_labels(const nh_results_config_t *const *cfgs, unsigned n, const 
 		snprintf(common + cu, common_len - cu, "%s%s", cu ? ", " : "", cfgs[0]->allocator);
 }
 
+int nh_charts_workload_labels(const nh_results_config_t *const *cfgs, unsigned n,
+			      char (*labels)[256])
+{
+	const nh_results_config_t **same = calloc(n ? n : 1, sizeof *same);
+	char(*own)[256] = calloc(n ? n : 1, sizeof *own);
+	unsigned *idx = calloc(n ? n : 1, sizeof *idx);
+	bool *done = calloc(n ? n : 1, sizeof *done);
+	int rc = -1;
+	if (!same || !own || !idx || !done) {
+		errno = ENOMEM;
+		goto out;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (done[i])
+			continue;
+		unsigned m = 0;
+		for (unsigned k = i; k < n; k++)
+			if (!done[k] && strcmp(cfgs[k]->workload, cfgs[i]->workload) == 0) {
+				done[k] = true;
+				idx[m] = k;
+				same[m++] = cfgs[k];
+			}
+		char common[512];
+		nh_charts_labels(same, m, NULL, own, common, sizeof common);
+		for (unsigned k = 0; k < m; k++)
+			snprintf(labels[idx[k]], 256, "%s", own[k]);
+	}
+	rc = 0;
+out:
+	free(same);
+	free(own);
+	free(idx);
+	free(done);
+	return rc;
+}
+
 /* ---- gnuplot ---- */
 
 static bool executable(const char *path)
@@ -1169,9 +1205,10 @@ static int chart_timeseries(struct ctx *x)
 	}
 	for (unsigned i = 0; i < nc; i++)
 		all[i] = nh_results_config(x->r, i);
-	char common[512];
-	if (nc)
-		nh_charts_labels(all, nc, NULL, labels, common, sizeof common);
+	if (nh_charts_workload_labels(all, nc, labels) < 0) {
+		rc = nomem(x);
+		goto out;
+	}
 	unsigned made = 0;
 	for (unsigned i = 0; i < nc && made < MAX_TIMESERIES && rc == 0; i++) {
 		unsigned before = x->out->count;

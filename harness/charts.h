@@ -58,6 +58,13 @@ char *nh_charts_short_params(const char *workload, const char *params, char *buf
 void nh_charts_labels(const nh_results_config_t *const *cfgs, unsigned n, const char *except,
 		      char (*labels)[256], char *common, size_t common_len);
 
+/** \brief Labels of configurations of any workloads: each labelled (nh_charts_labels, no x
+ *  axis) among the configurations of its own workload only, so that one workload's parameters
+ *  never name another's runs ("stream default samples=- size=-"). Returns 0, or -1 with errno
+ *  ENOMEM. */
+int nh_charts_workload_labels(const nh_results_config_t *const *cfgs, unsigned n,
+			      char (*labels)[256]);
+
 /** \brief The metric that stands for a run of \p workload: stream's triad, else the first metric
  *  the workload declares (NULL for an unknown workload). */
 const char *nh_charts_headline_metric(const char *workload);

@@ -350,39 +350,27 @@ static int label_configs(struct rep *p, nh_err_t *err)
 {
 	p->nc = nh_results_config_count(p->r);
 	p->cfgs = calloc(p->nc ? p->nc : 1, sizeof *p->cfgs);
-	const nh_results_config_t **same = calloc(p->nc ? p->nc : 1, sizeof *same);
+	const nh_results_config_t **all = calloc(p->nc ? p->nc : 1, sizeof *all);
 	char(*labels)[256] = calloc(p->nc ? p->nc : 1, sizeof *labels);
-	unsigned *idx = calloc(p->nc ? p->nc : 1, sizeof *idx);
-	if (!p->cfgs || !same || !labels || !idx) {
-		free(same);
+	int rc = 0;
+	if (p->cfgs && all && labels) {
+		for (unsigned i = 0; i < p->nc; i++)
+			all[i] = p->cfgs[i].c = nh_results_config(p->r, i);
+		rc = nh_charts_workload_labels(all, p->nc, labels);
+	}
+	if (!p->cfgs || !all || !labels || rc < 0) {
+		free(all);
 		free(labels);
-		free(idx);
 		errno = ENOMEM;
 		return nh_err_set(err, "out of memory for the report");
 	}
-	for (unsigned i = 0; i < p->nc; i++)
-		p->cfgs[i].c = nh_results_config(p->r, i);
 	for (unsigned i = 0; i < p->nc; i++) {
-		if (p->cfgs[i].label[0])
-			continue;
-		unsigned n = 0;
-		for (unsigned k = i; k < p->nc; k++)
-			if (strcmp(p->cfgs[k].c->workload, p->cfgs[i].c->workload) == 0) {
-				idx[n] = k;
-				same[n++] = p->cfgs[k].c;
-			}
-		char common[512];
-		nh_charts_labels(same, n, NULL, labels, common, sizeof common);
-		for (unsigned k = 0; k < n; k++) {
-			struct cfg *c = &p->cfgs[idx[k]];
-			snprintf(c->label, sizeof c->label, "%s",
-				 labels[k][0] ? labels[k] : c->c->policy);
-			snprintf(c->name, sizeof c->name, "%s %s", c->c->workload, c->label);
-		}
+		struct cfg *c = &p->cfgs[i];
+		snprintf(c->label, sizeof c->label, "%s", labels[i][0] ? labels[i] : c->c->policy);
+		snprintf(c->name, sizeof c->name, "%s %s", c->c->workload, c->label);
 	}
-	free(same);
+	free(all);
 	free(labels);
-	free(idx);
 	return 0;
 }
 

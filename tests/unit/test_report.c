@@ -497,6 +497,31 @@ static void params_and_labels(void **state)
 	assert_string_equal(common, "size=16K samples=100, membind=0");
 }
 
+/* A scenario of chase and STREAM runs (bios-check): each run is named among its own
+ * workload's, so no chase parameter turns up in a STREAM run's chart title as "samples=-". */
+static void labels_per_workload(void **state)
+{
+	(void)state;
+	nh_results_config_t a = {.workload = "chase",
+				 .policy = "cpunodebind=0 membind=0",
+				 .params = "samples=200 size=256M",
+				 .allocator = "glibc"};
+	nh_results_config_t b = a, c = {.workload = "stream",
+					.policy = "default",
+					.params = "ntimes=3 size=64M threads=all",
+					.allocator = "glibc"};
+	nh_results_config_t d = c;
+	snprintf(b.policy, sizeof b.policy, "cpunodebind=0 membind=1");
+	snprintf(d.policy, sizeof d.policy, "interleave=all");
+	const nh_results_config_t *cfgs[] = {&a, &c, &b, &d};
+	char labels[4][256];
+	assert_int_equal(nh_charts_workload_labels(cfgs, 4, labels), 0);
+	assert_string_equal(labels[0], "cpunodebind=0 membind=0");
+	assert_string_equal(labels[1], "default");
+	assert_string_equal(labels[2], "cpunodebind=0 membind=1");
+	assert_string_equal(labels[3], "interleave=all");
+}
+
 static void find_gnuplot(void **state)
 {
 	(void)state;
@@ -535,6 +560,7 @@ int main(void)
 			cmocka_unit_test_setup_teardown(not_a_results_directory, make_copy,
 							remove_copy),
 			cmocka_unit_test(params_and_labels),
+			cmocka_unit_test(labels_per_workload),
 			cmocka_unit_test(find_gnuplot),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
