@@ -28,37 +28,39 @@
 -- The guest side of the same question is scenarios/numatune-check.lua; what the host did with
 -- a VM's memory is `numaharness inspect`'s job.
 
-local quick = param("quick", false,
-  "small working sets, one repetition: a smoke test in seconds (figures are rough)")
-local nodes = param("nodes", 0, "expected NUMA node count (0: not checked, only listed)")
-local cpus_per_node = param("cpus_per_node", 0,
-  "expected CPUs of every node that has CPUs (0: not checked, only listed)")
-local node_memory = param("node_memory", "",
-  "least MemTotal of every node, e.g. 180G: set it a little under the installed memory per "
-  .. "node (firmware and kernel keep some) — empty: not checked, only listed")
-local distance_min = param("distance_min", 11, "least remote SLIT distance (10 means local)")
-local distance_max = param("distance_max", 254, "largest remote SLIT distance (255: unreachable)")
-local remote_local_ratio = param("remote_local_ratio", 1.3,
-  "least remote/local idle latency ratio (about 1.1 between sub-NUMA clusters of one socket; "
-  .. "0: no lower bound)")
-local remote_local_ratio_max = param("remote_local_ratio_max", 0.0,
-  "largest remote/local latency ratio (0: no upper bound; both 0: not checked)")
-local bandwidth_balance = param("bandwidth_balance", 0.8,
-  "every node's local STREAM triad within [b, 1/b] of the first node's (0: not checked)")
-local latency_balance = param("latency_balance", 0.8,
-  "every node's local idle latency within [b, 1/b] of the first node's (0: not checked)")
-local triad_min = param("triad_min", 0.0,
-  "least local STREAM triad of every node, MB/s (0: not checked)")
-local placement = param("placement", 0.99, "least fraction of pages where the policy says")
-local numa_miss_max = param("numa_miss_max", 0.15, "largest numa_miss ratio of any run")
-local strict = param("strict", false, "checks that cannot be evaluated fail the gate")
-local chase_size = param("chase_size", "",
-  "chase working set (empty: 4x the last-level cache, at least 256M; quick: 256M)")
-local stream_size = param("stream_size", "",
-  "STREAM arrays, total (empty: auto, each array 4x the last-level cache; quick: 64M)")
+local p = { -- the parameters: --set NAME=VALUE
+  quick = param("quick", false,
+    "small working sets, one repetition: a smoke test in seconds (figures are rough)"),
+  nodes = param("nodes", 0, "expected NUMA node count (0: not checked, only listed)"),
+  cpus_per_node = param("cpus_per_node", 0,
+    "expected CPUs of every node that has CPUs (0: not checked, only listed)"),
+  node_memory = param("node_memory", "",
+    "least MemTotal of every node, e.g. 180G: set it a little under the installed memory per "
+    .. "node (firmware and kernel keep some) — empty: not checked, only listed"),
+  distance_min = param("distance_min", 11, "least remote SLIT distance (10 means local)"),
+  distance_max = param("distance_max", 254, "largest remote SLIT distance (255: unreachable)"),
+  remote_local_ratio = param("remote_local_ratio", 1.3,
+    "least remote/local idle latency ratio (about 1.1 between sub-NUMA clusters of one socket; "
+    .. "0: no lower bound)"),
+  remote_local_ratio_max = param("remote_local_ratio_max", 0.0,
+    "largest remote/local latency ratio (0: no upper bound; both 0: not checked)"),
+  bandwidth_balance = param("bandwidth_balance", 0.8,
+    "every node's local STREAM triad within [b, 1/b] of the first node's (0: not checked)"),
+  latency_balance = param("latency_balance", 0.8,
+    "every node's local idle latency within [b, 1/b] of the first node's (0: not checked)"),
+  triad_min = param("triad_min", 0.0,
+    "least local STREAM triad of every node, MB/s (0: not checked)"),
+  placement = param("placement", 0.99, "least fraction of pages where the policy says"),
+  numa_miss_max = param("numa_miss_max", 0.15, "largest numa_miss ratio of any run"),
+  strict = param("strict", false, "checks that cannot be evaluated fail the gate"),
+  chase_size = param("chase_size", "",
+    "chase working set (empty: 4x the last-level cache, at least 256M; quick: 256M)"),
+  stream_size = param("stream_size", "",
+    "STREAM arrays, total (empty: auto, each array 4x the last-level cache; quick: 64M)"),
+}
 
--- lua/nh/operator.lua builds the runs and the checks from the parameters above, by their
--- names (numatune-check's as well). The runs:
+-- lua/nh/operator.lua builds the runs and the checks from the parameters above (p), as it
+-- does for numatune-check. The runs:
 -- * idle latency from every CPU node to every memory node, the MLC-style matrix, beyond every
 --   cache (as scenarios/matrix.lua and `matrix latency` measure it);
 -- * STREAM under every basic policy: local bandwidth per node (cpunodebind=N membind=N),
@@ -76,12 +78,14 @@ local stream_size = param("stream_size", "",
 -- The words the checks use for the parts of a host ("CPUs per node (not checked: --set
 -- cpus_per_node=N)", "local triad balance: node 1 / node 0"):
 local checks = operator.expect { nodes = "nodes", cpus_per_node = "CPUs per node",
-                                 node_memory = "memory per node", node = "node", topo = topo }
+                                 node_memory = "memory per node", node = "node",
+                                 params = p, topo = topo }
 
 return scenario(operator.scenario {
   name = "bios-check",
   description = "host NUMA validation: topology, latency matrix, STREAM per node and "
              .. "interleaved, placement per policy",
   checks = checks,
+  params = p,
   topo = topo,
 })

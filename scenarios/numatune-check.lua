@@ -32,34 +32,36 @@
 -- firmware keeps. Set node_memory some 10% under the cell's memory. VMs seldom expose a PMU:
 -- counters are recorded as unavailable, which fails nothing here.
 
-local quick = param("quick", false,
-  "small working sets, one repetition: a smoke test in seconds (figures are rough)")
-local nodes = param("nodes", 0, "expected virtual nodes: the XML's <cell> count (0: not checked)")
-local cpus_per_node = param("cpus_per_node", 0,
-  "expected vCPUs of every cell that has vCPUs (0: not checked, only listed)")
-local node_memory = param("node_memory", "",
-  "least MemTotal of every virtual node, e.g. 7G for 8 GiB cells (empty: not checked)")
-local distance_min = param("distance_min", 11,
-  "least remote distance: the XML's <sibling value> (20 when the XML gives none)")
-local distance_max = param("distance_max", 254, "largest remote distance")
-local remote_local_ratio = param("remote_local_ratio", 1.3,
-  "least remote/local idle latency ratio between cells (0: no lower bound)")
-local remote_local_ratio_max = param("remote_local_ratio_max", 0.0,
-  "largest remote/local latency ratio (0: no upper bound; both 0: not checked)")
-local bandwidth_balance = param("bandwidth_balance", 0.8,
-  "every cell's local STREAM triad within [b, 1/b] of the first cell's (0: not checked)")
-local latency_balance = param("latency_balance", 0.8,
-  "every cell's local idle latency within [b, 1/b] of the first cell's (0: not checked)")
-local placement = param("placement", 0.99, "least fraction of pages where the policy says")
-local numa_miss_max = param("numa_miss_max", 0.15, "largest numa_miss ratio of any run")
-local strict = param("strict", false, "checks that cannot be evaluated fail the gate")
-local chase_size = param("chase_size", "",
-  "chase working set (empty: 4x the last-level cache, at least 256M; quick: 256M)")
-local stream_size = param("stream_size", "",
-  "STREAM arrays, total (empty: auto, each array 4x the last-level cache; quick: 64M)")
+local p = { -- the parameters: --set NAME=VALUE
+  quick = param("quick", false,
+    "small working sets, one repetition: a smoke test in seconds (figures are rough)"),
+  nodes = param("nodes", 0, "expected virtual nodes: the XML's <cell> count (0: not checked)"),
+  cpus_per_node = param("cpus_per_node", 0,
+    "expected vCPUs of every cell that has vCPUs (0: not checked, only listed)"),
+  node_memory = param("node_memory", "",
+    "least MemTotal of every virtual node, e.g. 7G for 8 GiB cells (empty: not checked)"),
+  distance_min = param("distance_min", 11,
+    "least remote distance: the XML's <sibling value> (20 when the XML gives none)"),
+  distance_max = param("distance_max", 254, "largest remote distance"),
+  remote_local_ratio = param("remote_local_ratio", 1.3,
+    "least remote/local idle latency ratio between cells (0: no lower bound)"),
+  remote_local_ratio_max = param("remote_local_ratio_max", 0.0,
+    "largest remote/local latency ratio (0: no upper bound; both 0: not checked)"),
+  bandwidth_balance = param("bandwidth_balance", 0.8,
+    "every cell's local STREAM triad within [b, 1/b] of the first cell's (0: not checked)"),
+  latency_balance = param("latency_balance", 0.8,
+    "every cell's local idle latency within [b, 1/b] of the first cell's (0: not checked)"),
+  placement = param("placement", 0.99, "least fraction of pages where the policy says"),
+  numa_miss_max = param("numa_miss_max", 0.15, "largest numa_miss ratio of any run"),
+  strict = param("strict", false, "checks that cannot be evaluated fail the gate"),
+  chase_size = param("chase_size", "",
+    "chase working set (empty: 4x the last-level cache, at least 256M; quick: 256M)"),
+  stream_size = param("stream_size", "",
+    "STREAM arrays, total (empty: auto, each array 4x the last-level cache; quick: 64M)"),
+}
 
--- lua/nh/operator.lua builds the runs and the checks from the parameters above, by their
--- names (bios-check's as well). The runs:
+-- lua/nh/operator.lua builds the runs and the checks from the parameters above (p), as it
+-- does for bios-check. The runs:
 -- * idle latency for every (vCPU cell, memory cell) pair;
 -- * STREAM for every cell pair, interleave=all, and every basic policy's placement.
 -- The checks, in this order:
@@ -72,12 +74,13 @@ local stream_size = param("stream_size", "",
 -- cpus_per_node=N)", "local triad balance: cell 1 / cell 0"):
 local checks = operator.expect { nodes = "virtual nodes", cpus_per_node = "vCPUs per node",
                                  node_memory = "memory per virtual node", node = "cell",
-                                 topo = topo }
+                                 params = p, topo = topo }
 
 return scenario(operator.scenario {
   name = "numatune-check",
   description = "guest NUMA validation: virtual nodes against the domain XML, latency and "
              .. "bandwidth per virtual node pair, placement per policy",
   checks = checks,
+  params = p,
   topo = topo,
 })

@@ -1,30 +1,23 @@
 -- nh.operator: the runs and checks of the operator's validation scenarios — bios-check on a host,
 -- numatune-check inside a guest — so that each scenario file holds only what is its own: its
 -- parameters with their help texts, what its checks call the parts of the machine, and the
--- comments an operator reads. The values come from the parameters the scenario declared, by
--- name: quick, strict, chase_size, stream_size (the runs and the scenario's settings); nodes,
--- cpus_per_node, node_memory, distance_min, distance_max, remote_local_ratio,
--- remote_local_ratio_max, bandwidth_balance, latency_balance, placement, numa_miss_max and, if
--- declared, triad_min (the checks). Runs and checks built here are attributed to the scenario
+-- comments an operator reads. The values come in `params`, the table of the scenario's
+-- param(...) values: quick, strict, chase_size, stream_size (the runs and the scenario's
+-- settings); nodes, cpus_per_node, node_memory, distance_min, distance_max, remote_local_ratio,
+-- remote_local_ratio_max, bandwidth_balance, latency_balance, placement, numa_miss_max and,
+-- optionally, triad_min (the checks). Runs and checks built here are attributed to the scenario
 -- line that called in (nh.scenario skips frames of the lua/nh modules), so the checks' sources
 -- and the errors point into the scenario.
 local S = require("nh.scenario")
 local policies = require("nh.policies")
 local M = {}
 
--- The values of the parameters the scenario declared, by name; need() is one that must be
--- there. Errors are raised at level 3: the scenario line that called the builder (1 is here,
--- 2 the builder).
-local function declared()
-  local values = {}
-  for _, d in ipairs(S.declared) do values[d.name] = d.value end
-  return values
-end
-
+-- A value the builder needs from `params`. Errors are raised at level 3: the scenario line
+-- that called the builder (1 is here, 2 the builder).
 local function need(values, name, what)
   local v = values[name]
   if v == nil then
-    error(string.format("%s needs the scenario parameter '%s' (param(\"%s\", ...))", what, name,
+    error(string.format("%s needs params.%s (a param(\"%s\", ...) of the scenario)", what, name,
                         name), 3)
   end
   return v
@@ -43,6 +36,7 @@ local function check_options(what, o, allowed)
     end
   end
   if type(o.topo) ~= "table" then error(what .. " needs topo = topo", 3) end
+  if type(o.params) ~= "table" then error(what .. " needs params = { ... } (the param values)", 3) end
 end
 
 local function pair(a, b) return string.format("cpunodebind=%d membind=%d", a, b) end
@@ -72,10 +66,11 @@ local function balance(word, what, metric, n, first, b)
   }
 end
 
-local EXPECT = { nodes = true, cpus_per_node = true, node_memory = true, node = true, topo = true }
+local EXPECT = { nodes = true, cpus_per_node = true, node_memory = true, node = true, topo = true,
+                 params = true }
 
 --- operator.expect { nodes = "nodes", cpus_per_node = "CPUs per node",
---                    node_memory = "memory per node", node = "node", topo = topo }
+--                    node_memory = "memory per node", node = "node", params = p, topo = topo }
 -- The checks, in this order: the shape (nodes, CPUs per node, MemTotal per node: checked when
 -- the parameter gives a value, else the figures listed as evidence, the check named with the
 -- words given here; SLIT distances); the remote/local latency ratio (unless both bounds are
@@ -84,7 +79,7 @@ local EXPECT = { nodes = true, cpus_per_node = true, node_memory = true, node = 
 -- ratio of every run.
 function M.expect(o)
   check_options("operator.expect", o, EXPECT)
-  local p, what = declared(), "operator.expect"
+  local p, what = o.params, "operator.expect"
   local nodes, cpus, memory = need(p, "nodes", what), need(p, "cpus_per_node", what),
                               need(p, "node_memory", what)
   local bandwidth_balance = need(p, "bandwidth_balance", what)
@@ -128,9 +123,9 @@ function M.expect(o)
   return checks
 end
 
-local SCENARIO = { name = true, description = true, checks = true, topo = true }
+local SCENARIO = { name = true, description = true, checks = true, topo = true, params = true }
 
---- operator.scenario { name = "...", description = "...", checks = checks, topo = topo }
+--- operator.scenario { name = "...", description = "...", checks = checks, params = p, topo = topo }
 -- The table for scenario(...): chase from every CPU node to every memory node (the latency
 -- matrix; chase_size "" is 4x the last-level cache and at least 256M — beyond every cache, as
 -- `matrix latency` measures it — quick: 256M), STREAM under policies.sweep (stream_size ""
@@ -139,7 +134,7 @@ local SCENARIO = { name = true, description = true, checks = true, topo = true }
 -- the gate.
 function M.scenario(o)
   check_options("operator.scenario", o, SCENARIO)
-  local p, what = declared(), "operator.scenario"
+  local p, what = o.params, "operator.scenario"
   local quick, strict = need(p, "quick", what), need(p, "strict", what)
   local chase_size, stream_size = need(p, "chase_size", what), need(p, "stream_size", what)
   if chase_size == "" then
