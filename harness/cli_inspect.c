@@ -220,7 +220,14 @@ static void print_snapshot(const nh_proc_snapshot_t *s, const nh_topo_t *topo)
 {
 	char a[256], b[256];
 	printf("process %d (%s): %s\n", (int)s->pid, s->comm, s->cmdline);
-	if (s->cpuset_available)
+	if (s->thread_count && s->threads[0].tid == s->pid &&
+	    (s->threads[0].state == 'Z' || s->threads[0].state == 'X'))
+		printf("its main thread has exited; %u other thread(s) run on\n", s->thread_count - 1);
+	if (s->cpuset_available && s->cgroup_count > 1)
+		printf("cgroup cpuset: %u cgroups (main thread: %s): cpus %s, mems %s together\n",
+		       s->cgroup_count, s->cgroup_path, nh_set_format(&s->cgroup_cpus, a, sizeof a),
+		       nh_set_format(&s->cgroup_mems, b, sizeof b));
+	else if (s->cpuset_available)
 		printf("cgroup cpuset: %s: cpus %s, mems %s\n", s->cgroup_path,
 		       nh_set_format(&s->cgroup_cpus, a, sizeof a), nh_set_format(&s->cgroup_mems, b, sizeof b));
 	else
@@ -445,10 +452,14 @@ int nh_cli_inspect(int argc, char **argv)
 			json_object_set_new(doc, "checks", nh_ichecks_json(&checks));
 			json_object_set_new(doc, "verdict", json_string(checks.failed ? "fail" : "pass"));
 		}
-		char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+		char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(6)) : NULL;
 		json_decref(doc);
-		if (text)
-			puts(text);
+		if (!text) {
+			nh_cli_error("inspect: could not encode the JSON document (out of memory)");
+			status = NH_EXIT_ERROR;
+			goto out_last;
+		}
+		puts(text);
 		free(text);
 	} else {
 		if (o.interval > 0)

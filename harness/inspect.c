@@ -375,12 +375,18 @@ void nh_inspect_expect(const nh_proc_snapshot_t *s, const nh_policy_t *want, dou
 		char mems[64], cpus[128], mn[64], mc[128];
 		nh_set_format(&s->cgroup_mems, mems, sizeof mems);
 		nh_set_format(&s->cgroup_cpus, cpus, sizeof cpus);
+		char where[320];
+		if (s->cgroup_count > 1)
+			snprintf(where, sizeof where, "the threads' %u cgroups together (main thread: %s)",
+				 s->cgroup_count, s->cgroup_path);
+		else
+			snprintf(where, sizeof where, "%s", s->cgroup_path);
 		if (nh_set_empty(&missing_nodes) && nh_set_empty(&missing_cpus))
 			nh_ichecks_add(out, NH_CHECK_PASS, "cgroup cpuset permits it",
-				       "%s: mems %s, cpus %s", s->cgroup_path, mems, cpus);
+				       "%s: mems %s, cpus %s", where, mems, cpus);
 		else
 			nh_ichecks_add(out, NH_CHECK_FAIL, "cgroup cpuset permits it",
-				       "%s: mems %s, cpus %s forbid%s%s%s%s", s->cgroup_path, mems,
+				       "%s: mems %s, cpus %s forbid%s%s%s%s", where, mems,
 				       cpus, nh_set_empty(&missing_nodes) ? "" : " node(s) ",
 				       nh_set_format(&missing_nodes, mn, sizeof mn),
 				       nh_set_empty(&missing_cpus) ? "" : " CPU(s) ",
@@ -456,6 +462,24 @@ bool nh_inspect_mapping_notable(const nh_mapping_t *m, uint64_t own_bytes)
 	       (m->kind != NH_MEM_FILE && m->bytes >= (1u << 20) && m->bytes * 100 >= own_bytes);
 }
 
+/* /proc text (comm, cmdline, file names) need not be UTF-8, which jansson insists on: replace
+ * the bytes that break it rather than lose the whole document. */
+static json_t *text_json(const char *text)
+{
+	json_t *j = json_string(text);
+	if (j)
+		return j;
+	char *copy = strdup(text);
+	if (!copy)
+		return NULL;
+	for (char *p = copy; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			*p = '?';
+	j = json_string(copy);
+	free(copy);
+	return j;
+}
+
 static json_t *set_json(const nh_set_t *s)
 {
 	char buf[1024];
@@ -500,12 +524,13 @@ json_t *nh_proc_snapshot_json(const nh_proc_snapshot_t *s, const nh_topo_t *topo
 		const nh_thread_t *t = &s->threads[i];
 		json_array_append_new(
 			threads,
-			json_pack("{s:i, s:s, s:o, s:o, s:i, s:i, s:o, s:s, s:i}", "tid", (int)t->tid,
-				  "name", t->comm, "cpus_allowed", set_json(&t->cpus_allowed),
+			json_pack("{s:i, s:o, s:o, s:o, s:i, s:i, s:o, s:s, s:i, s:o}", "tid", (int)t->tid,
+				  "name", text_json(t->comm), "cpus_allowed", set_json(&t->cpus_allowed),
 				  "mems_allowed", set_json(&t->mems_allowed), "last_cpu", t->last_cpu,
 				  "last_node", t->last_node, "mempolicy",
 				  t->policy_known ? json_string(t->policy.text) : json_null(), "sched",
-				  nh_sched_policy_name(t->sched_policy), "rt_priority", t->rt_priority));
+				  nh_sched_policy_name(t->sched_policy), "rt_priority", t->rt_priority,
+				  "cgroup", t->cgroup[0] ? text_json(t->cgroup) : json_null()));
 	}
 	json_t *memory = memory_json(s, topo);
 	uint64_t own = nh_proc_own_bytes(s, NULL);
@@ -517,19 +542,20 @@ json_t *nh_proc_snapshot_json(const nh_proc_snapshot_t *s, const nh_topo_t *topo
 		char range[64];
 		snprintf(range, sizeof range, "%lx-%lx", (unsigned long)m->start, (unsigned long)m->end);
 		json_array_append_new(
-			mappings, json_pack("{s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:o}", "range", range,
-					    "name", m->name, "kind", nh_mem_kind_name(m->kind), "policy",
+			mappings, json_pack("{s:s, s:o, s:s, s:s, s:b, s:I, s:I, s:o}", "range", range,
+					    "name", text_json(m->name), "kind", nh_mem_kind_name(m->kind), "policy",
 					    m->policy.text, "own_policy", m->own_policy, "size",
 					    (json_int_t)(m->end > m->start ? m->end - m->start : 0),
 					    "resident", (json_int_t)m->bytes, "by_node",
 					    by_node_json(m->bytes_by_node, topo)));
 	}
 	json_t *cpuset = s->cpuset_available ?
-				 json_pack("{s:s, s:o, s:o}", "cgroup", s->cgroup_path, "cpus_effective",
+				 json_pack("{s:o, s:i, s:o, s:o}", "cgroup", text_json(s->cgroup_path),
+					   "cgroups", (int)s->cgroup_count, "cpus_effective",
 					   set_json(&s->cgroup_cpus), "mems_effective",
 					   set_json(&s->cgroup_mems)) :
 				 json_pack("{s:s}", "unavailable", s->cpuset_reason);
-	return json_pack("{s:i, s:s, s:s, s:o, s:o, s:o, s:o}", "pid", (int)s->pid, "name", s->comm,
-			 "cmdline", s->cmdline, "threads", threads, "memory", memory, "mappings",
+	return json_pack("{s:i, s:o, s:o, s:o, s:o, s:o, s:o}", "pid", (int)s->pid, "name",
+			 text_json(s->comm), "cmdline", text_json(s->cmdline), "threads", threads, "memory", memory, "mappings",
 			 mappings, "cpuset", cpuset);
 }

@@ -83,56 +83,128 @@ int nh_inspect_libvirt_validate(const nh_lv_domain_t *d, const nh_topo_t *topo, 
 
 /* ---- threads ---- */
 
-enum thread_role { ROLE_EMULATOR, ROLE_VCPU, ROLE_IOTHREAD };
+enum thread_role { ROLE_EMULATOR, ROLE_VCPU, ROLE_IOTHREAD, ROLE_HELPER };
 
-static enum thread_role thread_role(const nh_thread_t *t, unsigned *id)
+/* libvirt puts each thread in a cgroup of its own role (".../libvirt/vcpu0", ".../iothread1",
+ * ".../emulator"), and threads a vCPU or iothread starts stay in its cgroup: qemu's "worker"
+ * threads of an iothread's pool, KVM's kvm-nx-lpage-recovery task started from a vCPU. When
+ * no thread is in such a cgroup, roles come from qemu's thread names. */
+static bool role_from_cgroup(const nh_thread_t *t, enum thread_role *role, unsigned *id)
+{
+	const char *leaf = strrchr(t->cgroup, '/');
+	leaf = leaf ? leaf + 1 : t->cgroup;
+	if (sscanf(leaf, "vcpu%u", id) == 1)
+		*role = ROLE_VCPU;
+	else if (sscanf(leaf, "iothread%u", id) == 1)
+		*role = ROLE_IOTHREAD;
+	else if (strcmp(leaf, "emulator") == 0)
+		*role = ROLE_EMULATOR;
+	else
+		return false;
+	return true;
+}
+
+static bool named_role(const nh_thread_t *t, enum thread_role *role, unsigned *id)
 {
 	char accel[16];
 	if (sscanf(t->comm, "CPU %u/%15s", id, accel) == 2)
-		return ROLE_VCPU;
-	if (sscanf(t->comm, "IO iothread%u", id) == 1)
-		return ROLE_IOTHREAD;
-	return ROLE_EMULATOR;
+		*role = ROLE_VCPU;
+	else if (sscanf(t->comm, "IO iothread%u", id) == 1)
+		*role = ROLE_IOTHREAD;
+	else
+		return false;
+	return true;
 }
 
-static const nh_thread_t *find_thread(const nh_proc_snapshot_t *s, enum thread_role role, unsigned id)
+static bool libvirt_cgroups(const nh_proc_snapshot_t *s)
 {
-	for (unsigned i = 0; i < s->thread_count; i++) {
-		unsigned tid_id;
-		if (thread_role(&s->threads[i], &tid_id) == role && tid_id == id)
-			return &s->threads[i];
+	enum thread_role role;
+	unsigned id;
+	for (unsigned i = 0; i < s->thread_count; i++)
+		if (role_from_cgroup(&s->threads[i], &role, &id))
+			return true;
+	return false;
+}
+
+struct role {
+	enum thread_role role;
+	unsigned id;
+};
+
+/* The role of thread \p i: by cgroup under libvirt (a thread in a vCPU's or iothread's cgroup
+ * without qemu's name for it is a helper that one started); else by name, where an unnamed
+ * thread (not the main one) allowed on exactly the CPUs of a named vCPU or iothread is taken for
+ * a helper it started — it inherited that pin — rather than for the emulator. */
+static struct role thread_role(const nh_proc_snapshot_t *s, unsigned i, bool by_cgroup)
+{
+	const nh_thread_t *t = &s->threads[i];
+	struct role r = {ROLE_EMULATOR, 0}, named;
+	if (by_cgroup) {
+		if (!role_from_cgroup(t, &r.role, &r.id))
+			return (struct role){ROLE_EMULATOR, 0};
+		if (r.role != ROLE_EMULATOR && !named_role(t, &named.role, &named.id))
+			r.role = ROLE_HELPER;
+		return r;
 	}
+	if (named_role(t, &r.role, &r.id) || t->tid == s->pid)
+		return r;
+	for (unsigned j = 0; j < s->thread_count; j++)
+		if (j != i && named_role(&s->threads[j], &named.role, &named.id) &&
+		    nh_set_equal(&s->threads[j].cpus_allowed, &t->cpus_allowed))
+			return (struct role){ROLE_HELPER, 0};
+	return r;
+}
+
+/* Every thread's role, decided once: malloc'd, NULL on ENOMEM. */
+static struct role *thread_roles(const nh_proc_snapshot_t *s)
+{
+	struct role *roles = calloc(s->thread_count ? s->thread_count : 1, sizeof *roles);
+	bool by_cgroup = libvirt_cgroups(s);
+	for (unsigned i = 0; roles && i < s->thread_count; i++)
+		roles[i] = thread_role(s, i, by_cgroup);
+	return roles;
+}
+
+static const nh_thread_t *find_thread(const nh_proc_snapshot_t *s, const struct role *roles,
+				      enum thread_role role, unsigned id)
+{
+	for (unsigned i = 0; i < s->thread_count; i++)
+		if (roles[i].role == role && roles[i].id == id)
+			return &s->threads[i];
 	return NULL;
 }
 
-static unsigned count_role(const nh_proc_snapshot_t *s, enum thread_role role)
+static unsigned count_role(const nh_proc_snapshot_t *s, const struct role *roles,
+			   enum thread_role role)
 {
-	unsigned n = 0, id;
+	unsigned n = 0;
 	for (unsigned i = 0; i < s->thread_count; i++)
-		n += thread_role(&s->threads[i], &id) == role;
+		n += roles[i].role == role;
 	return n;
 }
 
 static void check_pinned_thread(nh_ichecks_t *out, const nh_proc_snapshot_t *s,
-				const nh_lv_domain_t *d, enum thread_role role, unsigned id,
+				const struct role *roles, const nh_lv_domain_t *d,
+				enum thread_role role, unsigned id,
 				const nh_set_t *cpus, const char *cpus_text, int line)
 {
 	char name[192];
 	const char *label = role == ROLE_VCPU ? "vCPU" : "iothread";
 	snprintf(name, sizeof name, "%s %u pinned to %s (%s:%d)", label, id, cpus_text, d->path, line);
-	const nh_thread_t *t = find_thread(s, role, id);
+	const nh_thread_t *t = find_thread(s, roles, role, id);
 	if (!t) {
-		nh_ichecks_add(out, count_role(s, role) ? NH_CHECK_NOT_EVALUATED : NH_CHECK_FAIL, name,
+		nh_ichecks_add(out, count_role(s, roles, role) ? NH_CHECK_NOT_EVALUATED : NH_CHECK_FAIL, name,
 			       "no thread named '%s %u/...' in process %d (%s)%s",
 			       role == ROLE_VCPU ? "CPU" : "IO iothread", id, (int)s->pid, s->comm,
-			       count_role(s, role) ? ": that vCPU is offline or not started" :
+			       count_role(s, roles, role) ? ": that vCPU is offline or not started" :
 						     ": is this the domain's qemu process?");
 		return;
 	}
 	nh_check_affinity(out, name, &t, 1, cpus, true);
 }
 
-static void check_vcpu_pins(nh_ichecks_t *out, const nh_proc_snapshot_t *s, const nh_lv_domain_t *d)
+static void check_vcpu_pins(nh_ichecks_t *out, const nh_proc_snapshot_t *s,
+			    const struct role *roles, const nh_lv_domain_t *d)
 {
 	for (unsigned v = 0; v < d->vcpus; v++) {
 		const nh_lv_pin_t *pin = NULL;
@@ -140,20 +212,24 @@ static void check_vcpu_pins(nh_ichecks_t *out, const nh_proc_snapshot_t *s, cons
 			if (d->vcpupins[i].id == v)
 				pin = &d->vcpupins[i];
 		if (pin)
-			check_pinned_thread(out, s, d, ROLE_VCPU, v, &pin->cpus, pin->cpus_text, pin->line);
+			check_pinned_thread(out, s, roles, d, ROLE_VCPU, v, &pin->cpus, pin->cpus_text,
+					    pin->line);
 		else if (d->vcpu_cpuset_given)
-			check_pinned_thread(out, s, d, ROLE_VCPU, v, &d->vcpu_cpuset, d->vcpu_cpuset_text,
-					    d->vcpu_line);
+			check_pinned_thread(out, s, roles, d, ROLE_VCPU, v, &d->vcpu_cpuset,
+					    d->vcpu_cpuset_text, d->vcpu_line);
 	}
 	for (unsigned i = 0; i < d->iothreadpin_count; i++) {
 		const nh_lv_pin_t *p = &d->iothreadpins[i];
-		check_pinned_thread(out, s, d, ROLE_IOTHREAD, p->id, &p->cpus, p->cpus_text, p->line);
+		check_pinned_thread(out, s, roles, d, ROLE_IOTHREAD, p->id, &p->cpus, p->cpus_text,
+				    p->line);
 	}
 }
 
-/* The emulator: every thread that is neither a vCPU nor an iothread. Without <emulatorpin>,
- * libvirt pins it to <vcpu cpuset> when that is given. */
-static void check_emulator(nh_ichecks_t *out, const nh_proc_snapshot_t *s, const nh_lv_domain_t *d)
+/* The emulator: the threads libvirt's emulator cgroup holds, or by name every thread that is
+ * neither a vCPU, an iothread nor a helper one of those started. Without <emulatorpin>, libvirt
+ * pins it to <vcpu cpuset> when that is given. */
+static void check_emulator(nh_ichecks_t *out, const nh_proc_snapshot_t *s,
+			   const struct role *roles, const nh_lv_domain_t *d)
 {
 	const nh_set_t *cpus = d->emulatorpin_given ? &d->emulatorpin.cpus :
 			       d->vcpu_cpuset_given ? &d->vcpu_cpuset : NULL;
@@ -166,13 +242,23 @@ static void check_emulator(nh_ichecks_t *out, const nh_proc_snapshot_t *s, const
 		nh_ichecks_add(out, NH_CHECK_FAIL, "emulator threads", "out of memory");
 		return;
 	}
-	unsigned n = 0, id;
-	for (unsigned i = 0; i < s->thread_count; i++)
-		if (thread_role(&s->threads[i], &id) == ROLE_EMULATOR)
+	unsigned n = 0, helpers = 0;
+	for (unsigned i = 0; i < s->thread_count; i++) {
+		if (roles[i].role == ROLE_EMULATOR)
 			threads[n++] = &s->threads[i];
+		helpers += roles[i].role == ROLE_HELPER;
+	}
 	char name[192];
 	snprintf(name, sizeof name, "emulator threads pinned to %s (%s:%d)", text, d->path, line);
+	unsigned before = out->count;
 	nh_check_affinity(out, name, threads, n, cpus, true);
+	if (helpers && out->count > before) {
+		nh_icheck_t *k = &out->items[out->count - 1];
+		size_t used = strlen(k->detail);
+		snprintf(k->detail + used, sizeof k->detail - used,
+			 "; %u helper thread(s) of vCPUs / iothreads (started by them, on their CPUs) "
+			 "not counted", helpers);
+	}
 	free(threads);
 }
 
@@ -185,7 +271,8 @@ static int sched_policy_of(const char *name)
 	return -1;
 }
 
-static void check_vcpu_sched(nh_ichecks_t *out, const nh_proc_snapshot_t *s, const nh_lv_domain_t *d)
+static void check_vcpu_sched(nh_ichecks_t *out, const nh_proc_snapshot_t *s,
+			     const struct role *roles, const nh_lv_domain_t *d)
 {
 	for (unsigned i = 0; i < d->vcpusched_count; i++) {
 		const nh_lv_sched_t *sc = &d->vcpuscheds[i];
@@ -193,7 +280,7 @@ static void check_vcpu_sched(nh_ichecks_t *out, const nh_proc_snapshot_t *s, con
 			char name[192];
 			snprintf(name, sizeof name, "vCPU %d scheduled %s %d (%s:%d)", v, sc->scheduler,
 				 sc->priority, d->path, sc->line);
-			const nh_thread_t *t = find_thread(s, ROLE_VCPU, (unsigned)v);
+			const nh_thread_t *t = find_thread(s, roles, ROLE_VCPU, (unsigned)v);
 			if (!t) {
 				nh_ichecks_add(out, NH_CHECK_NOT_EVALUATED, name, "no thread 'CPU %d/...'", v);
 				continue;
@@ -219,7 +306,25 @@ static const char *lv_mode_policy(enum nh_lv_mem_mode m)
 	}
 }
 
-static bool all_threads(const nh_proc_snapshot_t *s, const char *mode, const nh_set_t *nodes,
+/* Does a printed policy carry out mode \p m on \p nodes? libvirt and qemu turn preferred into
+ * MPOL_PREFERRED_MANY wherever the kernel has it (5.15+), even for one node: numa_maps then says
+ * "prefer (many)". */
+static bool lv_policy_matches(const nh_mempolicy_text_t *p, enum nh_lv_mem_mode m,
+			      const nh_set_t *nodes)
+{
+	const char *mode = lv_mode_policy(m);
+	if (!mode)
+		return false;
+	if (m == NH_LV_MEM_PREFERRED && strcmp(p->mode, "prefer (many)") == 0)
+		return !nh_set_empty(&p->nodes) && nh_set_subset(&p->nodes, nodes);
+	if (m == NH_LV_MEM_PREFERRED)
+		return strcmp(p->mode, "prefer") == 0 && nh_set_subset(&p->nodes, nodes);
+	return nh_policy_text_matches(p, mode, nodes);
+}
+
+/* Every thread (whose policy could be read) has a matching policy, or with \p by_mems_allowed
+ * its Mems_allowed within \p nodes; false when no thread could be judged. */
+static bool all_threads(const nh_proc_snapshot_t *s, enum nh_lv_mem_mode m, const nh_set_t *nodes,
 			bool by_mems_allowed)
 {
 	unsigned seen = 0;
@@ -229,7 +334,7 @@ static bool all_threads(const nh_proc_snapshot_t *s, const char *mode, const nh_
 			if (nh_set_empty(&t->mems_allowed) || !nh_set_subset(&t->mems_allowed, nodes))
 				return false;
 		} else if (t->policy_known) {
-			if (!nh_policy_text_matches(&t->policy, mode, nodes))
+			if (!lv_policy_matches(&t->policy, m, nodes))
 				return false;
 		} else {
 			continue;
@@ -249,18 +354,21 @@ static void check_enforced(nh_ichecks_t *out, const char *name, const nh_proc_sn
 	nh_set_format(&m->nodeset, nodes, sizeof nodes);
 	if (s->thread_count)
 		nh_set_format(&s->threads[0].mems_allowed, mems, sizeof mems);
+	/* The kernel ignores a VMA policy on a shared mapping of a regular file (mbind(2)): only
+	 * shmem and hugetlbfs keep one. */
 	bool maps_ok = mode && count > 0;
 	for (unsigned i = 0; maps_ok && i < count; i++)
-		maps_ok = maps[i]->own_policy && nh_policy_text_matches(&maps[i]->policy, mode, &m->nodeset);
+		maps_ok = maps[i]->own_policy && maps[i]->kind != NH_MEM_FILE &&
+			  lv_policy_matches(&maps[i]->policy, m->mode, &m->nodeset);
 	bool cpuset_ok = (m->mode == NH_LV_MEM_STRICT || m->mode == NH_LV_MEM_RESTRICTIVE) &&
-			 all_threads(s, NULL, &m->nodeset, true);
+			 all_threads(s, m->mode, &m->nodeset, true);
 	if (m->mode == NH_LV_MEM_RESTRICTIVE) {
 		nh_ichecks_add(out, cpuset_ok ? NH_CHECK_PASS : NH_CHECK_FAIL, name,
 			       "restrictive relies on the cgroup's cpuset.mems: threads' Mems_allowed %s "
 			       "(want within %s)", mems, nodes);
 		return;
 	}
-	bool threads_ok = all_threads(s, mode, &m->nodeset, false);
+	bool threads_ok = all_threads(s, m->mode, &m->nodeset, false);
 	if (maps_ok || threads_ok || cpuset_ok) {
 		const char *by[3];
 		unsigned n = 0;
@@ -353,11 +461,13 @@ static bool assign_rec(struct assign *a, const nh_lv_domain_t *d, unsigned i, do
 
 /* Match guest cells to mappings; matched[c] is the mapping of cell c or NULL, why[c] says how
  * (or why none). */
-static void match_cells(const nh_proc_snapshot_t *s, const nh_lv_domain_t *d, double min_share,
-			const nh_mapping_t **matched, char why[][160])
+static int match_cells(const nh_proc_snapshot_t *s, const nh_lv_domain_t *d, double min_share,
+		       const nh_mapping_t **matched, char why[][160])
 {
-	bool taken[4096] = {false};
-	unsigned nmaps = s->mapping_count < 4096 ? s->mapping_count : 4096;
+	bool *taken = calloc(s->mapping_count ? s->mapping_count : 1, sizeof *taken);
+	if (!taken)
+		return -1;
+	unsigned nmaps = s->mapping_count;
 	for (unsigned c = 0; c < d->cell_count; c++) {
 		unsigned id = d->cells[c].id;
 		if (id >= NH_LV_MAX_CELLS || !d->memnode_given[id])
@@ -429,17 +539,36 @@ static void match_cells(const nh_proc_snapshot_t *s, const nh_lv_domain_t *d, do
 				 found ? "by placement" : "in address order (no placement fits all)");
 		}
 	}
+	free(taken);
+	return 0;
 }
 
-static void check_memory(nh_ichecks_t *out, const nh_proc_snapshot_t *s, const nh_lv_domain_t *d,
-			 double min_share)
+/* Guest RAM in a regular file (<memoryBacking><source type='file'/>: libvirt's
+ * memory_backing_dir, ".../libvirt/qemu/ram/DOMAIN/pc.ram" or ".../ram-nodeN") is page cache
+ * to the kernel, but it is the guest's memory all the same. */
+static bool guest_ram_file(const nh_mapping_t *m)
+{
+	const char *base = strrchr(m->name, '/');
+	return m->kind == NH_MEM_FILE &&
+	       (strstr(m->name, "/libvirt/qemu/ram/") || (base && strcmp(base, "/pc.ram") == 0) ||
+		(base && strncmp(base, "/ram-node", 9) == 0));
+}
+
+static int check_memory(nh_ichecks_t *out, const nh_proc_snapshot_t *s, const nh_lv_domain_t *d,
+			double min_share, nh_err_t *err)
 {
 	const nh_mapping_t *matched[NH_LV_MAX_CELLS] = {NULL};
 	char why[NH_LV_MAX_CELLS][160];
 	memset(why, 0, sizeof why);
-	match_cells(s, d, min_share, matched, why);
+	if (match_cells(s, d, min_share, matched, why) < 0) {
+		errno = ENOMEM;
+		return nh_err_set(err, "out of memory");
+	}
 	nh_memview_t rest;
 	nh_memview_of_process(s, &rest);
+	for (unsigned i = 0; i < s->mapping_count; i++)
+		if (guest_ram_file(&s->mappings[i]))
+			nh_memview_add_mapping(&rest, &s->mappings[i]);
 	for (unsigned c = 0; c < NH_LV_MAX_CELLS; c++) {
 		if (!d->memnode_given[c])
 			continue;
@@ -455,12 +584,13 @@ static void check_memory(nh_ichecks_t *out, const nh_proc_snapshot_t *s, const n
 		}
 		nh_memview_t v = {0};
 		nh_memview_add_mapping(&v, matched[c]);
-		nh_memview_sub(&rest, &v);
+		if (matched[c]->kind != NH_MEM_FILE || guest_ram_file(matched[c]))
+			nh_memview_sub(&rest, &v); /* it was counted in rest */
 		check_memory_view(out, what, s, d, m, &v, &matched[c], 1, min_share, why[c]);
 	}
 	const nh_lv_memory_t *m = &d->memory;
 	if (m->mode == NH_LV_MEM_NONE)
-		return;
+		return 0;
 	if (m->placement_auto) {
 		char mems[64] = "?", name[192];
 		if (s->thread_count)
@@ -468,13 +598,14 @@ static void check_memory(nh_ichecks_t *out, const nh_proc_snapshot_t *s, const n
 		snprintf(name, sizeof name, "guest memory, placement auto (%s:%d)", d->path, m->line);
 		nh_ichecks_add(out, NH_CHECK_NOT_EVALUATED, name, "numad chose the nodes when the domain "
 			       "started (now Mems_allowed %s); nothing in the XML to check against", mems);
-		return;
+		return 0;
 	}
 	bool cells = false;
 	for (unsigned c = 0; c < NH_LV_MAX_CELLS; c++)
 		cells = cells || matched[c];
 	check_memory_view(out, cells ? "other guest and qemu memory" : "guest memory", s, d, m, &rest,
 			  NULL, 0, min_share, NULL);
+	return 0;
 }
 
 int nh_inspect_libvirt(const nh_proc_snapshot_t *s, const nh_lv_domain_t *d, const nh_topo_t *topo,
@@ -482,10 +613,17 @@ int nh_inspect_libvirt(const nh_proc_snapshot_t *s, const nh_lv_domain_t *d, con
 {
 	if (nh_inspect_libvirt_validate(d, topo, err) < 0)
 		return -1;
-	check_memory(out, s, d, min_share);
-	check_vcpu_pins(out, s, d);
-	check_emulator(out, s, d);
-	check_vcpu_sched(out, s, d);
+	if (check_memory(out, s, d, min_share, err) < 0)
+		return -1;
+	struct role *roles = thread_roles(s);
+	if (!roles) {
+		errno = ENOMEM;
+		return nh_err_set(err, "out of memory");
+	}
+	check_vcpu_pins(out, s, roles, d);
+	check_emulator(out, s, roles, d);
+	check_vcpu_sched(out, s, roles, d);
+	free(roles);
 	if (out->count == 0)
 		nh_ichecks_add(out, NH_CHECK_NOT_EVALUATED, "domain placement",
 			       "%s has no <numatune>, <vcpu cpuset>, <cputune> pins or <vcpusched>: "

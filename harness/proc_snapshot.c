@@ -204,6 +204,50 @@ int nh_proc_parse_numa_maps(const char *numa_maps, const char *maps,
 	return rc;
 }
 
+/* The filesystem type of the mount holding \p path: the longest mount point that prefixes it. */
+static void fstype_of(const char *mountinfo, const char *path, char *type, size_t len)
+{
+	size_t best = 0;
+	type[0] = '\0';
+	for (const char *line = mountinfo; line && *line; line = nh_next_line(line)) {
+		char point[512], fstype[64];
+		const char *sep = strstr(line, " - ");
+		if (!sep || sep > line + strcspn(line, "\n") ||
+		    sscanf(line, "%*s %*s %*s %*s %511s", point) != 1 || sscanf(sep + 3, "%63s", fstype) != 1)
+			continue;
+		nh_unescape_octal(point);
+		size_t plen = strlen(point);
+		bool under = strcmp(point, "/") == 0 ||
+			     (strncmp(path, point, plen) == 0 && (path[plen] == '/' || path[plen] == '\0'));
+		if (under && plen >= best) {
+			best = plen;
+			snprintf(type, len, "%s", fstype);
+		}
+	}
+}
+
+void nh_proc_classify_files(nh_proc_snapshot_t *s, const char *mountinfo)
+{
+	for (unsigned i = 0; i < s->mapping_count; i++) {
+		nh_mapping_t *m = &s->mappings[i];
+		if (m->kind != NH_MEM_FILE || m->name[0] != '/')
+			continue;
+		char type[64];
+		fstype_of(mountinfo, m->name, type, sizeof type);
+		enum nh_mem_kind k = strcmp(type, "tmpfs") == 0 || strcmp(type, "ramfs") == 0 ? NH_MEM_SHMEM :
+				     strcmp(type, "hugetlbfs") == 0 ? NH_MEM_HUGE : NH_MEM_FILE;
+		if (k == NH_MEM_FILE)
+			continue;
+		for (unsigned n = 0; n < NH_MAX_NODES; n++) {
+			s->bytes_by_kind_node[NH_MEM_FILE][n] -= m->bytes_by_node[n];
+			s->bytes_by_kind_node[k][n] += m->bytes_by_node[n];
+		}
+		s->bytes_by_kind[NH_MEM_FILE] -= m->bytes;
+		s->bytes_by_kind[k] += m->bytes;
+		m->kind = k;
+	}
+}
+
 void nh_proc_prune_mappings(nh_proc_snapshot_t *s)
 {
 	unsigned kept = 0;
@@ -304,6 +348,8 @@ static int status_set(const char *text, const char *key, nh_set_t *out, nh_err_t
 
 int nh_proc_parse_status(const char *text, nh_thread_t *t, nh_err_t *err)
 {
+	const char *tgid = strstr(text, "\nTgid:");
+	t->tgid = tgid ? (pid_t)atoi(tgid + 6) : 0;
 	if (status_set(text, "Cpus_allowed_list", &t->cpus_allowed, err) < 0)
 		return -1;
 	return status_set(text, "Mems_allowed_list", &t->mems_allowed, err);
@@ -386,8 +432,20 @@ static int first_mapping_policy(pid_t pid, pid_t tid, nh_mempolicy_text_t *out, 
 	return nh_mempolicy_text_parse(policy, out, err);
 }
 
+/* The cgroup directory of a thread in the cpuset hierarchy (v1) or the unified one (v2), from
+ * its /proc/.../cgroup and our mountinfo (we read the cgroup files through our mounts). */
+static void thread_cgroup(const char *path, const char *mountinfo, nh_thread_t *t)
+{
+	char *cg = mountinfo ? nh_read_file(path, NULL, NULL) : NULL;
+	if (!cg || nh_cgroup_locate_controller(cg, mountinfo, "cpuset", t->cgroup, sizeof t->cgroup,
+					       NULL) < 0)
+		t->cgroup[0] = '\0';
+	free(cg);
+}
+
 /* One thread; 1 when it vanished meanwhile (not an error), 0 read, -1 error. */
-static int read_thread(pid_t pid, pid_t tid, const nh_topo_t *topo, nh_thread_t *t, nh_err_t *err)
+static int read_thread(pid_t pid, pid_t tid, const nh_topo_t *topo, const char *mountinfo,
+		       nh_thread_t *t, nh_err_t *err)
 {
 	char path[96];
 	memset(t, 0, sizeof *t);
@@ -417,6 +475,8 @@ static int read_thread(pid_t pid, pid_t tid, const nh_topo_t *topo, nh_thread_t 
 		t->last_node = nh_topo_node_of_cpu(topo, (unsigned)t->last_cpu);
 	if (text[2])
 		t->numa_pages_migrated = sched_field(text[2], "numa_pages_migrated");
+	snprintf(path, sizeof path, "/proc/%d/task/%d/cgroup", (int)pid, (int)tid);
+	thread_cgroup(path, mountinfo, t);
 	/* An exiting thread's numa_maps is empty: its policy is then unknown, not an error. */
 	int pr = first_mapping_policy(pid, tid, &t->policy, err);
 	if (pr < 0)
@@ -428,7 +488,8 @@ out:
 	return rc;
 }
 
-static int read_threads(pid_t pid, const nh_topo_t *topo, nh_proc_snapshot_t *s, nh_err_t *err)
+static int read_threads(pid_t pid, const nh_topo_t *topo, const char *mountinfo,
+			nh_proc_snapshot_t *s, nh_err_t *err)
 {
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
@@ -449,7 +510,8 @@ static int read_threads(pid_t pid, const nh_topo_t *topo, nh_proc_snapshot_t *s,
 			}
 			s->threads = grown;
 		}
-		int r = read_thread(pid, (pid_t)atoi(e->d_name), topo, &s->threads[s->thread_count], err);
+		int r = read_thread(pid, (pid_t)atoi(e->d_name), topo, mountinfo,
+				    &s->threads[s->thread_count], err);
 		if (r < 0) {
 			rc = -1;
 			break;
@@ -461,18 +523,16 @@ static int read_threads(pid_t pid, const nh_topo_t *topo, nh_proc_snapshot_t *s,
 	return rc;
 }
 
-/* The first-mapping shortcut holds unless that mapping has a policy of its own; the main thread
- * (whose full numa_maps is the process's) tells: its [stack] line shows its real task policy. If
+/* The first-mapping shortcut holds unless that mapping has a policy of its own; the thread whose
+ * whole numa_maps was read (\p reader) tells: its [stack] line shows its real task policy. If
  * the two differ, read every thread's whole numa_maps instead. */
-static int check_thread_policies(pid_t pid, const char *leader_numa_maps, nh_proc_snapshot_t *s,
-				 nh_err_t *err)
+static int check_thread_policies(pid_t pid, nh_thread_t *reader, const char *reader_numa_maps,
+				 nh_proc_snapshot_t *s, nh_err_t *err)
 {
-	nh_thread_t *leader = &s->threads[0];
 	nh_mempolicy_text_t real;
 	nh_err_t ignored;
-	if (leader->tid != pid || !leader->policy_known ||
-	    nh_proc_thread_policy(leader_numa_maps, &real, &ignored) < 0 ||
-	    strcmp(real.text, leader->policy.text) == 0)
+	if (!reader->policy_known || nh_proc_thread_policy(reader_numa_maps, &real, &ignored) < 0 ||
+	    strcmp(real.text, reader->policy.text) == 0)
 		return 0;
 	for (unsigned i = 0; i < s->thread_count; i++) {
 		char path[96];
@@ -493,47 +553,86 @@ static int by_tid(const void *a, const void *b)
 	return (x->tid > y->tid) - (x->tid < y->tid);
 }
 
-/* The effective cpuset: a v2 cgroup without the cpuset controller enabled inherits its nearest
- * ancestor's, so walk up until the files are there. */
-static void read_cpuset(pid_t pid, nh_proc_snapshot_t *s)
+/* Effective CPUs and nodes of one cgroup directory: v2 names, else v1's; a v2 cgroup without
+ * the cpuset controller enabled inherits its nearest ancestor's, so walk up to the mount. */
+static bool cgroup_effective(const char *cgroup, nh_set_t *cpus, nh_set_t *mems)
 {
-	char path[64], dir[512];
-	nh_err_t err = {""};
-	snprintf(path, sizeof path, "/proc/%d/cgroup", (int)pid);
-	char *cg = nh_read_file(path, NULL, &err);
-	char *mi = cg ? nh_read_file("/proc/self/mountinfo", NULL, &err) : NULL;
-	int version = mi ? nh_cgroup_locate_controller(cg, mi, "cpuset", dir, sizeof dir, &err) : -1;
-	free(cg);
-	free(mi);
-	if (version < 0) {
-		snprintf(s->cpuset_reason, sizeof s->cpuset_reason, "%s", err.msg);
-		return;
-	}
-	snprintf(s->cgroup_path, sizeof s->cgroup_path, "%s", dir);
-	const char *cpus_file = version == 1 ? "cpuset.effective_cpus" : "cpuset.cpus.effective";
-	const char *mems_file = version == 1 ? "cpuset.effective_mems" : "cpuset.mems.effective";
+	static const char *const names[2][2] = {{"cpuset.cpus.effective", "cpuset.mems.effective"},
+						{"cpuset.effective_cpus", "cpuset.effective_mems"}};
+	char dir[256];
+	snprintf(dir, sizeof dir, "%s", cgroup);
 	for (;;) {
-		char cpus[4096] = "", mems[4096] = "", f[600];
-		snprintf(f, sizeof f, "%s/%s", dir, cpus_file);
-		int rc = nh_read_line(f, cpus, sizeof cpus);
-		snprintf(f, sizeof f, "%s/%s", dir, mems_file);
-		if (rc == 0 && nh_read_line(f, mems, sizeof mems) == 0) {
-			if (nh_set_parse(&s->cgroup_cpus, cpus, &err) < 0 ||
-			    nh_set_parse(&s->cgroup_mems, mems, &err) < 0) {
-				snprintf(s->cpuset_reason, sizeof s->cpuset_reason, "%s: %s", dir, err.msg);
-				return;
-			}
-			s->cpuset_available = true;
-			return;
+		for (unsigned v = 0; v < 2; v++) {
+			char c[4096], m[4096], f[320];
+			snprintf(f, sizeof f, "%s/%s", dir, names[v][0]);
+			if (nh_read_line(f, c, sizeof c) < 0)
+				continue;
+			snprintf(f, sizeof f, "%s/%s", dir, names[v][1]);
+			if (nh_read_line(f, m, sizeof m) < 0)
+				continue;
+			nh_set_t tc, tm;
+			if (nh_set_parse(&tc, c, NULL) < 0 || nh_set_parse(&tm, m, NULL) < 0)
+				return false;
+			nh_set_or(cpus, &tc);
+			nh_set_or(mems, &tm);
+			return true;
 		}
 		char *slash = strrchr(dir, '/');
-		if (version == 1 || !slash || slash == dir || strcmp(dir, "/sys/fs/cgroup") == 0) {
-			snprintf(s->cpuset_reason, sizeof s->cpuset_reason,
-				 "%s: no %s (cpuset controller not enabled)", s->cgroup_path, cpus_file);
-			return;
-		}
+		if (!slash || slash == dir || strcmp(dir, "/sys/fs/cgroup") == 0)
+			return false;
 		*slash = '\0';
 	}
+}
+
+/* The union of the threads' effective cpusets, each distinct cgroup read once. */
+static void read_cpuset(const char *mountinfo, nh_proc_snapshot_t *s)
+{
+	const nh_thread_t *leader = &s->threads[0];
+	snprintf(s->cgroup_path, sizeof s->cgroup_path, "%s", leader->cgroup);
+	if (!leader->cgroup[0]) {
+		nh_err_t err = {""};
+		char path[64], dir[8];
+		snprintf(path, sizeof path, "/proc/%d/cgroup", (int)leader->tid);
+		char *cg = mountinfo ? nh_read_file(path, NULL, &err) : NULL;
+		if (cg)
+			nh_cgroup_locate_controller(cg, mountinfo, "cpuset", dir, sizeof dir, &err);
+		free(cg);
+		snprintf(s->cpuset_reason, sizeof s->cpuset_reason, "%s",
+			 err.msg[0] ? err.msg : "cannot read /proc/self/mountinfo");
+		return;
+	}
+	for (unsigned i = 0; i < s->thread_count; i++) {
+		const char *cg = s->threads[i].cgroup;
+		bool seen = !cg[0];
+		for (unsigned j = 0; j < i && !seen; j++)
+			seen = strcmp(s->threads[j].cgroup, cg) == 0;
+		if (seen)
+			continue;
+		s->cgroup_count++;
+		if (!cgroup_effective(cg, &s->cgroup_cpus, &s->cgroup_mems)) {
+			snprintf(s->cpuset_reason, sizeof s->cpuset_reason,
+				 "%s: no effective cpuset files (cpuset controller not enabled)", cg);
+			s->cpuset_available = false;
+			return;
+		}
+		s->cpuset_available = true;
+	}
+}
+
+/* The thread whose view of the address space is read: the main thread, or when it has exited
+ * while others run on (pthread_exit in main), the first live one; NULL when none is left. */
+static nh_thread_t *live_reader(nh_proc_snapshot_t *s)
+{
+	for (unsigned i = 0; i < s->thread_count; i++)
+		if (s->threads[i].state != 'Z' && s->threads[i].state != 'X')
+			return &s->threads[i];
+	return NULL;
+}
+
+static int gone(pid_t pid, nh_err_t *err)
+{
+	errno = ESRCH;
+	return nh_err_set(err, "no process %d", (int)pid);
 }
 
 int nh_proc_snapshot_take(pid_t pid, const nh_topo_t *topo, nh_proc_snapshot_t *s, nh_err_t *err)
@@ -541,17 +640,13 @@ int nh_proc_snapshot_take(pid_t pid, const nh_topo_t *topo, nh_proc_snapshot_t *
 	memset(s, 0, sizeof *s);
 	s->pid = pid;
 	s->t = nh_now();
-	char path[64];
+	char path[96];
 	snprintf(path, sizeof path, "/proc/%d", (int)pid);
-	if (pid <= 0 || access(path, F_OK) != 0) {
-		errno = ESRCH;
-		return nh_err_set(err, "no process %d", (int)pid);
-	}
+	if (pid <= 0 || access(path, F_OK) != 0)
+		return gone(pid, err);
 	snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
-	if (nh_read_line(path, s->comm, sizeof s->comm) < 0) {
-		errno = ESRCH;
-		return nh_err_set(err, "no process %d", (int)pid);
-	}
+	if (nh_read_line(path, s->comm, sizeof s->comm) < 0)
+		return gone(pid, err);
 	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
 	size_t len = 0;
 	char *cmd = nh_read_file(path, &len, NULL);
@@ -562,40 +657,58 @@ int nh_proc_snapshot_take(pid_t pid, const nh_topo_t *topo, nh_proc_snapshot_t *
 		snprintf(s->cmdline, sizeof s->cmdline, "%s", cmd);
 		free(cmd);
 	}
-	if (read_threads(pid, topo, s, err) < 0)
-		goto fail;
-	if (s->thread_count == 0) {
-		errno = ESRCH;
-		nh_err_set(err, "no process %d (it exited)", (int)pid);
-		goto fail;
-	}
+	char *mountinfo = nh_read_file("/proc/self/mountinfo", NULL, NULL);
+	char *numa_maps = NULL, *maps = NULL, *pid_mounts = NULL;
+	int rc = read_threads(pid, topo, mountinfo, s, err);
+	if (rc < 0)
+		goto done;
 	qsort(s->threads, s->thread_count, sizeof *s->threads, by_tid);
+	/* /proc/TID exists for every thread: a thread's id is not a process to inspect. */
+	for (unsigned i = 0; i < s->thread_count; i++)
+		if (s->threads[i].tid == pid && s->threads[i].tgid && s->threads[i].tgid != pid) {
+			errno = EINVAL;
+			rc = nh_err_set(err, "%d is a thread of process %d: inspect %d", (int)pid,
+					(int)s->threads[i].tgid, (int)s->threads[i].tgid);
+			goto done;
+		}
 	/* A zombie keeps its /proc entry until reaped, with no memory left to inspect. */
-	if (s->threads[0].tid == pid && (s->threads[0].state == 'Z' || s->threads[0].state == 'X')) {
+	nh_thread_t *reader = live_reader(s);
+	if (!reader) {
 		errno = ESRCH;
-		nh_err_set(err, "process %d has exited", (int)pid);
-		goto fail;
+		rc = nh_err_set(err, "process %d has exited", (int)pid);
+		goto done;
 	}
-	snprintf(path, sizeof path, "/proc/%d/numa_maps", (int)pid);
-	char *numa_maps = read_proc(path, pid, err);
-	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
-	char *maps = numa_maps ? read_proc(path, pid, err) : NULL;
-	int rc = maps ? check_thread_policies(pid, numa_maps, s, err) : -1;
-	/* The main thread's policy tells VMA policies apart from the task's. */
-	const nh_thread_t *main_thread = &s->threads[0];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/numa_maps", (int)pid, (int)reader->tid);
+	numa_maps = read_proc(path, pid, err);
+	snprintf(path, sizeof path, "/proc/%d/task/%d/maps", (int)pid, (int)reader->tid);
+	maps = numa_maps ? read_proc(path, pid, err) : NULL;
+	rc = maps ? check_thread_policies(pid, reader, numa_maps, s, err) : -1;
+	/* The reader's policy tells VMA policies apart from the task's. */
 	if (rc == 0)
-		rc = nh_proc_parse_numa_maps(numa_maps, maps,
-					     main_thread->tid == pid && main_thread->policy_known ?
-						     &main_thread->policy : NULL,
+		rc = nh_proc_parse_numa_maps(numa_maps, maps, reader->policy_known ? &reader->policy : NULL,
 					     s, err);
+	if (rc < 0)
+		goto done;
+	snprintf(path, sizeof path, "/proc/%d/mountinfo", (int)pid);
+	pid_mounts = nh_read_file(path, NULL, NULL);
+	if (pid_mounts)
+		nh_proc_classify_files(s, pid_mounts);
+	nh_proc_prune_mappings(s);
+	read_cpuset(mountinfo, s);
+done:
+	free(mountinfo);
 	free(numa_maps);
 	free(maps);
-	if (rc < 0)
-		goto fail;
-	nh_proc_prune_mappings(s);
-	read_cpuset(pid, s);
-	return 0;
-fail:
+	free(pid_mounts);
+	if (rc == 0)
+		return 0;
+	/* Reaped half-way through: that is an exit, whatever the failing read said. */
+	int saved = errno;
+	snprintf(path, sizeof path, "/proc/%d", (int)pid);
+	if (access(path, F_OK) != 0)
+		gone(pid, err);
+	else
+		errno = saved;
 	nh_proc_snapshot_free(s);
 	return -1;
 }

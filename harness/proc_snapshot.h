@@ -46,6 +46,7 @@ typedef struct nh_mapping {
 
 typedef struct nh_thread {
 	pid_t tid;
+	pid_t tgid;		/* the process it belongs to (status Tgid) */
 	char comm[32];
 	char state;		/* stat field 3: 'R', 'S', ..., 'Z' for a zombie */
 	nh_set_t cpus_allowed, mems_allowed;
@@ -56,6 +57,8 @@ typedef struct nh_thread {
 	int sched_policy;	/* SCHED_OTHER, SCHED_FIFO, ... (stat field 41) */
 	int rt_priority;	/* stat field 40 */
 	uint64_t numa_pages_migrated; /* /proc/PID/task/TID/sched (NUMA balancing), UINT64_MAX unknown */
+	char cgroup[256];	/* its cgroup (the v1 cpuset hierarchy's, else v2's): libvirt puts
+				 * vCPU, iothread and emulator threads in cgroups of their own */
 } nh_thread_t;
 
 typedef struct nh_proc_snapshot {
@@ -70,10 +73,12 @@ typedef struct nh_proc_snapshot {
 	uint64_t bytes_by_kind_node[NH_MEM_KINDS][NH_MAX_NODES];
 	uint64_t bytes_by_kind[NH_MEM_KINDS];
 
-	/* The cgroup's cpuset (v2 cpuset.*.effective, v1 cpuset.effective_*). */
+	/* The effective cpuset (v2 cpuset.*.effective, v1 cpuset.effective_*): the union over the
+	 * threads' cgroups, which libvirt makes differ (emulator, vcpuN, iothreadN). */
 	bool cpuset_available;
 	char cpuset_reason[256];	/* why not, when unavailable */
-	char cgroup_path[256];
+	char cgroup_path[256];		/* the main thread's cgroup directory */
+	unsigned cgroup_count;		/* distinct cgroups among the threads */
 	nh_set_t cgroup_cpus, cgroup_mems;
 } nh_proc_snapshot_t;
 
@@ -92,6 +97,10 @@ void nh_proc_snapshot_free(nh_proc_snapshot_t *s);
 int nh_proc_parse_numa_maps(const char *numa_maps_text, const char *maps_text,
 			    const nh_mempolicy_text_t *thread_policy, nh_proc_snapshot_t *s,
 			    nh_err_t *err);
+/** \brief Re-classify file mappings by the filesystem they are on, from the process's
+ *  /proc/PID/mountinfo: tmpfs / ramfs files are shared memory the process made (guest RAM in
+ *  memory_backing_dir on a tmpfs), hugetlbfs files huge pages; the per-kind totals follow. */
+void nh_proc_classify_files(nh_proc_snapshot_t *s, const char *mountinfo_text);
 /** \brief Drop the mappings with nothing resident and no policy of their own (most of them). */
 void nh_proc_prune_mappings(nh_proc_snapshot_t *s);
 /** \brief The task policy from one thread's numa_maps: the policy its [stack] line shows (a
@@ -99,7 +108,7 @@ void nh_proc_prune_mappings(nh_proc_snapshot_t *s);
 int nh_proc_thread_policy(const char *numa_maps_text, nh_mempolicy_text_t *out, nh_err_t *err);
 /** \brief /proc/PID/task/TID/stat: comm, last CPU, scheduling policy and RT priority. */
 int nh_proc_parse_stat(const char *text, nh_thread_t *t, nh_err_t *err);
-/** \brief /proc/PID/task/TID/status: Cpus_allowed_list and Mems_allowed_list. */
+/** \brief /proc/PID/task/TID/status: Tgid, Cpus_allowed_list and Mems_allowed_list. */
 int nh_proc_parse_status(const char *text, nh_thread_t *t, nh_err_t *err);
 
 /** \brief Bytes of the process's own memory (anon + shmem + huge) on the nodes of \p nodes

@@ -1,6 +1,7 @@
 /* End-to-end tests of `numaharness inspect` on this host: a child process with known memory is
  * inspected (text, --json, --watch), its exit is noticed, and inspecting a process one may not
  * read fails with the capability named. Multi-node verdicts are in the guest (guest.ops). */
+#include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdbool.h>
@@ -145,31 +146,53 @@ static void watch_outlives_the_process(void **state)
 /* Each thread's policy is read from the first line of its numa_maps (one small page-table walk);
  * a first mapping with a policy of its own must not pass for the threads' policy. The stand-in
  * runs under numactl --interleave=0 with its text mbind()ed to node 0: interleave:0 it must be. */
-static void thread_policy_behind_an_mbind(void **state)
+/* Start the stand-in (argv after the program) and wait for its "ready" line. */
+static pid_t start_standin(char *const argv[])
 {
-	if (access("/usr/bin/numactl", X_OK) != 0)
-		skip();
 	int out[2];
-	assert_int_equal(pipe(out), 0);
-	pid_t standin = fork();
-	if (standin == 0) {
+	if (pipe(out) != 0)
+		fail_msg("pipe: %s", strerror(errno));
+	pid_t pid = fork();
+	if (pid == 0) {
 		dup2(out[1], 1);
-		execl("/usr/bin/numactl", "numactl", "--interleave=0", NH_STANDIN, "--vcpus", "2",
-		      "--mbind-first", "0", "--ram", "8M", (char *)NULL);
+		execv(argv[0], argv);
 		_exit(127);
 	}
 	close(out[1]);
 	char ready[64] = "";
-	assert_true(read(out[0], ready, sizeof ready - 1) > 0);
-	assert_non_null(strstr(ready, "ready"));
-	char pid[16];
-	snprintf(pid, sizeof pid, "%d", (int)standin);
-	char *argv[] = {NH_BIN, "inspect", pid, "--expect", "interleave=0", "--json", NULL};
-	nh_proc_result_t r;
-	assert_int_equal(nh_proc_run(NH_SOURCE_DIR, argv, NULL, &r), 0);
-	kill(standin, SIGKILL);
-	waitpid(standin, NULL, 0);
+	ssize_t n = read(out[0], ready, sizeof ready - 1);
 	close(out[0]);
+	if (n <= 0 || !strstr(ready, "ready"))
+		fail_msg("%s did not start", argv[0]);
+	return pid;
+}
+
+static void stop_standin(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+static nh_proc_result_t inspect_pid(pid_t pid, const char *a1, const char *a2, const char *a3)
+{
+	char p[16];
+	snprintf(p, sizeof p, "%d", (int)pid);
+	char *argv[] = {NH_BIN, "inspect", p, (char *)a1, (char *)a2, (char *)a3, NULL};
+	nh_proc_result_t r;
+	if (nh_proc_run(NH_SOURCE_DIR, argv, NULL, &r) != 0)
+		fail_msg("could not run %s", NH_BIN);
+	return r;
+}
+
+static void thread_policy_behind_an_mbind(void **state)
+{
+	if (access("/usr/bin/numactl", X_OK) != 0)
+		skip();
+	char *argv[] = {"/usr/bin/numactl", "--interleave=0", NH_STANDIN, "--vcpus", "2",
+			"--mbind-first", "0", "--ram", "8M", NULL};
+	pid_t standin = start_standin(argv);
+	nh_proc_result_t r = inspect_pid(standin, "--expect", "interleave=0", "--json");
+	stop_standin(standin);
 	json_t *doc = json_loads(r.out, 0, NULL);
 	assert_non_null(doc);
 	json_t *threads = json_object_get(doc, "threads"), *t;
@@ -187,6 +210,36 @@ static void thread_policy_behind_an_mbind(void **state)
 	assert_int_equal(r.status, 0);
 	json_decref(doc);
 	nh_proc_free(&r);
+	(void)state;
+}
+
+/* main() returned through pthread_exit: the leader is a zombie, the process runs on in its
+ * other threads and is inspected through them; a thread's id is not a process. */
+static void main_thread_gone_and_thread_ids(void **state)
+{
+	char *argv[] = {NH_STANDIN, "--vcpus", "1", "--main-exits", "--ram", "16M", NULL};
+	pid_t standin = start_standin(argv);
+	nh_proc_result_t r = inspect_pid(standin, NULL, NULL, NULL);
+	char task[64], vcpu[16] = "";
+	snprintf(task, sizeof task, "/proc/%d/task", (int)standin);
+	DIR *d = opendir(task);
+	for (struct dirent *e; d && (e = readdir(d));)
+		if (e->d_name[0] != '.' && atoi(e->d_name) != standin)
+			snprintf(vcpu, sizeof vcpu, "%s", e->d_name);
+	if (d)
+		closedir(d);
+	nh_proc_result_t t = inspect_pid((pid_t)atoi(vcpu), NULL, NULL, NULL);
+	stop_standin(standin);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "its main thread has exited; 1 other thread(s) run on"));
+	assert_non_null(strstr(r.out, "resident 16"));
+	char want[96];
+	snprintf(want, sizeof want, "numaharness: inspect: %s is a thread of process %d: inspect %d",
+		 vcpu, (int)standin, (int)standin);
+	assert_int_equal(t.status, 2);
+	assert_non_null(strstr(t.err, want));
+	nh_proc_free(&r);
+	nh_proc_free(&t);
 	(void)state;
 }
 
@@ -218,6 +271,7 @@ int main(void)
 		cmocka_unit_test(watch_samples),
 		cmocka_unit_test(watch_outlives_the_process),
 		cmocka_unit_test(thread_policy_behind_an_mbind),
+		cmocka_unit_test(main_thread_gone_and_thread_ids),
 		cmocka_unit_test(not_permitted_names_the_capability),
 	};
 	return cmocka_run_group_tests_name("inspect (e2e)", tests, start_child, stop_child);

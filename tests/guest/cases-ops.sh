@@ -19,7 +19,10 @@ start() {
 stop() { kill "$pid"; wait "$pid" 2>/dev/null; true; }
 
 # --- a process bound to node 1: must pass membind=1 and fail membind=0 ---
-start numactl --membind=1 nh-standin --vcpus 2 --vcpu-pin 0:1 --vcpu-pin 1:1 --emulator-pin 0 --ram 48M
+# Its iothread (on CPU 1) starts a "worker" thread, as qemu's thread pool does: that one runs on
+# the iothread's CPU, not the emulator's, and must not fail emulatorpin.
+start numactl --membind=1 nh-standin --vcpus 2 --vcpu-pin 0:1 --vcpu-pin 1:1 --emulator-pin 0 \
+	--iothread 1:1 --ram 48M
 case_ inspect-membind-1 numaharness inspect "$pid" --expect membind=1
 case_ inspect-membind-0 numaharness inspect "$pid" --expect membind=0
 case_ inspect-json numaharness inspect "$pid" --expect membind=1 --json
@@ -42,6 +45,10 @@ case_ inspect-gone numaharness inspect "$pid"
 
 start numactl --preferred=1 nh-standin --ram 48M
 case_ lv-B-preferred-node1 numaharness inspect "$pid" --libvirt-xml /tests/numatune/preferred-node1.xml
+stop
+# What current libvirt and qemu really ask for <memory mode='preferred'>: MPOL_PREFERRED_MANY.
+start numactl --preferred-many=1 nh-standin --ram 48M
+case_ lv-B-preferred-many-node1 numaharness inspect "$pid" --libvirt-xml /tests/numatune/preferred-node1.xml
 stop
 
 start numactl --interleave=0,1 nh-standin --ram 64M

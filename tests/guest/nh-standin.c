@@ -9,9 +9,12 @@
  *
  * usage: nh-standin [--vcpus N] [--vcpu-pin V:CPUS] [--emulator-pin CPUS] [--iothread N:CPUS]
  *                   [--sched V:fifo|rr:PRIO] [--ram SIZE] [--cell SIZE[:bind|interleave|prefer:NODES]]
- *                   [--mbind-first NODES]
+ *                   [--mbind-first NODES] [--main-exits]
  * --mbind-first binds the process's first mapping (its text) to NODES with a policy of its own:
  * what inspect's one-line read of each thread's policy must notice and not be fooled by.
+ * Each iothread starts a "worker" thread, as qemu's thread pool does from the iothread's own
+ * context so that it inherits the iothread's CPUs. --main-exits ends the main thread once ready
+ * (pthread_exit): the process lives on in its other threads, its leader a zombie.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -86,6 +89,26 @@ static struct thread_spec specs[MAX_THREADS];
 static unsigned nspecs;
 static pthread_barrier_t started;
 
+/* qemu's thread-pool worker: started by an iothread, it runs on the iothread's CPUs. */
+static void *worker_main(void *arg)
+{
+	pthread_setname_np(pthread_self(), "worker");
+	pthread_barrier_wait(arg);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static void start_worker(void)
+{
+	static pthread_barrier_t named;
+	pthread_t th;
+	pthread_barrier_init(&named, NULL, 2);
+	if (pthread_create(&th, NULL, worker_main, &named) != 0)
+		die("pthread_create failed%s", "");
+	pthread_barrier_wait(&named);
+}
+
 static void *thread_main(void *arg)
 {
 	struct thread_spec *t = arg;
@@ -97,6 +120,8 @@ static void *thread_main(void *arg)
 		if (sched_setscheduler(0, t->sched, &sp) != 0)
 			die("sched_setscheduler: %s", strerror(errno));
 	}
+	if (strncmp(t->name, "IO iothread", 11) == 0)
+		start_worker();
 	pthread_barrier_wait(&started);
 	for (;;)
 		pause();
@@ -164,9 +189,13 @@ int main(int argc, char **argv)
 	const char *cells[8];
 	unsigned ncells = 0;
 	cpu_set_t emulator;
-	bool emulator_pinned = false;
+	bool emulator_pinned = false, main_exits = false;
 	for (int i = 1; i < argc; i++) {
 		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(opt, "--main-exits") == 0) {
+			main_exits = true;
+			continue;
+		}
 		if (!val)
 			die("%s needs a value", opt);
 		i++;
@@ -226,6 +255,8 @@ int main(int argc, char **argv)
 	pthread_barrier_wait(&started);
 	printf("ready %d\n", (int)getpid());
 	fflush(stdout);
+	if (main_exits)
+		pthread_exit(NULL);
 	for (;;)
 		pause();
 }

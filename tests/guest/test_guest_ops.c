@@ -47,7 +47,7 @@ static json_t *check_named(json_t *doc, const char *prefix)
 static void membind_1_passes_membind_0_fails(void **state)
 {
 	expect_case("inspect-membind-1", 0, "PASS  memory on node(s) 1: 100.0% of",
-		    "PASS  memory policy bind:1: 3 of 3 thread(s) with policy bind:1", "verdict: PASS",
+		    "PASS  memory policy bind:1: 5 of 5 thread(s) with policy bind:1", "verdict: PASS",
 		    "CPU 0/KVM", NULL);
 	expect_case("inspect-membind-0", 1, "FAIL  memory on node(s) 0: 0.0% of",
 		    "FAIL  memory policy bind:0", "verdict: FAIL", NULL);
@@ -77,7 +77,9 @@ static void membind_1_passes_membind_0_fails(void **state)
 static void domains_on_a_bound_process(void **state)
 {
 	expect_case("lv-A-strict-node1", 0, "verdict: PASS", "PASS  guest memory on node(s) 1, strict",
-		    "PASS  vCPU 0 pinned to 1", "PASS  emulator threads pinned to 0", NULL);
+		    "PASS  vCPU 0 pinned to 1", "PASS  emulator threads pinned to 0",
+		    "1 helper thread(s) of vCPUs / iothreads (started by them, on their CPUs) not counted",
+		    NULL);
 	expect_case("lv-A-strict-node0", 1, "FAIL  guest memory on node(s) 0, strict",
 		    "FAIL  guest memory kept strict on node(s) 0", NULL);
 	expect_case("lv-A-vcpupin-wrong", 1, "FAIL  vCPU 0 pinned to 0", "PASS  vCPU 1 pinned to 1", NULL);
@@ -96,6 +98,8 @@ static void domains_preferred_and_interleaved(void **state)
 {
 	expect_case("lv-B-preferred-node1", 0, "PASS  guest memory on node(s) 1, preferred",
 		    "PASS  guest memory kept preferred on node(s) 1", NULL);
+	expect_case("lv-B-preferred-many-node1", 0, "PASS  guest memory on node(s) 1, preferred",
+		    "PASS  guest memory kept preferred on node(s) 1", "prefer (many):1", NULL);
 	expect_case("lv-C-interleave-all", 0, "PASS  guest memory on node(s) 0-1, interleave",
 		    "PASS  guest memory spread over node(s) 0-1", NULL);
 	expect_case("lv-C-strict-node1", 1, "FAIL  guest memory on node(s) 1, strict", NULL);

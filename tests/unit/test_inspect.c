@@ -519,6 +519,130 @@ static void domain_naming_missing_nodes_is_an_error(void **state)
 	(void)state;
 }
 
+/* Under libvirt every thread sits in a cgroup of its role; a thread in a vCPU's cgroup without
+ * qemu's name for it (KVM's kvm-nx-lpage-recovery, started from the vCPU) is its helper, not
+ * part of the emulator. */
+static void roles_from_libvirt_cgroups(void **state)
+{
+	nh_proc_snapshot_t s;
+	qemu_process(&s);
+	s.threads = realloc(s.threads, 5 * sizeof *s.threads);
+	s.thread_count = 5;
+	nh_thread_t *helper = &s.threads[4];
+	*helper = s.threads[1];
+	helper->tid = 4250;
+	snprintf(helper->comm, sizeof helper->comm, "kvm-nx-lpage-re");
+	static const char *const leaves[] = {"emulator", "vcpu0", "vcpu1", "iothread1", "vcpu0"};
+	for (unsigned i = 0; i < 5; i++)
+		snprintf(s.threads[i].cgroup, sizeof s.threads[i].cgroup,
+			 "/sys/fs/cgroup/machine.slice/machine-qemu\\x2d1\\x2dvm.scope/libvirt/%s", leaves[i]);
+	nh_ichecks_t c;
+	nh_err_t err;
+	assert_int_equal(libvirt_checks(&s, "", "<vcpupin vcpu='0' cpuset='2'/><emulatorpin cpuset='0'/>",
+					&c, &err), 0);
+	assert_status(&c, "vCPU 0 pinned to 2", NH_CHECK_PASS);
+	const nh_icheck_t *emu = find_check(&c, "emulator threads pinned to 0");
+	assert_int_equal(emu->status, NH_CHECK_PASS);
+	assert_non_null(strstr(emu->detail, "1 thread(s) pinned to exactly CPUs 0; 1 helper thread(s)"));
+	nh_ichecks_free(&c);
+	/* Without libvirt's cgroups, qemu's names decide: an unnamed thread on exactly an
+	 * iothread's CPUs is a helper it started (qemu's "worker"); one elsewhere is the emulator's. */
+	for (unsigned i = 0; i < 5; i++)
+		s.threads[i].cgroup[0] = '\0';
+	snprintf(helper->comm, sizeof helper->comm, "worker");
+	nh_set_clear(&helper->cpus_allowed);
+	nh_set_add(&helper->cpus_allowed, 1); /* the iothread's CPU */
+	assert_int_equal(libvirt_checks(&s, "", "<emulatorpin cpuset='0'/>", &c, &err), 0);
+	assert_status(&c, "emulator threads pinned to 0", NH_CHECK_PASS);
+	nh_ichecks_free(&c);
+	nh_set_add(&helper->cpus_allowed, 3);
+	assert_int_equal(libvirt_checks(&s, "", "<emulatorpin cpuset='0'/>", &c, &err), 0);
+	emu = find_check(&c, "emulator threads pinned to 0");
+	assert_int_equal(emu->status, NH_CHECK_FAIL);
+	assert_non_null(strstr(emu->detail, "tid 4250 (worker): allowed CPUs 1,3"));
+	nh_ichecks_free(&c);
+	nh_proc_snapshot_free(&s);
+	(void)state;
+}
+
+/* libvirt and qemu ask for MPOL_PREFERRED_MANY wherever the kernel has it, even for one node. */
+static void preferred_is_also_preferred_many(void **state)
+{
+	nh_proc_snapshot_t s;
+	qemu_process(&s);
+	for (unsigned i = 0; i < s.thread_count; i++)
+		s.threads[i].policy = policy("prefer (many):0-1");
+	nh_ichecks_t c;
+	nh_err_t err;
+	assert_int_equal(libvirt_checks(&s, "<memory mode='preferred' nodeset='0-1'/>", "", &c, &err), 0);
+	assert_status(&c, "guest memory kept preferred on node(s) 0-1", NH_CHECK_PASS);
+	nh_ichecks_free(&c);
+	assert_int_equal(libvirt_checks(&s, "<memory mode='preferred' nodeset='1'/>", "", &c, &err), 0);
+	assert_status(&c, "guest memory kept preferred on node(s) 1", NH_CHECK_FAIL);
+	nh_ichecks_free(&c);
+	nh_proc_snapshot_free(&s);
+	(void)state;
+}
+
+/* Guest RAM in a regular file (memory_backing_dir on ext4) is page cache to the kernel but
+ * guest memory to the check, and an mbind() on it enforces nothing. */
+static void file_backed_guest_ram(void **state)
+{
+	static const char numa_maps[] =
+		"55d0ca1c4000 default heap anon=256 dirty=256 N1=256 kernelpagesize_kB=4\n"
+		"7f0000000000 bind:1 file=/var/lib/libvirt/qemu/ram/1-vm/pc.ram dirty=131072 N0=131072 kernelpagesize_kB=4\n"
+		"7ffd5e7a1000 default stack anon=33 dirty=33 N1=33 kernelpagesize_kB=4\n";
+	static const char maps[] =
+		"55d0ca1c4000-55d0ca9c4000 rw-p 00000000 00:00 0 [heap]\n"
+		"7f0000000000-7f0020000000 rw-s 00000000 fe:01 77 /var/lib/libvirt/qemu/ram/1-vm/pc.ram\n"
+		"7ffd5e7a1000-7ffd5e7c2000 rw-p 00000000 00:00 0 [stack]\n";
+	nh_proc_snapshot_t s;
+	qemu_process(&s);
+	free(s.mappings);
+	s.mappings = NULL;
+	s.mapping_count = 0;
+	memset(s.bytes_by_kind_node, 0, sizeof s.bytes_by_kind_node);
+	memset(s.bytes_by_kind, 0, sizeof s.bytes_by_kind);
+	nh_mempolicy_text_t def = policy("default");
+	nh_err_t err;
+	assert_int_equal(nh_proc_parse_numa_maps(numa_maps, maps, &def, &s, &err), 0);
+	assert_int_equal(s.mappings[1].kind, NH_MEM_FILE);
+	nh_ichecks_t c;
+	assert_int_equal(libvirt_checks(&s, "<memory mode='strict' nodeset='1'/>", "", &c, &err), 0);
+	const nh_icheck_t *share = find_check(&c, "guest memory on node(s) 1, strict");
+	assert_int_equal(share->status, NH_CHECK_FAIL); /* the 512 MiB file sits on node 0 */
+	assert_true(share->value < 0.01);
+	assert_status(&c, "guest memory kept strict on node(s) 1", NH_CHECK_FAIL);
+	nh_ichecks_free(&c);
+	nh_proc_snapshot_free(&s);
+	(void)state;
+}
+
+/* Files on tmpfs are shared memory the process made, on hugetlbfs huge pages: by the process's
+ * own mount table (its mount namespace, as numa_maps names the files). */
+static void files_classified_by_filesystem(void **state)
+{
+	static const char numa_maps[] =
+		"7f0000000000 default file=/run/qemu/guest.ram dirty=256 N1=256 kernelpagesize_kB=4\n"
+		"7f1000000000 default file=/usr/lib/libc.so.6 mapped=100 N0=100 kernelpagesize_kB=4\n"
+		"7f2000000000 default file=/runner/data.bin mapped=10 N0=10 kernelpagesize_kB=4\n";
+	static const char mountinfo[] =
+		"22 1 254:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw\n"
+		"25 22 0:23 / /run rw,nosuid,nodev shared:5 - tmpfs tmpfs rw,size=1628996k,mode=755\n"
+		"31 22 0:30 / /dev/hugepages rw,relatime shared:14 - hugetlbfs hugetlbfs rw,pagesize=2M\n";
+	nh_proc_snapshot_t s = {0};
+	nh_err_t err;
+	assert_int_equal(nh_proc_parse_numa_maps(numa_maps, "", NULL, &s, &err), 0);
+	nh_proc_classify_files(&s, mountinfo);
+	assert_int_equal(s.mappings[0].kind, NH_MEM_SHMEM);
+	assert_int_equal(s.mappings[1].kind, NH_MEM_FILE);
+	assert_int_equal(s.mappings[2].kind, NH_MEM_FILE); /* /runner is not under /run */
+	assert_int_equal(s.bytes_by_kind_node[NH_MEM_SHMEM][1], pages(256));
+	assert_int_equal(s.bytes_by_kind[NH_MEM_FILE], pages(110));
+	nh_proc_snapshot_free(&s);
+	(void)state;
+}
+
 /* ---- drift and a live snapshot ---- */
 
 static void drift_between_snapshots(void **state)
@@ -595,6 +719,10 @@ int main(void)
 		cmocka_unit_test(domain_memory_modes),
 		cmocka_unit_test(vcpu_pins_and_scheduling),
 		cmocka_unit_test(domain_naming_missing_nodes_is_an_error),
+		cmocka_unit_test(roles_from_libvirt_cgroups),
+		cmocka_unit_test(preferred_is_also_preferred_many),
+		cmocka_unit_test(file_backed_guest_ram),
+		cmocka_unit_test(files_classified_by_filesystem),
 		cmocka_unit_test(drift_between_snapshots),
 		cmocka_unit_test(this_process_live),
 	};
