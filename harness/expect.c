@@ -407,18 +407,26 @@ static void fmt_value(char *buf, size_t len, double v)
 	snprintf(buf, len, fabs(v) >= 1000 ? "%.0f" : "%.4g", v);
 }
 
-/* "= 2", "≥ 0.99", "≤ 0.15", "in [10, 32]". */
-static void fmt_bounds(char *buf, size_t len, double min, double max)
+/* "= 2", "≥ 0.99", "≤ 0.15", "in [10, 32]", each bound written by \p fmt. */
+static void fmt_bounds_with(char *buf, size_t len, double min, double max,
+			    void (*fmt)(char *, size_t, double))
 {
 	char a[32], b[32];
-	fmt_bound_num(a, sizeof a, min);
-	fmt_bound_num(b, sizeof b, max);
+	if (!isnan(min))
+		fmt(a, sizeof a, min);
+	if (!isnan(max))
+		fmt(b, sizeof b, max);
 	if (!isnan(min) && !isnan(max))
 		snprintf(buf, len, min == max ? "= %s" : "in [%s, %s]", a, b);
 	else if (!isnan(min))
 		snprintf(buf, len, "≥ %s", a);
 	else
 		snprintf(buf, len, "≤ %s", b);
+}
+
+static void fmt_bounds(char *buf, size_t len, double min, double max)
+{
+	fmt_bounds_with(buf, len, min, max, fmt_bound_num);
 }
 
 static bool within(double v, double min, double max)
@@ -974,19 +982,14 @@ static int host_push(eval_t *ev, const nh_expect_t *e, const char *name, enum nh
 }
 
 /* Sizes as an operator writes them: "≥ 16 GiB", "in [16 GiB, 64 GiB]". */
+static void fmt_size(char *buf, size_t len, double v)
+{
+	nh_format_size((uint64_t)v, buf, len);
+}
+
 static void fmt_size_bounds(char *buf, size_t len, double min, double max)
 {
-	char a[32], b[32];
-	if (!isnan(min))
-		nh_format_size((uint64_t)min, a, sizeof a);
-	if (!isnan(max))
-		nh_format_size((uint64_t)max, b, sizeof b);
-	if (!isnan(min) && !isnan(max))
-		snprintf(buf, len, min == max ? "= %s" : "in [%s, %s]", a, b);
-	else if (!isnan(min))
-		snprintf(buf, len, "≥ %s", a);
-	else
-		snprintf(buf, len, "≤ %s", b);
+	fmt_bounds_with(buf, len, min, max, fmt_size);
 }
 
 /* Memory per node: MemTotal of every node as the kernel counts it (node N's meminfo, recorded

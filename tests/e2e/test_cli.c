@@ -544,6 +544,20 @@ static void bios_check_matches_host(void **state)
 	(void)state;
 }
 
+/* An operator scenario in quick mode with the timing checks (latency ratio, balance between
+ * nodes) off — those are for real multi-node hosts — and \p set_nodes; results in \p out. */
+static nh_proc_result_t run_operator_quick(const char *scenario, const char *set_nodes,
+					   const char *out)
+{
+	char *argv[] = {NH_BIN, "run", (char *)scenario, "--set", "quick=true", "--set",
+			(char *)set_nodes, "--set", "remote_local_ratio=0", "--set",
+			"bandwidth_balance=0", "--set", "latency_balance=0", "--out", (char *)out,
+			"--quiet", NULL};
+	nh_proc_result_t r;
+	assert_int_equal(nh_proc_run(NH_SOURCE_DIR, argv, NULL, &r), 0);
+	return r;
+}
+
 /* A host that is not what the operator said: exit 1, and the evidence names the real count. */
 static void bios_check_wrong_node_count(void **state)
 {
@@ -555,11 +569,7 @@ static void bios_check_wrong_node_count(void **state)
 	char out[600], set_nodes[64], want[64];
 	snprintf(out, sizeof out, "%s/r", dir);
 	snprintf(set_nodes, sizeof set_nodes, "nodes=%u", wrong);
-	char *argv[] = {NH_BIN, "run", "scenarios/bios-check.lua", "--set", "quick=true", "--set",
-			set_nodes, "--set", "remote_local_ratio=0", "--set", "bandwidth_balance=0",
-			"--set", "latency_balance=0", "--out", out, "--quiet", NULL};
-	nh_proc_result_t r;
-	assert_int_equal(nh_proc_run(NH_SOURCE_DIR, argv, NULL, &r), 0);
+	nh_proc_result_t r = run_operator_quick("scenarios/bios-check.lua", set_nodes, out);
 	if (r.status != 1)
 		fail_msg("exit %d (want 1): %s%s", r.status, r.out, r.err);
 	char *text = read_in(out, "checks.json");
@@ -605,12 +615,7 @@ static void numatune_check_quick(void **state)
 	char out[600], set_nodes[64];
 	snprintf(out, sizeof out, "%s/r", dir);
 	snprintf(set_nodes, sizeof set_nodes, "nodes=%u", nodes);
-	char *argv[] = {NH_BIN, "run", "scenarios/numatune-check.lua", "--set", "quick=true",
-			"--set", set_nodes, "--set", "remote_local_ratio=0", "--set",
-			"bandwidth_balance=0", "--set", "latency_balance=0", "--out", out, "--quiet",
-			NULL};
-	nh_proc_result_t r;
-	assert_int_equal(nh_proc_run(NH_SOURCE_DIR, argv, NULL, &r), 0);
+	nh_proc_result_t r = run_operator_quick("scenarios/numatune-check.lua", set_nodes, out);
 	if (r.status != 0)
 		fail_msg("exit %d: %s%s", r.status, r.out, r.err);
 	char *text = read_in(out, "checks.json");
