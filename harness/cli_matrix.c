@@ -125,44 +125,27 @@ static void print_sweep(const nh_sweep_result_t *r)
 
 int nh_cli_matrix(int argc, char **argv)
 {
-	enum { O_REPS = 256, O_WARMUP, O_TIMEOUT, O_OUT, O_RESULTS, O_JSON, O_QUIET };
 	static const struct option longopts[] = {
-		{"reps", required_argument, NULL, O_REPS},	 {"warmup", required_argument, NULL, O_WARMUP},
-		{"timeout", required_argument, NULL, O_TIMEOUT}, {"out", required_argument, NULL, O_OUT},
-		{"results", required_argument, NULL, O_RESULTS}, {"json", no_argument, NULL, O_JSON},
-		{"quiet", no_argument, NULL, O_QUIET},		 {"help", no_argument, NULL, 'h'},
+		NH_SWEEP_LONGOPTS,
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	nh_sweep_opts_t o = {0};
-	uint64_t reps = 3, warmup = 0;
-	const char *timeout = "10m";
+	nh_sweep_cli_t sw = {.reps = 3, .timeout = "10m"};
 	nh_err_t err;
 	optind = 1;
 	opterr = 0;
 	for (int c; (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1;) {
-		switch (c) {
-		case O_REPS:
-			if (nh_parse_uint(optarg, 1, 100000, &reps, &err) < 0) {
-				nh_cli_error("matrix: --reps: %s", err.msg);
-				return NH_EXIT_ERROR;
-			}
-			break;
-		case O_WARMUP:
-			if (nh_parse_uint(optarg, 0, 100000, &warmup, &err) < 0) {
-				nh_cli_error("matrix: --warmup: %s", err.msg);
-				return NH_EXIT_ERROR;
-			}
-			break;
-		case O_TIMEOUT: timeout = optarg; break;
-		case O_OUT: o.out_dir = optarg; break;
-		case O_RESULTS: o.results_root = optarg; break;
-		case O_JSON: o.json = true; break;
-		case O_QUIET: o.quiet = true; break;
-		case 'h': matrix_usage(stdout); return NH_EXIT_OK;
-		default:
-			nh_cli_error("matrix: bad option '%s' (see numaharness matrix --help)", argv[optind - 1]);
+		int taken = nh_sweep_cli_option("matrix", c, optarg, &sw);
+		if (taken < 0)
 			return NH_EXIT_ERROR;
+		if (taken)
+			continue;
+		if (c == 'h') {
+			matrix_usage(stdout);
+			return NH_EXIT_OK;
 		}
+		nh_cli_error("matrix: bad option '%s' (see numaharness matrix --help)", argv[optind - 1]);
+		return NH_EXIT_ERROR;
 	}
 	if (optind >= argc) {
 		nh_cli_error("matrix: say latency, bandwidth or sweep (see numaharness matrix --help)");
@@ -184,25 +167,11 @@ int nh_cli_matrix(int argc, char **argv)
 		return NH_EXIT_ERROR;
 	}
 
-	nh_plan_group_t g = {.workload = kind == MATRIX_BANDWIDTH ? "stream" : "chase", .reps = (unsigned)reps,
-			     .warmup = (unsigned)warmup, .source = "matrix"};
-	if (nh_parse_duration(timeout, &g.timeout_s, &err) < 0) {
-		nh_cli_error("matrix: --timeout: %s", err.msg);
+	nh_plan_group_t g = {.workload = kind == MATRIX_BANDWIDTH ? "stream" : "chase",
+			     .source = "matrix"};
+	if (nh_sweep_cli_group("matrix", &sw, optind, argc, argv, &g) < 0) {
 		free(cmdline);
 		return NH_EXIT_ERROR;
-	}
-	for (int i = optind; i < argc; i++) {
-		char *eq = strchr(argv[i], '=');
-		if (!eq || eq == argv[i] || g.param_count == NH_MAX_PARAMS) {
-			nh_cli_error("matrix: unexpected argument '%s' (parameters are name=value)", argv[i]);
-			free(cmdline);
-			return NH_EXIT_ERROR;
-		}
-		*eq = '\0';
-		g.params[g.param_count].name = argv[i];
-		g.params[g.param_count].values[0] = eq + 1;
-		g.params[g.param_count].value_count = 1;
-		g.param_count++;
 	}
 
 	nh_topo_t *topo = nh_cli_load_topo(&err);
@@ -257,9 +226,9 @@ int nh_cli_matrix(int argc, char **argv)
 	}
 	char name[64];
 	snprintf(name, sizeof name, "matrix-%s", what);
-	o.command_line = cmdline;
-	status = nh_sweep_execute(plan, name, topo, &o, &result);
-	if (result.recs && !o.json) {
+	sw.o.command_line = cmdline;
+	status = nh_sweep_execute(plan, name, topo, &sw.o, &result);
+	if (result.recs && !sw.o.json) {
 		if (kind == MATRIX_SWEEP)
 			print_sweep(&result);
 		else

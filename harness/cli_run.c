@@ -224,7 +224,7 @@ static int append_policy(char *spec, size_t len, const char *key, const char *va
 
 int nh_cli_bench(int argc, char **argv)
 {
-	enum { O_REPS = 256, O_WARMUP, O_TIMEOUT, O_POLICY, O_OUT, O_RESULTS, O_JSON, O_QUIET, O_LOCAL };
+	enum { O_POLICY = 256, O_LOCAL };
 	static const struct option longopts[] = {
 		{"membind", required_argument, NULL, 'm'},
 		{"preferred", required_argument, NULL, 'p'},
@@ -235,13 +235,7 @@ int nh_cli_bench(int argc, char **argv)
 		{"cpunodebind", required_argument, NULL, 'N'},
 		{"physcpubind", required_argument, NULL, 'C'},
 		{"policy", required_argument, NULL, O_POLICY},
-		{"reps", required_argument, NULL, O_REPS},
-		{"warmup", required_argument, NULL, O_WARMUP},
-		{"timeout", required_argument, NULL, O_TIMEOUT},
-		{"out", required_argument, NULL, O_OUT},
-		{"results", required_argument, NULL, O_RESULTS},
-		{"json", no_argument, NULL, O_JSON},
-		{"quiet", no_argument, NULL, O_QUIET},
+		NH_SWEEP_LONGOPTS,
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -252,10 +246,8 @@ int nh_cli_bench(int argc, char **argv)
 		{'m', "membind"}, {'p', "preferred"}, {'P', "preferred-many"}, {'i', "interleave"},
 		{'w', "weighted-interleave"}, {'N', "cpunodebind"}, {'C', "physcpubind"},
 	};
-	nh_sweep_opts_t o = {0};
+	nh_sweep_cli_t sw = {.reps = 1, .timeout = "300"};
 	char spec[256] = "";
-	const char *timeout = "300";
-	uint64_t reps = 1, warmup = 0;
 	nh_err_t err;
 	optind = 1;
 	opterr = 0;
@@ -271,7 +263,10 @@ int nh_cli_bench(int argc, char **argv)
 				handled = true;
 			}
 		}
-		if (handled)
+		int taken = handled ? 1 : nh_sweep_cli_option("bench", c, optarg, &sw);
+		if (taken < 0)
+			return NH_EXIT_ERROR;
+		if (taken)
 			continue;
 		switch (c) {
 		case O_LOCAL: (void)append_policy(spec, sizeof spec, "localalloc", NULL); break;
@@ -281,23 +276,6 @@ int nh_cli_bench(int argc, char **argv)
 				return NH_EXIT_ERROR;
 			}
 			break;
-		case O_REPS:
-			if (nh_parse_uint(optarg, 1, 100000, &reps, &err) < 0) {
-				nh_cli_error("bench: --reps: %s", err.msg);
-				return NH_EXIT_ERROR;
-			}
-			break;
-		case O_WARMUP:
-			if (nh_parse_uint(optarg, 0, 100000, &warmup, &err) < 0) {
-				nh_cli_error("bench: --warmup: %s", err.msg);
-				return NH_EXIT_ERROR;
-			}
-			break;
-		case O_TIMEOUT: timeout = optarg; break;
-		case O_OUT: o.out_dir = optarg; break;
-		case O_RESULTS: o.results_root = optarg; break;
-		case O_JSON: o.json = true; break;
-		case O_QUIET: o.quiet = true; break;
 		case 'h': bench_usage(stdout); return NH_EXIT_OK;
 		default:
 			nh_cli_error("bench: bad option '%s' (see numaharness bench --help)", argv[optind - 1]);
@@ -311,31 +289,10 @@ int nh_cli_bench(int argc, char **argv)
 	const char *wl_name = argv[optind++];
 	/* Before the name=value arguments are split in place below. */
 	char *cmdline = nh_cli_join_args(argc, argv);
-	nh_plan_group_t g = {.workload = wl_name, .reps = (unsigned)reps, .warmup = (unsigned)warmup,
-			     .source = "bench"};
-	if (nh_parse_duration(timeout, &g.timeout_s, &err) < 0) {
-		nh_cli_error("bench: --timeout: %s", err.msg);
+	nh_plan_group_t g = {.workload = wl_name, .source = "bench"};
+	if (nh_sweep_cli_group("bench", &sw, optind, argc, argv, &g) < 0) {
 		free(cmdline);
 		return NH_EXIT_ERROR;
-	}
-	for (int i = optind; i < argc; i++) {
-		const char *eq = strchr(argv[i], '=');
-		if (!eq || eq == argv[i]) {
-			nh_cli_error("bench: unexpected argument '%s' (parameters are name=value)", argv[i]);
-			free(cmdline);
-			return NH_EXIT_ERROR;
-		}
-		if (g.param_count == NH_MAX_PARAMS) {
-			nh_cli_error("bench: too many parameters");
-			free(cmdline);
-			return NH_EXIT_ERROR;
-		}
-		/* argv strings live for the whole call: point into them, splitting at '='. */
-		argv[i][eq - argv[i]] = '\0';
-		g.params[g.param_count].name = argv[i];
-		g.params[g.param_count].values[0] = eq + 1;
-		g.params[g.param_count].value_count = 1;
-		g.param_count++;
 	}
 	const char *policies[1] = {spec[0] ? spec : "default"};
 	g.policies = policies;
@@ -355,8 +312,8 @@ int nh_cli_bench(int argc, char **argv)
 	}
 	char name[96];
 	snprintf(name, sizeof name, "bench-%s", wl_name);
-	o.command_line = cmdline;
-	status = nh_sweep_execute(plan, name, topo, &o, NULL);
+	sw.o.command_line = cmdline;
+	status = nh_sweep_execute(plan, name, topo, &sw.o, NULL);
 out:
 	free(cmdline);
 	nh_plan_free(plan);

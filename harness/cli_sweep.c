@@ -254,3 +254,56 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, c
 	return status;
 }
 
+int nh_sweep_cli_option(const char *cmd, int c, const char *arg, nh_sweep_cli_t *s)
+{
+	nh_err_t err;
+	switch (c) {
+	case NH_SWEEP_O_REPS:
+		if (nh_parse_uint(arg, 1, 100000, &s->reps, &err) < 0) {
+			nh_cli_error("%s: --reps: %s", cmd, err.msg);
+			return -1;
+		}
+		return 1;
+	case NH_SWEEP_O_WARMUP:
+		if (nh_parse_uint(arg, 0, 100000, &s->warmup, &err) < 0) {
+			nh_cli_error("%s: --warmup: %s", cmd, err.msg);
+			return -1;
+		}
+		return 1;
+	case NH_SWEEP_O_TIMEOUT: s->timeout = arg; return 1;
+	case NH_SWEEP_O_OUT: s->o.out_dir = arg; return 1;
+	case NH_SWEEP_O_RESULTS: s->o.results_root = arg; return 1;
+	case NH_SWEEP_O_JSON: s->o.json = true; return 1;
+	case NH_SWEEP_O_QUIET: s->o.quiet = true; return 1;
+	default: return 0;
+	}
+}
+
+int nh_sweep_cli_group(const char *cmd, const nh_sweep_cli_t *s, int first, int argc, char **argv,
+		       nh_plan_group_t *g)
+{
+	nh_err_t err;
+	g->reps = (unsigned)s->reps;
+	g->warmup = (unsigned)s->warmup;
+	if (nh_parse_duration(s->timeout, &g->timeout_s, &err) < 0) {
+		nh_cli_error("%s: --timeout: %s", cmd, err.msg);
+		return -1;
+	}
+	for (int i = first; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		if (!eq || eq == argv[i]) {
+			nh_cli_error("%s: unexpected argument '%s' (parameters are name=value)", cmd, argv[i]);
+			return -1;
+		}
+		if (g->param_count == NH_MAX_PARAMS) {
+			nh_cli_error("%s: too many parameters", cmd);
+			return -1;
+		}
+		*eq = '\0';
+		g->params[g->param_count].name = argv[i];
+		g->params[g->param_count].values[0] = eq + 1;
+		g->params[g->param_count].value_count = 1;
+		g->param_count++;
+	}
+	return 0;
+}

@@ -33,6 +33,35 @@ typedef struct nh_sweep_result {
 int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, const nh_sweep_opts_t *o,
 		     nh_sweep_result_t *result);
 
+/* The options every ad-hoc sweep command (bench, matrix) takes, parsed in one place: put
+ * NH_SWEEP_LONGOPTS in the getopt_long table and offer each option to nh_sweep_cli_option. */
+enum { NH_SWEEP_O_REPS = 512, NH_SWEEP_O_WARMUP, NH_SWEEP_O_TIMEOUT, NH_SWEEP_O_OUT,
+       NH_SWEEP_O_RESULTS, NH_SWEEP_O_JSON, NH_SWEEP_O_QUIET };
+#define NH_SWEEP_LONGOPTS                                                                      \
+	{"reps", required_argument, NULL, NH_SWEEP_O_REPS},                                    \
+	{"warmup", required_argument, NULL, NH_SWEEP_O_WARMUP},                                \
+	{"timeout", required_argument, NULL, NH_SWEEP_O_TIMEOUT},                              \
+	{"out", required_argument, NULL, NH_SWEEP_O_OUT},                                      \
+	{"results", required_argument, NULL, NH_SWEEP_O_RESULTS},                              \
+	{"json", no_argument, NULL, NH_SWEEP_O_JSON}, {"quiet", no_argument, NULL, NH_SWEEP_O_QUIET}
+
+typedef struct nh_sweep_cli {
+	nh_sweep_opts_t o;
+	uint64_t reps, warmup;
+	const char *timeout; /* as given; nh_sweep_cli_group parses it */
+} nh_sweep_cli_t;
+
+/** \brief Take option \p c (with \p arg) if it is one of NH_SWEEP_LONGOPTS. Returns 1 taken,
+ *  0 not a sweep option, -1 bad value (printed: "CMD: --reps: ..."). */
+int nh_sweep_cli_option(const char *cmd, int c, const char *arg, nh_sweep_cli_t *s);
+
+/** \brief Fill \p g's repetitions and timeout from \p s, and its parameters from the name=value
+ *  arguments argv[first..argc) (split in place at '='; argv must outlive the plan). Returns 0,
+ *  or -1 after printing "CMD: unexpected argument 'x' (parameters are name=value)", "CMD: too
+ *  many parameters" or "CMD: --timeout: ...". */
+int nh_sweep_cli_group(const char *cmd, const nh_sweep_cli_t *s, int first, int argc, char **argv,
+		       nh_plan_group_t *g);
+
 /** \brief The command line as one string (arguments with spaces quoted), malloc'd. */
 char *nh_cli_join_args(int argc, char **argv);
 
