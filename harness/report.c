@@ -1223,22 +1223,32 @@ static void section_memory(struct w *w, struct rep *p)
 	json_decref(cg_reasons);
 }
 
+/* DIR/NAME as JSON; NULL after a paragraph saying why not — \p absent when there is no such file
+ * (a results directory need not have one), else where it could not be read. */
+static json_t *load_optional(struct w *w, struct rep *p, const char *name, const char *absent)
+{
+	char path[PATH_MAX + 40];
+	snprintf(path, sizeof path, "%s/%s", nh_results_dir(p->r), name);
+	json_error_t je;
+	json_t *doc = json_load_file(path, 0, &je);
+	if (doc)
+		return doc;
+	p_begin(w);
+	if (access(path, F_OK) != 0)
+		text(w, "%s", absent);
+	else
+		text(w, "%s could not be read: line %d: %s", name, je.line, je.text);
+	p_end(w);
+	return NULL;
+}
+
 static void section_expectations(struct w *w, struct rep *p)
 {
 	heading(w, 2, "expectations", "Expectations");
-	char path[PATH_MAX + 40];
-	snprintf(path, sizeof path, "%s/checks.json", nh_results_dir(p->r));
-	json_error_t je;
-	json_t *doc = json_load_file(path, 0, &je);
-	if (!doc) {
-		p_begin(w);
-		if (errno == ENOENT || access(path, F_OK) != 0)
-			text(w, "No expectations (no checks.json in the results directory).");
-		else
-			text(w, "checks.json could not be read: line %d: %s", je.line, je.text);
-		p_end(w);
+	json_t *doc = load_optional(w, p, "checks.json",
+				    "No expectations (no checks.json in the results directory).");
+	if (!doc)
 		return;
-	}
 	json_t *arr = json_is_array(doc) ? doc : json_object_get(doc, "checks");
 	unsigned pass = 0, fail = 0, ne = 0;
 	size_t i;
@@ -1273,22 +1283,13 @@ static void section_expectations(struct w *w, struct rep *p)
 static void section_compare(struct w *w, struct rep *p)
 {
 	heading(w, 2, "comparison", "Comparison with a baseline");
-	char path[PATH_MAX + 40];
-	snprintf(path, sizeof path, "%s/compare.json", nh_results_dir(p->r));
-	json_error_t je;
-	json_t *doc = json_load_file(path, 0, &je);
-	if (!doc) {
-		p_begin(w);
-		if (access(path, F_OK) != 0)
-			text(w,
-			     "No comparison (no compare.json; numaharness compare BASELINE %s "
-			     "writes one).",
-			     nh_results_dir(p->r));
-		else
-			text(w, "compare.json could not be read: line %d: %s", je.line, je.text);
-		p_end(w);
+	char absent[PATH_MAX + 80];
+	snprintf(absent, sizeof absent,
+		 "No comparison (no compare.json; numaharness compare BASELINE %s writes one).",
+		 nh_results_dir(p->r));
+	json_t *doc = load_optional(w, p, "compare.json", absent);
+	if (!doc)
 		return;
-	}
 	p_begin(w);
 	text(w, "Baseline ");
 	code(w, "%s", jstr(json_object_get(doc, "baseline"), "?"));
