@@ -210,18 +210,15 @@ static void fstype_of(const char *mountinfo, const char *path, char *type, size_
 	size_t best = 0;
 	type[0] = '\0';
 	for (const char *line = mountinfo; line && *line; line = nh_next_line(line)) {
-		char point[512], fstype[64];
-		const char *sep = strstr(line, " - ");
-		if (!sep || sep > line + strcspn(line, "\n") ||
-		    sscanf(line, "%*s %*s %*s %*s %511s", point) != 1 || sscanf(sep + 3, "%63s", fstype) != 1)
+		nh_mount_t m;
+		if (!nh_mountinfo_line(line, &m))
 			continue;
-		nh_unescape_octal(point);
-		size_t plen = strlen(point);
-		bool under = strcmp(point, "/") == 0 ||
-			     (strncmp(path, point, plen) == 0 && (path[plen] == '/' || path[plen] == '\0'));
+		size_t plen = strlen(m.point);
+		bool under = strcmp(m.point, "/") == 0 ||
+			     (strncmp(path, m.point, plen) == 0 && (path[plen] == '/' || path[plen] == '\0'));
 		if (under && plen >= best) {
 			best = plen;
-			snprintf(type, len, "%s", fstype);
+			snprintf(type, len, "%s", m.fstype);
 		}
 	}
 }

@@ -74,16 +74,7 @@ typedef struct nh_cgroup_mem {
 	char numa_reason[128];	/* why numa_valid is false while available (no CONFIG_NUMA, ...) */
 } nh_cgroup_mem_t;
 
-/** \brief Find the memory cgroup directory of a process from /proc/PID/cgroup and
- *  /proc/self/mountinfo texts: the v1 memory hierarchy when one is mounted and named (a hybrid
- *  host's cgroup2 then lacks the memory controller), else the v2 directory ("0::" line and a
- *  cgroup2 mount) — whether memory is enabled there only the directory tells (nh_cgroup_read_dir).
- *  Returns the version (1/2), or -1 (errno ENOENT) with a message saying why none (so a host
- *  without either is "unavailable", with that reason). */
-int nh_cgroup_locate(const char *proc_cgroup, const char *mountinfo, char *dir, size_t len, nh_err_t *err);
-/** \brief The same for any controller ("cpuset", ...): nh_cgroup_locate is this with "memory". */
-int nh_cgroup_locate_controller(const char *proc_cgroup, const char *mountinfo,
-				const char *controller, char *dir, size_t len, nh_err_t *err);
+/* Locating the cgroup directory: nh_cgroup_locate in util.h. */
 int nh_cgroup_parse_stat(const char *text, nh_cgroup_mem_t *c, nh_err_t *err);
 int nh_cgroup_parse_events(const char *text, nh_cgroup_mem_t *c, nh_err_t *err);
 /** \brief v2 numa_stat ("anon N0=bytes N1=..."), or v1 ("anon=pages N0=pages ..." / "total=...",

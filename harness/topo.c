@@ -216,32 +216,19 @@ int nh_host_parse_cpu_model(const char *cpuinfo, char *out, size_t len)
 }
 
 /* Mount facts that matter here: is cgroup2 mounted (and at /sys/fs/cgroup), is a v1 memory
- * hierarchy mounted. Lines: "id parent maj:min root mountpoint opts [tags] - fstype src super". */
+ * hierarchy mounted. */
 static void scan_mountinfo(const char *mountinfo, bool *v2_any, bool *v2_root, bool *v1_memory)
 {
 	for (const char *line = mountinfo; line && *line; line = nh_next_line(line)) {
-		size_t llen = strcspn(line, "\n");
-		char buf[1024];
-		if (llen >= sizeof buf)
+		nh_mount_t m;
+		if (!nh_mountinfo_line(line, &m))
 			continue;
-		memcpy(buf, line, llen);
-		buf[llen] = '\0';
-		char *sep = strstr(buf, " - ");
-		if (!sep)
-			continue;
-		*sep = '\0';
-		char mountpoint[512] = "";
-		if (sscanf(buf, "%*s %*s %*s %*s %511s", mountpoint) != 1)
-			continue;
-		char fstype[64] = "", super[512] = "";
-		if (sscanf(sep + 3, "%63s %*s %511s", fstype, super) < 1)
-			continue;
-		if (strcmp(fstype, "cgroup2") == 0) {
+		if (strcmp(m.fstype, "cgroup2") == 0) {
 			*v2_any = true;
-			if (strcmp(mountpoint, "/sys/fs/cgroup") == 0)
+			if (strcmp(m.point, "/sys/fs/cgroup") == 0)
 				*v2_root = true;
-		} else if (strcmp(fstype, "cgroup") == 0 &&
-			   nh_has_token(super, strlen(super), "memory", ',')) {
+		} else if (strcmp(m.fstype, "cgroup") == 0 &&
+			   nh_has_token(m.super, strlen(m.super), "memory", ',')) {
 			*v1_memory = true;
 		}
 	}

@@ -83,6 +83,26 @@ bool nh_has_token(const char *list, size_t len, const char *tok, char sep);
 void nh_proc_cgroup_paths(const char *proc_cgroup, const char *controller, char *v1_path,
 			  size_t v1_len, bool *have_v1, char *v2, size_t v2_len, bool *have_v2);
 
+/* One line of /proc/PID/mountinfo. */
+typedef struct nh_mount {
+	char root[256];	  /* the part of the filesystem mounted ("/" or a subtree) */
+	char point[256];  /* where, \ooo escapes undone */
+	char fstype[64];  /* "cgroup2", "tmpfs", ... */
+	char super[512];  /* super options ("rw,memory" names a v1 cgroup's controllers) */
+} nh_mount_t;
+/** \brief Parse the mountinfo line at \p line (up to its newline); false when it is not one. */
+bool nh_mountinfo_line(const char *line, nh_mount_t *m);
+/** \brief The cgroup directory of a process for \p controller ("memory", "cpuset") from its
+ *  /proc/PID/cgroup and a /proc/self/mountinfo text: the v1 hierarchy carrying the controller
+ *  when one is mounted and named (a hybrid host's cgroup2 then lacks it), else the v2 directory
+ *  ("0::" line and a cgroup2 mount; whether the controller is enabled there only the directory
+ *  tells). A container's mount may show a subtree only. Returns the version (1/2), or -1 (errno
+ *  ENOENT) with a message saying why none. */
+int nh_cgroup_locate_controller(const char *proc_cgroup, const char *mountinfo,
+				const char *controller, char *dir, size_t len, nh_err_t *err);
+/** \brief nh_cgroup_locate_controller for "memory". */
+int nh_cgroup_locate(const char *proc_cgroup, const char *mountinfo, char *dir, size_t len, nh_err_t *err);
+
 /** \brief Undo the kernel's \ooo escapes of /proc texts (mountinfo, numa_maps: space, tab,
  *  newline, backslash, '=') in place. */
 void nh_unescape_octal(char *s);

@@ -61,16 +61,10 @@ static bool injected(const char *call, unsigned file)
 
 /* ---- parsers ---- */
 
-static const char *next_line(const char *line)
-{
-	const char *eol = strchr(line, '\n');
-	return eol ? eol + 1 : NULL;
-}
-
 int nh_filexfer_meminfo_bytes(const char *text, const char *field, uint64_t *bytes)
 {
 	size_t flen = strlen(field);
-	for (const char *line = text; line && *line; line = next_line(line)) {
+	for (const char *line = text; line && *line; line = nh_next_line(line)) {
 		const char *p = line;
 		if (strncmp(p, "Node ", 5) == 0) { /* a node's meminfo: "Node 1 FilePages: ..." */
 			p += 5;
@@ -97,7 +91,7 @@ int nh_filexfer_meminfo_bytes(const char *text, const char *field, uint64_t *byt
 int nh_filexfer_stat_value(const char *text, const char *field, uint64_t *value)
 {
 	size_t flen = strlen(field);
-	for (const char *line = text; line && *line; line = next_line(line)) {
+	for (const char *line = text; line && *line; line = nh_next_line(line)) {
 		if (strncmp(line, field, flen) != 0 || line[flen] != ' ')
 			continue;
 		char *end;
@@ -108,117 +102,6 @@ int nh_filexfer_stat_value(const char *text, const char *field, uint64_t *value)
 		}
 	}
 	errno = ENOENT;
-	return -1;
-}
-
-/* Is \p tok one of the comma-separated items of list[0..len)? */
-static bool has_item(const char *list, size_t len, const char *tok)
-{
-	size_t tlen = strlen(tok);
-	for (const char *p = list, *end = list + len; p < end;) {
-		const char *q = memchr(p, ',', (size_t)(end - p));
-		q = q ? q : end;
-		if ((size_t)(q - p) == tlen && memcmp(p, tok, tlen) == 0)
-			return true;
-		p = q + 1;
-	}
-	return false;
-}
-
-struct cg_mount {
-	bool found;
-	char root[256], point[256];
-};
-
-/* The cgroup2 mount (the one at /sys/fs/cgroup when several) and the v1 mount holding the
- * memory controller. Lines: "id parent maj:min root point opts [optional...] - fstype src super".
- * Mount points with escaped characters (\040) are not cgroup mounts anyone uses: taken as is. */
-static void scan_mounts(const char *mountinfo, struct cg_mount *v2, struct cg_mount *v1)
-{
-	for (const char *line = mountinfo; line && *line; line = next_line(line)) {
-		char buf[1024], root[256], point[256], fstype[64], super[512] = "";
-		size_t llen = strcspn(line, "\n");
-		if (llen >= sizeof buf)
-			continue;
-		memcpy(buf, line, llen);
-		buf[llen] = '\0';
-		char *sep = strstr(buf, " - ");
-		if (!sep)
-			continue;
-		*sep = '\0';
-		if (sscanf(buf, "%*s %*s %*s %255s %255s", root, point) != 2 ||
-		    sscanf(sep + 3, "%63s %*s %511s", fstype, super) < 1)
-			continue;
-		struct cg_mount *to = NULL;
-		if (strcmp(fstype, "cgroup2") == 0 &&
-		    (!v2->found || strcmp(point, "/sys/fs/cgroup") == 0))
-			to = v2;
-		else if (strcmp(fstype, "cgroup") == 0 && !v1->found &&
-			 has_item(super, strlen(super), "memory"))
-			to = v1;
-		if (to) {
-			to->found = true;
-			snprintf(to->root, sizeof to->root, "%s", root);
-			snprintf(to->point, sizeof to->point, "%s", point);
-		}
-	}
-}
-
-/* The directory of cgroup \p path under \p m; a container's mount may show a subtree only. */
-static int join_mount(const struct cg_mount *m, const char *path, char *dir, size_t len, char *why,
-		      size_t wlen)
-{
-	const char *rel = path;
-	size_t rlen = strlen(m->root);
-	if (strcmp(m->root, "/") != 0) {
-		if (strncmp(path, m->root, rlen) != 0 || (path[rlen] && path[rlen] != '/')) {
-			snprintf(why, wlen, "cgroup %s is outside the hierarchy mounted at %s",
-				 path, m->point);
-			return -1;
-		}
-		rel = path + rlen;
-	}
-	if (strcmp(rel, "/") == 0)
-		rel = "";
-	if (snprintf(dir, len, "%s%s", m->point, rel) >= (int)len) {
-		snprintf(why, wlen, "cgroup directory %s%s: path too long", m->point, rel);
-		return -1;
-	}
-	return 0;
-}
-
-int nh_filexfer_cgroup_dir(const char *proc_cgroup, const char *mountinfo, char *dir, size_t len,
-			   char *why, size_t wlen)
-{
-	char v1_path[256] = "", v2_path[256] = "";
-	bool have_v1 = false, have_v2 = false;
-	/* "hierarchy-id:controller,list:path"; "0::path" is the v2 hierarchy. */
-	for (const char *line = proc_cgroup; line && *line; line = next_line(line)) {
-		size_t llen = strcspn(line, "\n");
-		const char *c1 = memchr(line, ':', llen);
-		const char *c2 = c1 ? memchr(c1 + 1, ':', llen - (size_t)(c1 + 1 - line)) : NULL;
-		if (!c2)
-			continue;
-		int plen = (int)(llen - (size_t)(c2 + 1 - line));
-		if (c1 == line + 1 && line[0] == '0' && c2 == c1 + 1) {
-			snprintf(v2_path, sizeof v2_path, "%.*s", plen, c2 + 1);
-			have_v2 = true;
-		} else if (has_item(c1 + 1, (size_t)(c2 - c1 - 1), "memory")) {
-			snprintf(v1_path, sizeof v1_path, "%.*s", plen, c2 + 1);
-			have_v1 = true;
-		}
-	}
-	struct cg_mount v2 = {0}, v1 = {0};
-	scan_mounts(mountinfo, &v2, &v1);
-	/* A controller lives in one hierarchy: a mounted v1 memory one means cgroup2 lacks it. */
-	if (have_v1 && v1.found)
-		return join_mount(&v1, v1_path, dir, len, why, wlen) < 0 ? -1 : 1;
-	if (have_v2 && v2.found)
-		return join_mount(&v2, v2_path, dir, len, why, wlen) < 0 ? -1 : 2;
-	if (!v1.found && !v2.found)
-		snprintf(why, wlen, "no cgroup2 mount and no v1 memory hierarchy");
-	else
-		snprintf(why, wlen, "the process is in no mounted memory hierarchy");
 	return -1;
 }
 
@@ -824,9 +707,14 @@ static void locate_cgroup(struct xfer *x)
 	if (!cg || !mi)
 		snprintf(x->cg_why, sizeof x->cg_why, "cannot read /proc/self/%s",
 			 cg ? "mountinfo" : "cgroup");
-	else if ((x->cg_version = nh_filexfer_cgroup_dir(cg, mi, x->cg_dir, sizeof x->cg_dir,
-							 x->cg_why, sizeof x->cg_why)) < 0)
-		x->cg_version = 0;
+	else {
+		nh_err_t err;
+		x->cg_version = nh_cgroup_locate(cg, mi, x->cg_dir, sizeof x->cg_dir, &err);
+		if (x->cg_version < 0) {
+			snprintf(x->cg_why, sizeof x->cg_why, "%s", err.msg);
+			x->cg_version = 0;
+		}
+	}
 	free(cg);
 	free(mi);
 	if (!x->cg_version)

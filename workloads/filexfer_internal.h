@@ -14,11 +14,6 @@ int nh_filexfer_meminfo_bytes(const char *text, const char *field, uint64_t *byt
 /** \brief The value of \p field in "name value" lines (a cgroup's memory.stat). 0, or -1
  *  (errno ENOENT) when absent. */
 int nh_filexfer_stat_value(const char *text, const char *field, uint64_t *value);
-/** \brief The memory cgroup directory from /proc/self/cgroup and /proc/self/mountinfo texts:
- *  the v1 memory hierarchy when one is mounted (hybrid hosts keep memory there), else the v2
- *  one. Returns the version (1 or 2), or -1 with \p why saying what is missing. */
-int nh_filexfer_cgroup_dir(const char *proc_cgroup, const char *mountinfo, char *dir, size_t len,
-			   char *why, size_t wlen);
 /** \brief Bytes the target must have free: every file (and its copy when \p copies), plus 5%. */
 uint64_t nh_filexfer_space_needed(uint64_t files, uint64_t size, bool copies);
 

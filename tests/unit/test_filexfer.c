@@ -92,20 +92,20 @@ static void cgroup_dirs(void **state)
 	static const char ct_cg[] = "0::/kubepods/pod1/c1\n";
 	static const char ct_mi[] =
 		"30 23 0:26 /kubepods/pod1/c1 /sys/fs/cgroup ro - cgroup2 cgroup2 rw\n";
-	char dir[256], why[160];
-	assert_int_equal(
-		nh_filexfer_cgroup_dir(hybrid_cg, hybrid_mi, dir, sizeof dir, why, sizeof why), 1);
+	/* The workload finds where its page cache is charged with util's nh_cgroup_locate. */
+	char dir[256];
+	nh_err_t err;
+	assert_int_equal(nh_cgroup_locate(hybrid_cg, hybrid_mi, dir, sizeof dir, &err), 1);
 	assert_string_equal(dir, "/sys/fs/cgroup/memory/process_api/abc");
-	assert_int_equal(nh_filexfer_cgroup_dir(v2_cg, v2_mi, dir, sizeof dir, why, sizeof why), 2);
+	assert_int_equal(nh_cgroup_locate(v2_cg, v2_mi, dir, sizeof dir, &err), 2);
 	assert_string_equal(dir, "/sys/fs/cgroup/system.slice/x.service");
-	assert_int_equal(nh_filexfer_cgroup_dir(ct_cg, ct_mi, dir, sizeof dir, why, sizeof why), 2);
+	assert_int_equal(nh_cgroup_locate(ct_cg, ct_mi, dir, sizeof dir, &err), 2);
 	assert_string_equal(dir, "/sys/fs/cgroup");
-	assert_int_equal(
-		nh_filexfer_cgroup_dir("0::/other\n", ct_mi, dir, sizeof dir, why, sizeof why), -1);
-	assert_string_equal(why,
-			    "cgroup /other is outside the hierarchy mounted at /sys/fs/cgroup");
-	assert_int_equal(nh_filexfer_cgroup_dir(v2_cg, "", dir, sizeof dir, why, sizeof why), -1);
-	assert_string_equal(why, "no cgroup2 mount and no v1 memory hierarchy");
+	assert_int_equal(nh_cgroup_locate("0::/other\n", ct_mi, dir, sizeof dir, &err), -1);
+	assert_string_equal(err.msg, "cgroup /other is outside the hierarchy mounted at "
+				     "/sys/fs/cgroup (root /kubepods/pod1/c1)");
+	assert_int_equal(nh_cgroup_locate(v2_cg, "", dir, sizeof dir, &err), -1);
+	assert_string_equal(err.msg, "no cgroup2 mount and no v1 memory hierarchy");
 	(void)state;
 }
 
