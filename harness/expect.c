@@ -317,16 +317,6 @@ int nh_expect_check_plan(const nh_expect_set_t *set, const nh_plan_t *plan, nh_e
 
 /* ---- reading records ---- */
 
-static json_t *jpath(json_t *o, const char *a, const char *b, const char *c)
-{
-	o = json_object_get(o, a);
-	if (b)
-		o = json_object_get(o, b);
-	if (c)
-		o = json_object_get(o, c);
-	return o;
-}
-
 static const char *jstr(json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
@@ -349,7 +339,7 @@ static json_t *first_record(const nh_results_t *res, const nh_results_config_t *
 /* A record's parameter as text (the records keep what was given, numbers included). */
 static const char *rec_param(json_t *rec, const char *name)
 {
-	json_t *v = jpath(rec, "params", name, NULL);
+	json_t *v = nh_json_path(rec, "params", name, NULL);
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
@@ -627,7 +617,7 @@ static int eval_placement(eval_t *ev, const nh_expect_t *e, const nh_results_con
 		json_t *rec = nh_results_record(ev->res, c->runs[i]);
 		if (!is_ok(rec))
 			continue;
-		json_t *obs = jpath(rec, "policy", "observed", NULL);
+		json_t *obs = nh_json_path(rec, "policy", "observed", NULL);
 		double frac;
 		if (!jnum(json_object_get(obs, "fraction_on_expected"), &frac)) {
 			unjudged = rec;
@@ -657,7 +647,7 @@ static int eval_placement(eval_t *ev, const nh_expect_t *e, const nh_results_con
 	if (!judged)
 		return push(ev, e, name, c->key, NH_CHECK_NOT_EVALUATED, NAN,
 			    "placement not observed: %s",
-			    jstr(jpath(unjudged, "policy", "observed", NULL), "verdict_reason"));
+			    jstr(nh_json_path(unjudged, "policy", "observed", NULL), "verdict_reason"));
 	char note[160] = "";
 	if (exempt)
 		snprintf(note, sizeof note,
@@ -665,7 +655,7 @@ static int eval_placement(eval_t *ev, const nh_expect_t *e, const nh_results_con
 			 "counts that as failing)",
 			 exempt, exempt > 1 ? "s" : "");
 	if (bad) {
-		json_t *obs = jpath(first_bad, "policy", "observed", NULL);
+		json_t *obs = nh_json_path(first_bad, "policy", "observed", NULL);
 		double frac = json_number_value(json_object_get(obs, "fraction_on_expected"));
 		return push(ev, e, name, c->key, NH_CHECK_FAIL, worst,
 			    "%u of %u runs off: run %lld has %.2f%% of its pages on node(s) %s "
@@ -699,12 +689,12 @@ static int eval_numa_miss(eval_t *ev, const nh_expect_t *e, const nh_results_con
 		if (!is_ok(rec))
 			continue;
 		double ratio;
-		if (!jnum(jpath(rec, "numastat", "numa_miss_ratio", NULL), &ratio)) {
+		if (!jnum(nh_json_path(rec, "numastat", "numa_miss_ratio", NULL), &ratio)) {
 			unmeasured++;
 			continue;
 		}
 		/* numa_miss is what a preferred policy's fallback produces: same exemption. */
-		const char *verdict = jstr(jpath(rec, "policy", "observed", NULL), "verdict");
+		const char *verdict = jstr(nh_json_path(rec, "policy", "observed", NULL), "verdict");
 		if (ratio > e->max && strcmp(verdict, "fallback") == 0 && !e->strict) {
 			exempt++;
 			continue;
@@ -731,7 +721,7 @@ static int eval_numa_miss(eval_t *ev, const nh_expect_t *e, const nh_results_con
 	snprintf(note, sizeof note, "%s%s",
 		 exempt ? "; runs whose placement fell back are exempt" : "", unread);
 	if (bad) {
-		double r = json_number_value(jpath(first_bad, "numastat", "numa_miss_ratio", NULL));
+		double r = json_number_value(nh_json_path(first_bad, "numastat", "numa_miss_ratio", NULL));
 		return push(ev, e, name, c->key, NH_CHECK_FAIL, worst,
 			    "%u of %u runs over: run %lld missed %.4g > %.10g%s", bad, measured,
 			    (long long)json_integer_value(json_object_get(first_bad, "run")), r,
@@ -802,7 +792,7 @@ static int eval_counter(eval_t *ev, const nh_expect_t *e, const nh_results_confi
 		json_t *rec = nh_results_record(ev->res, c->runs[i]);
 		if (!is_ok(rec))
 			continue;
-		json_t *ctr = jpath(rec, "counters", e->what, NULL);
+		json_t *ctr = nh_json_path(rec, "counters", e->what, NULL);
 		double x;
 		if (json_is_string(json_object_get(ctr, "unavailable"))) {
 			unavailable++;

@@ -298,16 +298,6 @@ static const char *bytes(char *buf, size_t len, double v)
 
 /* ---- reading the records ---- */
 
-static json_t *jget(json_t *o, const char *a, const char *b, const char *c)
-{
-	o = json_object_get(o, a);
-	if (b)
-		o = json_object_get(o, b);
-	if (c)
-		o = json_object_get(o, c);
-	return o;
-}
-
 static const char *jstr(json_t *o, const char *dflt)
 {
 	const char *s = json_string_value(o);
@@ -379,7 +369,7 @@ static int label_configs(struct rep *p, nh_err_t *err)
 static void section_title(struct w *w, struct rep *p)
 {
 	json_t *m = p->manifest;
-	const char *scenario = jstr(jget(m, "scenario", "name", NULL), NULL);
+	const char *scenario = jstr(nh_json_path(m, "scenario", "name", NULL), NULL);
 	heading(w, 1, NULL, "numaharness report: %s", scenario ? scenario : nh_results_dir(p->r));
 	ul_begin(w);
 	li_begin(w);
@@ -391,29 +381,29 @@ static void section_title(struct w *w, struct rep *p)
 		text(w, "No manifest.json: the host, topology and command are unknown.");
 		li_end(w);
 	} else {
-		const char *cmd = jstr(jget(m, "command", NULL, NULL), NULL);
+		const char *cmd = jstr(nh_json_path(m, "command", NULL, NULL), NULL);
 		if (cmd) {
 			li_begin(w);
 			text(w, "Command: ");
 			code(w, "numaharness %s", cmd);
 			li_end(w);
 		}
-		const char *path = jstr(jget(m, "scenario", "path", NULL), NULL);
+		const char *path = jstr(nh_json_path(m, "scenario", "path", NULL), NULL);
 		if (path) {
 			li_begin(w);
 			text(w, "Scenario: ");
 			code(w, "%s", path);
-			const char *sha = jstr(jget(m, "scenario", "sha256", NULL), NULL);
+			const char *sha = jstr(nh_json_path(m, "scenario", "sha256", NULL), NULL);
 			if (sha)
 				text(w, " (SHA-256 %.16s…)", sha);
 			li_end(w);
 		}
 		li_begin(w);
 		text(w, "Started %s, finished %s; status %s; numaharness %s",
-		     jstr(jget(m, "started_at", NULL, NULL), "?"),
-		     jstr(jget(m, "finished_at", NULL, NULL), "—"),
-		     jstr(jget(m, "status", NULL, NULL), "?"),
-		     jstr(jget(m, "tool_version", NULL, NULL), "?"));
+		     jstr(nh_json_path(m, "started_at", NULL, NULL), "?"),
+		     jstr(nh_json_path(m, "finished_at", NULL, NULL), "—"),
+		     jstr(nh_json_path(m, "status", NULL, NULL), "?"),
+		     jstr(nh_json_path(m, "tool_version", NULL, NULL), "?"));
 		li_end(w);
 	}
 	unsigned total = nh_results_count(p->r), warm = 0, counts[NH_ARRAY_LEN(OUTCOMES)] = {0};
@@ -466,7 +456,7 @@ static const char *param_text(char *buf, size_t len, json_t *v)
  * operator gave with --set rather than the scenario's defaults. */
 static void section_parameters(struct w *w, struct rep *p)
 {
-	json_t *params = jget(p->manifest, "scenario", "parameters", NULL);
+	json_t *params = nh_json_path(p->manifest, "scenario", "parameters", NULL);
 	if (!json_is_object(params) || json_object_size(params) == 0)
 		return;
 	p_begin(w);
@@ -497,7 +487,7 @@ static void kv_row(struct w *w, const char *k, const char *v)
 static void section_host(struct w *w, struct rep *p)
 {
 	heading(w, 2, "host", "Host");
-	json_t *h = jget(p->manifest, "host", "host", NULL);
+	json_t *h = nh_json_path(p->manifest, "host", "host", NULL);
 	if (!json_is_object(h)) {
 		p_begin(w);
 		text(w, "The manifest has no host fingerprint.");
@@ -526,7 +516,7 @@ static void section_host(struct w *w, struct rep *p)
 	kv_row(w, "cgroup", jstr(json_object_get(h, "cgroup"), "?"));
 	kv_row(w, "allowed CPUs", jstr(json_object_get(h, "allowed_cpus"), "?"));
 	kv_row(w, "allowed memory nodes", jstr(json_object_get(h, "allowed_mems"), "?"));
-	kv_row(w, "topology source", jstr(jget(p->manifest, "host", "source", NULL), "?"));
+	kv_row(w, "topology source", jstr(nh_json_path(p->manifest, "host", "source", NULL), "?"));
 	table_end(w);
 }
 
@@ -784,7 +774,7 @@ static void section_placement(struct w *w, struct rep *p)
 		unsigned nf = 0;
 		const char *expected = "";
 		for (unsigned r = 0; r < c->c->run_count; r++) {
-			json_t *obs = jget(nh_results_record(p->r, c->c->runs[r]), "policy",
+			json_t *obs = nh_json_path(nh_results_record(p->r, c->c->runs[r]), "policy",
 					   "observed", NULL);
 			const char *v = jstr(json_object_get(obs, "verdict"), "not-checked");
 			for (unsigned i = 0; i < NH_ARRAY_LEN(VERDICTS); i++)
@@ -821,7 +811,7 @@ static void section_placement(struct w *w, struct rep *p)
 		const struct cfg *c = &p->cfgs[k];
 		for (unsigned r = 0; r < c->c->run_count; r++) {
 			json_t *rec = nh_results_record(p->r, c->c->runs[r]);
-			json_t *obs = jget(rec, "policy", "observed", NULL);
+			json_t *obs = nh_json_path(rec, "policy", "observed", NULL);
 			const char *v = jstr(json_object_get(obs, "verdict"), "not-checked");
 			if (strcmp(v, "ok") == 0 || strcmp(v, "not-checked") == 0)
 				continue;
@@ -914,7 +904,7 @@ static void section_outcomes(struct w *w, struct rep *p)
 		text(w, "run %lld (%s %s, rep %lld%s): ",
 		     (long long)json_integer_value(json_object_get(rec, "run")),
 		     jstr(json_object_get(rec, "workload"), "?"),
-		     jstr(jget(rec, "policy", "requested", NULL), "?"),
+		     jstr(nh_json_path(rec, "policy", "requested", NULL), "?"),
 		     (long long)json_integer_value(json_object_get(rec, "rep")),
 		     json_is_true(json_object_get(rec, "warmup")) ? ", warm-up" : "");
 		text(w, "%s%s%s", o, reason[0] ? " — " : "", reason);
@@ -952,7 +942,7 @@ static void section_numastat(struct w *w, struct rep *p)
 		json_t *sums = json_object(); /* node -> [fields] */
 		unsigned runs = 0;
 		for (unsigned r = 0; r < c->c->run_count; r++) {
-			json_t *by = jget(nh_results_record(p->r, c->c->runs[r]), "numastat",
+			json_t *by = nh_json_path(nh_results_record(p->r, c->c->runs[r]), "numastat",
 					  "delta_by_node", NULL);
 			const char *node;
 			json_t *v;
@@ -1085,7 +1075,7 @@ static void section_counters(struct w *w, struct rep *p)
 			const char *unit = NULL;
 			for (unsigned r = 0; r < c->c->run_count; r++) {
 				json_t *rec = nh_results_record(p->r, c->c->runs[r]);
-				json_t *v = jget(rec, "counters", name, NULL);
+				json_t *v = nh_json_path(rec, "counters", name, NULL);
 				if (strcmp(jstr(json_object_get(rec, "outcome"), ""), "ok") != 0 ||
 				    !json_is_number(json_object_get(v, "value")))
 					continue;
@@ -1165,7 +1155,7 @@ static double max_over(const struct rep *p, const struct cfg *c, const char *a, 
 {
 	double m = NAN;
 	for (unsigned r = 0; r < c->c->run_count; r++) {
-		double v = jnum(jget(nh_results_record(p->r, c->c->runs[r]), a, b, d));
+		double v = jnum(nh_json_path(nh_results_record(p->r, c->c->runs[r]), a, b, d));
 		if (isfinite(v) && (isnan(m) || v > m))
 			m = v;
 	}
@@ -1204,7 +1194,7 @@ static void section_memory(struct w *w, struct rep *p)
 		else
 			cell(w, "–");
 		for (unsigned r = 0; r < c->c->run_count; r++) {
-			const char *why = jstr(jget(nh_results_record(p->r, c->c->runs[r]),
+			const char *why = jstr(nh_json_path(nh_results_record(p->r, c->c->runs[r]),
 						    "cgroup", "unavailable", NULL),
 					       NULL);
 			if (why)
@@ -1335,8 +1325,8 @@ static void section_compare(struct w *w, struct rep *p)
 			if (unit[0])
 				text(w, " (%s)", unit);
 			cell_close(w);
-			cell(w, "%s", num(a, sizeof a, jnum(jget(r, "baseline", "median", NULL))));
-			cell(w, "%s", num(b, sizeof b, jnum(jget(r, "candidate", "median", NULL))));
+			cell(w, "%s", num(a, sizeof a, jnum(nh_json_path(r, "baseline", "median", NULL))));
+			cell(w, "%s", num(b, sizeof b, jnum(nh_json_path(r, "candidate", "median", NULL))));
 			if (isfinite(ch))
 				cell(w, "%+.1f%%", ch);
 			else
@@ -1575,7 +1565,7 @@ static int write_docs(struct rep *p, nh_report_info_t *info, nh_err_t *err)
 		return nh_err_set(err, "out of memory for the report");
 	}
 	const char *scenario =
-			jstr(jget(p->manifest, "scenario", "name", NULL), nh_results_dir(p->r));
+			jstr(nh_json_path(p->manifest, "scenario", "name", NULL), nh_results_dir(p->r));
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, "
 	      "initial-scale=1\">\n<title>numaharness report: ",

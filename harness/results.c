@@ -257,6 +257,16 @@ void nh_results_free(nh_results_t *r)
 
 const char *nh_results_dir(const nh_results_t *r) { return r->dir; }
 json_t *nh_results_manifest(const nh_results_t *r) { return r->manifest; }
+
+json_t *nh_json_path(json_t *o, const char *a, const char *b, const char *c)
+{
+	o = json_object_get(o, a);
+	if (b)
+		o = json_object_get(o, b);
+	if (c)
+		o = json_object_get(o, c);
+	return o;
+}
 unsigned nh_results_count(const nh_results_t *r) { return r->count; }
 json_t *nh_results_record(const nh_results_t *r, unsigned i)
 {

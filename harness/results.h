@@ -32,6 +32,8 @@ json_t *nh_results_manifest(const nh_results_t *r);
 unsigned nh_results_count(const nh_results_t *r);
 /** \brief The i-th record of runs.jsonl, warm-ups included (borrowed). */
 json_t *nh_results_record(const nh_results_t *r, unsigned i);
+/** \brief o[a][b][c] (b and c may be NULL): a record's or manifest's member, NULL when absent. */
+json_t *nh_json_path(json_t *o, const char *a, const char *b, const char *c);
 unsigned nh_results_config_count(const nh_results_t *r);
 const nh_results_config_t *nh_results_config(const nh_results_t *r, unsigned i);
 /** \brief The configuration with this key, or NULL. */
