@@ -16,6 +16,7 @@
 #include "run_options.h"
 #include "workload_ctx.h"
 #include "../../workloads/chase_kernels.h"
+#include "workload_testing.h"
 
 extern const nh_workload_t nh_workload_chase;
 
@@ -127,41 +128,7 @@ static void chain_depends_on_seed(void **state)
 
 /* ---- runs through a context ---- */
 
-static void allowed_cpus(nh_set_t *cpus)
-{
-	cpu_set_t cs;
-	nh_set_clear(cpus);
-	assert_int_equal(sched_getaffinity(0, sizeof cs, &cs), 0);
-	for (int c = 0; c < CPU_SETSIZE; c++)
-		if (CPU_ISSET(c, &cs))
-			nh_set_add(cpus, (unsigned)c);
-}
-
-/* Check (with the run options, as the worker gets them) and run chase with "name=value"
- * arguments; returns the context for inspection. */
-static nh_wctx_t *run_chase(const nh_set_t *cpus, enum nh_wl_status want, ...)
-{
-	nh_params_t p = {0};
-	nh_err_t err;
-	va_list ap;
-	va_start(ap, want);
-	for (const char *kv; (kv = va_arg(ap, const char *));)
-		assert_int_equal(nh_params_set_kv(&p, kv, &err), 0);
-	va_end(ap);
-	if (nh_run_options_check(&nh_workload_chase, &p, &err) < 0)
-		fail_msg("%s", err.msg);
-	nh_wctx_t *ctx = nh_wctx_new(&nh_workload_chase, &p, cpus, 0);
-	assert_non_null(ctx);
-	enum nh_wl_status got = nh_workload_chase.run(ctx);
-	if (got != want)
-		fail_msg("status %d, want %d: %s", got, want, nh_wctx_reason_text(ctx));
-	return ctx;
-}
-
-static bool has_note(const nh_wctx_t *ctx, const char *text)
-{
-	return strstr(nh_wctx_notes(ctx), text) != NULL;
-}
+#define run_chase(...) run_workload(&nh_workload_chase, 0, __VA_ARGS__)
 
 /* An OK run: the latency metrics in order, the chain registered whole, touched by the first
  * allowed CPU. */

@@ -409,34 +409,7 @@ static void plan_checks(void **state)
 
 /* ---- whole runs ---- */
 
-static void allowed_cpus(nh_set_t *cpus)
-{
-	cpu_set_t cs;
-	nh_set_clear(cpus);
-	assert_int_equal(sched_getaffinity(0, sizeof cs, &cs), 0);
-	for (int c = 0; c < CPU_SETSIZE; c++)
-		if (CPU_ISSET(c, &cs))
-			nh_set_add(cpus, (unsigned)c);
-}
-
-static nh_wctx_t *run_churn(const nh_set_t *cpus, enum nh_wl_status want, ...)
-{
-	nh_params_t p = {0};
-	nh_err_t err;
-	va_list ap;
-	va_start(ap, want);
-	for (const char *kv; (kv = va_arg(ap, const char *));)
-		assert_int_equal(nh_params_set_kv(&p, kv, &err), 0);
-	va_end(ap);
-	if (nh_workload_check_params(&nh_workload_churn, &p, &err) < 0)
-		fail_msg("%s", err.msg);
-	nh_wctx_t *ctx = nh_wctx_new(&nh_workload_churn, &p, cpus, 0);
-	assert_non_null(ctx);
-	enum nh_wl_status got = nh_workload_churn.run(ctx);
-	if (got != want)
-		fail_msg("status %d, want %d: %s", got, want, nh_wctx_reason_text(ctx));
-	return ctx;
-}
+#define run_churn(...) run_workload(&nh_workload_churn, 0, __VA_ARGS__)
 
 static double metric(const nh_wctx_t *ctx, const char *name)
 {
@@ -444,11 +417,6 @@ static double metric(const nh_wctx_t *ctx, const char *name)
 	if (isnan(v))
 		fail_msg("metric %s missing", name);
 	return v;
-}
-
-static bool has_note(const nh_wctx_t *ctx, const char *note)
-{
-	return strstr(nh_wctx_notes(ctx), note) != NULL;
 }
 
 /* With this process's own malloc: every metric, RSS at least the live bytes, the placement

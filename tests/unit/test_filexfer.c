@@ -194,52 +194,16 @@ static void plan_checks(void **state)
 
 /* ---- whole runs ---- */
 
-static void allowed_cpus(nh_set_t *cpus)
-{
-	cpu_set_t cs;
-	nh_set_clear(cpus);
-	assert_int_equal(sched_getaffinity(0, sizeof cs, &cs), 0);
-	for (int c = 0; c < CPU_SETSIZE; c++)
-		if (CPU_ISSET(c, &cs))
-			nh_set_add(cpus, (unsigned)c);
-}
-
-/* Check and run with "name=value" arguments (NULL-terminated); the context for inspection. */
+/* Check and run on every allowed CPU with "name=value" arguments (NULL-terminated); the context
+ * for inspection. */
 static nh_wctx_t *run_v(enum nh_wl_status want, const char **kvs)
 {
-	nh_params_t p = {0};
-	nh_err_t err;
 	nh_set_t cpus;
 	allowed_cpus(&cpus);
-	for (; *kvs; kvs++)
-		assert_int_equal(nh_params_set_kv(&p, *kvs, &err), 0);
-	if (nh_workload_check_params(&nh_workload_filexfer, &p, &err) < 0)
-		fail_msg("%s", err.msg);
-	nh_wctx_t *ctx = nh_wctx_new(&nh_workload_filexfer, &p, &cpus, 0);
-	assert_non_null(ctx);
-	enum nh_wl_status got = nh_workload_filexfer.run(ctx);
-	if (got != want)
-		fail_msg("status %d, want %d: %s", got, want, nh_wctx_reason_text(ctx));
-	return ctx;
+	return run_workload_v(&nh_workload_filexfer, 0, &cpus, want, kvs);
 }
 
-static nh_wctx_t *run_fx(enum nh_wl_status want, ...)
-{
-	const char *kvs[16];
-	unsigned n = 0;
-	va_list ap;
-	va_start(ap, want);
-	for (const char *kv; (kv = va_arg(ap, const char *)) && n < 15;)
-		kvs[n++] = kv;
-	va_end(ap);
-	kvs[n] = NULL;
-	return run_v(want, kvs);
-}
-
-static bool has_metric(const nh_wctx_t *ctx, const char *name)
-{
-	return !isnan(nh_wctx_metric_value(ctx, name));
-}
+#define run_fx(want, ...) run_v(want, (const char *[]){__VA_ARGS__})
 
 /* The value of note \p key ("" when absent), copied into \p buf. */
 static const char *note(const nh_wctx_t *ctx, const char *key, char *buf, size_t len)

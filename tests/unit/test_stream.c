@@ -17,41 +17,13 @@
 
 #include "workload_ctx.h"
 #include "../../workloads/stream_kernels.h"
+#include "workload_testing.h"
 
 extern const nh_workload_t nh_workload_stream;
 
 static const char *const bandwidth_metrics[] = {"copy", "scale", "add", "triad", "triad_avg"};
 
-/* The CPUs this test may run on, as the worker would get them. */
-static void allowed_cpus(nh_set_t *cpus)
-{
-	cpu_set_t cs;
-	nh_set_clear(cpus);
-	assert_int_equal(sched_getaffinity(0, sizeof cs, &cs), 0);
-	for (int c = 0; c < CPU_SETSIZE; c++)
-		if (CPU_ISSET(c, &cs))
-			nh_set_add(cpus, (unsigned)c);
-}
-
-/* Check and run stream with "name=value" arguments; returns the context for inspection. */
-static nh_wctx_t *run_stream(const nh_set_t *cpus, uint64_t llc, enum nh_wl_status want, ...)
-{
-	nh_params_t p = {0};
-	nh_err_t err;
-	va_list ap;
-	va_start(ap, want);
-	for (const char *kv; (kv = va_arg(ap, const char *));)
-		assert_int_equal(nh_params_set_kv(&p, kv, &err), 0);
-	va_end(ap);
-	if (nh_workload_check_params(&nh_workload_stream, &p, &err) < 0)
-		fail_msg("%s", err.msg);
-	nh_wctx_t *ctx = nh_wctx_new(&nh_workload_stream, &p, cpus, llc);
-	assert_non_null(ctx);
-	enum nh_wl_status got = nh_workload_stream.run(ctx);
-	if (got != want)
-		fail_msg("status %d, want %d: %s", got, want, nh_wctx_reason_text(ctx));
-	return ctx;
-}
+#define run_stream(cpus, llc, ...) run_workload(&nh_workload_stream, llc, cpus, __VA_ARGS__)
 
 static size_t note_size(const nh_wctx_t *ctx, const char *key)
 {

@@ -477,56 +477,8 @@ static void plan_rejects_more_threads_than_cpus(void **state)
 
 /* ---- whole runs ---- */
 
-static void allowed_cpus(nh_set_t *cpus)
-{
-	cpu_set_t cs;
-	nh_set_clear(cpus);
-	assert_int_equal(sched_getaffinity(0, sizeof cs, &cs), 0);
-	for (int c = 0; c < CPU_SETSIZE; c++)
-		if (CPU_ISSET(c, &cs))
-			nh_set_add(cpus, (unsigned)c);
-}
-
-/* Check and run xcache with "name=value" arguments (a NULL-terminated list); returns the
- * context for inspection. */
-static nh_wctx_t *run_xcache_v(const nh_set_t *cpus, enum nh_wl_status want, const char **kvs)
-{
-	nh_params_t p = {0};
-	nh_err_t err;
-	for (; *kvs; kvs++)
-		assert_int_equal(nh_params_set_kv(&p, *kvs, &err), 0);
-	if (nh_workload_check_params(&nh_workload_xcache, &p, &err) < 0)
-		fail_msg("%s", err.msg);
-	nh_wctx_t *ctx = nh_wctx_new(&nh_workload_xcache, &p, cpus, 0);
-	assert_non_null(ctx);
-	enum nh_wl_status got = nh_workload_xcache.run(ctx);
-	if (got != want)
-		fail_msg("status %d, want %d: %s", got, want, nh_wctx_reason_text(ctx));
-	return ctx;
-}
-
-static nh_wctx_t *run_xcache(const nh_set_t *cpus, enum nh_wl_status want, ...)
-{
-	const char *kvs[16];
-	unsigned n = 0;
-	va_list ap;
-	va_start(ap, want);
-	for (const char *kv; (kv = va_arg(ap, const char *)) && n < 15;)
-		kvs[n++] = kv;
-	va_end(ap);
-	kvs[n] = NULL;
-	return run_xcache_v(cpus, want, kvs);
-}
-
-static bool has_metric(const nh_wctx_t *ctx, const char *name)
-{
-	return !isnan(nh_wctx_metric_value(ctx, name));
-}
-
-static bool has_note(const nh_wctx_t *ctx, const char *note)
-{
-	return strstr(nh_wctx_notes(ctx), note) != NULL;
-}
+#define run_xcache(...) run_workload(&nh_workload_xcache, 0, __VA_ARGS__)
+#define run_xcache_v(...) run_workload_v(&nh_workload_xcache, 0, __VA_ARGS__)
 
 /* An OK run: no errors, a positive rate, ordered percentiles where there were operations of
  * that kind, one region (the table) touched by the first allowed CPU, threads on allowed CPUs. */
