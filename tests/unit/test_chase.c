@@ -316,14 +316,9 @@ static void run_loaded_one_cpu(void **state)
 
 static int plan_check(unsigned cpus, const char *load_threads, char *why, size_t len)
 {
-	nh_params_t p = {0};
-	nh_err_t err;
 	char kv[64];
 	snprintf(kv, sizeof kv, "load_threads=%s", load_threads);
-	assert_int_equal(nh_params_set_kv(&p, kv, &err), 0);
-	assert_int_equal(nh_workload_check_params(&nh_workload_chase, &p, &err), 0);
-	why[0] = '\0';
-	return nh_workload_chase.check_plan(&p, cpus, why, len);
+	return workload_plan_check(&nh_workload_chase, cpus, why, len, kv, NULL);
 }
 
 static void plan_checks_load_threads(void **state)

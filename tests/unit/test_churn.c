@@ -359,20 +359,7 @@ static void params_checked(void **state)
 	(void)state;
 }
 
-/* check_plan with "name=value" arguments (NULL-terminated) against `cpus` CPUs. */
-static int plan_check(unsigned cpus, char *why, size_t len, ...)
-{
-	nh_params_t p = {0};
-	nh_err_t err;
-	va_list ap;
-	va_start(ap, len);
-	for (const char *kv; (kv = va_arg(ap, const char *));)
-		assert_int_equal(nh_params_set_kv(&p, kv, &err), 0);
-	va_end(ap);
-	assert_int_equal(nh_workload_check_params(&nh_workload_churn, &p, &err), 0);
-	why[0] = '\0';
-	return nh_workload_churn.check_plan(&p, cpus, why, len);
-}
+#define plan_check(...) workload_plan_check(&nh_workload_churn, __VA_ARGS__)
 
 static void plan_checks(void **state)
 {
@@ -514,16 +501,13 @@ static void malloc_failure(void **state)
 #if defined(__SANITIZE_ADDRESS__)
 	skip(); /* ASan reserves terabytes of address space; a limit would break it */
 #else
-	struct rlimit old, lim;
-	assert_int_equal(getrlimit(RLIMIT_AS, &old), 0);
-	lim = old;
-	lim.rlim_cur = (rlim_t)2 << 30;
-	assert_int_equal(setrlimit(RLIMIT_AS, &lim), 0);
+	struct rlimit old;
+	limit_address_space((rlim_t)2 << 30, &old);
 	nh_set_t cpus;
 	allowed_cpus(&cpus);
 	nh_wctx_t *ctx = run_churn(&cpus, NH_WL_FAIL, "threads=1", "sizes=fixed", "size=64M",
 				   "live=8G", "duration=10ms", NULL);
-	assert_int_equal(setrlimit(RLIMIT_AS, &old), 0);
+	restore_address_space(&old);
 	const char *why = nh_wctx_reason_text(ctx);
 	if (!strstr(why, "thread 0: malloc(67108864) failed with "))
 		fail_msg("reason: %s", why);

@@ -161,18 +161,7 @@ static void params_checked(void **state)
 	(void)state;
 }
 
-static int plan_check(unsigned cpus, char *why, size_t len, ...)
-{
-	nh_params_t p = {0};
-	nh_err_t err;
-	va_list ap;
-	va_start(ap, len);
-	for (const char *kv; (kv = va_arg(ap, const char *));)
-		assert_int_equal(nh_params_set_kv(&p, kv, &err), 0);
-	va_end(ap);
-	assert_int_equal(nh_workload_check_params(&nh_workload_filexfer, &p, &err), 0);
-	return nh_workload_filexfer.check_plan(&p, cpus, why, len);
-}
+#define plan_check(...) workload_plan_check(&nh_workload_filexfer, __VA_ARGS__)
 
 static void plan_checks(void **state)
 {

@@ -195,15 +195,12 @@ static void map_failure(void **state)
 #if defined(__SANITIZE_ADDRESS__)
 	skip(); /* ASan reserves terabytes of address space; a limit would break it */
 #else
-	struct rlimit old, lim;
-	assert_int_equal(getrlimit(RLIMIT_AS, &old), 0);
-	lim = old;
-	lim.rlim_cur = (rlim_t)8 << 30;
-	assert_int_equal(setrlimit(RLIMIT_AS, &lim), 0);
+	struct rlimit old;
+	limit_address_space((rlim_t)8 << 30, &old);
 	nh_set_t cpus;
 	allowed_cpus(&cpus);
 	nh_wctx_t *ctx = run_stream(&cpus, 0, NH_WL_FAIL, "size=48G", "threads=1", NULL);
-	assert_int_equal(setrlimit(RLIMIT_AS, &old), 0);
+	restore_address_space(&old);
 	assert_non_null(strstr(nh_wctx_reason_text(ctx), "cannot map 48 GiB"));
 	assert_true(isnan(nh_wctx_metric_value(ctx, "triad")));
 	nh_wctx_free(ctx);

@@ -452,12 +452,9 @@ static void params_checked(void **state)
 
 static int plan_check(const char *threads, unsigned cpus, char *why, size_t len)
 {
-	nh_params_t p = {0};
-	nh_err_t err;
-	if (threads)
-		assert_int_equal(nh_params_set(&p, "threads", threads, &err), 0);
-	assert_int_equal(nh_workload_check_params(&nh_workload_xcache, &p, &err), 0);
-	return nh_workload_xcache.check_plan(&p, cpus, why, len);
+	char kv[64];
+	snprintf(kv, sizeof kv, "threads=%s", threads ? threads : "all");
+	return workload_plan_check(&nh_workload_xcache, cpus, why, len, kv, NULL);
 }
 
 static void plan_rejects_more_threads_than_cpus(void **state)
@@ -596,16 +593,13 @@ static void map_failure(void **state)
 #if defined(__SANITIZE_ADDRESS__)
 	skip(); /* ASan reserves terabytes of address space; a limit would break it */
 #else
-	struct rlimit old, lim;
-	assert_int_equal(getrlimit(RLIMIT_AS, &old), 0);
-	lim = old;
-	lim.rlim_cur = (rlim_t)8 << 30;
-	assert_int_equal(setrlimit(RLIMIT_AS, &lim), 0);
+	struct rlimit old;
+	limit_address_space((rlim_t)8 << 30, &old);
 	nh_set_t cpus;
 	allowed_cpus(&cpus);
 	nh_wctx_t *ctx =
 		run_xcache(&cpus, NH_WL_FAIL, "keys=100000000", "value_size=1K", "threads=1", NULL);
-	assert_int_equal(setrlimit(RLIMIT_AS, &old), 0);
+	restore_address_space(&old);
 	assert_non_null(strstr(nh_wctx_reason_text(ctx), "cannot map"));
 	assert_false(has_metric(ctx, "ops_per_s"));
 	nh_wctx_free(ctx);

@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <sched.h>
+#include <sys/resource.h>
 #include <string.h>
 
 #include "run_options.h"
@@ -57,6 +58,39 @@ static inline nh_wctx_t *run_workload(const nh_workload_t *wl, uint64_t llc, con
 	va_end(ap);
 	kvs[n] = NULL;
 	return run_workload_v(wl, llc, cpus, want, kvs);
+}
+
+/* \p wl's check_plan on \p cpus CPUs with the "name=value" arguments after \p len
+ * (NULL-terminated), which must pass the parameter check; \p why gets the refusal. */
+static inline int workload_plan_check(const nh_workload_t *wl, unsigned cpus, char *why,
+				      size_t len, ...)
+{
+	nh_params_t p = {0};
+	nh_err_t err;
+	va_list ap;
+	va_start(ap, len);
+	for (const char *kv; (kv = va_arg(ap, const char *));)
+		assert_int_equal(nh_params_set_kv(&p, kv, &err), 0);
+	va_end(ap);
+	assert_int_equal(nh_workload_check_params(wl, &p, &err), 0);
+	why[0] = '\0';
+	return wl->check_plan(&p, cpus, why, len);
+}
+
+/* An address-space limit of \p bytes, so that a big mapping or malloc is refused; \p old keeps
+ * the limit to restore (tests of what a workload does then; not under ASan, which reserves
+ * terabytes of address space). */
+static inline void limit_address_space(rlim_t bytes, struct rlimit *old)
+{
+	assert_int_equal(getrlimit(RLIMIT_AS, old), 0);
+	struct rlimit lim = *old;
+	lim.rlim_cur = bytes;
+	assert_int_equal(setrlimit(RLIMIT_AS, &lim), 0);
+}
+
+static inline void restore_address_space(const struct rlimit *old)
+{
+	assert_int_equal(setrlimit(RLIMIT_AS, old), 0);
 }
 
 static inline bool has_metric(const nh_wctx_t *ctx, const char *name)
