@@ -22,6 +22,7 @@
 # Needs jq (and taskset, else the reference runs unpinned). Exit status: 0, or 1 when a tool
 # fails or prints no figure.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -38,7 +39,7 @@ while getopts "n:s:b:c:h" opt; do
 	s) size=$OPTARG ;;
 	b) nh=$OPTARG ;;
 	c) cc=$OPTARG ;;
-	*) sed -n '2,/^set -e/p' "$0" | sed 's/^# \{0,1\}//; /^set -e/d'; exit 2 ;;
+	*) usage; exit 2 ;;
 	esac
 done
 
@@ -74,7 +75,6 @@ ours_ns() {
 		head -n 1
 }
 
-median() { sort -g | awk '{v[NR] = $1} END {print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 compare() {
 	local pages=$1 ratios="" r o

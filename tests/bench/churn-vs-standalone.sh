@@ -26,6 +26,7 @@
 #       other run options (counters=none interval=off ...) for ours only
 # Needs jq. Exit status: 0, or 1 when a tool fails or prints no figure.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -40,7 +41,7 @@ while getopts "n:d:b:c:h" opt; do
 	d) duration=$OPTARG ;;
 	b) nh=$OPTARG ;;
 	c) cc=$OPTARG ;;
-	*) sed -n '2,/^set -e/p' "$0" | sed 's/^# \{0,1\}//; /^set -e/d'; exit 2 ;;
+	*) usage; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -84,7 +85,6 @@ standalone() {
 			if (v["ops_per_s"] == "") exit 1; print v["ops_per_s"], v["alloc_p99_ns"]}'
 }
 
-median() { sort -g | awk '{v[NR] = $1} END {print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 compare() {
 	local alloc=$1 preload="" ratios="" o s r

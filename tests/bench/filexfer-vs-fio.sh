@@ -48,6 +48,7 @@
 #   -b  numaharness binary (default build/numaharness next to this script's repository)
 # Needs fio and jq. Exit status: 0, or 1 when a tool fails or prints no figure.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -70,7 +71,7 @@ while getopts "n:s:k:d:cp:o:b:h" opt; do
 	p) pause=$OPTARG ;;
 	o) extra=$OPTARG ;;
 	b) nh=$OPTARG ;;
-	*) sed -n '2,/^set -e/p' "$0" | sed 's/^# \{0,1\}//; /^set -e/d'; exit 2 ;;
+	*) usage; exit 2 ;;
 	esac
 done
 
@@ -119,10 +120,6 @@ theirs() {
 	rm -f "$work/fio.dat"
 }
 
-median() {
-	sort -g | awk '{v[NR] = $1}
-		END {print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
-}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a / b}'; }
 
 compare() {

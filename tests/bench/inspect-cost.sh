@@ -11,11 +11,12 @@
 #
 # usage: tests/bench/inspect-cost.sh [-b BUILD] [-s SIZE] [-t THREADS] [-n RUNS]
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 build=build size=8G threads=8 runs=5
 while getopts b:s:t:n: o; do
 	case $o in
 	b) build=$OPTARG ;; s) size=$OPTARG ;; t) threads=$OPTARG ;; n) runs=$OPTARG ;;
-	*) sed -n 's/^# usage: //p' "$0"; exit 2 ;;
+	*) usage; exit 2 ;;
 	esac
 done
 out=$(mktemp)
@@ -32,5 +33,5 @@ for i in $(seq "$runs"); do
 	times+=("$(echo "$t1 - $t0" | bc)")
 	printf 'run %d: %.3f s\n' "$i" "${times[-1]}"
 done
-printf '%s\n' "${times[@]}" | sort -n | awk -v s="$size" -v t="$threads" \
-	'{a[NR]=$1} END {printf "median %.3f s for %s of RAM and %d vCPU threads (+1 main)\n", a[int((NR+1)/2)], s, t}'
+printf 'median %.3f s for %s of RAM and %d vCPU threads (+1 main)\n' \
+	"$(printf '%s\n' "${times[@]}" | median)" "$size" "$threads"

@@ -11,6 +11,7 @@
 #   -b  numaharness binary (default build/numaharness of this repository)
 # Needs jq. Exit status 0, or 1 when a run gives no ok record.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -21,7 +22,7 @@ while getopts "n:s:t:b:h" opt; do
 	s) size=$OPTARG ;;
 	t) threads=$OPTARG ;;
 	b) nh=$OPTARG ;;
-	*) sed -n '2,/^set -e/p' "$0" | sed 's/^# \{0,1\}//; /^set -e/d'; exit 2 ;;
+	*) usage; exit 2 ;;
 	esac
 done
 command -v jq >/dev/null || { echo "samplers-overhead: jq not found" >&2; exit 1; }
@@ -36,7 +37,6 @@ triad() {
 		jq -r 'select(.outcome == "ok") | .metrics.triad.value' | head -n 1
 }
 
-median() { sort -g | awk '{v[NR] = $1} END {print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 echo "== numaharness bench stream size=$size threads=$threads: samplers on vs off, $pairs pairs"
 printf '%-5s %14s %14s %10s\n' pair on_MB/s off_MB/s on/off-1

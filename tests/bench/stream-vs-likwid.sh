@@ -19,6 +19,7 @@
 #   -b  numaharness binary (default build/numaharness next to this script's repository)
 # Needs likwid-bench and jq. Exit status: 0, or 1 when a tool fails or prints no figure.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -33,7 +34,7 @@ while getopts "n:s:t:b:h" opt; do
 	s) size=$OPTARG ;;
 	t) threads=$OPTARG ;;
 	b) nh=$OPTARG ;;
-	*) sed -n '2,/^set -e/p' "$0" | sed 's/^# \{0,1\}//; /^set -e/d'; exit 2 ;;
+	*) usage; exit 2 ;;
 	esac
 done
 
@@ -64,7 +65,6 @@ ours_mbs() {
 		head -n 1
 }
 
-median() { sort -g | awk '{v[NR] = $1} END {print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 compare() {
 	local kernel=$1 nt=$2 best_ratios="" avg_ratios="" l o
