@@ -261,7 +261,7 @@ void nh_check_thread_policy(nh_ichecks_t *out, const char *name, const nh_proc_s
 }
 
 void nh_check_affinity(nh_ichecks_t *out, const char *name, const nh_thread_t *const *threads,
-		       unsigned count, const nh_set_t *cpus, bool exact)
+		       unsigned count, const nh_set_t *cpus, bool exact, const char *note)
 {
 	char cpus_text[128], bad[768] = "", stale[256] = "";
 	nh_set_format(cpus, cpus_text, sizeof cpus_text);
@@ -284,14 +284,16 @@ void nh_check_affinity(nh_ichecks_t *out, const char *name, const nh_thread_t *c
 	if (off_cpu)
 		snprintf(stale, sizeof stale, "; %u of them last ran outside (not run since pinned)",
 			 off_cpu);
+	const char *sep = note ? "; " : "", *tail = note ? note : "";
 	if (count == 0)
-		nh_ichecks_add(out, NH_CHECK_NOT_EVALUATED, name, "no such thread");
+		nh_ichecks_add(out, NH_CHECK_NOT_EVALUATED, name, "no such thread%s%s", sep, tail);
 	else if (listed)
-		nh_ichecks_add(out, NH_CHECK_FAIL, name, "%u of %u thread(s) not %s CPUs %s: %s", listed,
-			       count, exact ? "pinned to exactly" : "confined to", cpus_text, bad);
+		nh_ichecks_add(out, NH_CHECK_FAIL, name, "%u of %u thread(s) not %s CPUs %s: %s%s%s",
+			       listed, count, exact ? "pinned to exactly" : "confined to", cpus_text,
+			       bad, sep, tail);
 	else
-		nh_ichecks_add(out, NH_CHECK_PASS, name, "%u thread(s) %s CPUs %s%s", count,
-			       exact ? "pinned to exactly" : "confined to", cpus_text, stale);
+		nh_ichecks_add(out, NH_CHECK_PASS, name, "%u thread(s) %s CPUs %s%s%s%s", count,
+			       exact ? "pinned to exactly" : "confined to", cpus_text, stale, sep, tail);
 }
 
 /* ---- a numactl-style expectation ---- */
@@ -357,7 +359,7 @@ void nh_inspect_expect(const nh_proc_snapshot_t *s, const nh_policy_t *want, dou
 		char cpus_text[128];
 		snprintf(name, sizeof name, "threads on CPUs %s",
 			 nh_set_format(&want->cpus, cpus_text, sizeof cpus_text));
-		nh_check_affinity(out, name, all, s->thread_count, &want->cpus, false);
+		nh_check_affinity(out, name, all, s->thread_count, &want->cpus, false, NULL);
 		free(all);
 	}
 	/* A cpuset forbidding the nodes makes the policy impossible, whatever the process asks. */

@@ -31,9 +31,10 @@ void nh_check_spread(nh_ichecks_t *out, const char *name, const nh_memview_t *v,
  *  \p cpuset_enforces a thread whose Mems_allowed lies within \p nodes also passes. */
 void nh_check_thread_policy(nh_ichecks_t *out, const char *name, const nh_proc_snapshot_t *s,
 			    const char *mode, const nh_set_t *nodes, bool cpuset_enforces);
-/** \brief Each of \p threads allowed on \p cpus only (\p exact: on exactly \p cpus). */
+/** \brief Each of \p threads allowed on \p cpus only (\p exact: on exactly \p cpus); \p note
+ *  (may be NULL) is added to the detail. */
 void nh_check_affinity(nh_ichecks_t *out, const char *name, const nh_thread_t *const *threads,
-		       unsigned count, const nh_set_t *cpus, bool exact);
+		       unsigned count, const nh_set_t *cpus, bool exact, const char *note);
 
 /** \brief numa_maps' name of a policy mode ("bind", "prefer", "interleave", ...). */
 const char *nh_numa_maps_mode(enum nh_mem_mode m);

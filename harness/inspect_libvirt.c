@@ -200,7 +200,7 @@ static void check_pinned_thread(nh_ichecks_t *out, const nh_proc_snapshot_t *s,
 						     ": is this the domain's qemu process?");
 		return;
 	}
-	nh_check_affinity(out, name, &t, 1, cpus, true);
+	nh_check_affinity(out, name, &t, 1, cpus, true, NULL);
 }
 
 static void check_vcpu_pins(nh_ichecks_t *out, const nh_proc_snapshot_t *s,
@@ -250,15 +250,11 @@ static void check_emulator(nh_ichecks_t *out, const nh_proc_snapshot_t *s,
 	}
 	char name[192];
 	snprintf(name, sizeof name, "emulator threads pinned to %s (%s:%d)", text, d->path, line);
-	unsigned before = out->count;
-	nh_check_affinity(out, name, threads, n, cpus, true);
-	if (helpers && out->count > before) {
-		nh_icheck_t *k = &out->items[out->count - 1];
-		size_t used = strlen(k->detail);
-		snprintf(k->detail + used, sizeof k->detail - used,
-			 "; %u helper thread(s) of vCPUs / iothreads (started by them, on their CPUs) "
-			 "not counted", helpers);
-	}
+	char note[160] = "";
+	if (helpers)
+		snprintf(note, sizeof note, "%u helper thread(s) of vCPUs / iothreads (started by them, "
+			 "on their CPUs) not counted", helpers);
+	nh_check_affinity(out, name, threads, n, cpus, true, helpers ? note : NULL);
 	free(threads);
 }
 

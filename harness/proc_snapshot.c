@@ -431,18 +431,23 @@ static int first_mapping_policy(pid_t pid, pid_t tid, nh_mempolicy_text_t *out, 
 
 /* The cgroup directory of a thread in the cpuset hierarchy (v1) or the unified one (v2), from
  * its /proc/.../cgroup and our mountinfo (we read the cgroup files through our mounts). */
-static void thread_cgroup(const char *path, const char *mountinfo, nh_thread_t *t)
+static void thread_cgroup(const char *path, const char *mountinfo, nh_thread_t *t, char *why,
+			  size_t wlen)
 {
-	char *cg = mountinfo ? nh_read_file(path, NULL, NULL) : NULL;
+	nh_err_t err = {""};
+	char *cg = mountinfo ? nh_read_file(path, NULL, &err) : NULL;
 	if (!cg || nh_cgroup_locate_controller(cg, mountinfo, "cpuset", t->cgroup, sizeof t->cgroup,
-					       NULL) < 0)
+					       &err) < 0) {
 		t->cgroup[0] = '\0';
+		snprintf(why, wlen, "%s", mountinfo ? err.msg : "cannot read /proc/self/mountinfo");
+	}
 	free(cg);
 }
 
-/* One thread; 1 when it vanished meanwhile (not an error), 0 read, -1 error. */
+/* One thread; 1 when it vanished meanwhile (not an error), 0 read, -1 error. \p why gets the
+ * reason when its cgroup cannot be located. */
 static int read_thread(pid_t pid, pid_t tid, const nh_topo_t *topo, const char *mountinfo,
-		       nh_thread_t *t, nh_err_t *err)
+		       nh_thread_t *t, char *why, size_t wlen, nh_err_t *err)
 {
 	char path[96];
 	memset(t, 0, sizeof *t);
@@ -473,7 +478,7 @@ static int read_thread(pid_t pid, pid_t tid, const nh_topo_t *topo, const char *
 	if (text[2])
 		t->numa_pages_migrated = sched_field(text[2], "numa_pages_migrated");
 	snprintf(path, sizeof path, "/proc/%d/task/%d/cgroup", (int)pid, (int)tid);
-	thread_cgroup(path, mountinfo, t);
+	thread_cgroup(path, mountinfo, t, why, wlen);
 	/* An exiting thread's numa_maps is empty: its policy is then unknown, not an error. */
 	int pr = first_mapping_policy(pid, tid, &t->policy, err);
 	if (pr < 0)
@@ -508,7 +513,8 @@ static int read_threads(pid_t pid, const nh_topo_t *topo, const char *mountinfo,
 			s->threads = grown;
 		}
 		int r = read_thread(pid, (pid_t)atoi(e->d_name), topo, mountinfo,
-				    &s->threads[s->thread_count], err);
+				    &s->threads[s->thread_count], s->cpuset_reason,
+				    sizeof s->cpuset_reason, err);
 		if (r < 0) {
 			rc = -1;
 			break;
@@ -582,22 +588,12 @@ static bool cgroup_effective(const char *cgroup, nh_set_t *cpus, nh_set_t *mems)
 }
 
 /* The union of the threads' effective cpusets, each distinct cgroup read once. */
-static void read_cpuset(const char *mountinfo, nh_proc_snapshot_t *s)
+static void read_cpuset(nh_proc_snapshot_t *s)
 {
 	const nh_thread_t *leader = &s->threads[0];
 	snprintf(s->cgroup_path, sizeof s->cgroup_path, "%s", leader->cgroup);
-	if (!leader->cgroup[0]) {
-		nh_err_t err = {""};
-		char path[64], dir[8];
-		snprintf(path, sizeof path, "/proc/%d/cgroup", (int)leader->tid);
-		char *cg = mountinfo ? nh_read_file(path, NULL, &err) : NULL;
-		if (cg)
-			nh_cgroup_locate_controller(cg, mountinfo, "cpuset", dir, sizeof dir, &err);
-		free(cg);
-		snprintf(s->cpuset_reason, sizeof s->cpuset_reason, "%s",
-			 err.msg[0] ? err.msg : "cannot read /proc/self/mountinfo");
-		return;
-	}
+	if (!leader->cgroup[0])
+		return; /* cpuset_reason says why, from reading the threads */
 	for (unsigned i = 0; i < s->thread_count; i++) {
 		const char *cg = s->threads[i].cgroup;
 		bool seen = !cg[0];
@@ -691,7 +687,7 @@ int nh_proc_snapshot_take(pid_t pid, const nh_topo_t *topo, nh_proc_snapshot_t *
 	if (pid_mounts)
 		nh_proc_classify_files(s, pid_mounts);
 	nh_proc_prune_mappings(s);
-	read_cpuset(mountinfo, s);
+	read_cpuset(s);
 done:
 	free(mountinfo);
 	free(numa_maps);
