@@ -237,7 +237,12 @@ static void print_snapshot(const nh_proc_snapshot_t *s, const nh_topo_t *topo)
 	for (unsigned i = 0; i < s->thread_count; i++) {
 		const nh_thread_t *t = &s->threads[i];
 		char last[32];
-		snprintf(last, sizeof last, "%d/%d", t->last_cpu, t->last_node);
+		if (t->last_cpu < 0)
+			snprintf(last, sizeof last, "?");
+		else if (t->last_node < 0)
+			snprintf(last, sizeof last, "%d/?", t->last_cpu);
+		else
+			snprintf(last, sizeof last, "%d/%d", t->last_cpu, t->last_node);
 		printf("  %-8d %-16s %-14s %-12s %-13s %-24s %s", (int)t->tid, t->comm,
 		       nh_set_format(&t->cpus_allowed, a, sizeof a), nh_set_format(&t->mems_allowed, b, sizeof b),
 		       last, t->policy_known ? t->policy.text : "?", nh_sched_policy_name(t->sched_policy));

@@ -526,10 +526,11 @@ json_t *nh_proc_snapshot_json(const nh_proc_snapshot_t *s, const nh_topo_t *topo
 		const nh_thread_t *t = &s->threads[i];
 		json_array_append_new(
 			threads,
-			json_pack("{s:i, s:o, s:o, s:o, s:i, s:i, s:o, s:s, s:i, s:o}", "tid", (int)t->tid,
+			json_pack("{s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:i, s:o}", "tid", (int)t->tid,
 				  "name", text_json(t->comm), "cpus_allowed", set_json(&t->cpus_allowed),
-				  "mems_allowed", set_json(&t->mems_allowed), "last_cpu", t->last_cpu,
-				  "last_node", t->last_node, "mempolicy",
+				  "mems_allowed", set_json(&t->mems_allowed), "last_cpu",
+				  t->last_cpu >= 0 ? json_integer(t->last_cpu) : json_null(), "last_node",
+				  t->last_node >= 0 ? json_integer(t->last_node) : json_null(), "mempolicy",
 				  t->policy_known ? json_string(t->policy.text) : json_null(), "sched",
 				  nh_sched_policy_name(t->sched_policy), "rt_priority", t->rt_priority,
 				  "cgroup", t->cgroup[0] ? text_json(t->cgroup) : json_null()));
