@@ -9,7 +9,7 @@
 #include "topo.h"
 
 /* Exit statuses shared by every command. */
-enum { NH_EXIT_OK = 0, NH_EXIT_CHECK_FAILED = 1, NH_EXIT_ERROR = 2 };
+enum { NH_EXIT_OK = 0, NH_EXIT_CHECK_FAILED = 1, NH_EXIT_ERROR = 2, NH_EXIT_INTERRUPTED = 130 };
 
 int nh_cli_topo(int argc, char **argv);
 int nh_cli_run(int argc, char **argv);

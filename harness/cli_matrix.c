@@ -20,7 +20,7 @@ static void matrix_usage(FILE *out)
 	      "  sweep      chase on the first CPU node's own memory over working sets 16K .. 1G:\n"
 	      "             the cache levels\n"
 	      "name=value   workload parameters and run options (e.g. pages=thp, samples=500)\n"
-	      "options:     --reps N (default 3)  --warmup N  --timeout DURATION  --out DIR\n"
+	      "options:     --reps N (default 3)  --warmup N  --timeout DURATION  --out DIR  --max-runs N\n"
 	      "             --results DIR  --json  --quiet\n",
 	      out);
 }
@@ -218,10 +218,10 @@ int nh_cli_matrix(int argc, char **argv)
 	g.policies = policies;
 
 	int status = NH_EXIT_ERROR;
-	nh_plan_t *plan = nh_plan_new(topo);
+	nh_plan_t *plan = nh_sweep_cli_plan(&sw, topo);
 	nh_sweep_result_t result = {0};
 	if (!plan || nh_plan_add_group(plan, &g, &err) < 0) {
-		nh_cli_error("matrix: %s", plan ? err.msg : "out of memory");
+		nh_cli_error("%s", plan ? err.msg : "matrix: out of memory"); /* err names the group "matrix" */
 		goto out;
 	}
 	char name[64];

@@ -20,7 +20,8 @@
 static void run_usage(FILE *out)
 {
 	fputs("usage: numaharness run SCENARIO.lua [--set NAME=VALUE]... [--out DIR] [--results DIR]\n"
-	      "                       [--json] [--quiet] [--unsafe]\n"
+	      "                       [--json] [--quiet] [--unsafe] [--max-runs N]\n"
+	      "                       [--lua-time DURATION] [--lua-memory SIZE]\n"
 	      "  --set NAME=VALUE\n"
 	      "                 a value for the scenario's param(\"NAME\", default, help), read as\n"
 	      "                 the default's type (number, boolean, string); repeatable; recorded\n"
@@ -29,7 +30,12 @@ static void run_usage(FILE *out)
 	      "  --results DIR  parent of the per-run directory (default: results, or $NH_RESULTS_DIR)\n"
 	      "  --json         print each run record as a JSON line on stdout\n"
 	      "  --quiet        no per-run progress lines\n"
-	      "  --unsafe       give the scenario the full Lua standard library (io, os.execute)\n",
+	      "  --unsafe       give the scenario the full Lua standard library (io, os.execute)\n"
+	      "  --max-runs N   refuse a plan of more than N runs (default 10000)\n"
+	      "  --lua-time DURATION\n"
+	      "                 stop the scenario's Lua code after this long (default 60s)\n"
+	      "  --lua-memory SIZE\n"
+	      "                 stop it when the Lua state holds more than this (default 512M)\n",
 	      out);
 }
 
@@ -112,8 +118,13 @@ int nh_cli_run(int argc, char **argv)
 		{"out", required_argument, NULL, 'o'},	   {"results", required_argument, NULL, 'r'},
 		{"json", no_argument, NULL, 'j'},	   {"quiet", no_argument, NULL, 'q'},
 		{"unsafe", no_argument, NULL, 'u'},	   {"help", no_argument, NULL, 'h'},
-		{"set", required_argument, NULL, 's'},	   {NULL, 0, NULL, 0},
+		{"set", required_argument, NULL, 's'},	   {"max-runs", required_argument, NULL, 'M'},
+		{"lua-time", required_argument, NULL, 'T'}, {"lua-memory", required_argument, NULL, 'L'},
+		{NULL, 0, NULL, 0},
 	};
+	double lua_time = NH_SCRIPT_DEFAULT_TIME_S;
+	uint64_t lua_memory = NH_SCRIPT_DEFAULT_MEMORY, max_runs = NH_PLAN_DEFAULT_MAX_RUNS;
+	nh_err_t err;
 	nh_sweep_opts_t o = {0};
 	bool unsafe = false;
 	char *sets[NH_SCRIPT_MAX_PARAMS + 1];
@@ -132,6 +143,25 @@ int nh_cli_run(int argc, char **argv)
 		case 'j': o.json = true; break;
 		case 'q': o.quiet = true; break;
 		case 'u': unsafe = true; break;
+		case 'M':
+			if (nh_parse_uint(optarg, 1, UINT_MAX, &max_runs, &err) < 0) {
+				nh_cli_error("run: --max-runs: %s", err.msg);
+				return NH_EXIT_ERROR;
+			}
+			break;
+		case 'T':
+			if (nh_parse_duration(optarg, &lua_time, &err) < 0 || lua_time <= 0) {
+				nh_cli_error("run: --lua-time: %s", lua_time <= 0 ? "must be positive" : err.msg);
+				return NH_EXIT_ERROR;
+			}
+			break;
+		case 'L':
+			if (nh_parse_size(optarg, &lua_memory, &err) < 0 || lua_memory < ((uint64_t)1 << 20)) {
+				nh_cli_error("run: --lua-memory: %s", lua_memory < ((uint64_t)1 << 20)
+									 ? "at least 1M" : err.msg);
+				return NH_EXIT_ERROR;
+			}
+			break;
 		case 'h': run_usage(stdout); return NH_EXIT_OK;
 		default:
 			nh_cli_error("run: bad option '%s' (see numaharness run --help)", argv[optind - 1]);
@@ -144,7 +174,6 @@ int nh_cli_run(int argc, char **argv)
 	}
 	o.scenario_path = argv[optind];
 
-	nh_err_t err;
 	nh_topo_t *topo = nh_cli_load_topo(&err);
 	if (!topo) {
 		nh_cli_error("%s", err.msg);
@@ -165,9 +194,13 @@ int nh_cli_run(int argc, char **argv)
 		nh_cli_error("run: %s", err.msg);
 		goto out;
 	}
+	nh_script_set_limits(script, lua_time, (size_t)lua_memory);
+	nh_script_set_max_runs(script, (unsigned)max_runs);
 	plan = nh_script_load_plan(script, o.scenario_path, &info, &err);
 	if (!plan) {
 		nh_cli_error("%s%s", strncmp(err.msg, "--set ", 6) == 0 ? "run: " : "", err.msg);
+		if (nh_script_stopped(script) == NH_SCRIPT_STOP_INTERRUPT)
+			status = NH_EXIT_INTERRUPTED;
 		goto out;
 	}
 	o.params = info.params;
@@ -210,6 +243,7 @@ static void bench_usage(FILE *out)
 	      "  --physcpubind=CPUS   or   --policy='cpunodebind=0 membind=1'\n"
 	      "options:\n"
 	      "  --reps N  --warmup N  --timeout DURATION  --out DIR  --results DIR  --json  --quiet\n"
+	      "  --max-runs N (refuse more runs than N; default 10000)\n"
 	      "example: numaharness bench stream --membind=0 size=256M threads=2 --reps 3 --json\n",
 	      out);
 }
@@ -305,7 +339,7 @@ int nh_cli_bench(int argc, char **argv)
 		return NH_EXIT_ERROR;
 	}
 	int status = NH_EXIT_ERROR;
-	nh_plan_t *plan = nh_plan_new(topo);
+	nh_plan_t *plan = nh_sweep_cli_plan(&sw, topo);
 	if (!plan || nh_plan_add_group(plan, &g, &err) < 0) {
 		nh_cli_error("%s", plan ? err.msg : "out of memory");
 		goto out;

@@ -231,7 +231,7 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, c
 	if (nh_run_cancelled()) {
 		nh_cli_error("interrupted after %u of %u runs; results so far are in %s", done, total,
 			     nh_store_dir(store));
-		status = 130;
+		status = NH_EXIT_INTERRUPTED;
 	}
 	if (nh_store_finish(store, nh_run_cancelled(), &err) < 0) {
 		nh_cli_error("%s", err.msg);
@@ -267,6 +267,12 @@ int nh_sweep_cli_option(const char *cmd, int c, const char *arg, nh_sweep_cli_t 
 	case NH_SWEEP_O_WARMUP:
 		if (nh_parse_uint(arg, 0, 100000, &s->warmup, &err) < 0) {
 			nh_cli_error("%s: --warmup: %s", cmd, err.msg);
+			return -1;
+		}
+		return 1;
+	case NH_SWEEP_O_MAX_RUNS:
+		if (nh_parse_uint(arg, 1, UINT_MAX, &s->max_runs, &err) < 0) {
+			nh_cli_error("%s: --max-runs: %s", cmd, err.msg);
 			return -1;
 		}
 		return 1;
@@ -306,4 +312,12 @@ int nh_sweep_cli_group(const char *cmd, const nh_sweep_cli_t *s, int first, int 
 		g->param_count++;
 	}
 	return 0;
+}
+
+nh_plan_t *nh_sweep_cli_plan(const nh_sweep_cli_t *s, const nh_topo_t *topo)
+{
+	nh_plan_t *plan = nh_plan_new(topo);
+	if (plan && s->max_runs)
+		nh_plan_set_max_runs(plan, (unsigned)s->max_runs);
+	return plan;
 }

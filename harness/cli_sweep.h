@@ -36,18 +36,20 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, c
 /* The options every ad-hoc sweep command (bench, matrix) takes, parsed in one place: put
  * NH_SWEEP_LONGOPTS in the getopt_long table and offer each option to nh_sweep_cli_option. */
 enum { NH_SWEEP_O_REPS = 512, NH_SWEEP_O_WARMUP, NH_SWEEP_O_TIMEOUT, NH_SWEEP_O_OUT,
-       NH_SWEEP_O_RESULTS, NH_SWEEP_O_JSON, NH_SWEEP_O_QUIET };
+       NH_SWEEP_O_RESULTS, NH_SWEEP_O_JSON, NH_SWEEP_O_QUIET, NH_SWEEP_O_MAX_RUNS };
 #define NH_SWEEP_LONGOPTS                                                                      \
 	{"reps", required_argument, NULL, NH_SWEEP_O_REPS},                                    \
 	{"warmup", required_argument, NULL, NH_SWEEP_O_WARMUP},                                \
 	{"timeout", required_argument, NULL, NH_SWEEP_O_TIMEOUT},                              \
 	{"out", required_argument, NULL, NH_SWEEP_O_OUT},                                      \
 	{"results", required_argument, NULL, NH_SWEEP_O_RESULTS},                              \
-	{"json", no_argument, NULL, NH_SWEEP_O_JSON}, {"quiet", no_argument, NULL, NH_SWEEP_O_QUIET}
+	{"json", no_argument, NULL, NH_SWEEP_O_JSON}, {"quiet", no_argument, NULL, NH_SWEEP_O_QUIET}, \
+	{"max-runs", required_argument, NULL, NH_SWEEP_O_MAX_RUNS}
 
 typedef struct nh_sweep_cli {
 	nh_sweep_opts_t o;
 	uint64_t reps, warmup;
+	uint64_t max_runs; /* 0: NH_PLAN_DEFAULT_MAX_RUNS */
 	const char *timeout; /* as given; nh_sweep_cli_group parses it */
 } nh_sweep_cli_t;
 
@@ -61,6 +63,9 @@ int nh_sweep_cli_option(const char *cmd, int c, const char *arg, nh_sweep_cli_t 
  *  many parameters" or "CMD: --timeout: ...". */
 int nh_sweep_cli_group(const char *cmd, const nh_sweep_cli_t *s, int first, int argc, char **argv,
 		       nh_plan_group_t *g);
+
+/** \brief A plan with the limit --max-runs set; NULL when out of memory. */
+nh_plan_t *nh_sweep_cli_plan(const nh_sweep_cli_t *s, const nh_topo_t *topo);
 
 /** \brief The command line as one string (arguments with spaces quoted), malloc'd. */
 char *nh_cli_join_args(int argc, char **argv);

@@ -8,6 +8,7 @@
 #include "run_options.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,14 +18,68 @@ struct nh_plan {
 	unsigned count, cap;
 	nh_run_spec_t *runs;
 	unsigned configs;
+	unsigned max_runs;
 };
 
 nh_plan_t *nh_plan_new(const nh_topo_t *topo)
 {
 	nh_plan_t *plan = calloc(1, sizeof *plan);
-	if (plan)
+	if (plan) {
 		plan->topo = topo;
+		plan->max_runs = NH_PLAN_DEFAULT_MAX_RUNS;
+	}
 	return plan;
+}
+
+void nh_plan_set_max_runs(nh_plan_t *plan, unsigned max) { plan->max_runs = max; }
+
+/* Runs a group expands to, saturating (32 lists of 32 values overflow any integer). */
+static uint64_t group_runs(const nh_plan_group_t *g)
+{
+	uint64_t n = (uint64_t)(g->policy_count ? g->policy_count : 1) * (g->warmup + (g->reps ? g->reps : 1));
+	for (unsigned i = 0; i < g->param_count; i++) {
+		uint64_t v = g->params[i].value_count;
+		n = v && n > UINT64_MAX / v ? UINT64_MAX : n * v;
+	}
+	return n;
+}
+
+/* The refusal of a plan over the limit, with the group's factors so the operator sees which
+ * list to shorten: "360000 runs = 30 sizes x 2 threads x 2 policies x 100 reps". */
+static int too_many_runs(const nh_plan_t *plan, const nh_plan_group_t *g, const char *src, uint64_t runs,
+			 nh_err_t *err)
+{
+	char factors[768] = "";
+	size_t used = 0;
+	for (unsigned i = 0; i < g->param_count && used < sizeof factors; i++)
+		if (g->params[i].value_count > 1)
+			used += (size_t)snprintf(factors + used, sizeof factors - used, " x %u %s%s",
+						 g->params[i].value_count, g->params[i].name,
+						 g->params[i].name[strlen(g->params[i].name) - 1] == 's' ? "" : "s");
+	unsigned npol = g->policy_count ? g->policy_count : 1;
+	if (npol > 1 && used < sizeof factors)
+		used += (size_t)snprintf(factors + used, sizeof factors - used, " x %u policies", npol);
+	if (used < sizeof factors) {
+		unsigned reps = g->reps ? g->reps : 1;
+		if (g->warmup) /* a sum: bracketed when it multiplies something */
+			snprintf(factors + used, sizeof factors - used, used ? " x (%u reps + %u warm-up%s)"
+									     : " x %u reps + %u warm-up%s",
+				 reps, g->warmup, g->warmup == 1 ? "" : "s");
+		else
+			snprintf(factors + used, sizeof factors - used, " x %u rep%s", reps, reps == 1 ? "" : "s");
+	}
+	char total[96] = "";
+	if (plan->count)
+		snprintf(total, sizeof total, " (%" PRIu64 " with the %u planned before)",
+			 runs > UINT64_MAX - plan->count ? UINT64_MAX : runs + plan->count, plan->count);
+	char count[32];
+	if (runs == UINT64_MAX)
+		snprintf(count, sizeof count, "more than %" PRIu64, UINT64_MAX - 1);
+	else
+		snprintf(count, sizeof count, "%" PRIu64, runs);
+	errno = E2BIG;
+	return nh_err_set(err, "%s: %s runs = %s%s, over the limit of %u; --max-runs N to allow", src, count,
+			  factors + 3, total, plan->max_runs);
 }
 
 void nh_plan_free(nh_plan_t *plan)
@@ -117,6 +172,11 @@ int nh_plan_add_group(nh_plan_t *plan, const nh_plan_group_t *g, nh_err_t *err)
 	const nh_workload_t *wl = nh_workload_find(g->workload ? g->workload : "(none)", err);
 	if (!wl)
 		return nh_err_prefix(err, "%s", src);
+	/* Before expanding anything: a typo'd list must not allocate hundreds of thousands of
+	 * specs, let alone start them. */
+	uint64_t runs = group_runs(g);
+	if (runs > plan->max_runs || plan->count + runs > plan->max_runs)
+		return too_many_runs(plan, g, src, runs, err);
 
 	/* Parse and validate every policy once, before expanding anything. */
 	unsigned npol = g->policy_count ? g->policy_count : 1;

@@ -43,8 +43,16 @@ typedef struct nh_plan_group {
 
 typedef struct nh_plan nh_plan_t;
 
+/* A plan over this many runs is refused before anything runs (nh_plan_set_max_runs). */
+#define NH_PLAN_DEFAULT_MAX_RUNS 10000u
+
 nh_plan_t *nh_plan_new(const nh_topo_t *topo);
 void nh_plan_free(nh_plan_t *plan);
+/** \brief Refuse groups that would take the plan over \p max runs (default
+ *  NH_PLAN_DEFAULT_MAX_RUNS): nh_plan_add_group fails with E2BIG and the count with its factors,
+ *  "x.lua:3: 360000 runs = 30 sizes x 2 threads x 30 ntimes x 2 policies x 100 reps, over the
+ *  limit of 10000; --max-runs N to allow". */
+void nh_plan_set_max_runs(nh_plan_t *plan, unsigned max);
 /** \brief Validate a group against the workload registry and the topology, and append its
  *  runs. Errors carry the group's source: "x.lua:12: policy 'membind=7': node 7 does not exist
  *  (nodes: 0)". A policy the kernel cannot apply is not an error: those runs are marked skip. */

@@ -8,6 +8,9 @@
 #include "script.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <sys/time.h>
+#include <unistd.h>
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
@@ -31,7 +34,260 @@ struct nh_script {
 	/* `run --set NAME=VALUE`, split: names[i] = values[i] (malloc'd copies) */
 	char *names[NH_SCRIPT_MAX_PARAMS], *values[NH_SCRIPT_MAX_PARAMS];
 	unsigned param_count;
+	/* Limits on evaluating Lua (nh_script_set_limits): memory the state may hold, and
+	 * seconds one entry into Lua may run. */
+	size_t mem_used, mem_cap;
+	double time_budget;
+	unsigned max_runs; /* the plan's limit */
+	/* The first limit hit (time, memory, interrupt) as "file:line: message": once set, every
+	 * pcall in the scenario re-raises it, so a script cannot swallow its own stop. */
+	enum nh_script_stop stop;
+	char stop_msg[320];
 };
+
+/* ---- limits: a memory cap in the allocator, a time budget and Ctrl-C through a hook ---- */
+
+/* Room the allocator still grants after the cap was hit, for raising the error and unwinding. */
+#define STOP_HEADROOM (1u << 20)
+/* After the time budget, Lua code is stopped by the hook; code stuck in one C call (a runaway
+ * pattern match) never reaches a hook, so after this grace the process exits instead. */
+#define STUCK_GRACE_S 5
+#define NH_SCRIPT_EXIT_INTERRUPTED 130 /* as the CLI's, for the last-resort exits */
+
+/* The state being evaluated, for the signal handlers; NULL outside Lua. */
+static nh_script_t *volatile active;
+static volatile sig_atomic_t pending_stop; /* enum nh_script_stop raised by a signal */
+static volatile sig_atomic_t alarms;	   /* SIGALRMs since the entry began */
+
+static void stop_hook(lua_State *L, lua_Debug *ar);
+
+/* The innermost frame of the scenario itself (not lua/nh/, not C) as "file:line", else the
+ * innermost Lua frame's; "" when there is none. Reads the call stack only, allocating nothing,
+ * so the allocator may call it. */
+static void stop_location(lua_State *L, char *buf, size_t len)
+{
+	lua_Debug ar;
+	buf[0] = '\0';
+	for (int level = 0; lua_getstack(L, level, &ar); level++) {
+		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0)
+			continue;
+		bool harness = strncmp(ar.source, "=lua/nh/", 8) == 0;
+		if (!buf[0] || !harness) {
+			snprintf(buf, len, "%s:%d", ar.short_src, ar.currentline);
+			if (!harness)
+				return;
+		}
+	}
+}
+
+static void set_stop(nh_script_t *s, lua_State *L, enum nh_script_stop why)
+{
+	if (s->stop != NH_SCRIPT_RUNNING)
+		return;
+	s->stop = why;
+	char where[256];
+	stop_location(L, where, sizeof where);
+	char what[160];
+	if (why == NH_SCRIPT_STOP_MEMORY)
+		snprintf(what, sizeof what, "stopped: Lua memory over its cap of %zu MiB (--lua-memory)",
+			 s->mem_cap >> 20);
+	else if (why == NH_SCRIPT_STOP_TIME)
+		snprintf(what, sizeof what, "stopped: still running after %g s, its time budget (--lua-time)",
+			 s->time_budget);
+	else
+		snprintf(what, sizeof what, "interrupted");
+	snprintf(s->stop_msg, sizeof s->stop_msg, "%s%s%s", where, where[0] ? ": " : "", what);
+}
+
+/* lua_Alloc that counts what the state holds and refuses growth past the cap. Shrinking and
+ * freeing never fail (Lua relies on that). */
+static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	nh_script_t *s = ud;
+	size_t old = ptr ? osize : 0;
+	if (nsize == 0) {
+		free(ptr);
+		s->mem_used -= old;
+		return NULL;
+	}
+	if (nsize > old && s->mem_cap) {
+		size_t cap = s->mem_cap + (s->stop != NH_SCRIPT_RUNNING ? STOP_HEADROOM : 0);
+		if (s->mem_used - old + nsize > cap) {
+			if (s->L)
+				set_stop(s, s->L, NH_SCRIPT_STOP_MEMORY);
+			return NULL;
+		}
+	}
+	void *p = realloc(ptr, nsize);
+	if (p)
+		s->mem_used = s->mem_used - old + nsize;
+	return p;
+}
+
+static nh_script_t *script_of(lua_State *L) { return *(nh_script_t **)lua_getextraspace(L); }
+
+/* Raise the stop (once recorded) as an ordinary error carrying its message. */
+static int raise_stop(lua_State *L)
+{
+	nh_script_t *s = script_of(L);
+	lua_settop(L, 0);
+	lua_pushstring(L, s->stop_msg);
+	return lua_error(L);
+}
+
+/* Installed by the signal handlers (the lua.c way) and on entry; fires on the next call,
+ * return, line or instruction and stops the script if a stop is pending. */
+static void stop_hook(lua_State *L, lua_Debug *ar)
+{
+	(void)ar;
+	nh_script_t *s = script_of(L);
+	if (pending_stop != NH_SCRIPT_RUNNING)
+		set_stop(s, L, (enum nh_script_stop)pending_stop);
+	if (s->stop != NH_SCRIPT_RUNNING)
+		raise_stop(L);
+}
+
+static void on_stop_signal(int sig)
+{
+	nh_script_t *s = active;
+	if (sig == SIGALRM && ++alarms > 1) {
+		/* The hook never ran since the budget ended: stuck inside one C call. */
+		static const char msg[] = "numaharness: the scenario is stuck in a library call past its "
+					  "time budget (--lua-time): exiting\n";
+		ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+		(void)w;
+		_exit(2);
+	}
+	if (sig != SIGALRM && pending_stop == NH_SCRIPT_STOP_INTERRUPT) {
+		/* A second Ctrl-C before the hook ran: stuck in C, and the operator insists. */
+		static const char msg[] = "numaharness: interrupted again: exiting\n";
+		ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+		(void)w;
+		_exit(NH_SCRIPT_EXIT_INTERRUPTED);
+	}
+	pending_stop = sig == SIGALRM ? NH_SCRIPT_STOP_TIME : NH_SCRIPT_STOP_INTERRUPT;
+	if (s && s->L)
+		lua_sethook(s->L, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT, 1);
+}
+
+/* One entry into Lua from C, with the limits armed; leave_lua restores the signal handlers. */
+typedef struct lua_entry {
+	struct sigaction old_int, old_term, old_alrm;
+} lua_entry_t;
+
+static void enter_lua(nh_script_t *s, lua_entry_t *e)
+{
+	s->stop = NH_SCRIPT_RUNNING;
+	s->stop_msg[0] = '\0';
+	pending_stop = NH_SCRIPT_RUNNING;
+	alarms = 0;
+	lua_sethook(s->L, NULL, 0, 0);
+	active = s;
+	struct sigaction sa = {.sa_handler = on_stop_signal};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &e->old_int);
+	sigaction(SIGTERM, &sa, &e->old_term);
+	sigaction(SIGALRM, &sa, &e->old_alrm);
+	/* First the budget, then the grace for code stuck in C. */
+	struct itimerval it = {.it_value = {.tv_sec = (time_t)s->time_budget,
+					    .tv_usec = (suseconds_t)((s->time_budget - (time_t)s->time_budget) * 1e6)},
+			       .it_interval = {.tv_sec = STUCK_GRACE_S}};
+	if (s->time_budget > 0)
+		setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void leave_lua(nh_script_t *s, lua_entry_t *e)
+{
+	struct itimerval off = {0};
+	setitimer(ITIMER_REAL, &off, NULL);
+	active = NULL;
+	if (s->L)
+		lua_sethook(s->L, NULL, 0, 0);
+	sigaction(SIGINT, &e->old_int, NULL);
+	sigaction(SIGTERM, &e->old_term, NULL);
+	sigaction(SIGALRM, &e->old_alrm, NULL);
+	/* A Ctrl-C that came as Lua ended still counts, as it would have during a sweep. */
+	if (pending_stop == NH_SCRIPT_STOP_INTERRUPT && s->stop == NH_SCRIPT_RUNNING)
+		s->stop = NH_SCRIPT_STOP_INTERRUPT;
+}
+
+/* pcall for scripts: as Lua's, except that a stop (time, memory, interrupt) is raised again
+ * instead of returned, so `pcall(function() while true do end end)` cannot outlive its budget. */
+static int guarded_pcall(lua_State *L)
+{
+	luaL_checkany(L, 1);
+	int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+	if (script_of(L)->stop != NH_SCRIPT_RUNNING)
+		return raise_stop(L);
+	lua_pushboolean(L, status == LUA_OK);
+	lua_insert(L, 1);
+	return lua_gettop(L);
+}
+
+/* xpcall's message handler wrapper: a stop skips the script's handler (it could loop again). */
+static int guarded_handler(lua_State *L)
+{
+	if (script_of(L)->stop != NH_SCRIPT_RUNNING)
+		return 1;
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, 1);
+	return 1;
+}
+
+static int guarded_xpcall(lua_State *L)
+{
+	int n = lua_gettop(L);
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_pushvalue(L, 2);
+	lua_pushcclosure(L, guarded_handler, 1);
+	lua_replace(L, 2);
+	/* f, handler, args... → handler, f, args... */
+	lua_pushvalue(L, 1);
+	lua_copy(L, 2, 1);
+	lua_copy(L, -1, 2);
+	lua_pop(L, 1);
+	int status = lua_pcall(L, n - 2, LUA_MULTRET, 1);
+	if (script_of(L)->stop != NH_SCRIPT_RUNNING)
+		return raise_stop(L);
+	lua_pushboolean(L, status == LUA_OK);
+	lua_replace(L, 1);
+	return lua_gettop(L);
+}
+
+/* print for scripts: to stderr, since stdout belongs to --json. */
+static int stderr_print(lua_State *L)
+{
+	int n = lua_gettop(L);
+	for (int i = 1; i <= n; i++) {
+		size_t len;
+		const char *text = luaL_tolstring(L, i, &len);
+		if (i > 1)
+			fputc('\t', stderr);
+		fwrite(text, 1, len, stderr);
+		lua_pop(L, 1);
+	}
+	fputc('\n', stderr);
+	fflush(stderr);
+	return 0;
+}
+
+static int on_panic(lua_State *L)
+{
+	const char *msg = lua_tostring(L, -1);
+	fprintf(stderr, "numaharness: Lua panic: %s\n", msg ? msg : "(error object is not a string)");
+	return 0; /* Lua aborts */
+}
+
+void nh_script_set_limits(nh_script_t *s, double time_s, size_t memory_bytes)
+{
+	s->time_budget = time_s;
+	s->mem_cap = memory_bytes;
+}
+
+enum nh_script_stop nh_script_stopped(const nh_script_t *s) { return s->stop; }
+
+void nh_script_set_max_runs(nh_script_t *s, unsigned max_runs) { s->max_runs = max_runs; }
 
 /* package.preload loader for an embedded module; upvalue 1 is the source entry. */
 static int load_embedded(lua_State *L)
@@ -130,6 +386,22 @@ static int require_module(lua_State *L, const char *name)
 	return lua_pcall(L, 1, 1, 0);
 }
 
+/* A shallow copy of the table at the top of the stack replaces it. */
+static void copy_table(lua_State *L)
+{
+	lua_newtable(L);
+	for (lua_pushnil(L); lua_next(L, -3);) {
+		lua_pushvalue(L, -2);
+		lua_insert(L, -2);
+		lua_rawset(L, -4);
+	}
+	lua_remove(L, -2);
+}
+
+/* Library tables every script gets its own copy of: a script that assigns string.format =
+ * nil changes its copy, never what the harness's modules call. */
+static const char *const COPIED_LIBS[] = {"string", "table", "math", "utf8"};
+
 /* Build the scenario environment on the stack. */
 static int push_env(nh_script_t *s, const char *path, nh_err_t *err)
 {
@@ -156,6 +428,17 @@ static int push_env(nh_script_t *s, const char *path, nh_err_t *err)
 		lua_pop(L, 1);
 		lua_setfield(L, -2, "os");
 	}
+	for (size_t i = 0; i < NH_ARRAY_LEN(COPIED_LIBS); i++) {
+		lua_getglobal(L, COPIED_LIBS[i]);
+		copy_table(L);
+		lua_setfield(L, -2, COPIED_LIBS[i]);
+	}
+	lua_pushcfunction(L, guarded_pcall);
+	lua_setfield(L, -2, "pcall");
+	lua_pushcfunction(L, guarded_xpcall);
+	lua_setfield(L, -2, "xpcall");
+	lua_pushcfunction(L, stderr_print);
+	lua_setfield(L, -2, "print");
 	if (require_module(L, "nh.scenario") != LUA_OK)
 		return nh_err_set(err, "internal: nh.scenario: %s", lua_tostring(L, -1));
 	lua_pushcfunction(L, lua_parse_size);
@@ -179,11 +462,15 @@ static int push_env(nh_script_t *s, const char *path, nh_err_t *err)
 	lua_getfield(L, -1, "expect");
 	lua_setfield(L, -3, "expect");
 	lua_pop(L, 1);
+	/* Copies of the modules too: nh.operator calls nh.policies, whatever a script does to its
+	 * own `policies`. */
 	if (require_module(L, "nh.policies") != LUA_OK)
 		return nh_err_set(err, "internal: nh.policies: %s", lua_tostring(L, -1));
+	copy_table(L);
 	lua_setfield(L, -2, "policies");
 	if (require_module(L, "nh.operator") != LUA_OK)
 		return nh_err_set(err, "internal: nh.operator: %s", lua_tostring(L, -1));
+	copy_table(L);
 	lua_setfield(L, -2, "operator");
 	push_topo(L, s->topo);
 	lua_setfield(L, -2, "topo");
@@ -200,15 +487,28 @@ static int traceback(lua_State *L)
 nh_script_t *nh_script_new(const nh_topo_t *topo, bool unsafe, nh_err_t *err)
 {
 	nh_script_t *s = calloc(1, sizeof *s);
-	if (!s || !(s->L = luaL_newstate())) {
+	lua_State *L = s ? lua_newstate(limited_alloc, s) : NULL;
+	if (!L) {
 		free(s);
 		nh_err_set(err, "cannot create a Lua state: out of memory");
 		return NULL;
 	}
+	s->L = L;
+	*(nh_script_t **)lua_getextraspace(L) = s;
+	lua_atpanic(L, on_panic);
 	s->topo = topo;
 	s->unsafe = unsafe;
-	luaL_openlibs(s->L);
-	register_embedded(s->L);
+	nh_script_set_limits(s, NH_SCRIPT_DEFAULT_TIME_S, NH_SCRIPT_DEFAULT_MEMORY);
+	s->max_runs = NH_PLAN_DEFAULT_MAX_RUNS;
+	luaL_openlibs(L);
+	register_embedded(L);
+	/* Strings share one metatable whose __index is the harness's own string table: scripts
+	 * must not reach it through getmetatable(""). */
+	lua_pushliteral(L, "");
+	lua_getmetatable(L, -1);
+	lua_pushliteral(L, "the string metatable is the harness's");
+	lua_setfield(L, -2, "__metatable");
+	lua_pop(L, 2);
 	return s;
 }
 
@@ -226,7 +526,13 @@ void nh_script_free(nh_script_t *s)
 	if (!s)
 		return;
 	clear_params(s);
+	/* Closing runs the scripts' __gc finalizers: under the same limits. */
+	lua_entry_t e;
+	enter_lua(s, &e);
 	lua_close(s->L);
+	active = NULL;
+	s->L = NULL;
+	leave_lua(s, &e);
 	free(s);
 }
 
@@ -488,7 +794,7 @@ static int read_params(lua_State *L, const char *path, nh_scenario_info_t *info,
 	return 0;
 }
 
-nh_plan_t *nh_script_load_plan(nh_script_t *s, const char *path, nh_scenario_info_t *info, nh_err_t *err)
+static nh_plan_t *load_plan(nh_script_t *s, const char *path, nh_scenario_info_t *info, nh_err_t *err)
 {
 	lua_State *L = s->L;
 	int base = lua_gettop(L);
@@ -549,6 +855,7 @@ nh_plan_t *nh_script_load_plan(nh_script_t *s, const char *path, nh_scenario_inf
 		nh_err_set(err, "out of memory");
 		goto out;
 	}
+	nh_plan_set_max_runs(plan, s->max_runs);
 	lua_getfield(L, sc, "runs");
 	lua_Integer n = luaL_len(L, -1);
 	for (lua_Integer i = 1; i <= n; i++) {
@@ -569,4 +876,23 @@ nh_plan_t *nh_script_load_plan(nh_script_t *s, const char *path, nh_scenario_inf
 out:
 	lua_settop(L, base);
 	return plan;
+}
+
+nh_plan_t *nh_script_load_plan(nh_script_t *s, const char *path, nh_scenario_info_t *info, nh_err_t *err)
+{
+	lua_entry_t e;
+	enter_lua(s, &e);
+	nh_plan_t *plan = load_plan(s, path, info, err);
+	leave_lua(s, &e);
+	if (s->stop == NH_SCRIPT_RUNNING)
+		return plan;
+	/* Stopped from outside: whatever the script or the loader made of it, say why. */
+	nh_plan_free(plan);
+	nh_expect_set_free(info->expects);
+	info->expects = NULL;
+	if (!s->stop_msg[0])
+		snprintf(s->stop_msg, sizeof s->stop_msg, "%s: interrupted", path);
+	nh_err_set(err, "%s", s->stop_msg);
+	errno = s->stop == NH_SCRIPT_STOP_INTERRUPT ? EINTR : s->stop == NH_SCRIPT_STOP_MEMORY ? ENOMEM : ETIME;
+	return NULL;
 }

@@ -12,6 +12,18 @@
 
 typedef struct nh_script nh_script_t;
 
+/* Default limits on evaluating Lua: seconds one entry may run, bytes the state may hold. */
+#define NH_SCRIPT_DEFAULT_TIME_S 60.0
+#define NH_SCRIPT_DEFAULT_MEMORY ((size_t)512 << 20)
+
+/* Why evaluating Lua was stopped from outside the script. */
+enum nh_script_stop {
+	NH_SCRIPT_RUNNING = 0,	    /* not stopped */
+	NH_SCRIPT_STOP_TIME,	    /* over its time budget */
+	NH_SCRIPT_STOP_MEMORY,	    /* over its memory cap */
+	NH_SCRIPT_STOP_INTERRUPT,   /* SIGINT or SIGTERM */
+};
+
 typedef struct nh_scenario_info {
 	char name[64];
 	char description[256];
@@ -28,6 +40,17 @@ typedef struct nh_scenario_info {
  *  NULL with a message on failure. */
 nh_script_t *nh_script_new(const nh_topo_t *topo, bool unsafe, nh_err_t *err);
 void nh_script_free(nh_script_t *s);
+
+/** \brief Limits for every later entry into Lua: \p time_s seconds (0: none) of one entry
+ *  (loading a scenario), \p memory_bytes (0: none) held by the whole state. A script over
+ *  either, or interrupted by SIGINT/SIGTERM, is stopped at once — its own pcall cannot catch
+ *  that — and the entry fails with "file:line: stopped: ..." (errno ETIME, ENOMEM or EINTR).
+ *  Code stuck inside one C call past the budget makes the process exit (status 2) after 5 s. */
+void nh_script_set_limits(nh_script_t *s, double time_s, size_t memory_bytes);
+/** \brief The largest plan nh_script_load_plan accepts (default NH_PLAN_DEFAULT_MAX_RUNS). */
+void nh_script_set_max_runs(nh_script_t *s, unsigned max_runs);
+/** \brief Why the last entry into Lua was stopped, or NH_SCRIPT_RUNNING. */
+enum nh_script_stop nh_script_stopped(const nh_script_t *s);
 
 /** \brief Values for the scenario's param() declarations, each "NAME=VALUE" as given to
  *  `run --set`, used by every later nh_script_load_plan (the strings are copied). Returns 0, or

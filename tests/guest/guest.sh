@@ -47,6 +47,22 @@ done
 
 skip() { echo "SKIP: $*"; exit 77; }
 
+# First-time setup (packages, the kernel cache) is shared by every guest test, and ctest starts
+# them side by side: all of it runs under one lock on the cache, apt queries never end the
+# script through set -e (a racing query fails as "no answer"), and the cache is filled by
+# atomic renames, so a reader sees a whole kernel or none.
+lock_cache() {
+	mkdir -p "$cache" 2>/dev/null || skip "cannot create the kernel cache $cache (set NH_GUEST_CACHE)"
+	exec 9>"$cache/.lock" || skip "cannot open the lock $cache/.lock"
+	flock -w 600 9 || skip "waited 600 s for the lock on $cache (another guest test's setup)"
+}
+
+# apt-get under the lock that dpkg and apt themselves use, waiting for another apt (not ours:
+# ours are serialised by lock_cache) instead of failing with status 100.
+apt_get() {
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 "$@"
+}
+
 # Packages the guest needs on the host; installed when we are root.
 ensure_packages() {
 	local missing=() p
@@ -56,23 +72,23 @@ ensure_packages() {
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	[ "$(id -u)" -eq 0 ] || skip "needs Debian packages ${missing[*]} (run as root to install them)"
-	apt-get update -qq >/dev/null 2>&1 || true
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
-		>/dev/null 2>&1 || skip "could not install ${missing[*]}"
+	apt_get update -qq >/dev/null 2>&1 || true
+	apt_get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 ||
+		skip "could not install ${missing[*]}"
 }
 
-# The versioned kernel package the meta package depends on, e.g. linux-image-6.1.0-56-amd64.
+# The versioned kernel package the meta package depends on, e.g. linux-image-6.1.0-56-amd64;
+# empty when apt cannot say (no lists yet, or lists being replaced).
 kernel_package() {
-	apt-cache depends "$meta" 2>/dev/null | awk '/Depends: linux-image-/ {print $2; exit}'
+	{ apt-cache depends "$meta" 2>/dev/null || true; } | awk '/Depends: linux-image-/ {print $2; exit}'
 }
 
 # The Debian kernel image, unpacked once into the cache.
 ensure_kernel() {
-	mkdir -p "$cache" 2>/dev/null || skip "cannot create the kernel cache $cache (set NH_GUEST_CACHE)"
 	local pkg
 	pkg=$(kernel_package)
-	if [ -z "$pkg" ]; then
-		[ "$(id -u)" -eq 0 ] && apt-get update -qq >/dev/null 2>&1 || true
+	if [ -z "$pkg" ] && [ "$(id -u)" -eq 0 ]; then
+		apt_get update -qq >/dev/null 2>&1 || true
 		pkg=$(kernel_package)
 	fi
 	if [ -z "$pkg" ]; then
@@ -85,25 +101,30 @@ ensure_kernel() {
 	fi
 	kernel="$cache/vmlinuz-${pkg#linux-image-}"
 	moddir="$cache/modules-${pkg#linux-image-}"
-	echo "$kernel" >"$cache/$meta.current"
-	[ -s "$kernel" ] && [ -d "$moddir" ] && return 0
-	local tmp
-	tmp=$(mktemp -d)
-	(cd "$tmp" && apt-get download "$pkg" >/dev/null 2>&1) || { rm -rf "$tmp"; skip "apt-get download $pkg failed"; }
-	dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -x -C "$tmp" ./boot ./lib/modules
-	# The modules guests may ask for: filesystems, block drivers and their helpers (~50 MB).
-	mkdir -p "$moddir.tmp"
-	for sub in fs lib crypto drivers/block; do
-		cp -r "$tmp"/lib/modules/*/kernel/$sub "$moddir.tmp/" 2>/dev/null || true
-	done
-	rm -rf "$moddir" && mv "$moddir.tmp" "$moddir"
-	cp "$tmp"/boot/vmlinuz-* "$kernel.tmp" && mv "$kernel.tmp" "$kernel"
-	rm -rf "$tmp"
+	if ! { [ -s "$kernel" ] && [ -d "$moddir" ]; }; then
+		local tmp sub
+		tmp=$(mktemp -d "$cache/.download.XXXXXX")
+		(cd "$tmp" && apt_get download "$pkg" >/dev/null 2>&1) ||
+			{ rm -rf "$tmp"; skip "apt-get download $pkg failed"; }
+		dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -x -C "$tmp" ./boot ./lib/modules ||
+			{ rm -rf "$tmp"; skip "cannot unpack $pkg"; }
+		# The modules guests may ask for: filesystems, block drivers and their helpers (~50 MB).
+		mkdir -p "$tmp/modules"
+		for sub in fs lib crypto drivers/block; do
+			cp -r "$tmp"/lib/modules/*/kernel/$sub "$tmp/modules/" 2>/dev/null || true
+		done
+		rm -rf "$moddir" && mv "$tmp/modules" "$moddir"
+		cp "$tmp"/boot/vmlinuz-* "$tmp/vmlinuz" && mv "$tmp/vmlinuz" "$kernel"
+		rm -rf "$tmp"
+	fi
+	echo "$kernel" >"$cache/$meta.current.tmp.$$" && mv "$cache/$meta.current.tmp.$$" "$cache/$meta.current"
 }
 
+lock_cache
 ensure_packages
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not found"
 ensure_kernel
+exec 9>&- # setup done: the boot itself needs no lock
 [ $check -eq 1 ] && { echo "guest: kernel $kernel"; exit 0; }
 
 [ -n "$build" ] && [ -n "$topology" ] && [ -n "$script" ] ||
