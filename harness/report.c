@@ -432,6 +432,11 @@ static void section_title(struct w *w, struct rep *p)
 	if (first)
 		text(w, "none");
 	li_end(w);
+	if (nh_results_warning(p->r)) { /* what the reader skipped belongs beside what it read */
+		li_begin(w);
+		text(w, "%s", nh_results_warning(p->r));
+		li_end(w);
+	}
 	ul_end(w);
 }
 

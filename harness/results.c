@@ -18,6 +18,7 @@ struct nh_results {
 	unsigned count;
 	nh_results_config_t *configs;
 	unsigned config_count;
+	char warning[512]; /* a torn last record, when there was one */
 };
 
 static int fail_line(nh_err_t *err, const char *path, unsigned line, const char *what)
@@ -152,6 +153,19 @@ static int load_manifest(nh_results_t *r, nh_err_t *err)
 	return 0;
 }
 
+/* Nothing but line ends, blanks or NUL bytes (what a crash leaves past the last write) in
+ * [p, end). */
+static bool only_padding(const char *p, const char *end)
+{
+	for (; p < end; p++)
+		if (*p != '\n' && *p != '\r' && *p != ' ' && *p != '\t' && *p != '\0')
+			return false;
+	return true;
+}
+
+/* Each record is one fsynced write of its line: a run killed mid-append, a full disk or a power
+ * loss can leave only the last line torn. That one is skipped with a warning, so the complete
+ * records before it stay readable; a bad line with records after it is damage, and an error. */
 static int load_runs(nh_results_t *r, nh_err_t *err)
 {
 	char path[4200];
@@ -160,16 +174,25 @@ static int load_runs(nh_results_t *r, nh_err_t *err)
 	char *text = nh_read_file(path, &len, err);
 	if (!text)
 		return -1;
+	const char *end = text + len;
 	unsigned cap = 0, line = 0;
 	int rc = -1;
-	for (const char *p = text; p && *p; p = nh_next_line(p)) {
+	for (const char *p = text, *next; p < end; p = next) {
 		line++;
-		const char *end = strchr(p, '\n');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-		if (strspn(p, " \t\r") >= n)
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl : end) - p);
+		next = nl ? nl + 1 : end;
+		if (only_padding(p, p + n))
 			continue; /* blank line */
 		json_error_t je;
 		json_t *rec = json_loadb(p, n, 0, &je);
+		if (!rec && only_padding(next, end)) {
+			snprintf(r->warning, sizeof r->warning,
+				 "%s:%u: torn last record (%zu bytes) ignored; the %u complete records before it are read",
+				 path, line, (size_t)(end - p), r->count);
+			nh_log(NH_LOG_WARN, "%s", r->warning);
+			break;
+		}
 		if (!rec) {
 			errno = EINVAL;
 			nh_err_set(err, "%s:%u: not JSON: %s", path, line, je.text);
@@ -200,6 +223,8 @@ out:
 	free(text);
 	return rc;
 }
+
+const char *nh_results_warning(const nh_results_t *r) { return r->warning[0] ? r->warning : NULL; }
 
 nh_results_t *nh_results_load(const char *dir, nh_err_t *err)
 {

@@ -23,8 +23,12 @@ typedef struct nh_results_config {
 } nh_results_config_t;
 
 /** \brief Load DIR/manifest.json and DIR/runs.jsonl. Errors name the file and line:
- *  "results/x/runs.jsonl:3: not JSON: ...", "results/x: not a results directory (no runs.jsonl)". */
+ *  "results/x/runs.jsonl:3: not JSON: ...", "results/x: not a results directory (no runs.jsonl)".
+ *  A torn last line (a write cut short) is not an error: the complete records are loaded and
+ *  nh_results_warning says what was skipped (also logged once as a warning). */
 nh_results_t *nh_results_load(const char *dir, nh_err_t *err);
+/** \brief "DIR/runs.jsonl:N: torn last record (B bytes) ignored; ..." or NULL. */
+const char *nh_results_warning(const nh_results_t *r);
 void nh_results_free(nh_results_t *r);
 const char *nh_results_dir(const nh_results_t *r);
 /** \brief The manifest (borrowed; NULL when the directory has none). */

@@ -204,9 +204,23 @@ int nh_store_append(nh_store_t *s, const nh_record_t *rec, nh_err_t *err)
 	}
 	size_t len = strlen(line);
 	line[len] = '\n'; /* replaces the NUL: the record goes out as one write */
+	/* Where both files end now: a failed append (full disk, file size limit) is cut back to
+	 * here, so neither file ends in a partial line and they keep the same records. */
+	off_t runs_end = lseek(s->runs_fd, 0, SEEK_END), csv_end = lseek(s->csv_fd, 0, SEEK_END);
 	if (nh_append_fsync(s->runs_fd, line, len + 1, err) < 0 ||
 	    nh_append_fsync(s->csv_fd, csv, strlen(csv), err) < 0) {
+		int saved = errno;
+		bool cut = runs_end >= 0 && csv_end >= 0 && ftruncate(s->runs_fd, runs_end) == 0 &&
+			   ftruncate(s->csv_fd, csv_end) == 0 && fsync(s->runs_fd) == 0 && fsync(s->csv_fd) == 0;
 		nh_err_prefix(err, "%s", s->dir);
+		size_t used = strlen(err->msg);
+		snprintf(err->msg + used, sizeof err->msg - used,
+			 cut ? "; runs.jsonl and metrics.csv cut back to the last complete record (run %u "
+			       "not stored)"
+			     : "; runs.jsonl may end in a partial line (cutting it back failed; readers skip "
+			       "it, run %u not stored)",
+			 rec->spec.index + 1);
+		errno = saved;
 		goto out;
 	}
 	if (rec->outcome <= NH_OUTCOME_SKIPPED)

@@ -7,7 +7,9 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -673,6 +675,120 @@ static void topo_json_matches_sysfs(void **state)
 	(void)state;
 }
 
+/* A results directory whose last record was torn (a run killed mid-append, a full disk):
+ * report and compare read every complete record, warn once naming the line, and exit 0. */
+static void torn_results_still_read(void **state)
+{
+	char *dir = nh_tmpdir();
+	char out[600], path[700];
+	snprintf(out, sizeof out, "%s/r", dir);
+	char *bench[] = {NH_BIN, "bench", "stream", "size=4M", "ntimes=2", "--reps", "3", "--out", out,
+			 "--quiet", NULL};
+	nh_proc_result_t r;
+	assert_int_equal(nh_proc_run(NULL, bench, NULL, &r), 0);
+	assert_int_equal(r.status, 0);
+	nh_proc_free(&r);
+	snprintf(path, sizeof path, "%s/runs.jsonl", out);
+	FILE *f = fopen(path, "a");
+	assert_non_null(f);
+	fputs("{\"run\":3,\"config\":0,\"rep\":3,\"warm", f);
+	fclose(f);
+	char want[800];
+	snprintf(want, sizeof want,
+		 "numaharness: warning: %s:4: torn last record (33 bytes) ignored; the 3 complete records "
+		 "before it are read\n", path);
+
+	char *report[] = {NH_BIN, "report", out, "--no-charts", NULL};
+	assert_int_equal(nh_proc_run(NULL, report, NULL, &r), 0);
+	if (r.status != 0)
+		fail_msg("report: exit %d: %s", r.status, r.err);
+	assert_string_equal(r.err, want);
+	nh_proc_free(&r);
+	char *md = read_in(out, "report.md");
+	assert_non_null(strstr(md, "3 runs in 1 configuration: 3 ok"));
+	assert_non_null(strstr(md, "torn last record (33 bytes) ignored"));
+	free(md);
+
+	char *compare[] = {NH_BIN, "compare", out, out, "--no-write", "--quiet", NULL};
+	assert_int_equal(nh_proc_run(NULL, compare, NULL, &r), 0);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.err, "torn last record (33 bytes) ignored"));
+	nh_proc_free(&r);
+	nh_rm_rf(dir);
+	free(dir);
+	(void)state;
+}
+
+/* A scenario's print goes to stderr: stdout is --json's, one record per line and nothing else. */
+static void print_goes_to_stderr(void **state)
+{
+	char *dir = nh_tmpdir();
+	char out[600], scenario[700];
+	snprintf(out, sizeof out, "%s/r", dir);
+	snprintf(scenario, sizeof scenario, "%s/print.lua", dir);
+	FILE *f = fopen(scenario, "w");
+	assert_non_null(f);
+	fputs("print('hello from', 'the scenario', 42)\n"
+	      "return scenario { run { workload = 'stream', params = { size = '2M', ntimes = 2 } } }\n", f);
+	fclose(f);
+	char *argv[] = {NH_BIN, "run", scenario, "--out", out, "--json", "--quiet", NULL};
+	nh_proc_result_t r;
+	assert_int_equal(nh_proc_run(NULL, argv, NULL, &r), 0);
+	assert_int_equal(r.status, 0);
+	json_t *recs[4];
+	assert_int_equal(nh_count_lines(r.out), 3); /* the default 3 repetitions */
+	assert_int_equal(parse_lines(r.out, recs, 4), 3);
+	for (int i = 0; i < 3; i++)
+		json_decref(recs[i]);
+	assert_true(strncmp(r.err, "hello from\tthe scenario\t42\n", 27) == 0);
+	nh_proc_free(&r);
+	nh_rm_rf(dir);
+	free(dir);
+	(void)state;
+}
+
+/* Ctrl-C stops Lua code that would never end: exit 130, one line naming where it was. And an
+ * endless loop is stopped by its time budget, well within a bound of the budget. */
+static void lua_interrupted_and_budgeted(void **state)
+{
+	char *dir = nh_tmpdir();
+	char errpath[700];
+	snprintf(errpath, sizeof errpath, "%s/stderr", dir);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (!freopen(errpath, "w", stderr) || chdir(NH_SOURCE_DIR) != 0)
+			_exit(99);
+		execl(NH_BIN, NH_BIN, "run", "tests/badinput/lua_endless.lua", (char *)NULL);
+		_exit(98);
+	}
+	usleep(500 * 1000);
+	assert_int_equal(kill(pid, SIGINT), 0);
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 130);
+	char *err = nh_read_file(errpath, NULL, NULL);
+	assert_non_null(err);
+	assert_string_equal(err, "numaharness: tests/badinput/lua_endless.lua:3: interrupted\n");
+	free(err);
+
+	double t0 = now_s();
+	char *argv[] = {NH_BIN, "run", "tests/badinput/lua_endless.lua", "--lua-time", "1", NULL};
+	nh_proc_result_t r;
+	assert_int_equal(nh_proc_run(NH_SOURCE_DIR, argv, NULL, &r), 0);
+	double took = now_s() - t0;
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "lua_endless.lua:3: stopped: still running after 1 s"));
+	/* the budget is 1 s; a bound loose enough for a loaded 2-CPU machine */
+	if (took > 15)
+		fail_msg("a 1 s budget stopped the loop only after %.1f s", took);
+	nh_proc_free(&r);
+	nh_rm_rf(dir);
+	free(dir);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -689,6 +805,9 @@ int main(void)
 		cmocka_unit_test(bios_check_matches_host),
 		cmocka_unit_test(bios_check_wrong_node_count),
 		cmocka_unit_test(numatune_check_quick),
+		cmocka_unit_test(torn_results_still_read),
+		cmocka_unit_test(print_goes_to_stderr),
+		cmocka_unit_test(lua_interrupted_and_budgeted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

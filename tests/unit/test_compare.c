@@ -102,6 +102,71 @@ static void results_errors(void **state)
 
 /* ---- generated directories ---- */
 
+static char *tmpdir(void);
+static void rm_rf(const char *path);
+
+/* A copy of the baseline fixture whose runs.jsonl ends in \p tail (appended as is). */
+static char *baseline_with_tail(const char *tail, size_t tail_len)
+{
+	char *dir = tmpdir(), cmd[PATH_MAX * 2], path[PATH_MAX];
+	snprintf(cmd, sizeof cmd, "cp '%s'/manifest.json '%s'/runs.jsonl '%s'/", DATA "/baseline", DATA "/baseline",
+		 dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(path, sizeof path, "%s/runs.jsonl", dir);
+	FILE *f = fopen(path, "a");
+	assert_non_null(f);
+	assert_int_equal(fwrite(tail, 1, tail_len, f), tail_len);
+	fclose(f);
+	return dir;
+}
+
+/* A run killed mid-append, a full disk or a power loss leaves the last line torn (or NUL
+ * padding after it): every complete record is still read, with one warning naming the line and
+ * the bytes ignored. A bad line with records after it stays an error. */
+static void results_torn_last_record(void **state)
+{
+	static const char torn[] = "{\"run\":26,\"config\":0,\"rep\":5,\"warmup\":false,\"workload\":\"str";
+	static const char padded[] = "{\"run\":26,\"config\":0,\"re\0\0\0\0\0\0\0\0";
+	static const char middle[] = "{\"run\":26,\"config\n{\"run\":27}\n";
+	nh_err_t err;
+	char *dir = baseline_with_tail(torn, sizeof torn - 1);
+	nh_results_t *r = nh_results_load(dir, &err);
+	assert_non_null(r);
+	assert_int_equal(nh_results_count(r), 26);
+	assert_int_equal(nh_results_config(r, 0)->run_count, 5);
+	char want[PATH_MAX + 200];
+	snprintf(want, sizeof want,
+		 "%s/runs.jsonl:27: torn last record (%zu bytes) ignored; the 26 complete records before it are read",
+		 dir, sizeof torn - 1);
+	assert_string_equal(nh_results_warning(r), want);
+	nh_results_free(r);
+	rm_rf(dir);
+	free(dir);
+
+	dir = baseline_with_tail(padded, sizeof padded - 1);
+	r = nh_results_load(dir, &err);
+	assert_non_null(r);
+	assert_int_equal(nh_results_count(r), 26);
+	assert_non_null(strstr(nh_results_warning(r), "runs.jsonl:27: torn last record (32 bytes) ignored"));
+	nh_results_free(r);
+	rm_rf(dir);
+	free(dir);
+
+	dir = baseline_with_tail(middle, sizeof middle - 1);
+	assert_null(nh_results_load(dir, &err));
+	snprintf(want, sizeof want, "%s/runs.jsonl:27: not JSON: ", dir);
+	assert_non_null(strstr(err.msg, want));
+	rm_rf(dir);
+	free(dir);
+
+	/* A complete directory has no warning. */
+	r = nh_results_load(DATA "/baseline", &err);
+	assert_non_null(r);
+	assert_null(nh_results_warning(r));
+	nh_results_free(r);
+	(void)state;
+}
+
 static char *tmpdir(void)
 {
 	char *path = strdup("/tmp/nh-compare-XXXXXX");
@@ -644,6 +709,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(results_fixture),
 		cmocka_unit_test(results_errors),
+		cmocka_unit_test(results_torn_last_record),
 		cmocka_unit_test(compare_planted),
 		cmocka_unit_test(compare_outputs),
 		cmocka_unit_test(compare_same_vs_same),

@@ -1,15 +1,22 @@
-/* Unit tests of record: placement verdicts, and the JSON / CSV encodings read back. */
+/* Unit tests of record: placement verdicts, the JSON / CSV encodings read back, and the store's
+ * appends when the disk refuses one. */
 #include <jansson.h>
+#include <limits.h>
 #include <math.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
 #include "record.h"
+#include "results.h"
+#include "store.h"
 
 extern const nh_workload_t nh_workload_stream;
 
@@ -168,6 +175,67 @@ static void csv_rows(void **state)
 	(void)state;
 }
 
+static off_t file_size(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_size;
+}
+
+/* An append the disk refuses half-way (here: the file size limit, as a full disk would) is cut
+ * back: both files end at the last complete record, the error says so, and the directory reads
+ * back whole. */
+static void store_append_failure_cuts_back(void **state)
+{
+	char root[] = "/tmp/nh-store-XXXXXX", out[PATH_MAX];
+	assert_non_null(mkdtemp(root));
+	snprintf(out, sizeof out, "%s/run", root);
+	nh_manifest_info_t info = {.scenario_name = "store-test", .planned_runs = 3};
+	nh_err_t err;
+	nh_store_t *store = nh_store_create(out, NULL, NULL, &info, &err);
+	assert_non_null(store);
+	nh_record_t r;
+	make(&r, NH_MEM_BIND, "0", "membind=0");
+	r.outcome = NH_OUTCOME_OK;
+	nh_params_set(&r.spec.params, "size", "1M", NULL);
+	nh_record_add_metric(&r, "triad", "MB/s", 1, 1234.5);
+	assert_int_equal(nh_store_append(store, &r, &err), 0);
+	off_t runs = file_size(out, "runs.jsonl"), csv = file_size(out, "metrics.csv");
+
+	/* Room for a few bytes more than runs.jsonl holds: the next record is cut mid-line. */
+	struct rlimit saved, lim;
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
+	lim = saved;
+	lim.rlim_cur = (rlim_t)runs + 40;
+	void (*old)(int) = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	r.spec.index = 1;
+	int rc = nh_store_append(store, &r, &err);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+	signal(SIGXFSZ, old);
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(err.msg, "append failed: File too large; runs.jsonl and metrics.csv cut "
+					"back to the last complete record (run 2 not stored)"));
+	assert_int_equal(file_size(out, "runs.jsonl"), runs);
+	assert_int_equal(file_size(out, "metrics.csv"), csv);
+	/* and the store goes on from there */
+	r.spec.index = 2;
+	assert_int_equal(nh_store_append(store, &r, &err), 0);
+	nh_store_free(store);
+
+	nh_results_t *res = nh_results_load(out, &err);
+	assert_non_null(res);
+	assert_int_equal(nh_results_count(res), 2);
+	assert_null(nh_results_warning(res));
+	nh_results_free(res);
+	char cmd[PATH_MAX + 16];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +245,7 @@ int main(void)
 		cmocka_unit_test(verdict_not_observed),
 		cmocka_unit_test(json_contract),
 		cmocka_unit_test(csv_rows),
+		cmocka_unit_test(store_append_failure_cuts_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
