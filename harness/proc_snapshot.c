@@ -301,7 +301,8 @@ int nh_proc_parse_stat(const char *text, nh_thread_t *t, nh_err_t *err)
 		return nh_err_set(err, "stat: cannot parse '%.60s'", text);
 	}
 	snprintf(t->comm, sizeof t->comm, "%.*s", (int)(close - open - 1), open + 1);
-	/* Fields after comm start at 3 (state); processor is 39, rt_priority 40, policy 41. */
+	/* Fields after comm start at 3 (state); flags is 9, processor 39, rt_priority 40, policy
+	 * 41. */
 	const char *p = close + 1;
 	t->state = p[0] == ' ' ? p[1] : '?';
 	long long v[42] = {0};
@@ -310,10 +311,12 @@ int nh_proc_parse_stat(const char *text, nh_thread_t *t, nh_err_t *err)
 		while (*p == ' ')
 			p++;
 		field++;
-		if (field >= 39)
+		if (field == 9 || field >= 39)
 			v[field] = strtoll(p, NULL, 10);
 		p += strcspn(p, " ");
 	}
+	enum { PF_KTHREAD = 0x00200000 }; /* include/linux/sched.h */
+	t->kernel_thread = (v[9] & PF_KTHREAD) != 0;
 	if (field < 41) {
 		errno = EINVAL;
 		return nh_err_set(err, "stat: only %d fields in '%.60s'", field, text);
@@ -664,6 +667,13 @@ int nh_proc_snapshot_take(pid_t pid, const nh_topo_t *topo, nh_proc_snapshot_t *
 					(int)s->threads[i].tgid, (int)s->threads[i].tgid);
 			goto done;
 		}
+	/* A kernel thread (kthreadd, kworker/...) has a /proc entry and no user memory at all. */
+	if (s->thread_count && s->threads[0].kernel_thread) {
+		errno = EINVAL;
+		rc = nh_err_set(err, "%d (%s) is a kernel thread: it has no user memory or policy to inspect",
+				(int)pid, s->comm);
+		goto done;
+	}
 	/* A zombie keeps its /proc entry until reaped, with no memory left to inspect. */
 	nh_thread_t *reader = live_reader(s);
 	if (!reader) {

@@ -49,6 +49,7 @@ typedef struct nh_thread {
 	pid_t tgid;		/* the process it belongs to (status Tgid) */
 	char comm[32];
 	char state;		/* stat field 3: 'R', 'S', ..., 'Z' for a zombie */
+	bool kernel_thread;	/* stat field 9 (flags) has PF_KTHREAD: no user memory at all */
 	nh_set_t cpus_allowed, mems_allowed;
 	int last_cpu;		/* stat field 39; -1 unknown */
 	int last_node;		/* node of last_cpu; -1 unknown */

@@ -300,9 +300,14 @@ int nh_run_one(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, nh_recor
 	snprintf(fd_arg, sizeof fd_arg, "%d", report_fd);
 	snprintf(llc_arg, sizeof llc_arg, "%" PRIu64, opts->topo ? nh_topo_llc_bytes(opts->topo) : 0);
 	snprintf(threshold_arg, sizeof threshold_arg, "%g", opts->placement_threshold);
-	char *argv[16 + NH_MAX_PARAMS];
+	/* Every option the worker can get, each with its value, "--", every parameter, NULL: sized
+	 * from that list, and each push checked against it (a parameter set at its limit with every
+	 * option present once overflowed a guess here). */
+	enum { WORKER_OPTIONS = 7 /* report-fd workload policy llc expect series scratch */ };
+	char *argv[1 + 2 * WORKER_OPTIONS + 1 + NH_MAX_PARAMS + 1];
 	char param_args[NH_MAX_PARAMS][sizeof spec->params.kv[0].name + sizeof spec->params.kv[0].value + 2];
 	unsigned a = 0;
+	_Static_assert(NH_ARRAY_LEN(param_args) == NH_MAX_PARAMS, "one argument per parameter");
 	argv[a++] = (char *)opts->worker_path;
 	argv[a++] = "--report-fd";
 	argv[a++] = fd_arg;
@@ -336,6 +341,12 @@ int nh_run_one(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, nh_recor
 		argv[a++] = (char *)opts->scratch_dir;
 	}
 	argv[a++] = "--";
+	if (spec->params.count > NH_MAX_PARAMS || a + spec->params.count >= NH_ARRAY_LEN(argv)) {
+		errno = E2BIG;
+		nh_err_set(err, "internal: %u parameters do not fit the worker's argument vector",
+			   spec->params.count);
+		goto out;
+	}
 	for (unsigned i = 0; i < spec->params.count; i++) {
 		snprintf(param_args[i], sizeof param_args[i], "%s=%s", spec->params.kv[i].name,
 			 spec->params.kv[i].value);

@@ -36,7 +36,7 @@ int nh_err_prefix(nh_err_t *err, const char *fmt, ...)
 {
 	int saved = errno;
 	if (err) {
-		char prefix[256], old[sizeof err->msg];
+		char prefix[sizeof err->msg], old[sizeof err->msg]; /* a long quoted spec keeps its closing quote */
 		va_list ap;
 		va_start(ap, fmt);
 		vsnprintf(prefix, sizeof prefix, fmt, ap);

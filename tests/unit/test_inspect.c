@@ -208,6 +208,13 @@ static void stat_fields(void **state)
 	assert_int_equal(t.last_cpu, 3);
 	assert_int_equal(t.rt_priority, 11);
 	assert_int_equal(t.sched_policy, SCHED_FIFO);
+	assert_false(t.kernel_thread); /* flags 4194368: PF_RANDOMIZE | PF_FORKNOEXEC */
+	free(text);
+	/* kthreadd: flags 2129984 has PF_KTHREAD (0x00200000) */
+	text = fixture("stat-kthread");
+	assert_int_equal(nh_proc_parse_stat(text, &t, &err), 0);
+	assert_string_equal(t.comm, "kthreadd");
+	assert_true(t.kernel_thread);
 	free(text);
 	/* A comm holding ") (" ends at the last parenthesis. */
 	text = fixture("stat-odd-comm");
