@@ -57,6 +57,23 @@ static void libc_dir(char *dir, size_t len)
 	}
 }
 
+int nh_allocator_preloadable(const char *spec, char *reason, size_t rlen)
+{
+#ifdef __SANITIZE_ADDRESS__
+	/* ASan's runtime must serve malloc: another allocator preloaded before it crashes the run. */
+	if (strcmp(spec, "glibc") != 0) {
+		snprintf(reason, rlen,
+			 "allocator %s: cannot be preloaded in a sanitizer build (AddressSanitizer serves malloc)",
+			 spec);
+		return -1;
+	}
+#endif
+	(void)spec;
+	(void)reason;
+	(void)rlen;
+	return 0;
+}
+
 int nh_allocator_resolve(const char *spec, char *path, size_t len, char *reason, size_t rlen)
 {
 	path[0] = '\0';
@@ -115,6 +132,9 @@ void nh_allocator_identify(nh_allocator_found_t *found)
 		int v = mi_version();
 		snprintf(found->name, sizeof found->name, "mimalloc");
 		snprintf(found->version, sizeof found->version, "%d.%d.%d", v / 100, v / 10 % 10, v % 10);
+	} else if (strncmp(base, "libasan.so", 10) == 0) {
+		/* A sanitizer build: its runtime's allocator serves malloc, whatever was asked. */
+		snprintf(found->name, sizeof found->name, "asan");
 	} else if (strncmp(base, "libc.so", 7) == 0) {
 		snprintf(found->name, sizeof found->name, "glibc");
 		snprintf(found->version, sizeof found->version, "%s", gnu_get_libc_version());
@@ -123,6 +143,9 @@ void nh_allocator_identify(nh_allocator_found_t *found)
 
 bool nh_allocator_matches(const char *spec, const char *resolved_path, const nh_allocator_found_t *found)
 {
+	/* "glibc" means no allocator preloaded: in a sanitizer build that is ASan's own. */
+	if (strcmp(spec, "glibc") == 0 && strcmp(found->name, "asan") == 0)
+		return true;
 	if (spec[0] != '/')
 		return strcmp(spec, found->name) == 0;
 	char a[PATH_MAX], b[PATH_MAX];

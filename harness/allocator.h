@@ -10,6 +10,9 @@
  *  a shared library. Existence is not checked here (a missing library skips the run). */
 int nh_allocator_check_spec(const char *spec, nh_err_t *err);
 
+/** \brief 0 when this build can preload allocator \p spec; -1 with the reason when it cannot
+ *  (a sanitizer build, where ASan's runtime must serve malloc: such runs are skipped). */
+int nh_allocator_preloadable(const char *spec, char *reason, size_t rlen);
 /** \brief The library to preload for \p spec: "" for glibc, the Debian library path for the
  *  named ones (found next to the C library: /usr/lib/<multiarch>/...), the path itself for a
  *  path. Returns 0, or -1 with a reason naming the path looked for and the Debian package

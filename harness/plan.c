@@ -127,7 +127,8 @@ static int add_config(nh_plan_t *plan, const nh_plan_group_t *g, const nh_worklo
 	char allocator_path[256] = "";
 	const char *allocator = nh_params_get(params, "allocator");
 	if (!skip && allocator &&
-	    nh_allocator_resolve(allocator, allocator_path, sizeof allocator_path, reason, sizeof reason) < 0)
+	    (nh_allocator_preloadable(allocator, reason, sizeof reason) < 0 ||
+	     nh_allocator_resolve(allocator, allocator_path, sizeof allocator_path, reason, sizeof reason) < 0))
 		skip = true;
 	unsigned total = g->warmup + (g->reps ? g->reps : 1);
 	for (unsigned k = 0; k < total; k++) {
