@@ -112,6 +112,17 @@ static nh_run_spec_t *append(nh_plan_t *plan, nh_err_t *err)
 	return r;
 }
 
+/* "file:line" into a fixed field; a path too long for it keeps its tail, where the file name
+ * and the line are: "...nios/bios-check.lua:12". */
+static void source_tail(char *dst, size_t len, const char *src)
+{
+	size_t n = strlen(src);
+	if (n < len)
+		memcpy(dst, src, n + 1);
+	else
+		snprintf(dst, len, "...%s", src + n - (len - 4));
+}
+
 /* Runs of one configuration: warm-ups first, then the counted repetitions. */
 static int add_config(nh_plan_t *plan, const nh_plan_group_t *g, const nh_workload_t *wl,
 		      const nh_params_t *params, const nh_policy_t *pol, nh_err_t *err)
@@ -145,7 +156,7 @@ static int add_config(nh_plan_t *plan, const nh_plan_group_t *g, const nh_worklo
 		snprintf(r->allocator_path, sizeof r->allocator_path, "%s", allocator_path);
 		snprintf(r->skip_reason, sizeof r->skip_reason, "%s", reason);
 		r->timeout_s = g->timeout_s > 0 ? g->timeout_s : 300;
-		snprintf(r->source, sizeof r->source, "%s", g->source ? g->source : "");
+		source_tail(r->source, sizeof r->source, g->source ? g->source : "");
 	}
 	plan->configs++;
 	return 0;

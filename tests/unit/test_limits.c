@@ -313,6 +313,29 @@ static void scenario_lists_and_params(void **state)
 	(void)state;
 }
 
+/* A run's source ("file:line", 160 bytes) from a scenario path longer than that keeps its tail,
+ * where the file name and line are. */
+static void long_scenario_path(void **state)
+{
+	nh_err_t err;
+	nh_topo_t *t = synthetic("node:1 core:2 pu:1", &err);
+	assert_non_null(t);
+	nh_plan_t *plan = nh_plan_new(t);
+	char source[400];
+	memset(source, 'd', 300);
+	snprintf(source + 300, sizeof source - 300, "/scenarios/x.lua:12");
+	nh_plan_group_t g = {.workload = "stream", .reps = 1, .source = source};
+	assert_int_equal(nh_plan_add_group(plan, &g, &err), 0);
+	const char *got = nh_plan_run(plan, 0)->source;
+	assert_int_equal(strlen(got), sizeof nh_plan_run(plan, 0)->source - 1);
+	assert_true(strncmp(got, "...ddd", 6) == 0);
+	assert_non_null(strstr(got, "ddd/scenarios/x.lua:12"));
+	assert_string_equal(got + strlen(got) - 19, "/scenarios/x.lua:12");
+	nh_plan_free(plan);
+	nh_topo_free(t);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +344,7 @@ int main(void)
 		cmocka_unit_test(nodes_and_cpus_at_the_limit),
 		cmocka_unit_test(policy_spec_length),
 		cmocka_unit_test(scenario_lists_and_params),
+		cmocka_unit_test(long_scenario_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
