@@ -609,9 +609,9 @@ static int read_vcpusched(const lv_ctx_t *c, const xmlNode *n)
 		return -1;
 	if (!vcpus)
 		return bad(c, n, "<vcpusched>: vcpus is required");
-	/* At most one element per vCPU (checked below), so the array cannot overflow. */
-	nh_lv_sched_t *s = &d->vcpuscheds[d->vcpusched_count];
-	s->line = line_of(n);
+	/* Read into a local and stored once checked: with every vCPU scheduled already, the slot
+	 * at the count is past the array (writing it there clobbered the count and the cells). */
+	nh_lv_sched_t sched = {.line = line_of(n)}, *s = &sched;
 	if (set_attr(c, n, "vcpus", vcpus, &s->vcpus, NULL, 0) < 0)
 		return -1;
 	for (int v = nh_set_next(&s->vcpus, 0); v >= 0; v = nh_set_next(&s->vcpus, v + 1)) {
@@ -630,7 +630,6 @@ static int read_vcpusched(const lv_ctx_t *c, const xmlNode *n)
 		return bad(c, n, "<vcpusched scheduler='%s'>: unknown scheduler (fifo, rr, batch, idle)",
 			   scheduler);
 	snprintf(s->scheduler, sizeof s->scheduler, "%s", scheduler);
-	s->priority = 0;
 	/* libvirt ignores priority for batch and idle. */
 	if (realtime) {
 		if (!priority)
@@ -640,7 +639,8 @@ static int read_vcpusched(const lv_ctx_t *c, const xmlNode *n)
 			return bad(c, n, "<vcpusched priority='%s'>: priority must be 1-99", priority);
 		s->priority = (int)prio;
 	}
-	d->vcpusched_count++;
+	/* At most one element per vCPU (checked above), so the array cannot overflow. */
+	d->vcpuscheds[d->vcpusched_count++] = sched;
 	return 0;
 }
 

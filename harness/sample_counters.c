@@ -443,7 +443,9 @@ static int parse_line(struct ev_set *s, const char *file, const char *line, char
 	return 0;
 }
 
-static int parse_file(struct ev_set *s, const char *file, const char *text, size_t len)
+/* One event-set file; -1 with "FILE.events:LINE: reason" in error. */
+static int parse_file(struct ev_set *s, const char *file, const char *text, size_t len, char *error,
+		      size_t elen)
 {
 	char line[512], why[300];
 	unsigned lineno = 0;
@@ -451,8 +453,7 @@ static int parse_file(struct ev_set *s, const char *file, const char *text, size
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = (size_t)((nl ? nl : end) - p);
 		if (n >= sizeof line) {
-			snprintf(sets_error, sizeof sets_error, "%s.events:%u: line too long", file,
-				 lineno + 1);
+			snprintf(error, elen, "%s.events:%u: line too long", file, lineno + 1);
 			return -1;
 		}
 		memcpy(line, p, n);
@@ -464,28 +465,43 @@ static int parse_file(struct ev_set *s, const char *file, const char *text, size
 		if (!*t || *t == '#')
 			continue;
 		if (parse_line(s, file, t, why, sizeof why) < 0) {
-			snprintf(sets_error, sizeof sets_error, "%s.events:%u: %s", file,
-				 lineno + 1, why);
+			snprintf(error, elen, "%s.events:%u: %s", file, lineno + 1, why);
 			return -1;
 		}
 	}
 	if (!s->name[0] || (s->nvariants == 0 && !s->missing[0])) {
-		snprintf(sets_error, sizeof sets_error, "%s.events: needs 'set' and a variant",
-			 file);
+		snprintf(error, elen, "%s.events: needs 'set' and a variant", file);
 		return -1;
 	}
 	s->max_counters = 1; /* a set with no variant for the host is still one entry */
 	for (unsigned i = 0; i < s->nvariants; i++) {
 		const struct ev_variant *v = &s->variants[i];
 		if (v->nmembers == 0) {
-			snprintf(sets_error, sizeof sets_error,
-				 "%s.events: variant %s has no events", file, v->pmus[0]);
+			snprintf(error, elen, "%s.events: variant %s has no events", file,
+				 v->pmus[0]);
 			return -1;
 		}
 		if (v->nmembers > s->max_counters)
 			s->max_counters = v->nmembers;
 		if (v->nmetrics > s->max_metrics)
 			s->max_metrics = v->nmetrics;
+	}
+	return 0;
+}
+
+int nh_counters_check_set_file(const char *name, const char *text, size_t len, nh_err_t *err)
+{
+	struct ev_set *s = calloc(1, sizeof *s);
+	char error[sizeof sets_error];
+	if (!s) {
+		errno = ENOMEM;
+		return nh_err_set(err, "out of memory");
+	}
+	int rc = parse_file(s, name, text, len, error, sizeof error);
+	free(s);
+	if (rc < 0) {
+		errno = EINVAL;
+		return nh_err_set(err, "%s", error);
 	}
 	return 0;
 }
@@ -497,7 +513,8 @@ static void load_sets_once(void)
 			snprintf(sets_error, sizeof sets_error, "more than %d event sets", SET_MAX);
 			return;
 		}
-		if (parse_file(&sets[nsets], f->name, f->text, f->len) < 0)
+		if (parse_file(&sets[nsets], f->name, f->text, f->len, sets_error,
+			       sizeof sets_error) < 0)
 			return;
 		nsets++;
 	}

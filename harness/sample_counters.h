@@ -76,6 +76,11 @@ int nh_counters_settle(unsigned max_threads, double timeout_s);
 int nh_counters_eval(const char *formula, const char *const *names, const double *values,
 		     unsigned n, double *out, nh_err_t *err);
 
+/** \brief Check the text of one event-set file as if it were harness/events/NAME.events (for
+ *  tests: the embedded files are parsed once, on first use). Returns 0, or -1 (EINVAL) with
+ *  "NAME.events:LINE: reason". */
+int nh_counters_check_set_file(const char *name, const char *text, size_t len, nh_err_t *err);
+
 /** \brief For `numaharness events [PATTERN]`: print every set and event with whether this host
  *  can count it, and why not. Returns 0, or -1 when libpfm4 cannot initialise. */
 int nh_counters_list(FILE *out, const char *pattern, nh_err_t *err);
