@@ -173,6 +173,8 @@ static void on_stop_signal(int sig)
 /* One entry into Lua from C, with the limits armed; leave_lua restores the signal handlers. */
 typedef struct lua_entry {
 	struct sigaction old_int, old_term, old_alrm;
+	struct itimerval old_timer; /* a timer the caller had running (a fuzzer's -timeout) */
+	bool timed;		    /* a time budget is armed (else SIGALRM is left alone) */
 } lua_entry_t;
 
 static void enter_lua(nh_script_t *s, lua_entry_t *e)
@@ -187,25 +189,30 @@ static void enter_lua(nh_script_t *s, lua_entry_t *e)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &e->old_int);
 	sigaction(SIGTERM, &sa, &e->old_term);
-	sigaction(SIGALRM, &sa, &e->old_alrm);
+	e->timed = s->time_budget > 0;
+	if (e->timed)
+		sigaction(SIGALRM, &sa, &e->old_alrm);
 	/* First the budget, then the grace for code stuck in C. */
 	struct itimerval it = {.it_value = {.tv_sec = (time_t)s->time_budget,
 					    .tv_usec = (suseconds_t)((s->time_budget - (time_t)s->time_budget) * 1e6)},
 			       .it_interval = {.tv_sec = STUCK_GRACE_S}};
-	if (s->time_budget > 0)
-		setitimer(ITIMER_REAL, &it, NULL);
+	if (e->timed)
+		setitimer(ITIMER_REAL, &it, &e->old_timer);
 }
 
 static void leave_lua(nh_script_t *s, lua_entry_t *e)
 {
-	struct itimerval off = {0};
-	setitimer(ITIMER_REAL, &off, NULL);
 	active = NULL;
 	if (s->L)
 		lua_sethook(s->L, NULL, 0, 0);
 	sigaction(SIGINT, &e->old_int, NULL);
 	sigaction(SIGTERM, &e->old_term, NULL);
-	sigaction(SIGALRM, &e->old_alrm, NULL);
+	if (e->timed) { /* the caller's handler first, then its timer */
+		struct itimerval off = {0};
+		setitimer(ITIMER_REAL, &off, NULL);
+		sigaction(SIGALRM, &e->old_alrm, NULL);
+		setitimer(ITIMER_REAL, &e->old_timer, NULL);
+	}
 	/* A Ctrl-C that came as Lua ended still counts, as it would have during a sweep. */
 	if (pending_stop == NH_SCRIPT_STOP_INTERRUPT && s->stop == NH_SCRIPT_RUNNING)
 		s->stop = NH_SCRIPT_STOP_INTERRUPT;
