@@ -14,6 +14,7 @@
 #include "cli_sweep.h"
 #include "run.h"
 #include "store.h"
+#include "sweep.h"
 
 static void on_signal(int sig)
 {
@@ -143,6 +144,37 @@ static void print_summary(FILE *out, const nh_record_t *recs, unsigned n, unsign
 	free(vals);
 }
 
+/* What the sweep shows as it goes: a transient "[i/n] ..." line on a terminal, then each record's
+ * progress line (stderr) and, with --json, the record itself (stdout). */
+typedef struct sweep_view {
+	const nh_sweep_opts_t *o;
+	bool tty;
+} sweep_view_t;
+
+static void show_start(void *ctx, const nh_run_spec_t *spec, unsigned i, unsigned total)
+{
+	const sweep_view_t *v = ctx;
+	if (v->tty)
+		fprintf(stderr, "[%u/%u] %s %s ...\r", i + 1, total, spec->wl->name, spec->policy.spec);
+}
+
+static void show_record(void *ctx, const nh_record_t *rec, unsigned total)
+{
+	const sweep_view_t *v = ctx;
+	if (v->tty)
+		fputs("\033[K", stderr);
+	if (!v->o->quiet)
+		print_progress(rec, total);
+	if (v->o->json) {
+		char *line = nh_record_to_json(rec);
+		if (line) {
+			puts(line);
+			fflush(stdout);
+		}
+		free(line);
+	}
+}
+
 int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, const nh_sweep_opts_t *o,
 		     nh_sweep_result_t *result)
 {
@@ -187,53 +219,28 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, c
 		.scratch_dir = scratch,
 		.results_dir = nh_store_dir(store),
 	};
+	sweep_view_t view = {.o = o, .tty = isatty(STDERR_FILENO) && !o->quiet};
+	nh_sweep_callbacks_t cb = {.ctx = &view, .before_run = show_start, .after_run = show_record};
+	nh_sweep_summary_t sum;
 	int status = NH_EXIT_OK;
-	unsigned done = 0;
-	bool tty = isatty(STDERR_FILENO) && !o->quiet;
-	for (unsigned i = 0; i < total; i++) {
-		const nh_run_spec_t *spec = nh_plan_run(plan, i);
-		if (tty)
-			fprintf(stderr, "[%u/%u] %s %s ...\r", i + 1, total, spec->wl->name, spec->policy.spec);
-		if (nh_run_one(&ro, spec, &recs[i], &err) < 0) {
-			if (tty)
-				fputs("\033[K", stderr);
-			if (nh_run_cancelled())
-				break;
-			nh_cli_error("run %u: %s", i + 1, err.msg);
-			status = NH_EXIT_ERROR;
-			break;
-		}
-		if (nh_run_cancelled())
-			break; /* the killed run is not a result: leave it out */
-		if (tty)
+	if (nh_sweep_run(plan, &ro, store, &cb, recs, &sum, &err) < 0) {
+		if (view.tty)
 			fputs("\033[K", stderr);
-		if (nh_store_append(store, &recs[i], &err) < 0) {
-			nh_cli_error("%s", err.msg);
-			status = NH_EXIT_ERROR;
-			break;
-		}
-		done++;
-		if (!o->quiet)
-			print_progress(&recs[i], total);
-		if (o->json) {
-			char *line = nh_record_to_json(&recs[i]);
-			if (line) {
-				puts(line);
-				fflush(stdout);
-			}
-			free(line);
-		}
-		enum nh_outcome oc = recs[i].outcome;
-		if (oc != NH_OUTCOME_OK && oc != NH_OUTCOME_SKIPPED && status == NH_EXIT_OK)
-			status = NH_EXIT_CHECK_FAILED;
+		nh_cli_error("%s", err.msg);
+		status = NH_EXIT_ERROR;
+	} else if (sum.went_wrong) {
+		status = NH_EXIT_CHECK_FAILED;
 	}
+	unsigned done = sum.done;
 	print_summary(o->json ? stderr : stdout, recs, done, nh_plan_config_count(plan));
-	if (nh_run_cancelled()) {
+	if (sum.interrupted) {
+		if (view.tty)
+			fputs("\033[K", stderr);
 		nh_cli_error("interrupted after %u of %u runs; results so far are in %s", done, total,
 			     nh_store_dir(store));
 		status = NH_EXIT_INTERRUPTED;
 	}
-	if (nh_store_finish(store, nh_run_cancelled(), &err) < 0) {
+	if (nh_store_finish(store, sum.interrupted, &err) < 0) {
 		nh_cli_error("%s", err.msg);
 		status = NH_EXIT_ERROR;
 	}

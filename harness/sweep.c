@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/* sweep: executes a plan run by run — runner, store append, callbacks — and stops between runs
+ * when cancelled; see sweep.h. */
+#include "sweep.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+/* The records of the configuration that ends at run \p last (its runs are contiguous in a plan:
+ * warm-ups, then repetitions), handed to after_config. */
+static void config_done(const nh_sweep_callbacks_t *cb, const nh_record_t *recs, unsigned first,
+			unsigned last)
+{
+	unsigned n = last - first + 1;
+	const nh_record_t **list = malloc(sizeof *list * n);
+	if (!list)
+		return; /* a view for the caller: without memory for it the sweep still goes on */
+	for (unsigned k = 0; k < n; k++)
+		list[k] = &recs[first + k];
+	cb->after_config(cb->ctx, recs[last].spec.config, list, n);
+	free(list);
+}
+
+int nh_sweep_run(const nh_plan_t *plan, const nh_runner_opts_t *ro, nh_store_t *store,
+		 const nh_sweep_callbacks_t *cb, nh_record_t *recs, nh_sweep_summary_t *summary,
+		 nh_err_t *err)
+{
+	static const nh_sweep_callbacks_t none = {0};
+	cb = cb ? cb : &none;
+	unsigned total = nh_plan_count(plan);
+	*summary = (nh_sweep_summary_t){.planned = total};
+	unsigned config_first = 0;
+	for (unsigned i = 0; i < total; i++) {
+		if (nh_run_cancelled())
+			break;
+		const nh_run_spec_t *spec = nh_plan_run(plan, i);
+		if (cb->before_run)
+			cb->before_run(cb->ctx, spec, i, total);
+		if (nh_run_one(ro, spec, &recs[i], err) < 0) {
+			if (nh_run_cancelled())
+				break;
+			return nh_err_prefix(err, "run %u", i + 1);
+		}
+		if (nh_run_cancelled())
+			break; /* the run it killed is not a result: leave it out */
+		if (nh_store_append(store, &recs[i], err) < 0)
+			return -1;
+		summary->done++;
+		enum nh_outcome oc = recs[i].outcome;
+		summary->went_wrong += oc != NH_OUTCOME_OK && oc != NH_OUTCOME_SKIPPED;
+		if (cb->after_run)
+			cb->after_run(cb->ctx, &recs[i], total);
+		bool config_ends = i + 1 == total || nh_plan_run(plan, i + 1)->config != spec->config;
+		if (config_ends) {
+			if (cb->after_config)
+				config_done(cb, recs, config_first, i);
+			config_first = i + 1;
+		}
+	}
+	summary->interrupted = nh_run_cancelled();
+	return 0;
+}

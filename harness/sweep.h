@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* sweep: the engine that executes a plan — each run in isolation (run), each record appended to
+ * the store as it ends, cancellation honoured between runs — shared by run, bench and matrix.
+ * It prints nothing: what a command shows (progress, JSON lines) comes through its callbacks,
+ * which are also where scenario hooks attach. */
+#ifndef NH_SWEEP_H
+#define NH_SWEEP_H
+
+#include "plan.h"
+#include "record.h"
+#include "run.h"
+#include "store.h"
+
+/* What the caller sees of a sweep as it goes; every callback may be NULL. */
+typedef struct nh_sweep_callbacks {
+	void *ctx;
+	/* Before run \p i of \p total starts (e.g. a "[3/12] stream ..." line on a terminal). */
+	void (*before_run)(void *ctx, const nh_run_spec_t *spec, unsigned i, unsigned total);
+	/* After a run's record is stored; \p total is the plan's size. */
+	void (*after_run)(void *ctx, const nh_record_t *rec, unsigned total);
+	/* After the last counted repetition of configuration \p config is stored, with its records
+	 * (warm-ups included) in plan order. */
+	void (*after_config)(void *ctx, unsigned config, const nh_record_t *const *recs, unsigned n);
+} nh_sweep_callbacks_t;
+
+/* How a sweep ended. */
+typedef struct nh_sweep_summary {
+	unsigned planned;     /* runs in the plan */
+	unsigned done;	      /* records stored, in plan order from the first */
+	unsigned went_wrong;  /* stored runs that failed, crashed, timed out or were OOM-killed */
+	bool interrupted;     /* nh_run_cancel() was called: the run it killed is not stored */
+} nh_sweep_summary_t;
+
+/** \brief Execute every run of \p plan in order with \p ro, appending each record to \p store and
+ *  filling \p recs (room for nh_plan_count(plan) records). Stops early when nh_run_cancel() is
+ *  called (summary->interrupted). Returns 0 when the plan ran to its end or was interrupted — a
+ *  failed, crashed, timed-out or OOM-killed run is an outcome, counted in went_wrong — and -1
+ *  with a message when the harness could not go on (no worker process, the store refusing an
+ *  append); summary->done says how far it got either way. */
+int nh_sweep_run(const nh_plan_t *plan, const nh_runner_opts_t *ro, nh_store_t *store,
+		 const nh_sweep_callbacks_t *cb, nh_record_t *recs, nh_sweep_summary_t *summary,
+		 nh_err_t *err);
+
+#endif
