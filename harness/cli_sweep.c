@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,11 +15,6 @@
 #include "store.h"
 #include "sweep.h"
 
-static void on_signal(int sig)
-{
-	(void)sig;
-	nh_run_cancel();
-}
 
 char *nh_cli_join_args(int argc, char **argv)
 {
@@ -205,9 +199,6 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, c
 		nh_store_free(store);
 		return NH_EXIT_ERROR;
 	}
-	struct sigaction sa = {.sa_handler = on_signal};
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 
 	char scratch[PATH_MAX];
 	snprintf(scratch, sizeof scratch, "%s/tmp", nh_store_dir(store));

@@ -4,7 +4,15 @@
 #include "sweep.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
+
+/* Ctrl-C or SIGTERM during a sweep: kill the running worker's group and stop after it. */
+static void on_signal(int sig)
+{
+	(void)sig;
+	nh_run_cancel();
+}
 
 /* The records of the configuration that ends at run \p last (its runs are contiguous in a plan:
  * warm-ups, then repetitions), handed to after_config. */
@@ -30,6 +38,13 @@ int nh_sweep_run(const nh_plan_t *plan, const nh_runner_opts_t *ro, nh_store_t *
 	unsigned total = nh_plan_count(plan);
 	*summary = (nh_sweep_summary_t){.planned = total};
 	unsigned config_first = 0;
+	/* Installed for good: a Ctrl-C after the last run (while the caller finishes the manifest
+	 * and the report) must cancel, not kill, or the manifest would say "running" for ever. */
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	int rc = 0;
 	for (unsigned i = 0; i < total; i++) {
 		if (nh_run_cancelled())
 			break;
@@ -37,14 +52,16 @@ int nh_sweep_run(const nh_plan_t *plan, const nh_runner_opts_t *ro, nh_store_t *
 		if (cb->before_run)
 			cb->before_run(cb->ctx, spec, i, total);
 		if (nh_run_one(ro, spec, &recs[i], err) < 0) {
-			if (nh_run_cancelled())
-				break;
-			return nh_err_prefix(err, "run %u", i + 1);
+			if (!nh_run_cancelled())
+				rc = nh_err_prefix(err, "run %u", i + 1);
+			break;
 		}
 		if (nh_run_cancelled())
 			break; /* the run it killed is not a result: leave it out */
-		if (nh_store_append(store, &recs[i], err) < 0)
-			return -1;
+		if (nh_store_append(store, &recs[i], err) < 0) {
+			rc = -1;
+			break;
+		}
 		summary->done++;
 		enum nh_outcome oc = recs[i].outcome;
 		summary->went_wrong += oc != NH_OUTCOME_OK && oc != NH_OUTCOME_SKIPPED;
@@ -58,5 +75,5 @@ int nh_sweep_run(const nh_plan_t *plan, const nh_runner_opts_t *ro, nh_store_t *
 		}
 	}
 	summary->interrupted = nh_run_cancelled();
-	return 0;
+	return rc;
 }

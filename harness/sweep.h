@@ -33,7 +33,8 @@ typedef struct nh_sweep_summary {
 
 /** \brief Execute every run of \p plan in order with \p ro, appending each record to \p store and
  *  filling \p recs (room for nh_plan_count(plan) records). Stops early when nh_run_cancel() is
- *  called (summary->interrupted). Returns 0 when the plan ran to its end or was interrupted — a
+ *  called (summary->interrupted) — which SIGINT and SIGTERM do from the sweep's start on (for
+ *  good: the caller finishes its manifest after a late Ctrl-C instead of dying). Returns 0 when the plan ran to its end or was interrupted — a
  *  failed, crashed, timed-out or OOM-killed run is an outcome, counted in went_wrong — and -1
  *  with a message when the harness could not go on (no worker process, the store refusing an
  *  append); summary->done says how far it got either way. */

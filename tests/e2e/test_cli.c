@@ -798,6 +798,63 @@ static void lua_interrupted_and_budgeted(void **state)
 	(void)state;
 }
 
+/* Ctrl-C during a sweep: the running worker is killed and left out, exit 130, the manifest says
+ * "interrupted", and every run stored so far reads back. */
+static void sweep_interrupted(void **state)
+{
+	char *dir = nh_tmpdir();
+	char out[600], errpath[700];
+	snprintf(out, sizeof out, "%s/r", dir);
+	snprintf(errpath, sizeof errpath, "%s/stderr", dir);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (!freopen(errpath, "w", stderr) || !freopen("/dev/null", "w", stdout))
+			_exit(99);
+		execl(NH_BIN, NH_BIN, "bench", "stream", "size=32M", "ntimes=4", "--reps", "200", "--out", out,
+		      "--quiet", (char *)NULL);
+		_exit(98);
+	}
+	/* until two runs are stored (or 60 s) */
+	char runs[700];
+	snprintf(runs, sizeof runs, "%s/runs.jsonl", out);
+	for (int tries = 0; tries < 600; tries++) {
+		char *text = nh_read_file(runs, NULL, NULL);
+		unsigned n = text ? nh_count_lines(text) : 0;
+		free(text);
+		if (n >= 2)
+			break;
+		usleep(100 * 1000);
+	}
+	assert_int_equal(kill(pid, SIGINT), 0);
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 130);
+	char *err = nh_read_file(errpath, NULL, NULL);
+	assert_non_null(strstr(err, "numaharness: interrupted after "));
+	assert_non_null(strstr(err, " of 200 runs; results so far are in "));
+	free(err);
+	char *manifest = read_in(out, "manifest.json");
+	json_t *m = json_loads(manifest, 0, NULL);
+	assert_non_null(m);
+	assert_string_equal(str_at(m, "status", NULL), "interrupted");
+	json_decref(m);
+	free(manifest);
+	char *text = read_in(out, "runs.jsonl");
+	json_t *recs[200];
+	unsigned n = parse_lines(text, recs, 200);
+	assert_true(n >= 2 && n < 200);
+	for (unsigned i = 0; i < n; i++) {
+		assert_string_equal(str_at(recs[i], "outcome", NULL), "ok");
+		json_decref(recs[i]);
+	}
+	free(text);
+	nh_rm_rf(dir);
+	free(dir);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -817,6 +874,7 @@ int main(void)
 		cmocka_unit_test(torn_results_still_read),
 		cmocka_unit_test(print_goes_to_stderr),
 		cmocka_unit_test(lua_interrupted_and_budgeted),
+		cmocka_unit_test(sweep_interrupted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
