@@ -14,27 +14,13 @@
 
 #include <cmocka.h>
 
+#include "../e2e/proc.h"
 #include "plan.h"
 #include "policy.h"
 #include "run.h"
 #include "script.h"
 
 extern const nh_workload_t nh_workload_stream;
-
-static char *tmpdir(void)
-{
-	char *path = strdup("/tmp/nh-limits-XXXXXX");
-	assert_non_null(path);
-	assert_non_null(mkdtemp(path));
-	return path;
-}
-
-static void rm_rf(const char *path)
-{
-	char cmd[PATH_MAX + 16];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
-	assert_int_equal(system(cmd), 0);
-}
 
 static void write_text(const char *path, const char *text)
 {
@@ -85,7 +71,8 @@ static void params_at_the_limit(void **state)
  * arrives, in order. This once wrote past the end of argv. */
 static void worker_argv_with_every_option_and_all_params(void **state)
 {
-	char *dir = tmpdir(), worker[PATH_MAX], argfile[PATH_MAX], scratch[PATH_MAX];
+	char *dir = nh_tmpdir(), worker[PATH_MAX], argfile[PATH_MAX], scratch[PATH_MAX];
+	assert_non_null(dir);
 	snprintf(worker, sizeof worker, "%s/worker.sh", dir);
 	snprintf(argfile, sizeof argfile, "%s/argv", dir);
 	snprintf(scratch, sizeof scratch, "%s/tmp", dir);
@@ -140,7 +127,7 @@ static void worker_argv_with_every_option_and_all_params(void **state)
 	assert_string_equal(params, "");
 	free(args);
 	nh_topo_free(topo);
-	rm_rf(dir);
+	nh_rm_rf(dir);
 	free(dir);
 	(void)state;
 }
@@ -270,7 +257,8 @@ static nh_plan_t *load(const char *dir, const char *text, nh_err_t *err, char *c
 
 static void scenario_lists_and_params(void **state)
 {
-	char *dir = tmpdir(), text[8192];
+	char *dir = nh_tmpdir(), text[8192];
+	assert_non_null(dir);
 	nh_err_t err;
 	/* 32 sizes: accepted, 32 configurations */
 	int n = snprintf(text, sizeof text, "local s = {}\nfor i = 1, %d do s[i] = i .. 'M' end\n"
@@ -308,7 +296,7 @@ static void scenario_lists_and_params(void **state)
 		 "local extra = param('extra', 1)\nreturn scenario { run { workload = 'stream' } }\n");
 	assert_null(load(dir, text, &err, NULL, 0));
 	assert_non_null(strstr(err.msg, "declares 65 parameters (at most 64)"));
-	rm_rf(dir);
+	nh_rm_rf(dir);
 	free(dir);
 	(void)state;
 }

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "../e2e/proc.h"
 #include "record.h"
 #include "results.h"
 #include "store.h"
@@ -189,8 +190,8 @@ static off_t file_size(const char *dir, const char *name)
  * back whole. */
 static void store_append_failure_cuts_back(void **state)
 {
-	char root[] = "/tmp/nh-store-XXXXXX", out[PATH_MAX];
-	assert_non_null(mkdtemp(root));
+	char *root = nh_tmpdir(), out[PATH_MAX];
+	assert_non_null(root);
 	snprintf(out, sizeof out, "%s/run", root);
 	nh_manifest_info_t info = {.scenario_name = "store-test", .planned_runs = 3};
 	nh_err_t err;
@@ -230,9 +231,8 @@ static void store_append_failure_cuts_back(void **state)
 	assert_int_equal(nh_results_count(res), 2);
 	assert_null(nh_results_warning(res));
 	nh_results_free(res);
-	char cmd[PATH_MAX + 16];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-	assert_int_equal(system(cmd), 0);
+	nh_rm_rf(root);
+	free(root);
 	(void)state;
 }
 

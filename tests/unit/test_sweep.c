@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "../e2e/proc.h"
 #include "results.h"
 #include "sweep.h"
 
@@ -56,7 +57,7 @@ typedef struct fixture {
 	nh_plan_t *plan;
 	nh_store_t *store;
 	nh_record_t *recs;
-	char root[32], out[64];
+	char *root, out[64];
 } fixture_t;
 
 /* A plan of STREAM over \p sizes (one configuration each) × \p reps, a store in a temp dir. */
@@ -78,8 +79,8 @@ static void setup(fixture_t *f, const char *const *sizes, unsigned nsizes, unsig
 	g.params[1].values[0] = "2";
 	if (nh_plan_add_group(f->plan, &g, &err) < 0)
 		fail_msg("%s", err.msg);
-	snprintf(f->root, sizeof f->root, "/tmp/nh-sweep-XXXXXX");
-	assert_non_null(mkdtemp(f->root));
+	f->root = nh_tmpdir();
+	assert_non_null(f->root);
 	snprintf(f->out, sizeof f->out, "%s/r", f->root);
 	nh_manifest_info_t mi = {.scenario_name = "sweep-test", .planned_runs = nh_plan_count(f->plan)};
 	f->store = nh_store_create(f->out, NULL, f->topo, &mi, &err);
@@ -90,13 +91,12 @@ static void setup(fixture_t *f, const char *const *sizes, unsigned nsizes, unsig
 
 static void teardown(fixture_t *f)
 {
-	char cmd[64];
 	nh_store_free(f->store);
 	free(f->recs);
 	nh_plan_free(f->plan);
 	nh_topo_free(f->topo);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->root);
-	assert_int_equal(system(cmd), 0);
+	nh_rm_rf(f->root);
+	free(f->root);
 }
 
 static int sweep(fixture_t *f, const char *worker, seen_t *seen, nh_sweep_summary_t *sum, nh_err_t *err)
