@@ -150,15 +150,22 @@ int nh_cli_run(int argc, char **argv)
 			}
 			break;
 		case 'T':
-			if (nh_parse_duration(optarg, &lua_time, &err) < 0 || lua_time <= 0) {
-				nh_cli_error("run: --lua-time: %s", lua_time <= 0 ? "must be positive" : err.msg);
+			if (nh_parse_duration(optarg, &lua_time, &err) < 0) {
+				nh_cli_error("run: --lua-time: %s", err.msg);
+				return NH_EXIT_ERROR;
+			}
+			if (lua_time <= 0) {
+				nh_cli_error("run: --lua-time: must be positive");
 				return NH_EXIT_ERROR;
 			}
 			break;
 		case 'L':
-			if (nh_parse_size(optarg, &lua_memory, &err) < 0 || lua_memory < ((uint64_t)1 << 20)) {
-				nh_cli_error("run: --lua-memory: %s", lua_memory < ((uint64_t)1 << 20)
-									 ? "at least 1M" : err.msg);
+			if (nh_parse_size(optarg, &lua_memory, &err) < 0) {
+				nh_cli_error("run: --lua-memory: %s", err.msg);
+				return NH_EXIT_ERROR;
+			}
+			if (lua_memory < ((uint64_t)1 << 20)) {
+				nh_cli_error("run: --lua-memory: at least 1M");
 				return NH_EXIT_ERROR;
 			}
 			break;
