@@ -59,8 +59,6 @@ static nh_script_t *volatile active;
 static volatile sig_atomic_t pending_stop; /* enum nh_script_stop raised by a signal */
 static volatile sig_atomic_t alarms;	   /* SIGALRMs since the entry began */
 
-static void stop_hook(lua_State *L, lua_Debug *ar);
-
 /* The innermost frame of the scenario itself (not lua/nh/, not C) as "file:line", else the
  * innermost Lua frame's; "" when there is none. Reads the call stack only, allocating nothing,
  * so the allocator may call it. */
