@@ -1,6 +1,6 @@
 -- nh.scenario: the scenario DSL. `scenario { ... }` and `run { ... }` check their fields and
 -- remember the file:line they were written at, so every later error can point there. The C side
--- (harness/script.c) reads the normalised table this module returns. `expect { ... }` entries
+-- (harness/script/script.c) reads the normalised table this module returns. `expect { ... }` entries
 -- (checks evaluated on the results after the sweep) sit beside the runs. `param(...)` declares a
 -- value the operator may change with `run --set NAME=VALUE`.
 local M = {}

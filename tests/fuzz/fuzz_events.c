@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Fuzz target: counter event-set files (harness/events/NAME.events: directives, variants, events,
+/* Fuzz target: counter event-set files (harness/sample/events/NAME.events: directives, variants, events,
  * metric formulas checked against the members), and each line evaluated as a formula. */
 #include "fuzz_common.h"
 #include "sample_counters.h"

@@ -17,7 +17,7 @@
 #include "../e2e/proc.h"
 #include "record.h"
 #include "results.h"
-#include "store.h"
+#include "record_store.h"
 
 extern const nh_workload_t nh_workload_stream;
 
@@ -195,14 +195,14 @@ static void store_append_failure_cuts_back(void **state)
 	snprintf(out, sizeof out, "%s/run", root);
 	nh_manifest_info_t info = {.scenario_name = "store-test", .planned_runs = 3};
 	nh_err_t err;
-	nh_store_t *store = nh_store_create(out, NULL, NULL, &info, &err);
+	nh_store_t *store = nh_record_store_create(out, NULL, NULL, &info, &err);
 	assert_non_null(store);
 	nh_record_t r;
 	make(&r, NH_MEM_BIND, "0", "membind=0");
 	r.outcome = NH_OUTCOME_OK;
 	nh_params_set(&r.spec.params, "size", "1M", NULL);
 	nh_record_add_metric(&r, "triad", "MB/s", 1, 1234.5);
-	assert_int_equal(nh_store_append(store, &r, &err), 0);
+	assert_int_equal(nh_record_store_append(store, &r, &err), 0);
 	off_t runs = file_size(out, "runs.jsonl"), csv = file_size(out, "metrics.csv");
 
 	/* Room for a few bytes more than runs.jsonl holds: the next record is cut mid-line. */
@@ -213,7 +213,7 @@ static void store_append_failure_cuts_back(void **state)
 	void (*old)(int) = signal(SIGXFSZ, SIG_IGN);
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
 	r.spec.index = 1;
-	int rc = nh_store_append(store, &r, &err);
+	int rc = nh_record_store_append(store, &r, &err);
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
 	signal(SIGXFSZ, old);
 	assert_int_equal(rc, -1);
@@ -223,7 +223,7 @@ static void store_append_failure_cuts_back(void **state)
 	assert_int_equal(file_size(out, "metrics.csv"), csv);
 	/* and the store goes on from there */
 	r.spec.index = 2;
-	assert_int_equal(nh_store_append(store, &r, &err), 0);
+	assert_int_equal(nh_record_store_append(store, &r, &err), 0);
 	nh_store_free(store);
 
 	nh_results_t *res = nh_results_load(out, &err);

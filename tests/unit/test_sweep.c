@@ -1,4 +1,4 @@
-/* Unit tests of the sweep engine (harness/sweep.c) driven with the real worker and with stand-ins
+/* Unit tests of the sweep engine (harness/run/sweep.c) driven with the real worker and with stand-ins
  * that crash, hang and fail: every run becomes a stored record with its outcome, in plan order;
  * the callbacks see each run and each finished configuration; a cancel stops between runs. */
 #include <limits.h>
@@ -83,7 +83,7 @@ static void setup(fixture_t *f, const char *const *sizes, unsigned nsizes, unsig
 	assert_non_null(f->root);
 	snprintf(f->out, sizeof f->out, "%s/r", f->root);
 	nh_manifest_info_t mi = {.scenario_name = "sweep-test", .planned_runs = nh_plan_count(f->plan)};
-	f->store = nh_store_create(f->out, NULL, f->topo, &mi, &err);
+	f->store = nh_record_store_create(f->out, NULL, f->topo, &mi, &err);
 	assert_non_null(f->store);
 	f->recs = calloc(nh_plan_count(f->plan), sizeof *f->recs);
 	assert_non_null(f->recs);

@@ -739,7 +739,20 @@ static nh_expect_set_t *load_expects(lua_State *L, int sc, const nh_scenario_inf
 		lua_pop(L, 1);
 	}
 	lua_pop(L, 1);
-	if (nh_expect_check_plan(set, plan, err) < 0) {
+	unsigned count = nh_plan_count(plan);
+	nh_expect_planned_t *planned = calloc(count ? count : 1, sizeof *planned);
+	if (!planned) {
+		nh_expect_set_free(set);
+		nh_err_set(err, "out of memory");
+		return NULL;
+	}
+	for (unsigned i = 0; i < count; i++) {
+		const nh_run_spec_t *spec = nh_plan_run(plan, i);
+		planned[i] = (nh_expect_planned_t){spec->wl, spec->policy.spec, &spec->params};
+	}
+	int rc = nh_expect_check_plan(set, planned, count, err);
+	free(planned);
+	if (rc < 0) {
 		nh_expect_set_free(set);
 		return NULL;
 	}

@@ -188,7 +188,7 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, c
 		.param_count = o->param_count,
 	};
 	const char *root = o->results_root ? o->results_root : getenv("NH_RESULTS_DIR");
-	nh_store_t *store = nh_store_create(o->out_dir, root ? root : "results", topo, &mi, &err);
+	nh_store_t *store = nh_record_store_create(o->out_dir, root ? root : "results", topo, &mi, &err);
 	if (!store) {
 		nh_cli_error("%s", err.msg);
 		return NH_EXIT_ERROR;

@@ -14,7 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "topo_json.h"
 
 struct nh_store {
 	char dir[PATH_MAX];
@@ -145,7 +144,7 @@ static int choose_dir(nh_store_t *s, const char *out_dir, const char *root, cons
 	return nh_err_set(err, "cannot find a free directory name under %s", root);
 }
 
-nh_store_t *nh_store_create(const char *out_dir, const char *results_root, const nh_topo_t *topo,
+nh_store_t *nh_store_create(const char *out_dir, const char *results_root, json_t *host,
 			    const nh_manifest_info_t *info, nh_err_t *err)
 {
 	nh_store_t *s = calloc(1, sizeof *s);
@@ -177,14 +176,13 @@ nh_store_t *nh_store_create(const char *out_dir, const char *results_root, const
 	json_object_set_new(s->manifest, "status", json_string("running"));
 	json_object_set_new(s->manifest, "started_at", json_string(started));
 	json_object_set_new(s->manifest, "planned_runs", json_integer(info->planned_runs));
-	json_t *host = topo ? nh_topo_json(topo, true) : json_null();
-	json_object_set_new(s->manifest, "host", host ? host : json_null());
+	json_object_set(s->manifest, "host", host ? host : json_null());
 	if (write_manifest(s, err) < 0)
 		goto fail;
 
 	if ((s->runs_fd = open_new(s, "runs.jsonl", err)) < 0 || (s->csv_fd = open_new(s, "metrics.csv", err)) < 0)
 		goto fail;
-	const char *hdr = nh_record_csv_header();
+	const char *hdr = info->csv_header ? info->csv_header : "";
 	if (nh_append_fsync(s->csv_fd, hdr, strlen(hdr), err) < 0)
 		goto fail;
 	return s;
@@ -193,22 +191,23 @@ fail:
 	return NULL;
 }
 
-int nh_store_append(nh_store_t *s, const nh_record_t *rec, nh_err_t *err)
+int nh_store_append(nh_store_t *s, const char *json_line, const char *csv_rows,
+		    enum nh_outcome outcome, unsigned run_number, nh_err_t *err)
 {
-	char *line = nh_record_to_json(rec);
-	char *csv = nh_record_to_csv(rec, s->run_id);
+	size_t len = strlen(json_line);
+	char *line = malloc(len + 1);
 	int rc = -1;
-	if (!line || !csv) {
-		nh_err_set(err, "out of memory encoding run %u", rec->spec.index);
-		goto out;
+	if (!line) {
+		nh_err_set(err, "out of memory storing run %u", run_number);
+		return -1;
 	}
-	size_t len = strlen(line);
-	line[len] = '\n'; /* replaces the NUL: the record goes out as one write */
+	memcpy(line, json_line, len);
+	line[len] = '\n'; /* in place of the NUL: the record goes out as one write */
 	/* Where both files end now: a failed append (full disk, file size limit) is cut back to
 	 * here, so neither file ends in a partial line and they keep the same records. */
 	off_t runs_end = lseek(s->runs_fd, 0, SEEK_END), csv_end = lseek(s->csv_fd, 0, SEEK_END);
 	if (nh_append_fsync(s->runs_fd, line, len + 1, err) < 0 ||
-	    nh_append_fsync(s->csv_fd, csv, strlen(csv), err) < 0) {
+	    nh_append_fsync(s->csv_fd, csv_rows, strlen(csv_rows), err) < 0) {
 		int saved = errno;
 		bool cut = runs_end >= 0 && csv_end >= 0 && ftruncate(s->runs_fd, runs_end) == 0 &&
 			   ftruncate(s->csv_fd, csv_end) == 0 && fsync(s->runs_fd) == 0 && fsync(s->csv_fd) == 0;
@@ -219,16 +218,15 @@ int nh_store_append(nh_store_t *s, const nh_record_t *rec, nh_err_t *err)
 			       "not stored)"
 			     : "; runs.jsonl may end in a partial line (cutting it back failed; readers skip "
 			       "it, run %u not stored)",
-			 rec->spec.index + 1);
+			 run_number);
 		errno = saved;
 		goto out;
 	}
-	if (rec->outcome <= NH_OUTCOME_SKIPPED)
-		s->counts[rec->outcome]++;
+	if (outcome <= NH_OUTCOME_SKIPPED)
+		s->counts[outcome]++;
 	rc = 0;
 out:
 	free(line);
-	free(csv);
 	return rc;
 }
 
@@ -246,6 +244,7 @@ int nh_store_finish(nh_store_t *s, bool interrupted, nh_err_t *err)
 }
 
 const char *nh_store_dir(const nh_store_t *s) { return s->dir; }
+const char *nh_store_run_id(const nh_store_t *s) { return s->run_id; }
 
 void nh_store_free(nh_store_t *s)
 {
@@ -257,4 +256,10 @@ void nh_store_free(nh_store_t *s)
 		close(s->csv_fd);
 	json_decref(s->manifest);
 	free(s);
+}
+
+const char *nh_outcome_name(enum nh_outcome o)
+{
+	static const char *const names[] = {"ok", "failed", "timeout", "crashed", "oom-killed", "skipped"};
+	return o < NH_ARRAY_LEN(names) ? names[o] : "?";
 }

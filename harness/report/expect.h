@@ -6,9 +6,9 @@
 
 #include <stdbool.h>
 
-#include "plan.h"
 #include "results.h"
 #include "util.h"
+#include "workload.h"
 
 enum nh_expect_kind {
 	NH_EXPECT_NODES,	 /* number of NUMA nodes (manifest) */
@@ -66,7 +66,14 @@ const nh_expect_t *nh_expect_at(const nh_expect_set_t *set, unsigned i);
  *  policy must match something the plan will run, so a typo is a file:line error, not a check
  *  that silently never applies. Returns 0, or -1 (EINVAL) with
  *  "x.lua:14: expect: no run of this scenario has policy 'membind=9' (policies: ...)". */
-int nh_expect_check_plan(const nh_expect_set_t *set, const nh_plan_t *plan, nh_err_t *err);
+typedef struct nh_expect_planned {
+	const nh_workload_t *wl;
+	const char *policy;	    /* the policy as written (nh_policy_t.spec) */
+	const nh_params_t *params;
+} nh_expect_planned_t;
+/* The plan is passed as what expectations filter on (report does not depend on run's plan). */
+int nh_expect_check_plan(const nh_expect_set_t *set, const nh_expect_planned_t *plan, unsigned n,
+			 nh_err_t *err);
 
 enum nh_check_status { NH_CHECK_PASS, NH_CHECK_FAIL, NH_CHECK_NOT_EVALUATED };
 /** \brief "pass", "fail", "not-evaluated". */

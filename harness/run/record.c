@@ -10,12 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *nh_outcome_name(enum nh_outcome o)
-{
-	static const char *const names[] = {"ok", "failed", "timeout", "crashed", "oom-killed", "skipped"};
-	return o < NH_ARRAY_LEN(names) ? names[o] : "?";
-}
-
 const char *nh_verdict_name(enum nh_verdict v)
 {
 	static const char *const names[] = {"not-checked", "ok", "fallback", "violated", "unbalanced"};

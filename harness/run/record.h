@@ -10,16 +10,8 @@
 #include "sample_counters.h"
 #include "sample_memory.h"
 #include "sample_series.h"
+#include "store.h"
 
-enum nh_outcome {
-	NH_OUTCOME_OK,
-	NH_OUTCOME_FAILED,
-	NH_OUTCOME_TIMEOUT,
-	NH_OUTCOME_CRASHED,
-	NH_OUTCOME_OOM_KILLED,
-	NH_OUTCOME_SKIPPED,
-};
-const char *nh_outcome_name(enum nh_outcome o);
 
 #define NH_MAX_METRICS 48
 typedef struct nh_metric {

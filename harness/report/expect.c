@@ -4,6 +4,7 @@
  * does not have). Evaluating them on the records is expect_eval.c; writing the checks is
  * expect_output.c. */
 #include "expect_internal.h"
+#include "policy.h"
 
 #include <errno.h>
 #include <math.h>
@@ -158,10 +159,10 @@ void nh_expect_list_add(char *buf, size_t len, const char *item)
 	snprintf(buf + used, len - used, "%s%s", used ? ", " : "", item);
 }
 
-static bool spec_params_match(const nh_expect_t *e, const nh_run_spec_t *s, unsigned upto)
+static bool spec_params_match(const nh_expect_t *e, const nh_expect_planned_t *s, unsigned upto)
 {
 	for (unsigned i = 0; i < e->params.count && i < upto; i++) {
-		const char *v = nh_params_get(&s->params, e->params.kv[i].name);
+		const char *v = nh_params_get(s->params, e->params.kv[i].name);
 		if (!v || strcmp(v, e->params.kv[i].value) != 0)
 			return false;
 	}
@@ -170,14 +171,13 @@ static bool spec_params_match(const nh_expect_t *e, const nh_run_spec_t *s, unsi
 
 /* Does the filter, with \p policy in place of the expectation's own, pick something? Names the
  * first filter that picks nothing, listing what there is. */
-static int check_filter(const nh_expect_t *e, const nh_plan_t *plan, const char *policy,
+static int check_filter(const nh_expect_t *e, const nh_expect_planned_t *plan, unsigned n, const char *policy,
 			const char *what, nh_err_t *err)
 {
 	char seen[400] = "";
-	unsigned n = nh_plan_count(plan);
 	bool any = false;
 	for (unsigned i = 0; i < n; i++) {
-		const nh_run_spec_t *s = nh_plan_run(plan, i);
+		const nh_expect_planned_t *s = &plan[i];
 		nh_expect_list_add(seen, sizeof seen, s->wl->name);
 		any |= !e->workload[0] || strcmp(s->wl->name, e->workload) == 0;
 	}
@@ -190,11 +190,11 @@ static int check_filter(const nh_expect_t *e, const nh_plan_t *plan, const char 
 	seen[0] = '\0';
 	any = false;
 	for (unsigned i = 0; i < n; i++) {
-		const nh_run_spec_t *s = nh_plan_run(plan, i);
+		const nh_expect_planned_t *s = &plan[i];
 		if (e->workload[0] && strcmp(s->wl->name, e->workload) != 0)
 			continue;
-		nh_expect_list_add(seen, sizeof seen, s->policy.spec);
-		any |= !policy[0] || strcmp(s->policy.spec, policy) == 0;
+		nh_expect_list_add(seen, sizeof seen, s->policy);
+		any |= !policy[0] || strcmp(s->policy, policy) == 0;
 	}
 	if (!any)
 		return nh_err_set(err,
@@ -205,12 +205,12 @@ static int check_filter(const nh_expect_t *e, const nh_plan_t *plan, const char 
 		seen[0] = '\0';
 		any = false;
 		for (unsigned i = 0; i < n; i++) {
-			const nh_run_spec_t *s = nh_plan_run(plan, i);
+			const nh_expect_planned_t *s = &plan[i];
 			if ((e->workload[0] && strcmp(s->wl->name, e->workload) != 0) ||
-			    (policy[0] && strcmp(s->policy.spec, policy) != 0) ||
+			    (policy[0] && strcmp(s->policy, policy) != 0) ||
 			    !spec_params_match(e, s, k))
 				continue;
-			const char *v = nh_params_get(&s->params, name);
+			const char *v = nh_params_get(s->params, name);
 			if (v)
 				nh_expect_list_add(seen, sizeof seen, v);
 			any |= v && strcmp(v, e->params.kv[k].value) == 0;
@@ -226,49 +226,50 @@ static int check_filter(const nh_expect_t *e, const nh_plan_t *plan, const char 
 	return 0;
 }
 
-static bool spec_matches(const nh_expect_t *e, const nh_run_spec_t *s, const char *policy)
+static bool spec_matches(const nh_expect_t *e, const nh_expect_planned_t *s, const char *policy)
 {
 	return (!e->workload[0] || strcmp(s->wl->name, e->workload) == 0) &&
-	       (!policy[0] || strcmp(s->policy.spec, policy) == 0) &&
+	       (!policy[0] || strcmp(s->policy, policy) == 0) &&
 	       spec_params_match(e, s, e->params.count);
 }
 
 /* Two specs of the same configuration apart from the policy: what a ratio compares. */
-static bool same_but_policy(const nh_run_spec_t *a, const nh_run_spec_t *b)
+static bool same_but_policy(const nh_expect_planned_t *a, const nh_expect_planned_t *b)
 {
-	if (a->wl != b->wl || a->params.count != b->params.count)
+	if (a->wl != b->wl || a->params->count != b->params->count)
 		return false;
-	for (unsigned i = 0; i < a->params.count; i++) {
-		const char *v = nh_params_get(&b->params, a->params.kv[i].name);
-		if (!v || strcmp(v, a->params.kv[i].value) != 0)
+	for (unsigned i = 0; i < a->params->count; i++) {
+		const char *v = nh_params_get(b->params, a->params->kv[i].name);
+		if (!v || strcmp(v, a->params->kv[i].value) != 0)
 			return false;
 	}
 	return true;
 }
 
-int nh_expect_check_plan(const nh_expect_set_t *set, const nh_plan_t *plan, nh_err_t *err)
+int nh_expect_check_plan(const nh_expect_set_t *set, const nh_expect_planned_t *plan, unsigned n,
+			 nh_err_t *err)
 {
 	for (unsigned k = 0; k < set->count; k++) {
 		const nh_expect_t *e = &set->items[k];
 		if (!nh_expect_per_config(e->kind)) {
 			if (e->kind == NH_EXPECT_LATENCY_RATIO && e->params.count &&
-			    check_filter(e, plan, "", "policy", err) < 0)
+			    check_filter(e, plan, n, "", "policy", err) < 0)
 				return -1;
 			continue;
 		}
 		if (e->kind == NH_EXPECT_RATIO) {
-			if (check_filter(e, plan, e->of, "ratio.of policy", err) < 0 ||
-			    check_filter(e, plan, e->to, "ratio.to policy", err) < 0)
+			if (check_filter(e, plan, n, e->of, "ratio.of policy", err) < 0 ||
+			    check_filter(e, plan, n, e->to, "ratio.to policy", err) < 0)
 				return -1;
-		} else if (check_filter(e, plan, e->policy, "policy", err) < 0) {
+		} else if (check_filter(e, plan, n, e->policy, "policy", err) < 0) {
 			return -1;
 		}
 		if (e->kind == NH_EXPECT_METRIC || e->kind == NH_EXPECT_RATIO) {
 			/* The metric must be one that some picked workload produces. */
 			char metrics[400] = "";
 			bool known = false;
-			for (unsigned i = 0; i < nh_plan_count(plan); i++) {
-				const nh_run_spec_t *s = nh_plan_run(plan, i);
+			for (unsigned i = 0; i < n; i++) {
+				const nh_expect_planned_t *s = &plan[i];
 				if (!spec_matches(e, s,
 						  e->kind == NH_EXPECT_RATIO ? e->of : e->policy))
 					continue;
@@ -286,12 +287,12 @@ int nh_expect_check_plan(const nh_expect_set_t *set, const nh_plan_t *plan, nh_e
 		}
 		if (e->kind == NH_EXPECT_RATIO) {
 			bool paired = false;
-			for (unsigned i = 0; i < nh_plan_count(plan) && !paired; i++) {
-				const nh_run_spec_t *a = nh_plan_run(plan, i);
+			for (unsigned i = 0; i < n && !paired; i++) {
+				const nh_expect_planned_t *a = &plan[i];
 				if (!spec_matches(e, a, e->of))
 					continue;
-				for (unsigned j = 0; j < nh_plan_count(plan) && !paired; j++) {
-					const nh_run_spec_t *b = nh_plan_run(plan, j);
+				for (unsigned j = 0; j < n && !paired; j++) {
+					const nh_expect_planned_t *b = &plan[j];
 					paired = spec_matches(e, b, e->to) && same_but_policy(a, b);
 				}
 			}

@@ -9,7 +9,7 @@
 #include "plan.h"
 #include "record.h"
 #include "run.h"
-#include "store.h"
+#include "record_store.h"
 
 /* What the caller sees of a sweep as it goes; every callback may be NULL. */
 typedef struct nh_sweep_callbacks {

@@ -49,40 +49,6 @@ int nh_params_set_kv(nh_params_t *p, const char *kv, nh_err_t *err)
 	return nh_params_set(p, name, eq + 1, err);
 }
 
-/* ---- registry (the list itself lives in workloads/registry.c) ---- */
-
-extern const nh_workload_t *const nh_workload_registry[];
-
-unsigned nh_workload_count(void)
-{
-	unsigned n = 0;
-	while (nh_workload_registry[n])
-		n++;
-	return n;
-}
-
-const nh_workload_t *nh_workload_at(unsigned i)
-{
-	return i < nh_workload_count() ? nh_workload_registry[i] : NULL;
-}
-
-const nh_workload_t *nh_workload_find(const char *name, nh_err_t *err)
-{
-	char known[256] = "";
-	size_t used = 0;
-	for (unsigned i = 0; nh_workload_registry[i]; i++) {
-		if (strcmp(nh_workload_registry[i]->name, name) == 0)
-			return nh_workload_registry[i];
-		int n = snprintf(known + used, sizeof known - used, "%s%s", used ? ", " : "",
-				 nh_workload_registry[i]->name);
-		if (n > 0 && (size_t)n < sizeof known - used)
-			used += (size_t)n;
-	}
-	errno = ENOENT;
-	nh_err_set(err, "unknown workload '%s' (known: %s)", name, known);
-	return NULL;
-}
-
 static const nh_param_def_t *find_def(const nh_param_def_t *defs, const char *name)
 {
 	for (const nh_param_def_t *d = defs; d && d->name; d++)

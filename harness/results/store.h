@@ -4,7 +4,20 @@
 #ifndef NH_STORE_H
 #define NH_STORE_H
 
-#include "record.h"
+#include <jansson.h>
+
+#include "util.h"
+
+/* How a run ended: part of the record model (a record's "outcome", the manifest's counts). */
+enum nh_outcome {
+	NH_OUTCOME_OK,
+	NH_OUTCOME_FAILED,
+	NH_OUTCOME_TIMEOUT,
+	NH_OUTCOME_CRASHED,
+	NH_OUTCOME_OOM_KILLED,
+	NH_OUTCOME_SKIPPED,
+};
+const char *nh_outcome_name(enum nh_outcome o);
 
 typedef struct nh_store nh_store_t;
 
@@ -27,19 +40,26 @@ typedef struct nh_manifest_info {
 	unsigned planned_runs;
 	const nh_manifest_param_t *params; /* scenario.parameters; NULL/0 for none */
 	unsigned param_count;
+	const char *csv_header; /* metrics.csv's first line, from the record's encoder */
 } nh_manifest_info_t;
 
 /** \brief Create a new run directory. With \p out_dir, that directory (created if missing; refused
  *  if it already holds results, so earlier results are never overwritten); otherwise
- *  <results_root>/<scenario>-<UTC stamp>[-N]. Writes manifest.json. */
-nh_store_t *nh_store_create(const char *out_dir, const char *results_root, const nh_topo_t *topo,
+ *  <results_root>/<scenario>-<UTC stamp>[-N]. Writes manifest.json, with \p host (the host's
+ *  facts as JSON, borrowed; NULL for none) as its "host". */
+nh_store_t *nh_store_create(const char *out_dir, const char *results_root, json_t *host,
 			    const nh_manifest_info_t *info, nh_err_t *err);
-/** \brief Append the record to runs.jsonl and metrics.csv, fsynced. */
-int nh_store_append(nh_store_t *s, const nh_record_t *rec, nh_err_t *err);
+/** \brief Append one encoded record (one JSON line without its newline, and its metrics.csv
+ *  rows) to runs.jsonl and metrics.csv, fsynced; \p outcome counts it for the manifest and
+ *  \p run_number names it in errors. */
+int nh_store_append(nh_store_t *s, const char *json_line, const char *csv_rows,
+		    enum nh_outcome outcome, unsigned run_number, nh_err_t *err);
 /** \brief Rewrite manifest.json with the end time, outcome counts and status ("complete", or
  *  "interrupted" when the operator stopped the sweep). */
 int nh_store_finish(nh_store_t *s, bool interrupted, nh_err_t *err);
 const char *nh_store_dir(const nh_store_t *s);
+/** \brief The run id: the directory's base name, the first column of metrics.csv. */
+const char *nh_store_run_id(const nh_store_t *s);
 void nh_store_free(nh_store_t *s);
 
 #endif
