@@ -791,13 +791,9 @@ static double threads_of(const nh_results_t *r, const nh_results_config_t *c, co
 	if (end != v && *end == '\0')
 		return t;
 	for (unsigned i = 0; i < c->run_count; i++) {
-		const char *cpus = json_string_value(json_object_get(
-				json_object_get(json_object_get(nh_results_record(r, c->runs[i]),
-								"policy"),
-						"applied"),
-				"cpus"));
+		nh_str_t cpus = nh_rv_policy_applied(nh_results_config_run(r, c, i)).cpus;
 		nh_set_t set;
-		if (cpus && nh_set_parse(&set, cpus, NULL) == 0)
+		if (cpus.present && nh_set_parse(&set, cpus.s, NULL) == 0)
 			return nh_set_count(&set);
 	}
 	return NAN;
@@ -864,16 +860,13 @@ static int write_lines(struct ctx *x, const struct line_spec *ls, struct group *
 	}
 	if (cache_block) {
 		/* The host's data caches, so the steps of the curve can be read against them. */
-		json_t *caches = json_object_get(json_object_get(nh_results_manifest(x->r), "host"),
-						 "caches");
-		size_t i;
-		json_t *cache;
+		const nh_mv_t *mv = nh_results_manifest(x->r);
 		unsigned written = 0;
-		json_array_foreach(caches, i, cache)
-		{
-			const char *type = json_string_value(json_object_get(cache, "type"));
-			json_int_t level = json_integer_value(json_object_get(cache, "level"));
-			json_int_t bytes = json_integer_value(json_object_get(cache, "size_bytes"));
+		for (unsigned i = 0; i < nh_mv_cache_count(mv); i++) {
+			nh_mv_cache_t cache = nh_mv_cache(mv, i);
+			const char *type = nh_str_or(cache.type, NULL);
+			long long level = (long long)nh_num_or(cache.level, 0);
+			long long bytes = (long long)nh_num_or(cache.size_bytes, 0);
 			if (!type || strcmp(type, "instruction") == 0 || bytes <= 0)
 				continue;
 			char size[32], label[64];
@@ -1027,20 +1020,18 @@ out:
 /* ---- time series: the median run of each configuration, from its series CSV ---- */
 
 /* The counted ok run whose headline metric is the median (the lower middle for even counts). */
-static json_t *median_run(const nh_results_t *r, const nh_results_config_t *c, const char *metric,
-			  unsigned *index)
+static const nh_rv_t *median_run(const nh_results_t *r, const nh_results_config_t *c,
+				 const char *metric, unsigned *index)
 {
-	json_t *best = NULL;
+	const nh_rv_t *best = NULL;
 	double *v = malloc(sizeof *v * (c->run_count ? c->run_count : 1));
 	if (!v)
 		return NULL;
 	unsigned n = 0;
 	for (unsigned i = 0; i < c->run_count; i++) {
-		json_t *rec = nh_results_record(r, c->runs[i]);
-		json_t *val = json_object_get(
-				json_object_get(json_object_get(rec, "metrics"), metric), "value");
-		if (json_is_number(val))
-			v[n++] = json_number_value(val);
+		nh_num_t val = nh_rv_metric(nh_results_config_run(r, c, i), metric).value;
+		if (val.present)
+			v[n++] = val.v;
 	}
 	double med = NAN;
 	if (n) {
@@ -1055,15 +1046,13 @@ static json_t *median_run(const nh_results_t *r, const nh_results_config_t *c, c
 	}
 	free(v);
 	for (unsigned i = 0; i < c->run_count && !best; i++) {
-		json_t *rec = nh_results_record(r, c->runs[i]);
-		const char *outcome = json_string_value(json_object_get(rec, "outcome"));
-		const char *file = json_string_value(
-				json_object_get(json_object_get(rec, "series"), "file"));
-		json_t *val = json_object_get(
-				json_object_get(json_object_get(rec, "metrics"), metric), "value");
-		if (!outcome || strcmp(outcome, "ok") != 0 || !file)
+		const nh_rv_t *rec = nh_results_config_run(r, c, i);
+		nh_str_t outcome = nh_rv_outcome(rec);
+		nh_num_t val = nh_rv_metric(rec, metric).value;
+		if (!outcome.present || strcmp(outcome.s, "ok") != 0 ||
+		    !nh_rv_series(rec).file.present)
 			continue;
-		if (isnan(med) || (json_is_number(val) && json_number_value(val) == med)) {
+		if (isnan(med) || (val.present && val.v == med)) {
 			best = rec;
 			*index = c->runs[i];
 		}
@@ -1092,14 +1081,11 @@ static int chart_timeseries_one(struct ctx *x, const nh_results_config_t *c, con
 {
 	const char *metric = nh_charts_headline_metric(c->workload);
 	unsigned index = 0;
-	json_t *rec = median_run(x->r, c, metric ? metric : "", &index);
+	const nh_rv_t *rec = median_run(x->r, c, metric ? metric : "", &index);
 	if (!rec)
 		return 0;
-	const char *file =
-			json_string_value(json_object_get(json_object_get(rec, "series"), "file"));
-	json_int_t page = json_integer_value(json_object_get(
-			json_object_get(json_object_get(rec, "memory"), "numa_maps"),
-			"page_bytes"));
+	const char *file = nh_rv_series(rec).file.s; /* median_run picks runs with a series */
+	long long page = (long long)nh_num_or(nh_rv_memory(rec).numa_maps_page_bytes, 0);
 	if (page <= 0)
 		page = 4096;
 	if (strstr(file, "..") || file[0] == '/')
@@ -1130,7 +1116,7 @@ static int chart_timeseries_one(struct ctx *x, const nh_results_config_t *c, con
 	char *buf = NULL;
 	size_t blen = 0;
 	char title[256];
-	int rid = (int)json_integer_value(json_object_get(rec, "run"));
+	int rid = (int)nh_num_or(nh_rv_run(rec), 0);
 	snprintf(title, sizeof title, "Memory over time: %s %s (run %d%s%s)", c->workload, label,
 		 rid, metric ? ", the median " : "", metric ? metric : "");
 	FILE *f = dat_open(&buf, &blen, title, "t_s then MiB per series; ? = not sampled");
@@ -1223,42 +1209,32 @@ out:
 
 /* ---- comparison: DIR/compare.json, the change of each row's median ---- */
 
-static double num_or_nan(const json_t *v) { return json_is_number(v) ? json_number_value(v) : NAN; }
-
 static int chart_compare(struct ctx *x)
 {
-	char path[PATH_MAX + 40];
-	snprintf(path, sizeof path, "%s/compare.json", nh_results_dir(x->r));
-	json_t *doc = json_load_file(path, 0, NULL);
+	nh_results_doc_error_t why;
+	nh_cmp_view_t *doc = nh_results_comparison_load(x->r, &why);
 	if (!doc)
 		return 0;
-	json_t *rows = json_object_get(doc, "rows"); /* nh_compare_json's layout */
 	char *buf = NULL;
 	size_t len = 0;
 	const char *title = "Candidate against baseline: change of the median";
 	FILE *f = dat_open(&buf, &len, title,
 			   "index label change_pct ci_lo_pct ci_hi_pct colour(0xRRGGBB) verdict");
 	if (!f) {
-		json_decref(doc);
+		nh_cmp_view_free(doc);
 		return nomem(x);
 	}
 	unsigned n = 0;
-	size_t i;
-	json_t *row;
-	json_array_foreach(rows, i, row)
-	{
+	for (unsigned i = 0; i < nh_cmp_view_row_count(doc); i++) {
 		if (n == MAX_COMPARE_ROWS)
 			break;
-		double change = num_or_nan(json_object_get(row, "change_pct"));
+		nh_cmp_row_view_t row = nh_cmp_view_row(doc, i);
+		double change = nh_num_or(row.change_pct, NAN);
 		if (!isfinite(change))
 			continue; /* from a baseline median of 0: no finite bar to draw */
-		const char *label = json_string_value(json_object_get(row, "label"));
-		const char *metric = json_string_value(json_object_get(row, "metric"));
-		const char *verdict = json_string_value(json_object_get(row, "verdict"));
-		json_t *ci = json_object_get(row, "interval_pct");
-		double lo = num_or_nan(json_array_get(ci, 0)),
-		       hi = num_or_nan(json_array_get(ci, 1));
-		verdict = verdict ? verdict : "";
+		double lo = nh_num_or(row.interval_lo_pct, NAN),
+		       hi = nh_num_or(row.interval_hi_pct, NAN);
+		const char *verdict = nh_str_or(row.verdict, "");
 		/* Regressions red, improvements green, other significant changes amber, the rest
 		 * grey. */
 		unsigned colour = strcmp(verdict, "regression") == 0    ? 0xd62728
@@ -1266,9 +1242,8 @@ static int chart_compare(struct ctx *x)
 				  : strcmp(verdict, "changed") == 0     ? 0xff9f1c
 									: 0x9e9e9e;
 		char text[320];
-		snprintf(text, sizeof text, "%s %s",
-			 label ? label : json_string_value(json_object_get(row, "key")),
-			 metric ? metric : "");
+		snprintf(text, sizeof text, "%s %s", nh_str_or(row.label, nh_str_or(row.key, NULL)),
+			 nh_str_or(row.metric, ""));
 		shorten(text, 56);
 		fprintf(f, "%u ", n);
 		dat_string(f, text);
@@ -1278,7 +1253,7 @@ static int chart_compare(struct ctx *x)
 		fputc('\n', f);
 		n++;
 	}
-	json_decref(doc);
+	nh_cmp_view_free(doc);
 	if (!n) {
 		fclose(f);
 		free(buf);

@@ -87,10 +87,10 @@ static int add_note(nh_compare_t *c, const char *fmt, ...)
 
 /* ---- labels: the parameters that tell configurations apart ---- */
 
-static const json_t *config_params(const nh_results_t *r, const nh_results_config_t *cfg)
+/* A configuration's parameters are those of its first run (NULL: it has none). */
+static const nh_rv_t *config_record(const nh_results_t *r, const nh_results_config_t *cfg)
 {
-	return cfg->run_count ? json_object_get(nh_results_record(r, cfg->runs[0]), "params")
-			      : NULL;
+	return nh_results_config_run(r, cfg, 0);
 }
 
 typedef struct cfg_ref {
@@ -100,14 +100,15 @@ typedef struct cfg_ref {
 
 /* Does parameter \p name have the same value in every configuration of this workload? Only
  * the ones that differ are worth a column of the reader's attention. */
-static bool param_varies(const cfg_ref_t *all, unsigned n, const char *workload, const char *name,
-			 const json_t *value)
+static bool param_varies(const cfg_ref_t *all, unsigned n, const char *workload,
+			 const nh_rv_param_t *value)
 {
 	for (unsigned i = 0; i < n; i++) {
 		if (strcmp(all[i].cfg->workload, workload) != 0)
 			continue;
-		const json_t *v = json_object_get(config_params(all[i].r, all[i].cfg), name);
-		if (!v || !json_equal((json_t *)v, (json_t *)value))
+		nh_rv_param_t v;
+		if (!nh_rv_param_find(config_record(all[i].r, all[i].cfg), value->name, &v) ||
+		    !nh_rv_param_equal(&v, value))
 			return true;
 	}
 	return false;
@@ -131,17 +132,14 @@ static void make_label(const cfg_ref_t *all, unsigned n, const cfg_ref_t *me, ch
 	     allocator_varies(all, n, cfg->workload, cfg->allocator)) &&
 	    used < len)
 		used += (size_t)snprintf(buf + used, len - used, " %s", cfg->allocator);
-	const char *name;
-	json_t *value;
-	json_object_foreach((json_t *)config_params(me->r, cfg), name, value)
-	{
-		if (strcmp(name, "allocator") == 0 ||
-		    !param_varies(all, n, cfg->workload, name, value))
+	nh_rv_iter_t it = NH_RV_ITER_INIT;
+	nh_rv_param_t p;
+	while (nh_rv_param_next(config_record(me->r, cfg), &it, &p)) {
+		if (strcmp(p.name, "allocator") == 0 || !param_varies(all, n, cfg->workload, &p))
 			continue;
-		const char *v = json_string_value(value);
 		if (used < len)
-			used += (size_t)snprintf(buf + used, len - used, " %s=%s", name,
-						 v ? v : "?");
+			used += (size_t)snprintf(buf + used, len - used, " %s=%s", p.name,
+						 p.is_string ? p.text : "?");
 	}
 }
 
@@ -348,33 +346,29 @@ static int add_unmatched(nh_compare_t *c, bool in_base, const nh_results_config_
 /* Facts of the manifests that make a comparison suspect when they differ. */
 static int host_notes(nh_compare_t *c, const nh_results_t *base, const nh_results_t *cand)
 {
-	const json_t *bm = nh_results_manifest(base), *cm = nh_results_manifest(cand);
+	const nh_mv_t *bm = nh_results_manifest(base), *cm = nh_results_manifest(cand);
 	if (!bm || !cm)
 		return add_note(c, "%s has no manifest.json: hosts not compared",
 				!bm ? c->base_dir : c->cand_dir);
-	static const char *const facts[][3] = {
-		{"host", "host", "kernel"},
-		{"host", "host", "cpu_model"},
-		{"tool_version", NULL, NULL},
+	nh_mv_host_t bh = nh_mv_host(bm), ch = nh_mv_host(cm);
+	const struct {
+		const char *name;
+		nh_str_t base, cand;
+	} facts[] = {
+		{"kernel", bh.kernel, ch.kernel},
+		{"cpu_model", bh.cpu_model, ch.cpu_model},
+		{"tool_version", nh_mv_tool_version(bm), nh_mv_tool_version(cm)},
 	};
 	for (size_t i = 0; i < NH_ARRAY_LEN(facts); i++) {
-		const json_t *b = bm, *k = cm;
-		const char *leaf = facts[i][0];
-		for (size_t d = 1; d < 3 && facts[i][d]; d++) {
-			b = json_object_get(b, leaf);
-			k = json_object_get(k, leaf);
-			leaf = facts[i][d];
-		}
-		const char *bs = json_string_value(json_object_get(b, leaf));
-		const char *cs = json_string_value(json_object_get(k, leaf));
-		if (bs && cs && strcmp(bs, cs) != 0 &&
-		    add_note(c, "%s differs: %s (baseline) vs %s (candidate)", leaf, bs, cs) < 0)
+		if (facts[i].base.present && facts[i].cand.present &&
+		    strcmp(facts[i].base.s, facts[i].cand.s) != 0 &&
+		    add_note(c, "%s differs: %s (baseline) vs %s (candidate)", facts[i].name,
+			     facts[i].base.s, facts[i].cand.s) < 0)
 			return -1;
 	}
-	size_t bn = json_array_size(json_object_get(json_object_get(bm, "host"), "nodes"));
-	size_t cn = json_array_size(json_object_get(json_object_get(cm, "host"), "nodes"));
+	unsigned bn = nh_mv_node_count(bm), cn = nh_mv_node_count(cm);
 	if (bn != cn &&
-	    add_note(c, "NUMA nodes differ: %zu (baseline) vs %zu (candidate)", bn, cn) < 0)
+	    add_note(c, "NUMA nodes differ: %u (baseline) vs %u (candidate)", bn, cn) < 0)
 		return -1;
 	return 0;
 }
@@ -393,23 +387,22 @@ static int mismatch_note(nh_compare_t *c, const cfg_ref_t *all, unsigned nb, uns
 			    strcmp(b->allocator, x->allocator) != 0 ||
 			    nh_results_find(all[0].r, x->key))
 				continue;
-			const json_t *bp = config_params(all[i].r, b),
-				     *xp = config_params(all[k].r, x);
+			const nh_rv_t *bp = config_record(all[i].r, b),
+				      *xp = config_record(all[k].r, x);
 			char diff[200] = "";
 			size_t used = 0;
-			const char *name;
-			json_t *v;
-			json_object_foreach((json_t *)bp, name, v)
-			{
-				const json_t *w = json_object_get(xp, name);
-				if (w && json_equal(v, (json_t *)w))
+			nh_rv_iter_t it = NH_RV_ITER_INIT;
+			nh_rv_param_t v, w;
+			while (nh_rv_param_next(bp, &it, &v)) {
+				bool found = nh_rv_param_find(xp, v.name, &w);
+				if (found && nh_rv_param_equal(&v, &w))
 					continue;
-				const char *bv = json_string_value(v), *xv = json_string_value(w);
 				if (used < sizeof diff)
 					used += (size_t)snprintf(diff + used, sizeof diff - used,
 								 "%s%s=%s vs %s", used ? ", " : "",
-								 name, bv ? bv : "?",
-								 xv ? xv : "(none)");
+								 v.name, v.is_string ? v.text : "?",
+								 found && w.is_string ? w.text
+										      : "(none)");
 			}
 			if (!used)
 				continue;

@@ -4,6 +4,7 @@
 #ifndef NH_COMPARE_H
 #define NH_COMPARE_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "results.h"

@@ -13,33 +13,32 @@
 
 /* ---- reading records ---- */
 
-static const char *jstr(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-	return json_is_string(v) ? json_string_value(v) : "";
-}
+/* Text fields read as "" when absent: the messages name what is there. */
+static const char *text_of(nh_str_t s) { return nh_str_or(s, ""); }
 
-static bool jnum(json_t *v, double *out)
+/* A measured value, when there is a finite one. */
+static bool finite_num(nh_num_t n, double *out)
 {
-	if (!json_is_number(v))
+	if (!n.present || !isfinite(n.v))
 		return false;
-	*out = json_number_value(v);
-	return isfinite(*out);
+	*out = n.v;
+	return true;
 }
 
-static json_t *first_record(const nh_results_t *res, const nh_results_config_t *c)
+static long long run_number(const nh_rv_t *rec) { return (long long)nh_num_or(nh_rv_run(rec), 0); }
+
+static const nh_rv_t *first_record(const nh_results_t *res, const nh_results_config_t *c)
 {
-	return c->run_count ? nh_results_record(res, c->runs[0]) : NULL;
+	return nh_results_config_run(res, c, 0);
 }
 
 /* A record's parameter as text (the records keep what was given, numbers included). */
-static const char *rec_param(json_t *rec, const char *name)
+static const char *rec_param(const nh_rv_t *rec, const char *name)
 {
-	json_t *v = nh_json_path(rec, "params", name, NULL);
-	return json_is_string(v) ? json_string_value(v) : NULL;
+	return nh_str_or(nh_rv_param(rec, name), NULL);
 }
 
-static bool params_match(const nh_expect_t *e, json_t *rec)
+static bool params_match(const nh_expect_t *e, const nh_rv_t *rec)
 {
 	for (unsigned i = 0; i < e->params.count; i++) {
 		const char *v = rec_param(rec, e->params.kv[i].name);
@@ -52,7 +51,7 @@ static bool params_match(const nh_expect_t *e, json_t *rec)
 static bool config_matches(const nh_expect_t *e, const nh_results_t *res,
 			   const nh_results_config_t *c, const char *policy)
 {
-	json_t *rec = first_record(res, c);
+	const nh_rv_t *rec = first_record(res, c);
 	if (!rec)
 		return false;
 	if (e->workload[0] && strcmp(c->workload, e->workload) != 0)
@@ -196,7 +195,7 @@ static bool param_varies(const nh_results_t *res, const char *workload, const ch
 {
 	for (unsigned i = 0; i < nh_results_config_count(res); i++) {
 		const nh_results_config_t *c = nh_results_config(res, i);
-		json_t *rec = first_record(res, c);
+		const nh_rv_t *rec = first_record(res, c);
 		if (!rec || strcmp(c->workload, workload) != 0)
 			continue;
 		const char *v = rec_param(rec, name);
@@ -215,17 +214,15 @@ static int make_labels(eval_t *ev)
 		return -1;
 	for (unsigned i = 0; i < n; i++) {
 		const nh_results_config_t *c = nh_results_config(ev->res, i);
-		json_t *rec = first_record(ev->res, c);
+		const nh_rv_t *rec = first_record(ev->res, c);
 		char varying[400] = "";
-		const char *key;
-		json_t *v;
-		json_object_foreach(json_object_get(rec, "params"), key, v) {
-			if (!json_is_string(v) ||
-			    !param_varies(ev->res, c->workload, key, json_string_value(v)))
+		nh_rv_iter_t it = NH_RV_ITER_INIT;
+		nh_rv_param_t p;
+		while (nh_rv_param_next(rec, &it, &p)) {
+			if (!p.is_string || !param_varies(ev->res, c->workload, p.name, p.text))
 				continue;
 			size_t used = strlen(varying);
-			snprintf(varying + used, sizeof varying - used, " %s=%s", key,
-				 json_string_value(v));
+			snprintf(varying + used, sizeof varying - used, " %s=%s", p.name, p.text);
 		}
 		snprintf(ev->labels[i], sizeof ev->labels[i], "%s %s%s", c->workload, c->policy,
 			 varying);
@@ -252,10 +249,10 @@ static void no_ok_reason(const nh_results_t *res, const nh_results_config_t *c, 
 	unsigned skipped = 0;
 	const char *reason = "";
 	for (unsigned i = 0; i < c->run_count; i++) {
-		json_t *rec = nh_results_record(res, c->runs[i]);
-		if (strcmp(jstr(rec, "outcome"), "skipped") == 0) {
+		const nh_rv_t *rec = nh_results_config_run(res, c, i);
+		if (strcmp(text_of(nh_rv_outcome(rec)), "skipped") == 0) {
 			skipped++;
-			reason = jstr(rec, "reason");
+			reason = text_of(nh_rv_reason(rec));
 		}
 	}
 	if (skipped == c->run_count)
@@ -267,22 +264,22 @@ static void no_ok_reason(const nh_results_t *res, const nh_results_config_t *c, 
 			 c->run_count - c->ok_count, c->run_count);
 }
 
-static bool is_ok(json_t *rec) { return strcmp(jstr(rec, "outcome"), "ok") == 0; }
+static bool is_ok(const nh_rv_t *rec) { return strcmp(text_of(nh_rv_outcome(rec)), "ok") == 0; }
 
 static int eval_outcomes(eval_t *ev, const nh_expect_t *e, const nh_results_config_t *c,
 			 const char *name)
 {
 	unsigned bad = 0, skipped = 0;
-	json_t *first_bad = NULL;
+	const nh_rv_t *first_bad = NULL;
 	const char *skip_reason = "";
 	for (unsigned i = 0; i < c->run_count; i++) {
-		json_t *rec = nh_results_record(ev->res, c->runs[i]);
-		const char *oc = jstr(rec, "outcome");
+		const nh_rv_t *rec = nh_results_config_run(ev->res, c, i);
+		const char *oc = text_of(nh_rv_outcome(rec));
 		if (strcmp(oc, "ok") == 0)
 			continue;
 		if (strcmp(oc, "skipped") == 0) {
 			skipped++;
-			skip_reason = jstr(rec, "reason");
+			skip_reason = text_of(nh_rv_reason(rec));
 			if (e->allow_skipped)
 				continue;
 		}
@@ -292,8 +289,8 @@ static int eval_outcomes(eval_t *ev, const nh_expect_t *e, const nh_results_conf
 	if (bad)
 		return push(ev, e, name, c->key, NH_CHECK_FAIL, bad,
 			    "%u of %u runs not ok; run %lld %s: %s", bad, c->run_count,
-			    (long long)json_integer_value(json_object_get(first_bad, "run")),
-			    jstr(first_bad, "outcome"), jstr(first_bad, "reason"));
+			    run_number(first_bad), text_of(nh_rv_outcome(first_bad)),
+			    text_of(nh_rv_reason(first_bad)));
 	if (skipped)
 		return push(ev, e, name, c->key, NH_CHECK_PASS, 0,
 			    "%u of %u runs ok, %u skipped: %s", c->ok_count, c->run_count, skipped,
@@ -307,20 +304,20 @@ static int eval_placement(eval_t *ev, const nh_expect_t *e, const nh_results_con
 {
 	unsigned judged = 0, exempt = 0, bad = 0;
 	double worst = INFINITY;
-	json_t *first_bad = NULL, *unjudged = NULL;
+	const nh_rv_t *first_bad = NULL, *unjudged = NULL;
 	char why[256];
 	for (unsigned i = 0; i < c->run_count; i++) {
-		json_t *rec = nh_results_record(ev->res, c->runs[i]);
+		const nh_rv_t *rec = nh_results_config_run(ev->res, c, i);
 		if (!is_ok(rec))
 			continue;
-		json_t *obs = nh_json_path(rec, "policy", "observed", NULL);
+		nh_rv_placement_t obs = nh_rv_placement(rec);
 		double frac;
-		if (!jnum(json_object_get(obs, "fraction_on_expected"), &frac)) {
+		if (!finite_num(obs.fraction_on_expected, &frac)) {
 			unjudged = rec;
 			continue;
 		}
 		judged++;
-		const char *verdict = jstr(obs, "verdict");
+		const char *verdict = text_of(obs.verdict);
 		/* Preferred and local policies may fall back (the kernel's choice under
 		 * pressure): allowed unless the expectation is strict. Interleave off balance
 		 * always counts. */
@@ -343,7 +340,7 @@ static int eval_placement(eval_t *ev, const nh_expect_t *e, const nh_results_con
 	if (!judged)
 		return push(ev, e, name, c->key, NH_CHECK_NOT_EVALUATED, NAN,
 			    "placement not observed: %s",
-			    jstr(nh_json_path(unjudged, "policy", "observed", NULL), "verdict_reason"));
+			    text_of(nh_rv_placement(unjudged).verdict_reason));
 	char note[160] = "";
 	if (exempt)
 		snprintf(note, sizeof note,
@@ -351,15 +348,14 @@ static int eval_placement(eval_t *ev, const nh_expect_t *e, const nh_results_con
 			 "counts that as failing)",
 			 exempt, exempt > 1 ? "s" : "");
 	if (bad) {
-		json_t *obs = nh_json_path(first_bad, "policy", "observed", NULL);
-		double frac = json_number_value(json_object_get(obs, "fraction_on_expected"));
+		nh_rv_placement_t obs = nh_rv_placement(first_bad);
+		double frac = obs.fraction_on_expected.v; /* judged: present */
 		return push(ev, e, name, c->key, NH_CHECK_FAIL, worst,
 			    "%u of %u runs off: run %lld has %.2f%% of its pages on node(s) %s "
 			    "(threshold %.10g%%), verdict %s: %s%s",
-			    bad, judged,
-			    (long long)json_integer_value(json_object_get(first_bad, "run")),
-			    100 * frac, jstr(obs, "expected_nodes"), 100 * e->min,
-			    jstr(obs, "verdict"), jstr(obs, "verdict_reason"), note);
+			    bad, judged, run_number(first_bad), 100 * frac,
+			    text_of(obs.expected_nodes), 100 * e->min, text_of(obs.verdict),
+			    text_of(obs.verdict_reason), note);
 	}
 	if (!isfinite(worst)) /* every judged run fell back, and that is allowed */
 		return push(ev, e, name, c->key, NH_CHECK_PASS, NAN,
@@ -378,19 +374,19 @@ static int eval_numa_miss(eval_t *ev, const nh_expect_t *e, const nh_results_con
 {
 	unsigned measured = 0, exempt = 0, bad = 0, unmeasured = 0;
 	double worst = -INFINITY;
-	json_t *first_bad = NULL;
+	const nh_rv_t *first_bad = NULL;
 	char why[256];
 	for (unsigned i = 0; i < c->run_count; i++) {
-		json_t *rec = nh_results_record(ev->res, c->runs[i]);
+		const nh_rv_t *rec = nh_results_config_run(ev->res, c, i);
 		if (!is_ok(rec))
 			continue;
 		double ratio;
-		if (!jnum(nh_json_path(rec, "numastat", "numa_miss_ratio", NULL), &ratio)) {
+		if (!finite_num(nh_rv_numa_miss_ratio(rec), &ratio)) {
 			unmeasured++;
 			continue;
 		}
 		/* numa_miss is what a preferred policy's fallback produces: same exemption. */
-		const char *verdict = jstr(nh_json_path(rec, "policy", "observed", NULL), "verdict");
+		const char *verdict = text_of(nh_rv_placement(rec).verdict);
 		if (ratio > e->max && strcmp(verdict, "fallback") == 0 && !e->strict) {
 			exempt++;
 			continue;
@@ -417,11 +413,10 @@ static int eval_numa_miss(eval_t *ev, const nh_expect_t *e, const nh_results_con
 	snprintf(note, sizeof note, "%s%s",
 		 exempt ? "; runs whose placement fell back are exempt" : "", unread);
 	if (bad) {
-		double r = json_number_value(nh_json_path(first_bad, "numastat", "numa_miss_ratio", NULL));
+		double r = nh_rv_numa_miss_ratio(first_bad).v; /* measured: present */
 		return push(ev, e, name, c->key, NH_CHECK_FAIL, worst,
 			    "%u of %u runs over: run %lld missed %.4g > %.10g%s", bad, measured,
-			    (long long)json_integer_value(json_object_get(first_bad, "run")), r,
-			    e->max, note);
+			    run_number(first_bad), r, e->max, note);
 	}
 	if (!measured)
 		return push(ev, e, name, c->key, NH_CHECK_PASS, NAN,
@@ -485,18 +480,17 @@ static int eval_counter(eval_t *ev, const nh_expect_t *e, const nh_results_confi
 	unsigned n = 0, unavailable = 0, absent = 0;
 	const char *reason = NULL, *unit = "";
 	for (unsigned i = 0; i < c->run_count; i++) {
-		json_t *rec = nh_results_record(ev->res, c->runs[i]);
+		const nh_rv_t *rec = nh_results_config_run(ev->res, c, i);
 		if (!is_ok(rec))
 			continue;
-		json_t *ctr = nh_json_path(rec, "counters", e->what, NULL);
+		nh_rv_counter_t ctr = nh_rv_counter(rec, e->what);
 		double x;
-		if (json_is_string(json_object_get(ctr, "unavailable"))) {
+		if (ctr.unavailable.present) {
 			unavailable++;
-			reason = reason ? reason : jstr(ctr, "unavailable");
-		} else if (jnum(json_object_get(ctr, "value"), &x)) {
+			reason = reason ? reason : ctr.unavailable.s;
+		} else if (finite_num(ctr.value, &x)) {
 			vals[n++] = x;
-			unit = json_is_string(json_object_get(ctr, "unit")) ? jstr(ctr, "unit")
-									    : unit;
+			unit = nh_str_or(ctr.unit, unit);
 		} else {
 			absent++;
 		}
@@ -511,7 +505,7 @@ static int eval_counter(eval_t *ev, const nh_expect_t *e, const nh_results_confi
 		if (reason)
 			return push(ev, e, name, c->key, NH_CHECK_NOT_EVALUATED, NAN,
 				    "counter %s unavailable: %s", e->what, reason);
-		json_t *rec = first_record(ev->res, c);
+		const nh_rv_t *rec = first_record(ev->res, c);
 		return push(ev, e, name, c->key, NH_CHECK_NOT_EVALUATED, NAN,
 			    "counter %s not recorded (the runs counted: counters=%s)", e->what,
 			    rec_param(rec, "counters") ? rec_param(rec, "counters") : "?");
@@ -681,15 +675,15 @@ static void fmt_size_bounds(char *buf, size_t len, double min, double max)
 /* Memory per node: MemTotal of every node as the kernel counts it (node N's meminfo, recorded
  * in the manifest). Every node counts, memory-less ones included: a socket whose DIMMs are
  * missing is exactly what this check is for. The evidence lists every node's figure. */
-static int eval_node_memory(eval_t *ev, const nh_expect_t *e, json_t *nodes, const char *name)
+static int eval_node_memory(eval_t *ev, const nh_expect_t *e, const nh_mv_t *mv, const char *name)
 {
 	char list[360] = "", bad[200] = "", item[64], sz[32];
 	double lo = INFINITY, hi = -INFINITY;
-	for (size_t i = 0; i < json_array_size(nodes); i++) {
-		json_t *node = json_array_get(nodes, i);
-		long long id = (long long)json_integer_value(json_object_get(node, "id"));
+	for (unsigned i = 0; i < nh_mv_node_count(mv); i++) {
+		nh_mv_node_t node = nh_mv_node(mv, i);
+		long long id = (long long)nh_num_or(node.id, 0);
 		double b;
-		if (!jnum(json_object_get(node, "mem_total_bytes"), &b) || b < 0)
+		if (!finite_num(node.mem_total_bytes, &b) || b < 0)
 			return push(ev, e, name, NULL, NH_CHECK_NOT_EVALUATED, NAN,
 				    "the manifest has no mem_total_bytes for node %lld", id);
 		snprintf(item, sizeof item, "node %lld: %s", id,
@@ -738,14 +732,13 @@ static int eval_topology(eval_t *ev, const nh_expect_t *e)
 		fmt_bounds(bounds, sizeof bounds, e->min, e->max);
 	snprintf(gen, sizeof gen, "%s %s", what, bounds);
 	check_name(name, sizeof name, e, gen, NULL, 1);
-	json_t *host = json_object_get(nh_results_manifest(ev->res), "host");
-	json_t *nodes = json_object_get(host, "nodes");
-	if (!json_is_array(nodes))
+	const nh_mv_t *mv = nh_results_manifest(ev->res);
+	if (!nh_mv_has_nodes(mv, NULL))
 		return push(ev, e, name, NULL, NH_CHECK_NOT_EVALUATED, NAN,
 			    "the manifest has no host topology (host.nodes)");
-	size_t n = json_array_size(nodes);
+	size_t n = nh_mv_node_count(mv);
 	if (e->kind == NH_EXPECT_NODE_MEMORY)
-		return eval_node_memory(ev, e, nodes, name);
+		return eval_node_memory(ev, e, mv, name);
 	if (e->kind == NH_EXPECT_NODES) {
 		bool ok = within((double)n, e->min, e->max);
 		fmt_miss(miss, sizeof miss, (double)n, e->min, e->max);
@@ -758,9 +751,9 @@ static int eval_topology(eval_t *ev, const nh_expect_t *e)
 		double lo = INFINITY, hi = -INFINITY;
 		char bad[160] = "", cpuless[96] = "";
 		for (size_t i = 0; i < n; i++) {
-			json_t *node = json_array_get(nodes, i);
-			double k = (double)json_array_size(json_object_get(node, "cpus"));
-			long long id = (long long)json_integer_value(json_object_get(node, "id"));
+			nh_mv_node_t node = nh_mv_node(mv, (unsigned)i);
+			double k = (double)node.cpu_count;
+			long long id = (long long)nh_num_or(node.id, 0);
 			char item[32];
 			if (k == 0) { /* memory-only nodes (CXL, HBM) hold no CPUs by design */
 				snprintf(item, sizeof item, "%lld", id);
@@ -794,22 +787,18 @@ static int eval_topology(eval_t *ev, const nh_expect_t *e)
 				 with_cpus, lo, hi, note);
 	}
 	/* distance: every off-diagonal entry of the SLIT matrix */
-	json_t *dist = json_object_get(host, "distances");
 	double lo = INFINITY, hi = -INFINITY;
 	char bad[96] = "";
-	for (size_t i = 0; i < json_array_size(dist); i++) {
-		json_t *row = json_array_get(dist, i);
-		for (size_t j = 0; j < json_array_size(row); j++) {
+	for (unsigned i = 0; i < nh_mv_distance_rows(mv); i++) {
+		for (unsigned j = 0; j < nh_mv_distance_cols(mv, i); j++) {
 			double d;
-			if (i == j || !jnum(json_array_get(row, j), &d))
+			if (i == j || !finite_num(nh_mv_distance(mv, i, j), &d))
 				continue;
 			lo = d < lo ? d : lo;
 			hi = d > hi ? d : hi;
 			if (!within(d, e->min, e->max) && !bad[0]) {
-				long long a = (long long)json_integer_value(
-					json_object_get(json_array_get(nodes, i), "id"));
-				long long b = (long long)json_integer_value(
-					json_object_get(json_array_get(nodes, j), "id"));
+				long long a = (long long)nh_num_or(nh_mv_node(mv, i).id, 0);
+				long long b = (long long)nh_num_or(nh_mv_node(mv, j).id, 0);
 				fmt_miss(miss, sizeof miss, d, e->min, e->max);
 				snprintf(bad, sizeof bad, "distance %lld→%lld is %.0f %s", a, b, d,
 					 miss);
@@ -841,7 +830,7 @@ static int eval_latency_ratio(eval_t *ev, const nh_expect_t *e)
 	unsigned cnt[2] = {0, 0}, pairs = 0;
 	for (unsigned i = 0; i < nh_results_config_count(ev->res); i++) {
 		const nh_results_config_t *c = nh_results_config(ev->res, i);
-		json_t *rec = first_record(ev->res, c);
+		const nh_rv_t *rec = first_record(ev->res, c);
 		int a, b, end = 0;
 		if (!rec || strcmp(c->workload, "chase") != 0 || !params_match(e, rec) ||
 		    sscanf(c->policy, "cpunodebind=%d membind=%d%n", &a, &b, &end) != 2 ||
@@ -861,8 +850,7 @@ static int eval_latency_ratio(eval_t *ev, const nh_expect_t *e)
 		return push(ev, e, name, NULL, NH_CHECK_NOT_EVALUATED, NAN,
 			    "no chase runs of cpunodebind=A membind=B pairs in this scenario "
 			    "(policies.node_pairs(topo, \"cpunodebind=%%d membind=%%d\"))");
-	size_t host_nodes = json_array_size(
-		json_object_get(json_object_get(nh_results_manifest(ev->res), "host"), "nodes"));
+	unsigned host_nodes = nh_mv_node_count(nh_results_manifest(ev->res));
 	if (!cnt[1] && host_nodes == 1)
 		/* Not a pass: there is no remote memory to be slower. A multi-socket machine that
 		 * shows one node has node interleaving on in its BIOS — the nodes check says so. */

@@ -298,13 +298,8 @@ static const char *bytes(char *buf, size_t len, double v)
 
 /* ---- reading the records ---- */
 
-static const char *jstr(json_t *o, const char *dflt)
-{
-	const char *s = json_string_value(o);
-	return s ? s : dflt;
-}
-
-static double jnum(json_t *o) { return json_is_number(o) ? json_number_value(o) : NAN; }
+/* A figure the report shows as "–" when the records do not have it. */
+static double num_or_nan(nh_num_t n) { return nh_num_or(n, NAN); }
 
 /* What the report knows of each configuration besides the results reader's fields. */
 struct cfg {
@@ -315,7 +310,7 @@ struct cfg {
 
 struct rep {
 	const nh_results_t *r;
-	json_t *manifest;
+	const nh_mv_t *manifest; /* NULL: no manifest.json */
 	struct cfg *cfgs;
 	unsigned nc;
 	nh_charts_t charts;
@@ -326,6 +321,8 @@ struct rep {
 static const char *const OUTCOMES[] = {"ok",      "failed",     "timeout",
 				       "crashed", "oom-killed", "skipped"};
 static const char *const VERDICTS[] = {"ok", "fallback", "violated", "unbalanced", "not-checked"};
+
+static long long run_number(const nh_rv_t *rec) { return (long long)nh_num_or(nh_rv_run(rec), 0); }
 
 static int outcome_index(const char *o)
 {
@@ -368,8 +365,8 @@ static int label_configs(struct rep *p, nh_err_t *err)
 
 static void section_title(struct w *w, struct rep *p)
 {
-	json_t *m = p->manifest;
-	const char *scenario = jstr(nh_json_path(m, "scenario", "name", NULL), NULL);
+	const nh_mv_t *m = p->manifest;
+	const char *scenario = nh_str_or(nh_mv_scenario_name(m), NULL);
 	heading(w, 1, NULL, "numaharness report: %s", scenario ? scenario : nh_results_dir(p->r));
 	ul_begin(w);
 	li_begin(w);
@@ -381,39 +378,37 @@ static void section_title(struct w *w, struct rep *p)
 		text(w, "No manifest.json: the host, topology and command are unknown.");
 		li_end(w);
 	} else {
-		const char *cmd = jstr(nh_json_path(m, "command", NULL, NULL), NULL);
+		const char *cmd = nh_str_or(nh_mv_command(m), NULL);
 		if (cmd) {
 			li_begin(w);
 			text(w, "Command: ");
 			code(w, "numaharness %s", cmd);
 			li_end(w);
 		}
-		const char *path = jstr(nh_json_path(m, "scenario", "path", NULL), NULL);
+		const char *path = nh_str_or(nh_mv_scenario_path(m), NULL);
 		if (path) {
 			li_begin(w);
 			text(w, "Scenario: ");
 			code(w, "%s", path);
-			const char *sha = jstr(nh_json_path(m, "scenario", "sha256", NULL), NULL);
+			const char *sha = nh_str_or(nh_mv_scenario_sha256(m), NULL);
 			if (sha)
 				text(w, " (SHA-256 %.16s…)", sha);
 			li_end(w);
 		}
 		li_begin(w);
 		text(w, "Started %s, finished %s; status %s; numaharness %s",
-		     jstr(nh_json_path(m, "started_at", NULL, NULL), "?"),
-		     jstr(nh_json_path(m, "finished_at", NULL, NULL), "—"),
-		     jstr(nh_json_path(m, "status", NULL, NULL), "?"),
-		     jstr(nh_json_path(m, "tool_version", NULL, NULL), "?"));
+		     nh_str_or(nh_mv_started_at(m), "?"), nh_str_or(nh_mv_finished_at(m), "—"),
+		     nh_str_or(nh_mv_status(m), "?"), nh_str_or(nh_mv_tool_version(m), "?"));
 		li_end(w);
 	}
 	unsigned total = nh_results_count(p->r), warm = 0, counts[NH_ARRAY_LEN(OUTCOMES)] = {0};
 	for (unsigned i = 0; i < total; i++) {
-		json_t *rec = nh_results_record(p->r, i);
-		if (json_is_true(json_object_get(rec, "warmup"))) {
+		const nh_rv_t *rec = nh_results_record(p->r, i);
+		if (nh_flag_true(nh_rv_warmup(rec))) {
 			warm++;
 			continue;
 		}
-		int o = outcome_index(jstr(json_object_get(rec, "outcome"), NULL));
+		int o = outcome_index(nh_str_or(nh_rv_outcome(rec), NULL));
 		if (o >= 0)
 			counts[o]++;
 	}
@@ -440,29 +435,12 @@ static void section_title(struct w *w, struct rep *p)
 	ul_end(w);
 }
 
-/* A parameter's value as `run --set` takes it: true/false, 3, 0.15, text; "" when empty. */
-static const char *param_text(char *buf, size_t len, json_t *v)
-{
-	if (json_is_boolean(v))
-		snprintf(buf, len, "%s", json_is_true(v) ? "true" : "false");
-	else if (json_is_integer(v))
-		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
-	else if (json_is_real(v))
-		snprintf(buf, len, "%.15g", json_real_value(v));
-	else if (json_is_string(v))
-		snprintf(buf, len, "%s", *json_string_value(v) ? json_string_value(v) : "\"\"");
-	else
-		snprintf(buf, len, "?");
-	return buf;
-}
-
 /* What the scenario was asked (manifest scenario.parameters, from its param() lines): a
  * reader of the verdicts needs the values the checks were run against, and which the
  * operator gave with --set rather than the scenario's defaults. */
 static void section_parameters(struct w *w, struct rep *p)
 {
-	json_t *params = nh_json_path(p->manifest, "scenario", "parameters", NULL);
-	if (!json_is_object(params) || json_object_size(params) == 0)
+	if (nh_mv_param_count(p->manifest) == 0)
 		return;
 	p_begin(w);
 	text(w, "Scenario parameters (");
@@ -470,15 +448,13 @@ static void section_parameters(struct w *w, struct rep *p)
 	text(w, " changes them; their help texts are in the scenario and in manifest.json):");
 	p_end(w);
 	table_begin(w, "llll", "parameter", "value", "default", "--set", NULL);
-	const char *name;
-	json_t *v;
-	json_object_foreach(params, name, v)
-	{
-		char buf[512];
-		cell_code(w, name);
-		cell_code(w, param_text(buf, sizeof buf, json_object_get(v, "value")));
-		cell_code(w, param_text(buf, sizeof buf, json_object_get(v, "default")));
-		cell(w, "%s", json_is_true(json_object_get(v, "set")) ? "yes" : "no");
+	nh_rv_iter_t it = NH_RV_ITER_INIT;
+	nh_mv_param_t v;
+	while (nh_mv_param_next(p->manifest, &it, &v)) {
+		cell_code(w, v.name);
+		cell_code(w, v.value);
+		cell_code(w, v.dflt);
+		cell(w, "%s", nh_flag_true(v.set) ? "yes" : "no");
 	}
 	table_end(w);
 }
@@ -492,8 +468,8 @@ static void kv_row(struct w *w, const char *k, const char *v)
 static void section_host(struct w *w, struct rep *p)
 {
 	heading(w, 2, "host", "Host");
-	json_t *h = nh_json_path(p->manifest, "host", "host", NULL);
-	if (!json_is_object(h)) {
+	nh_mv_host_t h = nh_mv_host(p->manifest);
+	if (!h.present) {
 		p_begin(w);
 		text(w, "The manifest has no host fingerprint.");
 		p_end(w);
@@ -501,96 +477,83 @@ static void section_host(struct w *w, struct rep *p)
 	}
 	char buf[64];
 	table_begin(w, "ll", "fact", "value", NULL);
-	kv_row(w, "kernel", jstr(json_object_get(h, "kernel"), "?"));
-	kv_row(w, "CPU model", jstr(json_object_get(h, "cpu_model"), "?"));
-	snprintf(buf, sizeof buf, "enabled %s, defrag %s",
-		 jstr(json_object_get(h, "thp_enabled"), "?"),
-		 jstr(json_object_get(h, "thp_defrag"), "?"));
+	kv_row(w, "kernel", nh_str_or(h.kernel, "?"));
+	kv_row(w, "CPU model", nh_str_or(h.cpu_model, "?"));
+	snprintf(buf, sizeof buf, "enabled %s, defrag %s", nh_str_or(h.thp_enabled, "?"),
+		 nh_str_or(h.thp_defrag, "?"));
 	kv_row(w, "transparent huge pages", buf);
-	json_t *bal = json_object_get(h, "numa_balancing");
 	kv_row(w, "automatic NUMA balancing",
-	       json_is_true(bal)    ? "on (pages may migrate during runs)"
-	       : json_is_false(bal) ? "off"
-				    : "unknown");
-	json_t *par = json_object_get(h, "perf_event_paranoid");
-	if (json_is_integer(par))
-		snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(par));
+	       !h.numa_balancing.present ? "unknown"
+	       : h.numa_balancing.v	 ? "on (pages may migrate during runs)"
+					 : "off");
+	if (h.perf_event_paranoid.present)
+		snprintf(buf, sizeof buf, "%lld", (long long)h.perf_event_paranoid.v);
 	else
 		snprintf(buf, sizeof buf, "unknown");
 	kv_row(w, "perf_event_paranoid", buf);
-	kv_row(w, "cgroup", jstr(json_object_get(h, "cgroup"), "?"));
-	kv_row(w, "allowed CPUs", jstr(json_object_get(h, "allowed_cpus"), "?"));
-	kv_row(w, "allowed memory nodes", jstr(json_object_get(h, "allowed_mems"), "?"));
-	kv_row(w, "topology source", jstr(nh_json_path(p->manifest, "host", "source", NULL), "?"));
+	kv_row(w, "cgroup", nh_str_or(h.cgroup, "?"));
+	kv_row(w, "allowed CPUs", nh_str_or(h.allowed_cpus, "?"));
+	kv_row(w, "allowed memory nodes", nh_str_or(h.allowed_mems, "?"));
+	kv_row(w, "topology source", nh_str_or(h.source, "?"));
 	table_end(w);
 }
 
-static void cpu_list(json_t *cpus, char *buf, size_t len)
+static void cpu_list(const nh_set_t *cpus, char *buf, size_t len)
 {
-	nh_set_t s;
-	nh_set_clear(&s);
-	size_t i;
-	json_t *v;
-	json_array_foreach(cpus, i, v)
-	{
-		if (json_is_integer(v))
-			nh_set_add(&s, (unsigned)json_integer_value(v));
-	}
-	nh_set_format(&s, buf, len);
+	nh_set_format(cpus, buf, len);
 	if (!buf[0])
 		snprintf(buf, len, "none");
+}
+
+static long long node_id(const nh_mv_t *m, unsigned i)
+{
+	return (long long)nh_num_or(nh_mv_node(m, i).id, 0);
 }
 
 static void section_topology(struct w *w, struct rep *p)
 {
 	heading(w, 2, "topology", "Topology");
-	json_t *host = json_object_get(p->manifest, "host");
-	json_t *nodes = json_object_get(host, "nodes");
-	if (!json_array_size(nodes)) {
+	const nh_mv_t *m = p->manifest;
+	unsigned nn = nh_mv_node_count(m);
+	if (!nn) {
 		p_begin(w);
 		text(w, "The manifest has no topology.");
 		p_end(w);
 		return;
 	}
 	table_begin(w, "rlrr", "node", "CPUs", "memory", "free at start", NULL);
-	size_t i;
-	json_t *n;
-	json_array_foreach(nodes, i, n)
-	{
+	for (unsigned i = 0; i < nn; i++) {
+		nh_mv_node_t n = nh_mv_node(m, i);
 		char cpus[256], mem[32], fr[32];
-		cpu_list(json_object_get(n, "cpus"), cpus, sizeof cpus);
-		cell(w, "%lld", (long long)json_integer_value(json_object_get(n, "id")));
+		cpu_list(&n.cpus, cpus, sizeof cpus);
+		cell(w, "%lld", (long long)nh_num_or(n.id, 0));
 		cell(w, "%s", cpus);
-		cell(w, "%s", bytes(mem, sizeof mem, jnum(json_object_get(n, "mem_total_bytes"))));
-		cell(w, "%s", bytes(fr, sizeof fr, jnum(json_object_get(n, "mem_free_bytes"))));
+		cell(w, "%s", bytes(mem, sizeof mem, num_or_nan(n.mem_total_bytes)));
+		cell(w, "%s", bytes(fr, sizeof fr, num_or_nan(n.mem_free_bytes)));
 	}
 	table_end(w);
 
-	json_t *caches = json_object_get(host, "caches");
-	if (json_array_size(caches)) {
+	unsigned ncache = nh_mv_cache_count(m);
+	if (ncache) {
 		p_begin(w);
 		text(w, "Caches: ");
-		json_t *c;
-		json_array_foreach(caches, i, c)
-		{
+		for (unsigned i = 0; i < ncache; i++) {
+			nh_mv_cache_t c = nh_mv_cache(m, i);
 			char sz[32];
-			const char *type = jstr(json_object_get(c, "type"), "");
-			text(w, "%sL%lld%s %s × %lld", i ? ", " : "",
-			     (long long)json_integer_value(json_object_get(c, "level")),
+			const char *type = nh_str_or(c.type, "");
+			text(w, "%sL%lld%s %s × %lld", i ? ", " : "", (long long)nh_num_or(c.level, 0),
 			     strcmp(type, "data") == 0          ? "d"
 			     : strcmp(type, "instruction") == 0 ? "i"
 								: "",
-			     bytes(sz, sizeof sz, jnum(json_object_get(c, "size_bytes"))),
-			     (long long)json_integer_value(json_object_get(c, "count")));
+			     bytes(sz, sizeof sz, num_or_nan(c.size_bytes)),
+			     (long long)nh_num_or(c.count, 0));
 		}
 		text(w, ".");
 		p_end(w);
 	}
 
 	/* The distance matrix as numactl --hardware prints it. */
-	json_t *dist = json_object_get(host, "distances");
-	size_t nn = json_array_size(nodes);
-	if (json_array_size(dist) == nn && nn) {
+	if (nh_mv_distance_rows(m) == nn) {
 		p_begin(w);
 		text(w, "Distances (SLIT; 10 = local):");
 		p_end(w);
@@ -599,33 +562,26 @@ static void section_topology(struct w *w, struct rep *p)
 			return;
 		memset(align, 'r', nn + 1);
 		/* Headers vary in number: write the header row by hand through the same writer. */
-		w->cols = (unsigned)nn + 1;
+		w->cols = nn + 1;
 		w->align = align;
 		w->cell = 0;
 		fputs("<table>\n<thead><tr><th class=\"num\">node</th>", w->html);
 		fputs("| node |", w->md);
-		json_array_foreach(nodes, i, n)
-		{
-			fprintf(w->md, " %lld |",
-				(long long)json_integer_value(json_object_get(n, "id")));
-			fprintf(w->html, "<th class=\"num\">%lld</th>",
-				(long long)json_integer_value(json_object_get(n, "id")));
+		for (unsigned i = 0; i < nn; i++) {
+			fprintf(w->md, " %lld |", node_id(m, i));
+			fprintf(w->html, "<th class=\"num\">%lld</th>", node_id(m, i));
 		}
 		fputs("\n|", w->md);
 		for (size_t k = 0; k <= nn; k++)
 			fputs("--:|", w->md);
 		fputs("\n", w->md);
 		fputs("</tr></thead>\n<tbody>\n", w->html);
-		json_t *row;
-		json_array_foreach(dist, i, row)
-		{
-			cell(w, "%lld",
-			     (long long)json_integer_value(
-					     json_object_get(json_array_get(nodes, i), "id")));
-			for (size_t k = 0; k < nn; k++) {
-				json_t *d = json_array_get(row, k);
-				if (json_is_integer(d))
-					cell(w, "%lld", (long long)json_integer_value(d));
+		for (unsigned i = 0; i < nn; i++) {
+			cell(w, "%lld", node_id(m, i));
+			for (unsigned k = 0; k < nn; k++) {
+				nh_num_t d = nh_mv_distance(m, i, k);
+				if (d.present)
+					cell(w, "%lld", (long long)d.v);
 				else
 					cell(w, "–");
 			}
@@ -717,9 +673,9 @@ static void section_results(struct w *w, struct rep *p)
 				const char *reason = "";
 				const char *outcome = "";
 				for (unsigned r = 0; r < c->c->run_count && !reason[0]; r++) {
-					json_t *rec = nh_results_record(p->r, c->c->runs[r]);
-					reason = jstr(json_object_get(rec, "reason"), "");
-					outcome = jstr(json_object_get(rec, "outcome"), "");
+					const nh_rv_t *rec = nh_results_config_run(p->r, c->c, r);
+					reason = nh_str_or(nh_rv_reason(rec), "");
+					outcome = nh_str_or(nh_rv_outcome(rec), "");
 				}
 				p_begin(w);
 				text(w, "No ok run of %u", c->c->run_count);
@@ -779,16 +735,16 @@ static void section_placement(struct w *w, struct rep *p)
 		unsigned nf = 0;
 		const char *expected = "";
 		for (unsigned r = 0; r < c->c->run_count; r++) {
-			json_t *obs = nh_json_path(nh_results_record(p->r, c->c->runs[r]), "policy",
-					   "observed", NULL);
-			const char *v = jstr(json_object_get(obs, "verdict"), "not-checked");
+			const nh_rv_t *rec = nh_results_config_run(p->r, c->c, r);
+			nh_rv_placement_t obs = nh_rv_placement(rec);
+			const char *v = nh_str_or(obs.verdict, "not-checked");
 			for (unsigned i = 0; i < NH_ARRAY_LEN(VERDICTS); i++)
 				counts[i] += strcmp(v, VERDICTS[i]) == 0;
-			double f = jnum(json_object_get(obs, "fraction_on_expected"));
+			double f = num_or_nan(obs.fraction_on_expected);
 			if (frac && isfinite(f))
 				frac[nf++] = f;
 			if (!expected[0])
-				expected = jstr(json_object_get(obs, "expected_nodes"), "");
+				expected = nh_str_or(obs.expected_nodes, "");
 		}
 		char a[32], b[32];
 		double med = nf ? nh_stats_median(frac, nf) : NAN, lo = NAN;
@@ -815,9 +771,9 @@ static void section_placement(struct w *w, struct rep *p)
 	for (unsigned k = 0; k < p->nc && listed < MAX_LISTED; k++) {
 		const struct cfg *c = &p->cfgs[k];
 		for (unsigned r = 0; r < c->c->run_count; r++) {
-			json_t *rec = nh_results_record(p->r, c->c->runs[r]);
-			json_t *obs = nh_json_path(rec, "policy", "observed", NULL);
-			const char *v = jstr(json_object_get(obs, "verdict"), "not-checked");
+			const nh_rv_t *rec = nh_results_config_run(p->r, c->c, r);
+			nh_rv_placement_t obs = nh_rv_placement(rec);
+			const char *v = nh_str_or(obs.verdict, "not-checked");
 			if (strcmp(v, "ok") == 0 || strcmp(v, "not-checked") == 0)
 				continue;
 			if (!any) {
@@ -830,9 +786,8 @@ static void section_placement(struct w *w, struct rep *p)
 			}
 			li_begin(w);
 			code(w, "%s", c->name);
-			text(w, " run %lld: %s — %s",
-			     (long long)json_integer_value(json_object_get(rec, "run")), v,
-			     jstr(json_object_get(obs, "verdict_reason"), ""));
+			text(w, " run %lld: %s — %s", run_number(rec), v,
+			     nh_str_or(obs.verdict_reason, ""));
 			li_end(w);
 			listed++;
 			break;
@@ -851,10 +806,8 @@ static void section_outcomes(struct w *w, struct rep *p)
 		const struct cfg *c = &p->cfgs[k];
 		unsigned counts[NH_ARRAY_LEN(OUTCOMES)] = {0};
 		for (unsigned r = 0; r < c->c->run_count; r++) {
-			int o = outcome_index(
-					jstr(json_object_get(nh_results_record(p->r, c->c->runs[r]),
-							     "outcome"),
-					     NULL));
+			const nh_rv_t *rec = nh_results_config_run(p->r, c->c, r);
+			int o = outcome_index(nh_str_or(nh_rv_outcome(rec), NULL));
 			if (o >= 0)
 				counts[o]++;
 		}
@@ -874,21 +827,22 @@ static void section_outcomes(struct w *w, struct rep *p)
 	unsigned listed = 0, total = nh_results_count(p->r);
 	bool any = false;
 	for (unsigned i = 0; i < total; i++) {
-		json_t *rec = nh_results_record(p->r, i);
-		const char *o = jstr(json_object_get(rec, "outcome"), "?");
+		const nh_rv_t *rec = nh_results_record(p->r, i);
+		const char *o = nh_str_or(nh_rv_outcome(rec), "?");
 		if (strcmp(o, "ok") == 0)
 			continue;
-		const char *reason = jstr(json_object_get(rec, "reason"), "");
+		const char *reason = nh_str_or(nh_rv_reason(rec), "");
+		nh_num_t config = nh_rv_config(rec);
 		bool repeat = false;
 		if (strcmp(o, "skipped") == 0)
 			for (unsigned k = 0; k < i && !repeat; k++) {
-				json_t *prev = nh_results_record(p->r, k);
-				repeat = strcmp(jstr(json_object_get(prev, "outcome"), ""),
-						"skipped") == 0 &&
-					 json_equal(json_object_get(prev, "config"),
-						    json_object_get(rec, "config")) &&
-					 strcmp(jstr(json_object_get(prev, "reason"), ""),
-						reason) == 0;
+				const nh_rv_t *prev = nh_results_record(p->r, k);
+				nh_num_t prev_config = nh_rv_config(prev);
+				repeat = strcmp(nh_str_or(nh_rv_outcome(prev), ""), "skipped") ==
+						 0 &&
+					 config.present && prev_config.present &&
+					 config.v == prev_config.v &&
+					 strcmp(nh_str_or(nh_rv_reason(prev), ""), reason) == 0;
 			}
 		if (repeat)
 			continue;
@@ -906,12 +860,11 @@ static void section_outcomes(struct w *w, struct rep *p)
 			break;
 		}
 		li_begin(w);
-		text(w, "run %lld (%s %s, rep %lld%s): ",
-		     (long long)json_integer_value(json_object_get(rec, "run")),
-		     jstr(json_object_get(rec, "workload"), "?"),
-		     jstr(nh_json_path(rec, "policy", "requested", NULL), "?"),
-		     (long long)json_integer_value(json_object_get(rec, "rep")),
-		     json_is_true(json_object_get(rec, "warmup")) ? ", warm-up" : "");
+		text(w, "run %lld (%s %s, rep %lld%s): ", run_number(rec),
+		     nh_str_or(nh_rv_workload(rec), "?"),
+		     nh_str_or(nh_rv_policy_requested(rec), "?"),
+		     (long long)nh_num_or(nh_rv_rep(rec), 0),
+		     nh_flag_true(nh_rv_warmup(rec)) ? ", warm-up" : "");
 		text(w, "%s%s%s", o, reason[0] ? " — " : "", reason);
 		li_end(w);
 		listed++;
@@ -925,8 +878,24 @@ static void section_outcomes(struct w *w, struct rep *p)
 	}
 }
 
-static const char *const NUMASTAT_FIELDS[] = {"numa_hit",       "numa_miss",  "numa_foreign",
-					      "interleave_hit", "local_node", "other_node"};
+/* numastat sums of one configuration per node, nodes in the order the records first name them. */
+struct node_sums {
+	const char *node;
+	double sum[NH_RV_NUMASTAT_FIELDS];
+};
+
+static struct node_sums *node_sums_at(struct node_sums **sums, unsigned *n, const char *node)
+{
+	for (unsigned i = 0; i < *n; i++)
+		if (strcmp((*sums)[i].node, node) == 0)
+			return &(*sums)[i];
+	struct node_sums *grown = realloc(*sums, sizeof *grown * (*n + 1));
+	if (!grown)
+		return NULL;
+	*sums = grown;
+	grown[*n] = (struct node_sums){.node = node};
+	return &grown[(*n)++];
+}
 
 static void section_numastat(struct w *w, struct rep *p)
 {
@@ -944,66 +913,51 @@ static void section_numastat(struct w *w, struct rep *p)
 	bool any = false;
 	for (unsigned k = 0; k < p->nc; k++) {
 		const struct cfg *c = &p->cfgs[k];
-		json_t *sums = json_object(); /* node -> [fields] */
-		unsigned runs = 0;
+		struct node_sums *sums = NULL;
+		unsigned nodes = 0, runs = 0;
 		for (unsigned r = 0; r < c->c->run_count; r++) {
-			json_t *by = nh_json_path(nh_results_record(p->r, c->c->runs[r]), "numastat",
-					  "delta_by_node", NULL);
-			const char *node;
-			json_t *v;
-			runs += json_is_object(by);
-			json_object_foreach(by, node, v)
-			{
-				json_t *acc = json_object_get(sums, node);
-				if (!acc) {
-					acc = json_array();
-					for (unsigned f = 0; f < NH_ARRAY_LEN(NUMASTAT_FIELDS); f++)
-						json_array_append_new(acc, json_real(0));
-					json_object_set_new(sums, node, acc);
-				}
-				for (unsigned f = 0; f < NH_ARRAY_LEN(NUMASTAT_FIELDS); f++) {
-					double d = jnum(json_object_get(v, NUMASTAT_FIELDS[f]));
-					if (isfinite(d))
-						json_real_set(json_array_get(acc, f),
-							      json_real_value(json_array_get(acc,
-											     f)) +
-									      d);
-				}
+			const nh_rv_t *rec = nh_results_config_run(p->r, c->c, r);
+			runs += nh_rv_numastat_present(rec, NULL);
+			nh_rv_iter_t it = NH_RV_ITER_INIT;
+			nh_rv_numastat_node_t v;
+			while (nh_rv_numastat_next(rec, &it, &v)) {
+				struct node_sums *acc = node_sums_at(&sums, &nodes, v.node);
+				if (!acc)
+					break; /* out of memory: the table shows what was summed */
+				for (unsigned f = 0; f < NH_RV_NUMASTAT_FIELDS; f++)
+					if (v.field[f].present && isfinite(v.field[f].v))
+						acc->sum[f] += v.field[f].v;
 			}
 		}
 		if (!runs) {
-			json_decref(sums);
+			free(sums);
 			continue;
 		}
 		any = true;
-		double tot[NH_ARRAY_LEN(NUMASTAT_FIELDS)] = {0};
-		const char *node;
-		json_t *acc;
-		json_object_foreach(sums, node, acc)
-		{
+		double tot[NH_RV_NUMASTAT_FIELDS] = {0};
+		for (unsigned i = 0; i < nodes; i++) {
+			const struct node_sums *acc = &sums[i];
 			char a[32];
 			cell(w, "%s", c->name);
-			cell(w, "%s", node);
-			for (unsigned f = 0; f < NH_ARRAY_LEN(NUMASTAT_FIELDS); f++) {
-				double d = json_real_value(json_array_get(acc, f));
-				tot[f] += d;
-				cell(w, "%.0f", d);
+			cell(w, "%s", acc->node);
+			for (unsigned f = 0; f < NH_RV_NUMASTAT_FIELDS; f++) {
+				tot[f] += acc->sum[f];
+				cell(w, "%.0f", acc->sum[f]);
 			}
-			double hit = json_real_value(json_array_get(acc, 0)),
-			       miss = json_real_value(json_array_get(acc, 1));
+			double hit = acc->sum[0], miss = acc->sum[1];
 			cell(w, "%s", pct(a, sizeof a, hit + miss > 0 ? miss / (hit + miss) : NAN));
 		}
-		if (json_object_size(sums) > 1) {
+		if (nodes > 1) {
 			char a[32];
 			cell(w, "%s", c->name);
 			cell(w, "all");
-			for (unsigned f = 0; f < NH_ARRAY_LEN(NUMASTAT_FIELDS); f++)
+			for (unsigned f = 0; f < NH_RV_NUMASTAT_FIELDS; f++)
 				cell(w, "%.0f", tot[f]);
 			cell(w, "%s",
 			     pct(a, sizeof a,
 				 tot[0] + tot[1] > 0 ? tot[1] / (tot[0] + tot[1]) : NAN));
 		}
-		json_decref(sums);
+		free(sums);
 	}
 	table_end(w);
 	if (!any) {
@@ -1013,13 +967,98 @@ static void section_numastat(struct w *w, struct rep *p)
 	}
 }
 
+/* A list of strings in first-seen order, each once (borrowed from the records). */
+struct strlist {
+	const char **items;
+	unsigned n;
+};
+
+static int strlist_find(const struct strlist *l, const char *s)
+{
+	for (unsigned i = 0; i < l->n; i++)
+		if (strcmp(l->items[i], s) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The index of \p s, added when new; -1 when out of memory. */
+static int strlist_add(struct strlist *l, const char *s)
+{
+	int i = strlist_find(l, s);
+	if (i >= 0)
+		return i;
+	const char **grown = realloc(l->items, sizeof *grown * (l->n + 1));
+	if (!grown)
+		return -1;
+	l->items = grown;
+	l->items[l->n] = s;
+	return (int)l->n++;
+}
+
+/* Counters not counted: each name once, with its distinct reasons; and each name's event. */
+struct counter_notes {
+	struct strlist names;	 /* that were not counted somewhere */
+	struct strlist *reasons; /* per name */
+	struct {
+		const char *name, *event;
+	} *ev;
+	unsigned nev;
+};
+
+static void counter_not_counted(struct counter_notes *cn, const char *name, const char *why)
+{
+	unsigned before = cn->names.n;
+	int i = strlist_add(&cn->names, name);
+	if (i < 0)
+		return;
+	if (cn->names.n > before) {
+		struct strlist *grown = realloc(cn->reasons, sizeof *grown * cn->names.n);
+		if (!grown) {
+			cn->names.n--;
+			return;
+		}
+		cn->reasons = grown;
+		cn->reasons[i] = (struct strlist){0};
+	}
+	strlist_add(&cn->reasons[i], why);
+}
+
+static const char *counter_event_of(const struct counter_notes *cn, const char *name)
+{
+	for (unsigned i = 0; i < cn->nev; i++)
+		if (strcmp(cn->ev[i].name, name) == 0)
+			return cn->ev[i].event;
+	return NULL;
+}
+
+/* The first event a counter was recorded with. */
+static void counter_event(struct counter_notes *cn, const char *name, const char *event)
+{
+	if (counter_event_of(cn, name))
+		return;
+	void *grown = realloc(cn->ev, sizeof *cn->ev * (cn->nev + 1));
+	if (!grown)
+		return;
+	cn->ev = grown;
+	cn->ev[cn->nev].name = name;
+	cn->ev[cn->nev++].event = event;
+}
+
+static void counter_notes_free(struct counter_notes *cn)
+{
+	for (unsigned i = 0; i < cn->names.n; i++)
+		free(cn->reasons[i].items);
+	free(cn->reasons);
+	free(cn->names.items);
+	free(cn->ev);
+}
+
 static void section_counters(struct w *w, struct rep *p)
 {
 	heading(w, 2, "counters", "Hardware counters");
 	/* Available counters: median per configuration. Unavailable ones: each name once with its
 	 * reason(s) — the same reason repeats in every run. */
-	json_t *reasons = json_object(); /* name -> {reason: true} */
-	json_t *events = json_object();  /* name -> event */
+	struct counter_notes cn = {0};
 	bool table = false;
 	double *vals = NULL;
 	for (unsigned k = 0; k < p->nc; k++) {
@@ -1028,65 +1067,42 @@ static void section_counters(struct w *w, struct rep *p)
 		vals = calloc(c->c->run_count ? c->c->run_count : 1, sizeof *vals);
 		if (!vals)
 			break;
-		json_t *names = json_array();
+		struct strlist names = {0}; /* counted in some run of this configuration */
 		for (unsigned r = 0; r < c->c->run_count; r++) {
-			json_t *ctr = json_object_get(nh_results_record(p->r, c->c->runs[r]),
-						      "counters");
-			const char *name;
-			json_t *v;
-			if (json_is_string(json_object_get(ctr, "unavailable"))) {
+			const nh_rv_t *rec = nh_results_config_run(p->r, c->c, r);
+			nh_str_t layer = nh_rv_counters_unavailable(rec);
+			if (layer.present) {
 				/* the whole layer: counters=none, or no perf at all */
-				json_t *set = json_object_get(reasons, "(all counters)");
-				if (!set) {
-					set = json_object();
-					json_object_set_new(reasons, "(all counters)", set);
-				}
-				json_object_set_new(set,
-						    jstr(json_object_get(ctr, "unavailable"), ""),
-						    json_true());
+				counter_not_counted(&cn, "(all counters)", layer.s);
 				continue;
 			}
-			json_object_foreach(ctr, name, v)
-			{
-				const char *why = jstr(json_object_get(v, "unavailable"), NULL);
-				const char *ev = jstr(json_object_get(v, "event"), NULL);
-				if (ev && !json_object_get(events, name))
-					json_object_set_new(events, name, json_string(ev));
-				if (why) {
-					json_t *set = json_object_get(reasons, name);
-					if (!set) {
-						set = json_object();
-						json_object_set_new(reasons, name, set);
-					}
-					json_object_set_new(set, why, json_true());
+			nh_rv_iter_t it = NH_RV_ITER_INIT;
+			nh_rv_counter_t v;
+			while (nh_rv_counter_next(rec, &it, &v)) {
+				if (v.event.present)
+					counter_event(&cn, v.name, v.event.s);
+				if (v.unavailable.present) {
+					counter_not_counted(&cn, v.name, v.unavailable.s);
 					continue;
 				}
-				bool seen = false;
-				size_t i;
-				json_t *n;
-				json_array_foreach(names, i, n) seen |=
-						strcmp(json_string_value(n), name) == 0;
-				if (!seen && json_is_number(json_object_get(v, "value")))
-					json_array_append_new(names, json_string(name));
+				if (v.value.present)
+					strlist_add(&names, v.name);
 			}
 		}
-		size_t i;
-		json_t *n;
-		json_array_foreach(names, i, n)
-		{
-			const char *name = json_string_value(n);
+		for (unsigned i = 0; i < names.n; i++) {
+			const char *name = names.items[i];
 			unsigned m = 0;
 			bool mux = false;
 			const char *unit = NULL;
 			for (unsigned r = 0; r < c->c->run_count; r++) {
-				json_t *rec = nh_results_record(p->r, c->c->runs[r]);
-				json_t *v = nh_json_path(rec, "counters", name, NULL);
-				if (strcmp(jstr(json_object_get(rec, "outcome"), ""), "ok") != 0 ||
-				    !json_is_number(json_object_get(v, "value")))
+				const nh_rv_t *rec = nh_results_config_run(p->r, c->c, r);
+				nh_rv_counter_t v = nh_rv_counter(rec, name);
+				if (strcmp(nh_str_or(nh_rv_outcome(rec), ""), "ok") != 0 ||
+				    !v.value.present)
 					continue;
-				vals[m++] = json_number_value(json_object_get(v, "value"));
-				mux |= json_is_true(json_object_get(v, "multiplexed"));
-				unit = unit ? unit : jstr(json_object_get(v, "unit"), NULL);
+				vals[m++] = v.value.v;
+				mux |= v.multiplexed;
+				unit = unit ? unit : nh_str_or(v.unit, NULL);
 			}
 			nh_summary_t s;
 			if (!m || nh_stats_summary(vals, m, &s, NULL) < 0)
@@ -1097,6 +1113,7 @@ static void section_counters(struct w *w, struct rep *p)
 				table = true;
 			}
 			char a[32], b[32], d[32];
+			const char *ev = counter_event_of(&cn, name);
 			cell(w, "%s", c->name);
 			cell_open(w, NULL);
 			code(w, "%s", name);
@@ -1105,43 +1122,35 @@ static void section_counters(struct w *w, struct rep *p)
 			if (mux)
 				text(w, " (multiplexed: scaled estimate)");
 			cell_close(w);
-			cell(w, "%s", jstr(json_object_get(events, name), ""));
+			cell(w, "%s", ev ? ev : "");
 			cell(w, "%s", num(a, sizeof a, s.median));
 			cell(w, "%s", num(b, sizeof b, s.min));
 			cell(w, "%s", num(d, sizeof d, s.max));
 			cell(w, "%u", s.n);
 		}
-		json_decref(names);
+		free(names.items);
 	}
 	free(vals);
 	if (table)
 		table_end(w);
-	if (json_object_size(reasons)) {
+	if (cn.names.n) {
 		p_begin(w);
 		text(w, table ? "Not counted:" : "No counter could be counted:");
 		p_end(w);
 		ul_begin(w);
-		const char *name;
-		json_t *set;
-		json_object_foreach(reasons, name, set)
-		{
+		for (unsigned i = 0; i < cn.names.n; i++) {
+			const char *name = cn.names.items[i];
 			li_begin(w);
 			code(w, "%s", name);
-			const char *ev = jstr(json_object_get(events, name), NULL);
+			const char *ev = counter_event_of(&cn, name);
 			if (ev) {
 				text(w, " (");
 				code(w, "%s", ev);
 				text(w, ")");
 			}
 			text(w, ": ");
-			const char *why;
-			json_t *t;
-			bool first = true;
-			json_object_foreach(set, why, t)
-			{
-				text(w, "%s%s", first ? "" : "; ", why);
-				first = false;
-			}
+			for (unsigned k = 0; k < cn.reasons[i].n; k++)
+				text(w, "%s%s", k ? "; " : "", cn.reasons[i].items[k]);
 			li_end(w);
 		}
 		ul_end(w);
@@ -1150,22 +1159,28 @@ static void section_counters(struct w *w, struct rep *p)
 		text(w, "No run recorded counters.");
 		p_end(w);
 	}
-	json_decref(reasons);
-	json_decref(events);
+	counter_notes_free(&cn);
 }
 
-/* Largest value of a number at a path over a configuration's runs; NAN when none has it. */
-static double max_over(const struct rep *p, const struct cfg *c, const char *a, const char *b,
-		       const char *d)
+/* Largest value of a layer's figure over a configuration's runs; NAN when none has it. */
+static double max_over(const struct rep *p, const struct cfg *c,
+		       nh_num_t (*figure)(const nh_rv_t *))
 {
 	double m = NAN;
 	for (unsigned r = 0; r < c->c->run_count; r++) {
-		double v = jnum(nh_json_path(nh_results_record(p->r, c->c->runs[r]), a, b, d));
+		double v = num_or_nan(figure(nh_results_config_run(p->r, c->c, r)));
 		if (isfinite(v) && (isnan(m) || v > m))
 			m = v;
 	}
 	return m;
 }
+
+static nh_num_t vm_hwm(const nh_rv_t *rec) { return nh_rv_memory(rec).vm_hwm_bytes; }
+static nh_num_t anon_huge(const nh_rv_t *rec) { return nh_rv_memory(rec).anon_huge_pages_bytes; }
+static nh_num_t cg_current(const nh_rv_t *rec) { return nh_rv_cgroup(rec).memory_current; }
+static nh_num_t cg_file(const nh_rv_t *rec) { return nh_rv_cgroup(rec).stat_file; }
+static nh_num_t cg_cache(const nh_rv_t *rec) { return nh_rv_cgroup(rec).stat_cache; }
+static nh_num_t series_samples(const nh_rv_t *rec) { return nh_rv_series(rec).samples; }
 
 static void section_memory(struct w *w, struct rep *p)
 {
@@ -1180,77 +1195,65 @@ static void section_memory(struct w *w, struct rep *p)
 	p_end(w);
 	table_begin(w, "lrrrrr", "configuration", "peak RSS (VmHWM)", "AnonHugePages",
 		    "cgroup memory", "cgroup page cache", "series samples", NULL);
-	json_t *cg_reasons = json_object();
+	struct strlist cg_reasons = {0};
 	for (unsigned k = 0; k < p->nc; k++) {
 		const struct cfg *c = &p->cfgs[k];
 		char a[32], b[32], d[32], e[32];
-		double file = max_over(p, c, "cgroup", "stat", "file");
+		double file = max_over(p, c, cg_file);
 		if (isnan(file))
-			file = max_over(p, c, "cgroup", "stat", "cache");
-		double samples = max_over(p, c, "series", "samples", NULL);
+			file = max_over(p, c, cg_cache);
+		double samples = max_over(p, c, series_samples);
 		cell(w, "%s", c->name);
-		cell(w, "%s", bytes(a, sizeof a, max_over(p, c, "memory", "vm_hwm_bytes", NULL)));
-		cell(w, "%s",
-		     bytes(b, sizeof b, max_over(p, c, "memory", "anon_huge_pages_bytes", NULL)));
-		cell(w, "%s", bytes(d, sizeof d, max_over(p, c, "cgroup", "memory_current", NULL)));
+		cell(w, "%s", bytes(a, sizeof a, max_over(p, c, vm_hwm)));
+		cell(w, "%s", bytes(b, sizeof b, max_over(p, c, anon_huge)));
+		cell(w, "%s", bytes(d, sizeof d, max_over(p, c, cg_current)));
 		cell(w, "%s", bytes(e, sizeof e, file));
 		if (isfinite(samples))
 			cell(w, "%.0f", samples);
 		else
 			cell(w, "–");
 		for (unsigned r = 0; r < c->c->run_count; r++) {
-			const char *why = jstr(nh_json_path(nh_results_record(p->r, c->c->runs[r]),
-						    "cgroup", "unavailable", NULL),
-					       NULL);
-			if (why)
-				json_object_set_new(cg_reasons, why, json_true());
+			const nh_rv_t *rec = nh_results_config_run(p->r, c->c, r);
+			nh_str_t why = nh_rv_cgroup(rec).unavailable;
+			if (why.present)
+				strlist_add(&cg_reasons, why.s);
 		}
 	}
 	table_end(w);
-	const char *why;
-	json_t *t;
-	json_object_foreach(cg_reasons, why, t)
-	{
+	for (unsigned i = 0; i < cg_reasons.n; i++) {
 		p_begin(w);
-		text(w, "cgroup memory unavailable: %s", why);
+		text(w, "cgroup memory unavailable: %s", cg_reasons.items[i]);
 		p_end(w);
 	}
-	json_decref(cg_reasons);
+	free(cg_reasons.items);
 }
 
-/* DIR/NAME as JSON; NULL after a paragraph saying why not — \p absent when there is no such file
- * (a results directory need not have one), else where it could not be read. */
-static json_t *load_optional(struct w *w, struct rep *p, const char *name, const char *absent)
+/* Say why an optional document is not there: \p absent when there is no such file (a results
+ * directory need not have one), else where it could not be read. */
+static void doc_missing(struct w *w, const char *name, const char *absent,
+			const nh_results_doc_error_t *why)
 {
-	char path[PATH_MAX + 40];
-	snprintf(path, sizeof path, "%s/%s", nh_results_dir(p->r), name);
-	json_error_t je;
-	json_t *doc = json_load_file(path, 0, &je);
-	if (doc)
-		return doc;
 	p_begin(w);
-	if (access(path, F_OK) != 0)
+	if (why->absent)
 		text(w, "%s", absent);
 	else
-		text(w, "%s could not be read: line %d: %s", name, je.line, je.text);
+		text(w, "%s could not be read: line %d: %s", name, why->line, why->text);
 	p_end(w);
-	return NULL;
 }
 
 static void section_expectations(struct w *w, struct rep *p)
 {
 	heading(w, 2, "expectations", "Expectations");
-	json_t *doc = load_optional(w, p, "checks.json",
-				    "No expectations (no checks.json in the results directory).");
-	if (!doc)
+	nh_results_doc_error_t why;
+	nh_checks_view_t *doc = nh_results_checks_load(p->r, &why);
+	if (!doc) {
+		doc_missing(w, "checks.json",
+			    "No expectations (no checks.json in the results directory).", &why);
 		return;
-	json_t *arr = json_is_array(doc) ? doc : json_object_get(doc, "checks");
-	unsigned pass = 0, fail = 0, ne = 0;
-	size_t i;
-	json_t *k;
-	json_array_foreach(arr, i, k)
-	{
-		const char *st = jstr(json_object_get(k, "status"), "");
+	}
+	unsigned pass = 0, fail = 0, ne = 0, n = nh_checks_view_count(doc);
+	for (unsigned i = 0; i < n; i++) {
+		const char *st = nh_str_or(nh_checks_view_at(doc, i).status, "");
 		pass += strcmp(st, "pass") == 0;
 		fail += strcmp(st, "fail") == 0;
 		ne += strcmp(st, "not-evaluated") == 0;
@@ -1258,80 +1261,75 @@ static void section_expectations(struct w *w, struct rep *p)
 	p_begin(w);
 	text(w, "%u passed, %u failed, %u not evaluated.", pass, fail, ne);
 	p_end(w);
-	if (json_array_size(arr)) {
+	if (n) {
 		table_begin(w, "llll", "status", "check", "detail", "source", NULL);
-		json_array_foreach(arr, i, k)
-		{
-			const char *st = jstr(json_object_get(k, "status"), "?");
-			bool gate = json_is_true(json_object_get(k, "fails_gate")) ||
-				    strcmp(st, "fail") == 0;
+		for (unsigned i = 0; i < n; i++) {
+			nh_check_view_t k = nh_checks_view_at(doc, i);
+			const char *st = nh_str_or(k.status, "?");
+			bool gate = nh_flag_true(k.fails_gate) || strcmp(st, "fail") == 0;
 			cell_status(w, st, gate);
-			cell(w, "%s", jstr(json_object_get(k, "name"), ""));
-			cell(w, "%s", jstr(json_object_get(k, "detail"), ""));
-			cell(w, "%s", jstr(json_object_get(k, "source"), ""));
+			cell(w, "%s", nh_str_or(k.name, ""));
+			cell(w, "%s", nh_str_or(k.detail, ""));
+			cell(w, "%s", nh_str_or(k.source, ""));
 		}
 		table_end(w);
 	}
-	json_decref(doc);
+	nh_checks_view_free(doc);
 }
 
 static void section_compare(struct w *w, struct rep *p)
 {
 	heading(w, 2, "comparison", "Comparison with a baseline");
-	char absent[PATH_MAX + 80];
-	snprintf(absent, sizeof absent,
-		 "No comparison (no compare.json; numaharness compare BASELINE %s writes one).",
-		 nh_results_dir(p->r));
-	json_t *doc = load_optional(w, p, "compare.json", absent);
-	if (!doc)
+	nh_results_doc_error_t why;
+	nh_cmp_view_t *doc = nh_results_comparison_load(p->r, &why);
+	if (!doc) {
+		char absent[PATH_MAX + 80];
+		snprintf(absent, sizeof absent,
+			 "No comparison (no compare.json; numaharness compare BASELINE %s writes "
+			 "one).",
+			 nh_results_dir(p->r));
+		doc_missing(w, "compare.json", absent, &why);
 		return;
+	}
 	p_begin(w);
 	text(w, "Baseline ");
-	code(w, "%s", jstr(json_object_get(doc, "baseline"), "?"));
+	code(w, "%s", nh_str_or(nh_cmp_view_baseline(doc), "?"));
 	text(w, ", candidate ");
-	code(w, "%s", jstr(json_object_get(doc, "candidate"), "?"));
-	json_t *sum = json_object_get(doc, "summary");
-	if (json_object_size(sum)) {
-		text(w, ":");
-		const char *v;
-		json_t *n;
-		bool first = true;
-		json_object_foreach(sum, v, n)
-		{
-			text(w, "%s %lld %s", first ? "" : ",", (long long)json_integer_value(n),
-			     v);
-			first = false;
-		}
+	code(w, "%s", nh_str_or(nh_cmp_view_candidate(doc), "?"));
+	nh_rv_iter_t it = NH_RV_ITER_INIT;
+	const char *verdict;
+	long long count;
+	for (bool first = true; nh_cmp_view_summary_next(doc, &it, &verdict, &count);
+	     first = false) {
+		if (first)
+			text(w, ":");
+		text(w, "%s %lld %s", first ? "" : ",", count, verdict);
 	}
 	text(w, ".");
-	const char *rule = jstr(json_object_get(doc, "rule"), NULL);
+	const char *rule = nh_str_or(nh_cmp_view_rule(doc), NULL);
 	if (rule)
 		text(w, " A change is %s.", rule);
 	p_end(w);
-	json_t *rows = json_object_get(doc, "rows");
-	if (json_array_size(rows)) {
+	unsigned nrows = nh_cmp_view_row_count(doc);
+	if (nrows) {
 		table_begin(w, "llrrrrrl", "configuration", "metric", "baseline", "candidate",
 			    "change", "interval", "p (Mann-Whitney)", "verdict", NULL);
-		size_t i;
-		json_t *r;
-		json_array_foreach(rows, i, r)
-		{
+		for (unsigned i = 0; i < nrows; i++) {
+			nh_cmp_row_view_t r = nh_cmp_view_row(doc, i);
 			char a[32], b[32], d[32];
-			const char *unit = jstr(json_object_get(r, "unit"), "");
-			double ch = jnum(json_object_get(r, "change_pct"));
-			json_t *ci = json_object_get(r, "interval_pct");
-			double lo = jnum(json_array_get(ci, 0)), hi = jnum(json_array_get(ci, 1));
-			const char *verdict = jstr(json_object_get(r, "verdict"), "?");
-			cell(w, "%s",
-			     jstr(json_object_get(r, "label"),
-				  jstr(json_object_get(r, "key"), "?")));
+			const char *unit = nh_str_or(r.unit, "");
+			double ch = num_or_nan(r.change_pct);
+			double lo = num_or_nan(r.interval_lo_pct);
+			double hi = num_or_nan(r.interval_hi_pct);
+			const char *row_verdict = nh_str_or(r.verdict, "?");
+			cell(w, "%s", nh_str_or(r.label, nh_str_or(r.key, "?")));
 			cell_open(w, NULL);
-			code(w, "%s", jstr(json_object_get(r, "metric"), "?"));
+			code(w, "%s", nh_str_or(r.metric, "?"));
 			if (unit[0])
 				text(w, " (%s)", unit);
 			cell_close(w);
-			cell(w, "%s", num(a, sizeof a, jnum(nh_json_path(r, "baseline", "median", NULL))));
-			cell(w, "%s", num(b, sizeof b, jnum(nh_json_path(r, "candidate", "median", NULL))));
+			cell(w, "%s", num(a, sizeof a, num_or_nan(r.base_median)));
+			cell(w, "%s", num(b, sizeof b, num_or_nan(r.cand_median)));
 			if (isfinite(ch))
 				cell(w, "%+.1f%%", ch);
 			else
@@ -1340,46 +1338,38 @@ static void section_compare(struct w *w, struct rep *p)
 				cell(w, "%+.1f%% .. %+.1f%%", lo, hi);
 			else
 				cell(w, "–");
-			double pmw = jnum(json_object_get(r, "p_mann_whitney"));
+			double pmw = num_or_nan(r.p_mann_whitney);
 			cell(w, "%s",
 			     isfinite(pmw) ? (snprintf(d, sizeof d, "%.3g", pmw), d) : "–");
-			cell_status(w, verdict, strcmp(verdict, "regression") == 0);
+			cell_status(w, row_verdict, strcmp(row_verdict, "regression") == 0);
 		}
 		table_end(w);
 	}
 	for (int side = 0; side < 2; side++) {
-		json_t *only = json_object_get(doc,
-					       side ? "only_in_candidate" : "only_in_baseline");
-		if (!json_array_size(only))
+		unsigned n = nh_cmp_view_only_count(doc, side);
+		if (!n)
 			continue;
 		p_begin(w);
 		text(w, "Only in the %s:", side ? "candidate" : "baseline");
-		size_t i;
-		json_t *o;
-		json_array_foreach(only, i, o)
-		{
+		for (unsigned i = 0; i < n; i++) {
+			nh_cmp_only_view_t o = nh_cmp_view_only(doc, side, i);
 			text(w, i ? ", " : " ");
-			code(w, "%s",
-			     jstr(json_object_get(o, "label"),
-				  jstr(json_object_get(o, "key"), "?")));
+			code(w, "%s", nh_str_or(o.label, nh_str_or(o.key, "?")));
 		}
 		text(w, ".");
 		p_end(w);
 	}
-	json_t *notes = json_object_get(doc, "notes");
-	if (json_array_size(notes)) {
+	unsigned nnotes = nh_cmp_view_note_count(doc);
+	if (nnotes) {
 		ul_begin(w);
-		size_t i;
-		json_t *n;
-		json_array_foreach(notes, i, n)
-		{
+		for (unsigned i = 0; i < nnotes; i++) {
 			li_begin(w);
-			text(w, "Note: %s", jstr(n, ""));
+			text(w, "Note: %s", nh_str_or(nh_cmp_view_note(doc, i), ""));
 			li_end(w);
 		}
 		ul_end(w);
 	}
-	json_decref(doc);
+	nh_cmp_view_free(doc);
 }
 
 /* ---- charts ---- */
@@ -1569,8 +1559,7 @@ static int write_docs(struct rep *p, nh_report_info_t *info, nh_err_t *err)
 		errno = ENOMEM;
 		return nh_err_set(err, "out of memory for the report");
 	}
-	const char *scenario =
-			jstr(nh_json_path(p->manifest, "scenario", "name", NULL), nh_results_dir(p->r));
+	const char *scenario = nh_str_or(nh_mv_scenario_name(p->manifest), nh_results_dir(p->r));
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, "
 	      "initial-scale=1\">\n<title>numaharness report: ",

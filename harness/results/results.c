@@ -4,6 +4,8 @@
  * two directories can be matched. */
 #include "results.h"
 
+#include <jansson.h>
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -28,52 +30,37 @@ static int fail_line(nh_err_t *err, const char *path, unsigned line, const char 
 }
 
 /* The configuration fields of one record; the key is what two directories are matched on. */
-static int record_config(const json_t *rec, nh_results_config_t *c, const char *path, unsigned line,
-			 nh_err_t *err)
+static int record_config(const nh_rv_t *rec, nh_results_config_t *c, const char *path,
+			 unsigned line, nh_err_t *err)
 {
-	const char *workload = json_string_value(json_object_get(rec, "workload"));
-	const json_t *params = json_object_get(rec, "params");
-	const char *policy =
-		json_string_value(json_object_get(json_object_get(rec, "policy"), "requested"));
-	if (!workload || !*workload)
+	nh_str_t workload = nh_rv_workload(rec);
+	nh_str_t policy = nh_rv_policy_requested(rec);
+	if (!workload.present || !*workload.s)
 		return fail_line(err, path, line, "record has no 'workload'");
-	if (!json_is_object(params))
+	if (!nh_rv_has_params(rec))
 		return fail_line(err, path, line, "record has no 'params' object");
-	if (!policy)
+	if (!policy.present)
 		return fail_line(err, path, line, "record has no 'policy.requested'");
 	memset(c, 0, sizeof *c);
-	snprintf(c->workload, sizeof c->workload, "%s", workload);
-	snprintf(c->policy, sizeof c->policy, "%s", policy);
+	snprintf(c->workload, sizeof c->workload, "%s", workload.s);
+	snprintf(c->policy, sizeof c->policy, "%s", policy.s);
 	/* The allocator is a run option among the parameters; it is kept apart so a report can put
 	 * allocators side by side, but it stays part of the key. */
-	const char *alloc = json_string_value(json_object_get(params, "allocator"));
-	if (!alloc)
-		alloc = json_string_value(
-			json_object_get(json_object_get(rec, "allocator"), "requested"));
-	snprintf(c->allocator, sizeof c->allocator, "%s", alloc ? alloc : "glibc");
+	nh_str_t alloc = nh_rv_param(rec, "allocator");
+	if (!alloc.present)
+		alloc = nh_rv_allocator(rec).requested;
+	snprintf(c->allocator, sizeof c->allocator, "%s", nh_str_or(alloc, "glibc"));
 	size_t used = 0;
-	const char *name;
-	json_t *value;
-	json_object_foreach((json_t *)params, name, value)
-	{
-		if (strcmp(name, "allocator") == 0)
+	nh_rv_iter_t it = NH_RV_ITER_INIT;
+	nh_rv_param_t p;
+	while (nh_rv_param_next(rec, &it, &p)) {
+		if (strcmp(p.name, "allocator") == 0)
 			continue;
-		char num[64];
-		const char *v = json_string_value(value);
-		if (!v) { /* the harness writes strings; numbers from other writers still key the
-			     same */
-			if (json_is_integer(value))
-				snprintf(num, sizeof num, "%lld",
-					 (long long)json_integer_value(value));
-			else if (json_is_number(value))
-				snprintf(num, sizeof num, "%.17g", json_number_value(value));
-			else
-				return fail_line(err, path, line,
-						 "a parameter value is not a string");
-			v = num;
-		}
+		/* the harness writes strings; numbers from other writers still key the same */
+		if (!p.is_string && !p.is_number)
+			return fail_line(err, path, line, "a parameter value is not a string");
 		int n = snprintf(c->params + used, sizeof c->params - used, "%s%s=%s",
-				 used ? " " : "", name, v);
+				 used ? " " : "", p.name, p.text);
 		if (n < 0 || (size_t)n >= sizeof c->params - used)
 			return fail_line(err, path, line,
 					 "parameters too long for a configuration key");
@@ -99,15 +86,14 @@ static nh_results_config_t *find_config(nh_results_t *r, const char *key)
 static int add_record(nh_results_t *r, unsigned index, const char *path, unsigned line,
 		      nh_err_t *err)
 {
-	const json_t *rec = r->recs[index];
-	const json_t *warmup = json_object_get(rec, "warmup");
-	const char *outcome = json_string_value(json_object_get(rec, "outcome"));
-	if (!outcome)
+	const nh_rv_t *rec = (const nh_rv_t *)r->recs[index];
+	nh_str_t outcome = nh_rv_outcome(rec);
+	if (!outcome.present)
 		return fail_line(err, path, line, "record has no 'outcome'");
 	nh_results_config_t c;
 	if (record_config(rec, &c, path, line, err) < 0)
 		return -1;
-	if (json_is_true(warmup))
+	if (nh_flag_true(nh_rv_warmup(rec)))
 		return 0;
 	nh_results_config_t *cfg = find_config(r, c.key);
 	if (!cfg) {
@@ -128,7 +114,7 @@ static int add_record(nh_results_t *r, unsigned index, const char *path, unsigne
 	}
 	cfg->runs = runs;
 	cfg->runs[cfg->run_count++] = index;
-	cfg->ok_count += strcmp(outcome, "ok") == 0;
+	cfg->ok_count += strcmp(outcome.s, "ok") == 0;
 	return 0;
 }
 
@@ -281,21 +267,18 @@ void nh_results_free(nh_results_t *r)
 }
 
 const char *nh_results_dir(const nh_results_t *r) { return r->dir; }
-json_t *nh_results_manifest(const nh_results_t *r) { return r->manifest; }
-
-json_t *nh_json_path(json_t *o, const char *a, const char *b, const char *c)
-{
-	o = json_object_get(o, a);
-	if (b)
-		o = json_object_get(o, b);
-	if (c)
-		o = json_object_get(o, c);
-	return o;
-}
+/* The views are the loaded JSON itself (record_view.c reads them). */
+const nh_mv_t *nh_results_manifest(const nh_results_t *r) { return (const nh_mv_t *)r->manifest; }
 unsigned nh_results_count(const nh_results_t *r) { return r->count; }
-json_t *nh_results_record(const nh_results_t *r, unsigned i)
+const nh_rv_t *nh_results_record(const nh_results_t *r, unsigned i)
 {
-	return i < r->count ? r->recs[i] : NULL;
+	return i < r->count ? (const nh_rv_t *)r->recs[i] : NULL;
+}
+
+const nh_rv_t *nh_results_config_run(const nh_results_t *r, const nh_results_config_t *c,
+				     unsigned k)
+{
+	return k < c->run_count ? nh_results_record(r, c->runs[k]) : NULL;
 }
 unsigned nh_results_config_count(const nh_results_t *r) { return r->config_count; }
 
@@ -309,11 +292,6 @@ const nh_results_config_t *nh_results_find(const nh_results_t *r, const char *ke
 	return find_config((nh_results_t *)r, key);
 }
 
-static int better_of(const char *s)
-{
-	return !s ? 0 : strcmp(s, "higher") == 0 ? 1 : strcmp(s, "lower") == 0 ? -1 : 0;
-}
-
 unsigned nh_results_values(const nh_results_t *r, const nh_results_config_t *c, const char *metric,
 			   double *out, unsigned max, const char **unit, int *better)
 {
@@ -324,26 +302,23 @@ unsigned nh_results_values(const nh_results_t *r, const nh_results_config_t *c, 
 	if (better)
 		*better = 0;
 	for (unsigned i = 0; i < c->run_count; i++) {
-		const json_t *rec = r->recs[c->runs[i]];
-		const json_t *m = json_object_get(json_object_get(rec, "metrics"), metric);
-		if (!json_is_object(m))
+		const nh_rv_t *rec = nh_results_config_run(r, c, i);
+		nh_rv_metric_t m = nh_rv_metric(rec, metric);
+		if (!m.present)
 			continue;
 		if (!described) {
 			described = true;
 			if (unit)
-				*unit = json_string_value(json_object_get(m, "unit"));
+				*unit = m.unit.s;
 			if (better)
-				*better =
-					better_of(json_string_value(json_object_get(m, "better")));
+				*better = m.better;
 		}
-		const char *outcome = json_string_value(json_object_get(rec, "outcome"));
-		const json_t *v = json_object_get(m, "value");
+		nh_str_t outcome = nh_rv_outcome(rec);
 		/* null is "could not be measured": leave it out rather than count it as 0 */
-		if (!outcome || strcmp(outcome, "ok") != 0 || !json_is_number(v))
+		if (!outcome.present || strcmp(outcome.s, "ok") != 0 || !m.value.present)
 			continue;
-		double d = json_number_value(v);
-		if (isfinite(d) && n < max)
-			out[n++] = d;
+		if (isfinite(m.value.v) && n < max)
+			out[n++] = m.value.v;
 	}
 	return n;
 }
@@ -353,15 +328,14 @@ unsigned nh_results_metric_names(const nh_results_t *r, const nh_results_config_
 {
 	unsigned n = 0;
 	for (unsigned i = 0; i < c->run_count && n < max; i++) {
-		const char *name;
-		json_t *m;
-		json_object_foreach(json_object_get(r->recs[c->runs[i]], "metrics"), name, m)
-		{
+		nh_rv_iter_t it = NH_RV_ITER_INIT;
+		nh_rv_metric_t m;
+		while (nh_rv_metric_next(nh_results_config_run(r, c, i), &it, &m)) {
 			bool seen = false;
 			for (unsigned k = 0; k < n && !seen; k++)
-				seen = strcmp(names[k], name) == 0;
+				seen = strcmp(names[k], m.name) == 0;
 			if (!seen && n < max)
-				names[n++] = name;
+				names[n++] = m.name;
 		}
 	}
 	return n;

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* results: a results directory read back (manifest.json, runs.jsonl) and its runs grouped into
- * configurations, for reports, comparisons and expectations. */
+/* results: a results directory read back (manifest.json, runs.jsonl, and the checks.json and
+ * compare.json written beside them) and its runs grouped into configurations, for reports,
+ * comparisons and expectations. Records and the manifest are read through record_view.h: nothing
+ * outside this module looks a key up by its string. */
 #ifndef NH_RESULTS_H
 #define NH_RESULTS_H
 
-#include <jansson.h>
-
+#include "record_view.h"
 #include "util.h"
 
 typedef struct nh_results nh_results_t;
@@ -31,13 +32,12 @@ nh_results_t *nh_results_load(const char *dir, nh_err_t *err);
 const char *nh_results_warning(const nh_results_t *r);
 void nh_results_free(nh_results_t *r);
 const char *nh_results_dir(const nh_results_t *r);
-/** \brief The manifest (borrowed; NULL when the directory has none). */
-json_t *nh_results_manifest(const nh_results_t *r);
+/** \brief The manifest (borrowed; NULL when the directory has none, which every nh_mv_*
+ *  accessor takes and answers "absent: no manifest.json"). */
+const nh_mv_t *nh_results_manifest(const nh_results_t *r);
 unsigned nh_results_count(const nh_results_t *r);
-/** \brief The i-th record of runs.jsonl, warm-ups included (borrowed). */
-json_t *nh_results_record(const nh_results_t *r, unsigned i);
-/** \brief o[a][b][c] (b and c may be NULL): a record's or manifest's member, NULL when absent. */
-json_t *nh_json_path(json_t *o, const char *a, const char *b, const char *c);
+/** \brief The i-th record of runs.jsonl, warm-ups included (borrowed; NULL past the end). */
+const nh_rv_t *nh_results_record(const nh_results_t *r, unsigned i);
 unsigned nh_results_config_count(const nh_results_t *r);
 const nh_results_config_t *nh_results_config(const nh_results_t *r, unsigned i);
 /** \brief The configuration with this key, or NULL. */
@@ -51,5 +51,58 @@ unsigned nh_results_values(const nh_results_t *r, const nh_results_config_t *c, 
  *  (borrowed strings); returns how many (<= max). */
 unsigned nh_results_metric_names(const nh_results_t *r, const nh_results_config_t *c,
 				 const char **names, unsigned max);
+/** \brief The k-th counted run of configuration \p c (k < c->run_count). */
+const nh_rv_t *nh_results_config_run(const nh_results_t *r, const nh_results_config_t *c,
+				     unsigned k);
+
+/* ---- the other documents of a results directory: checks.json, compare.json ---- */
+
+/* Why a document that may be missing could not be read. */
+typedef struct nh_results_doc_error {
+	bool absent;	/* no such file: a results directory need not have one */
+	int line;	/* else where it is not JSON, */
+	char text[160]; /* and what was wrong */
+} nh_results_doc_error_t;
+
+/* checks.json, as nh_checks_write wrote it. */
+typedef struct nh_checks_view nh_checks_view_t;
+typedef struct nh_check_view {
+	nh_str_t status; /* pass, fail, not-evaluated */
+	nh_str_t name, detail, source;
+	nh_flag_t fails_gate;
+} nh_check_view_t;
+/** \brief DIR/checks.json; NULL with \p why filled when absent or unreadable. */
+nh_checks_view_t *nh_results_checks_load(const nh_results_t *r, nh_results_doc_error_t *why);
+void nh_checks_view_free(nh_checks_view_t *v);
+unsigned nh_checks_view_count(const nh_checks_view_t *v);
+nh_check_view_t nh_checks_view_at(const nh_checks_view_t *v, unsigned i);
+
+/* compare.json, as nh_compare_json wrote it. */
+typedef struct nh_cmp_view nh_cmp_view_t;
+typedef struct nh_cmp_row_view {
+	nh_str_t label, key, metric, unit, verdict;
+	nh_num_t base_median, cand_median;
+	nh_num_t change_pct;		    /* absent from a baseline median of 0 */
+	nh_num_t interval_lo_pct, interval_hi_pct; /* bootstrap interval of the change */
+	nh_num_t p_mann_whitney;
+} nh_cmp_row_view_t;
+typedef struct nh_cmp_only_view {
+	nh_str_t label, key;
+} nh_cmp_only_view_t;
+/** \brief DIR/compare.json; NULL with \p why filled when absent or unreadable. */
+nh_cmp_view_t *nh_results_comparison_load(const nh_results_t *r, nh_results_doc_error_t *why);
+void nh_cmp_view_free(nh_cmp_view_t *v);
+nh_str_t nh_cmp_view_baseline(const nh_cmp_view_t *v);
+nh_str_t nh_cmp_view_candidate(const nh_cmp_view_t *v);
+nh_str_t nh_cmp_view_rule(const nh_cmp_view_t *v);
+/** \brief The summary's verdict counts in their order ("regression" 2, ...). */
+bool nh_cmp_view_summary_next(const nh_cmp_view_t *v, nh_rv_iter_t *it, const char **verdict,
+			      long long *count);
+unsigned nh_cmp_view_row_count(const nh_cmp_view_t *v);
+nh_cmp_row_view_t nh_cmp_view_row(const nh_cmp_view_t *v, unsigned i);
+unsigned nh_cmp_view_only_count(const nh_cmp_view_t *v, bool in_candidate);
+nh_cmp_only_view_t nh_cmp_view_only(const nh_cmp_view_t *v, bool in_candidate, unsigned i);
+unsigned nh_cmp_view_note_count(const nh_cmp_view_t *v);
+nh_str_t nh_cmp_view_note(const nh_cmp_view_t *v, unsigned i);
 
 #endif

@@ -4,6 +4,7 @@
  * feed, while a torn runs.jsonl may hold NULs) loaded from a scratch directory, grouped into
  * configurations, read back through every accessor, and compared with itself as `numaharness
  * compare` does (statistics, labels, table, Markdown, JSON). */
+#include <string.h>
 #include <unistd.h>
 
 #include "compare.h"
@@ -19,15 +20,75 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* Every typed accessor of a record (NULL included: one past the end). */
+static void read_record(const nh_rv_t *rv)
+{
+	(void)nh_rv_workload(rv), (void)nh_rv_run(rv), (void)nh_rv_config(rv), (void)nh_rv_rep(rv);
+	(void)nh_rv_warmup(rv), (void)nh_rv_outcome(rv), (void)nh_rv_reason(rv);
+	(void)nh_rv_started_at(rv), (void)nh_rv_duration_s(rv), (void)nh_rv_exit_status(rv);
+	(void)nh_rv_signal(rv), (void)nh_rv_source(rv), (void)nh_rv_policy_requested(rv);
+	(void)nh_rv_policy_applied(rv), (void)nh_rv_allocator(rv), (void)nh_rv_placement(rv);
+	(void)nh_rv_numa_miss_ratio(rv), (void)nh_rv_counters_unavailable(rv);
+	(void)nh_rv_memory(rv), (void)nh_rv_cgroup(rv), (void)nh_rv_series(rv);
+	(void)nh_rv_metric(rv, "bandwidth"), (void)nh_rv_counter(rv, "cycles.cycles");
+	(void)nh_rv_note(rv, "kernel"), (void)nh_rv_param(rv, "size");
+	nh_rv_node_pages_t pages[8];
+	nh_rv_pages_by_node(rv, false, pages, NH_ARRAY_LEN(pages));
+	nh_rv_pages_by_node(rv, true, pages, NH_ARRAY_LEN(pages));
+	nh_rv_iter_t it = NH_RV_ITER_INIT;
+	nh_rv_param_t p, q;
+	while (nh_rv_param_next(rv, &it, &p))
+		if (nh_rv_param_find(rv, p.name, &q) && !nh_rv_param_equal(&p, &q) &&
+		    strcmp(p.name, q.name) != 0)
+			abort(); /* a name found again is the same parameter */
+	it = NH_RV_ITER_INIT;
+	nh_rv_metric_t m;
+	while (nh_rv_metric_next(rv, &it, &m))
+		;
+	it = NH_RV_ITER_INIT;
+	nh_rv_counter_t c;
+	while (nh_rv_counter_next(rv, &it, &c))
+		;
+	it = NH_RV_ITER_INIT;
+	nh_rv_numastat_node_t ns;
+	(void)nh_rv_numastat_present(rv, NULL);
+	while (nh_rv_numastat_next(rv, &it, &ns))
+		;
+	it = NH_RV_ITER_INIT;
+	const char *key, *value;
+	while (nh_rv_note_next(rv, &it, &key, &value))
+		;
+}
+
+static void read_manifest(const nh_mv_t *mv)
+{
+	(void)nh_mv_schema_version(mv), (void)nh_mv_tool_version(mv), (void)nh_mv_command(mv);
+	(void)nh_mv_status(mv), (void)nh_mv_started_at(mv), (void)nh_mv_finished_at(mv);
+	(void)nh_mv_planned_runs(mv), (void)nh_mv_outcome_count(mv, "ok");
+	(void)nh_mv_scenario_name(mv), (void)nh_mv_scenario_path(mv);
+	(void)nh_mv_scenario_sha256(mv), (void)nh_mv_host(mv), (void)nh_mv_has_nodes(mv, NULL);
+	nh_rv_iter_t it = NH_RV_ITER_INIT;
+	nh_mv_param_t p;
+	(void)nh_mv_param_count(mv);
+	while (nh_mv_param_next(mv, &it, &p))
+		;
+	for (unsigned i = 0; i <= nh_mv_node_count(mv); i++)
+		(void)nh_mv_node(mv, i);
+	for (unsigned i = 0; i <= nh_mv_distance_rows(mv); i++)
+		for (unsigned k = 0; k <= nh_mv_distance_cols(mv, i); k++)
+			(void)nh_mv_distance(mv, i, k);
+	for (unsigned i = 0; i <= nh_mv_cache_count(mv); i++)
+		(void)nh_mv_cache(mv, i);
+}
+
 /* Everything a reader asks of a loaded directory. */
 static void read_back(nh_results_t *r)
 {
 	(void)nh_results_dir(r);
 	(void)nh_results_warning(r);
-	json_t *manifest = nh_results_manifest(r);
-	(void)nh_json_path(manifest, "host", "kernel", NULL);
+	read_manifest(nh_results_manifest(r));
 	for (unsigned i = 0; i <= nh_results_count(r); i++) /* one past the end: NULL */
-		(void)nh_json_path(nh_results_record(r, i), "metrics", "bandwidth", "value");
+		read_record(nh_results_record(r, i));
 	for (unsigned i = 0; i <= nh_results_config_count(r); i++) {
 		const nh_results_config_t *c = nh_results_config(r, i);
 		if (!c)

@@ -38,7 +38,7 @@ static void results_fixture(void **state)
 	assert_string_equal(nh_results_dir(r), DATA "/baseline"); /* trailing slash dropped */
 	assert_non_null(nh_results_manifest(r));
 	assert_int_equal(nh_results_count(r), 26); /* one warm-up + 5 configurations x 5 */
-	assert_true(json_is_true(json_object_get(nh_results_record(r, 0), "warmup")));
+	assert_true(nh_flag_true(nh_rv_warmup(nh_results_record(r, 0))));
 	assert_int_equal(nh_results_config_count(r), 5);
 	const nh_results_config_t *c = nh_results_config(r, 0);
 	assert_string_equal(c->key, STREAM_2T);

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: MIT */
+/* results_docs: the documents written beside the records read back — checks.json (the
+ * expectations' verdicts) and compare.json (a comparison with a baseline) — for the report and
+ * its charts. Their key names are here, beside the records'. */
+#include "results.h"
+
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define WHY(path, what) path ": " what
+
+static nh_str_t str_at(const json_t *o, const char *key, const char *absent)
+{
+	const json_t *v = json_object_get(o, key);
+	if (!json_is_string(v))
+		return (nh_str_t){.why = absent};
+	return (nh_str_t){.present = true, .s = json_string_value(v)};
+}
+
+static nh_num_t num_of(const json_t *v, const char *absent)
+{
+	if (!json_is_number(v))
+		return (nh_num_t){.why = absent};
+	return (nh_num_t){.present = true, .v = json_number_value(v)};
+}
+
+/* DIR/NAME as JSON, or NULL with why: no such file, or where it is not JSON. */
+static json_t *load_doc(const nh_results_t *r, const char *name, nh_results_doc_error_t *why)
+{
+	char path[PATH_MAX + 40];
+	snprintf(path, sizeof path, "%s/%s", nh_results_dir(r), name);
+	json_error_t je;
+	json_t *doc = json_load_file(path, 0, &je);
+	memset(why, 0, sizeof *why);
+	if (doc)
+		return doc;
+	why->absent = access(path, F_OK) != 0;
+	why->line = je.line;
+	snprintf(why->text, sizeof why->text, "%s", je.text);
+	return NULL;
+}
+
+/* ---- checks.json ---- */
+
+struct nh_checks_view {
+	json_t *doc;
+	json_t *checks; /* the array: the document itself, or its "checks" member */
+};
+
+nh_checks_view_t *nh_results_checks_load(const nh_results_t *r, nh_results_doc_error_t *why)
+{
+	json_t *doc = load_doc(r, "checks.json", why);
+	if (!doc)
+		return NULL;
+	nh_checks_view_t *v = calloc(1, sizeof *v);
+	if (!v) {
+		json_decref(doc);
+		snprintf(why->text, sizeof why->text, "out of memory");
+		return NULL;
+	}
+	v->doc = doc;
+	v->checks = json_is_array(doc) ? doc : json_object_get(doc, "checks");
+	return v;
+}
+
+void nh_checks_view_free(nh_checks_view_t *v)
+{
+	if (!v)
+		return;
+	json_decref(v->doc);
+	free(v);
+}
+
+unsigned nh_checks_view_count(const nh_checks_view_t *v)
+{
+	return (unsigned)json_array_size(v->checks);
+}
+
+nh_check_view_t nh_checks_view_at(const nh_checks_view_t *v, unsigned i)
+{
+	const json_t *k = json_array_get(v->checks, i);
+	const json_t *gate = json_object_get(k, "fails_gate");
+	return (nh_check_view_t){
+		.status = str_at(k, "status", WHY("checks[].status", "not a string")),
+		.name = str_at(k, "name", WHY("checks[].name", "not a string")),
+		.detail = str_at(k, "detail", WHY("checks[].detail", "not a string")),
+		.source = str_at(k, "source", WHY("checks[].source", "not a string")),
+		.fails_gate = json_is_boolean(gate)
+				      ? (nh_flag_t){.present = true, .v = json_is_true(gate)}
+				      : (nh_flag_t){.why = WHY("checks[].fails_gate",
+							       "not true or false")},
+	};
+}
+
+/* ---- compare.json ---- */
+
+struct nh_cmp_view {
+	json_t *doc;
+};
+
+nh_cmp_view_t *nh_results_comparison_load(const nh_results_t *r, nh_results_doc_error_t *why)
+{
+	json_t *doc = load_doc(r, "compare.json", why);
+	if (!doc)
+		return NULL;
+	nh_cmp_view_t *v = calloc(1, sizeof *v);
+	if (!v) {
+		json_decref(doc);
+		snprintf(why->text, sizeof why->text, "out of memory");
+		return NULL;
+	}
+	v->doc = doc;
+	return v;
+}
+
+void nh_cmp_view_free(nh_cmp_view_t *v)
+{
+	if (!v)
+		return;
+	json_decref(v->doc);
+	free(v);
+}
+
+nh_str_t nh_cmp_view_baseline(const nh_cmp_view_t *v)
+{
+	return str_at(v->doc, "baseline", WHY("baseline", "not a string"));
+}
+
+nh_str_t nh_cmp_view_candidate(const nh_cmp_view_t *v)
+{
+	return str_at(v->doc, "candidate", WHY("candidate", "not a string"));
+}
+
+nh_str_t nh_cmp_view_rule(const nh_cmp_view_t *v)
+{
+	return str_at(v->doc, "rule", WHY("rule", "not a string"));
+}
+
+bool nh_cmp_view_summary_next(const nh_cmp_view_t *v, nh_rv_iter_t *it, const char **verdict,
+			      long long *count)
+{
+	json_t *sum = json_object_get(v->doc, "summary");
+	if (!json_is_object(sum))
+		return false;
+	it->it = it->started ? json_object_iter_next(sum, it->it) : json_object_iter(sum);
+	it->started = true;
+	if (!it->it)
+		return false;
+	*verdict = json_object_iter_key(it->it);
+	*count = (long long)json_integer_value(json_object_iter_value(it->it));
+	return true;
+}
+
+static json_t *rows(const nh_cmp_view_t *v) { return json_object_get(v->doc, "rows"); }
+
+unsigned nh_cmp_view_row_count(const nh_cmp_view_t *v)
+{
+	return (unsigned)json_array_size(rows(v));
+}
+
+nh_cmp_row_view_t nh_cmp_view_row(const nh_cmp_view_t *v, unsigned i)
+{
+	const json_t *r = json_array_get(rows(v), i);
+	const json_t *ci = json_object_get(r, "interval_pct");
+	return (nh_cmp_row_view_t){
+		.label = str_at(r, "label", WHY("rows[].label", "not a string")),
+		.key = str_at(r, "key", WHY("rows[].key", "not a string")),
+		.metric = str_at(r, "metric", WHY("rows[].metric", "not a string")),
+		.unit = str_at(r, "unit", WHY("rows[].unit", "not a string")),
+		.verdict = str_at(r, "verdict", WHY("rows[].verdict", "not a string")),
+		.base_median = num_of(json_object_get(json_object_get(r, "baseline"), "median"),
+				      WHY("rows[].baseline.median", "not a number")),
+		.cand_median = num_of(json_object_get(json_object_get(r, "candidate"), "median"),
+				      WHY("rows[].candidate.median", "not a number")),
+		.change_pct = num_of(json_object_get(r, "change_pct"),
+				     WHY("rows[].change_pct", "not a number")),
+		.interval_lo_pct = num_of(json_array_get(ci, 0),
+					  WHY("rows[].interval_pct[0]", "not a number")),
+		.interval_hi_pct = num_of(json_array_get(ci, 1),
+					  WHY("rows[].interval_pct[1]", "not a number")),
+		.p_mann_whitney = num_of(json_object_get(r, "p_mann_whitney"),
+					 WHY("rows[].p_mann_whitney", "not a number")),
+	};
+}
+
+static json_t *only(const nh_cmp_view_t *v, bool in_candidate)
+{
+	return json_object_get(v->doc, in_candidate ? "only_in_candidate" : "only_in_baseline");
+}
+
+unsigned nh_cmp_view_only_count(const nh_cmp_view_t *v, bool in_candidate)
+{
+	return (unsigned)json_array_size(only(v, in_candidate));
+}
+
+nh_cmp_only_view_t nh_cmp_view_only(const nh_cmp_view_t *v, bool in_candidate, unsigned i)
+{
+	const json_t *o = json_array_get(only(v, in_candidate), i);
+	return (nh_cmp_only_view_t){
+		.label = str_at(o, "label", WHY("only_in_*[].label", "not a string")),
+		.key = str_at(o, "key", WHY("only_in_*[].key", "not a string")),
+	};
+}
+
+static json_t *notes(const nh_cmp_view_t *v) { return json_object_get(v->doc, "notes"); }
+
+unsigned nh_cmp_view_note_count(const nh_cmp_view_t *v)
+{
+	return (unsigned)json_array_size(notes(v));
+}
+
+nh_str_t nh_cmp_view_note(const nh_cmp_view_t *v, unsigned i)
+{
+	const json_t *n = json_array_get(notes(v), i);
+	if (!json_is_string(n))
+		return (nh_str_t){.why = WHY("notes[]", "not a string")};
+	return (nh_str_t){.present = true, .s = json_string_value(n)};
+}
