@@ -74,7 +74,7 @@ typedef struct nh_rv_applied {
 nh_rv_applied_t nh_rv_policy_applied(const nh_rv_t *rv);
 
 /* One parameter: the harness writes strings; a number another writer put there keeps its text
- * ("%lld", "%.17g") with is_string false. */
+ * ("%lld", "%.17g") with is_string false. Pass it by pointer: text may point into num. */
 typedef struct nh_rv_param {
 	const char *name;
 	const char *text;
