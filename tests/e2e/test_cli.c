@@ -723,7 +723,7 @@ static void torn_results_still_read(void **state)
 	assert_non_null(f);
 	fputs("{\"run\":3,\"config\":0,\"rep\":3,\"warm", f);
 	fclose(f);
-	char want[800];
+	char want[sizeof path + 128];
 	snprintf(want, sizeof want,
 		 "numaharness: warning: %s:4: torn last record (33 bytes) ignored; the 3 complete records "
 		 "before it are read\n", path);
