@@ -178,7 +178,9 @@ static void apply_failures(nh_ichecks_t *final, const nh_ichecks_t *failures)
 			f->status = NH_CHECK_FAIL;
 			char was[sizeof f->detail];
 			snprintf(was, sizeof was, "%s", f->detail);
-			snprintf(f->detail, sizeof f->detail, "failed at %.400s; at the end: %s", k->detail, was);
+			/* Evidence for the eye: a long end detail is cut, and shows it. */
+			nh_format_cut(f->detail, sizeof f->detail, "failed at %.400s; at the end: %s",
+				      k->detail, was);
 		}
 	}
 }

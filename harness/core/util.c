@@ -42,10 +42,41 @@ int nh_err_prefix(nh_err_t *err, const char *fmt, ...)
 		vsnprintf(prefix, sizeof prefix, fmt, ap);
 		va_end(ap);
 		snprintf(old, sizeof old, "%s", err->msg);
-		snprintf(err->msg, sizeof err->msg, "%s: %s", prefix, old);
+		nh_format_cut(err->msg, sizeof err->msg, "%s: %s", prefix, old);
 	}
 	errno = saved;
 	return -1;
+}
+
+bool nh_vformat_cut(char *buf, size_t len, const char *fmt, va_list ap)
+{
+	if (len == 0)
+		return true;
+	int n = vsnprintf(buf, len, fmt, ap);
+	if (n < 0) {
+		buf[0] = '\0';
+		return true;
+	}
+	if ((size_t)n < len)
+		return false;
+	/* Mark the cut where there is room for the mark (a smaller buffer just keeps what fits),
+	 * never inside a UTF-8 sequence. */
+	if (len > 3) {
+		size_t at = len - 4;
+		while (at > 0 && ((unsigned char)buf[at] & 0xC0) == 0x80)
+			at--;
+		memcpy(buf + at, "...", 4);
+	}
+	return true;
+}
+
+bool nh_format_cut(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	bool cut = nh_vformat_cut(buf, len, fmt, ap);
+	va_end(ap);
+	return cut;
 }
 
 static enum nh_log_level log_level = NH_LOG_WARN;

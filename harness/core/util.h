@@ -19,6 +19,12 @@ int nh_err_set(nh_err_t *err, const char *fmt, ...) __attribute__((format(printf
 /** \brief Prefix an existing message: "prefix: old message". Returns -1, errno preserved. */
 int nh_err_prefix(nh_err_t *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/** \brief snprintf for display text that may be shortened: when the text does not fit, it ends
+ *  in "..." so the cut shows. Returns true when it cut. Never for paths or record fields. */
+bool nh_format_cut(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+bool nh_vformat_cut(char *buf, size_t len, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
 enum nh_log_level { NH_LOG_ERROR, NH_LOG_WARN, NH_LOG_INFO, NH_LOG_DEBUG };
 void nh_log_set_level(enum nh_log_level level);
 enum nh_log_level nh_log_get_level(void);

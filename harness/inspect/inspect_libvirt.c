@@ -8,6 +8,7 @@
 #include "inspect_checks.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,34 @@
 #define CELL_SLACK (2u << 20)
 /* Brute-force assignment of same-size cells to mappings: cells and candidates at most this. */
 #define MAX_ASSIGN 8
+/* A check's name, as nh_icheck_t holds it. */
+#define NAME_LEN sizeof(((nh_icheck_t *)0)->name)
+/* How a guest cell was matched: "mapping " and a mapping's name fit whole. */
+#define WHY_LEN (sizeof "mapping " - 1 + sizeof(((nh_mapping_t *)0)->name))
+
+/* A check's name: what it checks, then where the domain XML says so: "... (dom.xml:12)". When that
+ * is too long the path gives way first, keeping its tail and the line ("(...vm/dom.xml:12)"); a
+ * name still too long ends in "...". */
+static void check_name(char *name, size_t len, const nh_lv_domain_t *d, int line, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static void check_name(char *name, size_t len, const nh_lv_domain_t *d, int line, const char *fmt, ...)
+{
+	char what[NAME_LEN];
+	va_list ap;
+	va_start(ap, fmt);
+	nh_vformat_cut(what, sizeof what, fmt, ap);
+	va_end(ap);
+	if (!nh_format_cut(name, len, "%s (%s:%d)", what, d->path, line))
+		return;
+	size_t over = (size_t)snprintf(NULL, 0, "%s (%s:%d)", what, d->path, line) - (len - 1);
+	size_t plen = strlen(d->path);
+	if (plen < over + 3 + 8)
+		return; /* not even a few bytes of the path would stay: the cut name it is */
+	const char *tail = d->path + over + 3;
+	while (((unsigned char)*tail & 0xC0) == 0x80)
+		tail++; /* not inside a UTF-8 sequence */
+	nh_format_cut(name, len, "%s (...%s:%d)", what, tail, line);
+}
 
 /* \p set (written \p text at \p line, an attribute of \p what) within \p have, or the error
  * "dom.xml:12: numatune memory nodeset '1,3': node 3 does not exist on this host (nodes: 0-1)". */
@@ -188,9 +217,9 @@ static void check_pinned_thread(nh_ichecks_t *out, const nh_proc_snapshot_t *s,
 				enum thread_role role, unsigned id,
 				const nh_set_t *cpus, const char *cpus_text, int line)
 {
-	char name[192];
+	char name[NAME_LEN];
 	const char *label = role == ROLE_VCPU ? "vCPU" : "iothread";
-	snprintf(name, sizeof name, "%s %u pinned to %s (%s:%d)", label, id, cpus_text, d->path, line);
+	check_name(name, sizeof name, d, line, "%s %u pinned to %s", label, id, cpus_text);
 	const nh_thread_t *t = find_thread(s, roles, role, id);
 	if (!t) {
 		nh_ichecks_add(out, count_role(s, roles, role) ? NH_CHECK_NOT_EVALUATED : NH_CHECK_FAIL, name,
@@ -248,8 +277,8 @@ static void check_emulator(nh_ichecks_t *out, const nh_proc_snapshot_t *s,
 			threads[n++] = &s->threads[i];
 		helpers += roles[i].role == ROLE_HELPER;
 	}
-	char name[192];
-	snprintf(name, sizeof name, "emulator threads pinned to %s (%s:%d)", text, d->path, line);
+	char name[NAME_LEN];
+	check_name(name, sizeof name, d, line, "emulator threads pinned to %s", text);
 	char note[160] = "";
 	if (helpers)
 		snprintf(note, sizeof note, "%u helper thread(s) of vCPUs / iothreads (started by them, "
@@ -273,9 +302,9 @@ static void check_vcpu_sched(nh_ichecks_t *out, const nh_proc_snapshot_t *s,
 	for (unsigned i = 0; i < d->vcpusched_count; i++) {
 		const nh_lv_sched_t *sc = &d->vcpuscheds[i];
 		for (int v = nh_set_next(&sc->vcpus, 0); v >= 0; v = nh_set_next(&sc->vcpus, v + 1)) {
-			char name[192];
-			snprintf(name, sizeof name, "vCPU %d scheduled %s %d (%s:%d)", v, sc->scheduler,
-				 sc->priority, d->path, sc->line);
+			char name[NAME_LEN];
+			check_name(name, sizeof name, d, sc->line, "vCPU %d scheduled %s %d", v,
+				   sc->scheduler, sc->priority);
 			const nh_thread_t *t = find_thread(s, roles, ROLE_VCPU, (unsigned)v);
 			if (!t) {
 				nh_ichecks_add(out, NH_CHECK_NOT_EVALUATED, name, "no thread 'CPU %d/...'", v);
@@ -392,19 +421,18 @@ static void check_memory_view(nh_ichecks_t *out, const char *what, const nh_proc
 			      const nh_memview_t *view, const nh_mapping_t *const *maps,
 			      unsigned count, double min_share, const char *note)
 {
-	char name[192], nodes[64];
+	char name[NAME_LEN], nodes[64];
 	nh_set_format(&m->nodeset, nodes, sizeof nodes);
-	snprintf(name, sizeof name, "%s on node(s) %s, %s (%s:%d)", what, nodes,
-		 nh_lv_mem_mode_name(m->mode), d->path, m->line);
+	check_name(name, sizeof name, d, m->line, "%s on node(s) %s, %s", what, nodes,
+		   nh_lv_mem_mode_name(m->mode));
 	nh_check_share(out, name, view, &m->nodeset, min_share,
 		       m->mode == NH_LV_MEM_PREFERRED ? "preferred spills when the nodes are full" : note);
 	if (m->mode == NH_LV_MEM_INTERLEAVE) {
-		snprintf(name, sizeof name, "%s spread over node(s) %s (%s:%d)", what, nodes, d->path,
-			 m->line);
+		check_name(name, sizeof name, d, m->line, "%s spread over node(s) %s", what, nodes);
 		nh_check_spread(out, name, view, &m->nodeset);
 	}
-	snprintf(name, sizeof name, "%s kept %s on node(s) %s (%s:%d)", what,
-		 nh_lv_mem_mode_name(m->mode), nodes, d->path, m->line);
+	check_name(name, sizeof name, d, m->line, "%s kept %s on node(s) %s", what,
+		   nh_lv_mem_mode_name(m->mode), nodes);
 	check_enforced(out, name, s, m, maps, count);
 }
 
@@ -458,7 +486,7 @@ static bool assign_rec(struct assign *a, const nh_lv_domain_t *d, unsigned i, do
 /* Match guest cells to mappings; matched[c] is the mapping of cell c or NULL, why[c] says how
  * (or why none). */
 static int match_cells(const nh_proc_snapshot_t *s, const nh_lv_domain_t *d, double min_share,
-		       const nh_mapping_t **matched, char why[][160])
+		       const nh_mapping_t **matched, char why[][WHY_LEN])
 {
 	bool *taken = calloc(s->mapping_count ? s->mapping_count : 1, sizeof *taken);
 	if (!taken)
@@ -472,7 +500,7 @@ static int match_cells(const nh_proc_snapshot_t *s, const nh_lv_domain_t *d, dou
 			if (!taken[i] && named_for_cell(&s->mappings[i], id)) {
 				matched[id] = &s->mappings[i];
 				taken[i] = true;
-				snprintf(why[id], 160, "mapping %s", s->mappings[i].name);
+				snprintf(why[id], WHY_LEN, "mapping %s", s->mappings[i].name);
 			}
 	}
 	/* The rest by size, cells of equal size together. */
@@ -505,10 +533,10 @@ static int match_cells(const nh_proc_snapshot_t *s, const nh_lv_domain_t *d, dou
 		nh_format_size(cell->memory_bytes, size, sizeof size);
 		for (unsigned i = 0; i < a.ncells; i++) {
 			if (a.ncand == 0)
-				snprintf(why[a.cells[i]], 160, "no mapping of the cell's size (%s): guest RAM "
+				snprintf(why[a.cells[i]], WHY_LEN, "no mapping of the cell's size (%s): guest RAM "
 					 "backed in a way this cannot see", size);
 			else if (a.ncand > MAX_ASSIGN)
-				snprintf(why[a.cells[i]], 160, "over %d mappings of the cell's size (%s): "
+				snprintf(why[a.cells[i]], WHY_LEN, "over %d mappings of the cell's size (%s): "
 					 "cannot tell which is the cell's", MAX_ASSIGN, size);
 		}
 		if (a.ncand == 0 || a.ncand > MAX_ASSIGN)
@@ -516,7 +544,7 @@ static int match_cells(const nh_proc_snapshot_t *s, const nh_lv_domain_t *d, dou
 		if (a.ncells == 1 && a.ncand == 1) {
 			matched[a.cells[0]] = a.cand[0];
 			taken[idx[0]] = true;
-			snprintf(why[a.cells[0]], 160, "the one mapping of %s", size);
+			snprintf(why[a.cells[0]], WHY_LEN, "the one mapping of %s", size);
 			continue;
 		}
 		/* Several same-size candidates: the cells are told apart by where their pages are.
@@ -526,12 +554,12 @@ static int match_cells(const nh_proc_snapshot_t *s, const nh_lv_domain_t *d, dou
 		for (unsigned i = 0; i < a.ncells; i++) {
 			unsigned j = found ? (unsigned)a.pick[i] : i;
 			if (j >= a.ncand) {
-				snprintf(why[a.cells[i]], 160, "more cells than mappings of %s", size);
+				snprintf(why[a.cells[i]], WHY_LEN, "more cells than mappings of %s", size);
 				continue;
 			}
 			matched[a.cells[i]] = a.cand[j];
 			taken[idx[j]] = true;
-			snprintf(why[a.cells[i]], 160, "%u mappings of %s, matched %s", a.ncand, size,
+			snprintf(why[a.cells[i]], WHY_LEN, "%u mappings of %s, matched %s", a.ncand, size,
 				 found ? "by placement" : "in address order (no placement fits all)");
 		}
 	}
@@ -554,7 +582,7 @@ static int check_memory(nh_ichecks_t *out, const nh_proc_snapshot_t *s, const nh
 			double min_share, nh_err_t *err)
 {
 	const nh_mapping_t *matched[NH_LV_MAX_CELLS] = {NULL};
-	char why[NH_LV_MAX_CELLS][160];
+	char why[NH_LV_MAX_CELLS][WHY_LEN];
 	memset(why, 0, sizeof why);
 	if (match_cells(s, d, min_share, matched, why) < 0) {
 		errno = ENOMEM;
@@ -572,8 +600,8 @@ static int check_memory(nh_ichecks_t *out, const nh_proc_snapshot_t *s, const nh
 		snprintf(what, sizeof what, "guest cell %u memory", c);
 		const nh_lv_memory_t *m = &d->memnodes[c];
 		if (!matched[c]) {
-			char name[192];
-			snprintf(name, sizeof name, "%s (%s:%d)", what, d->path, m->line);
+			char name[NAME_LEN];
+			check_name(name, sizeof name, d, m->line, "%s", what);
 			nh_ichecks_add(out, NH_CHECK_NOT_EVALUATED, name, "%s",
 				       why[c][0] ? why[c] : "the domain has no <cell> with this id");
 			continue;
@@ -588,10 +616,10 @@ static int check_memory(nh_ichecks_t *out, const nh_proc_snapshot_t *s, const nh
 	if (m->mode == NH_LV_MEM_NONE)
 		return 0;
 	if (m->placement_auto) {
-		char mems[64] = "?", name[192];
+		char mems[64] = "?", name[NAME_LEN];
 		if (s->thread_count)
 			nh_set_format(&s->threads[0].mems_allowed, mems, sizeof mems);
-		snprintf(name, sizeof name, "guest memory, placement auto (%s:%d)", d->path, m->line);
+		check_name(name, sizeof name, d, m->line, "guest memory, placement auto");
 		nh_ichecks_add(out, NH_CHECK_NOT_EVALUATED, name, "numad chose the nodes when the domain "
 			       "started (now Mems_allowed %s); nothing in the XML to check against", mems);
 		return 0;

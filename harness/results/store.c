@@ -23,17 +23,32 @@ struct nh_store {
 	unsigned counts[NH_OUTCOME_SKIPPED + 1];
 };
 
-static bool path_exists(const char *dir, const char *name)
+/* dir/name into p[PATH_MAX]; a cut path would name another file. */
+static int join_path(char *p, const char *dir, const char *name, nh_err_t *err)
+{
+	int n = snprintf(p, PATH_MAX, "%s/%s", dir, name);
+	if (n < 0 || n >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return nh_err_set(err, "%s: path too long (%zu bytes, at most %d) under %.256s...", name,
+				  strlen(dir) + 1 + strlen(name), PATH_MAX - 1, dir);
+	}
+	return 0;
+}
+
+/* 1 when dir/name exists, 0 when not, -1 when the path is too long. */
+static int path_exists(const char *dir, const char *name, nh_err_t *err)
 {
 	char p[PATH_MAX];
-	snprintf(p, sizeof p, "%s/%s", dir, name);
+	if (join_path(p, dir, name, err) < 0)
+		return -1;
 	return access(p, F_OK) == 0;
 }
 
 static int open_new(const nh_store_t *s, const char *name, nh_err_t *err)
 {
 	char p[PATH_MAX];
-	snprintf(p, sizeof p, "%s/%s", s->dir, name);
+	if (join_path(p, s->dir, name, err) < 0)
+		return -1;
 	int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
 	if (fd < 0)
 		nh_err_set(err, "cannot create %s: %s", p, strerror(errno));
@@ -95,7 +110,8 @@ static json_t *params_json(const nh_manifest_info_t *info)
 static int write_manifest(nh_store_t *s, nh_err_t *err)
 {
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/manifest.json", s->dir);
+	if (join_path(path, s->dir, "manifest.json", err) < 0)
+		return -1;
 	char *text = json_dumps(s->manifest, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	if (!text)
 		return nh_err_set(err, "cannot encode manifest.json");
@@ -116,10 +132,18 @@ static int choose_dir(nh_store_t *s, const char *out_dir, const char *root, cons
 		      nh_err_t *err)
 {
 	if (out_dir) {
-		snprintf(s->dir, sizeof s->dir, "%s", out_dir);
+		if (snprintf(s->dir, sizeof s->dir, "%s", out_dir) >= (int)sizeof s->dir) {
+			errno = ENAMETOOLONG;
+			return nh_err_set(err, "output directory: path too long (%zu bytes, at most %zu): "
+					  "%.256s...", strlen(out_dir), sizeof s->dir - 1, out_dir);
+		}
 		if (nh_mkdir_p(s->dir, err) < 0)
 			return nh_err_prefix(err, "output directory");
-		if (path_exists(s->dir, "manifest.json") || path_exists(s->dir, "runs.jsonl")) {
+		int manifest = path_exists(s->dir, "manifest.json", err);
+		int runs = manifest < 0 ? -1 : path_exists(s->dir, "runs.jsonl", err);
+		if (manifest < 0 || runs < 0)
+			return nh_err_prefix(err, "output directory");
+		if (manifest || runs) {
 			errno = EEXIST;
 			return nh_err_set(err, "output directory %s already holds results; choose a new one",
 					  s->dir);
@@ -131,10 +155,13 @@ static int choose_dir(nh_store_t *s, const char *out_dir, const char *root, cons
 	char stamp[32];
 	nh_utc_stamp(stamp, sizeof stamp, false);
 	for (int n = 1; n < 1000; n++) {
-		if (n == 1)
-			snprintf(s->dir, sizeof s->dir, "%s/%s-%s", root, name, stamp);
-		else
-			snprintf(s->dir, sizeof s->dir, "%s/%s-%s-%d", root, name, stamp, n);
+		int len = n == 1 ? snprintf(s->dir, sizeof s->dir, "%s/%s-%s", root, name, stamp)
+				 : snprintf(s->dir, sizeof s->dir, "%s/%s-%s-%d", root, name, stamp, n);
+		if (len < 0 || len >= (int)sizeof s->dir) {
+			errno = ENAMETOOLONG;
+			return nh_err_set(err, "results directory for %.128s: path too long (at most %zu "
+					  "bytes) under %.256s...", name, sizeof s->dir - 1, root);
+		}
 		if (mkdir(s->dir, 0755) == 0)
 			return 0;
 		if (errno != EEXIST)
@@ -157,7 +184,14 @@ nh_store_t *nh_store_create(const char *out_dir, const char *results_root, json_
 	if (choose_dir(s, out_dir, results_root ? results_root : "results", name, err) < 0)
 		goto fail;
 	const char *base = strrchr(s->dir, '/');
-	snprintf(s->run_id, sizeof s->run_id, "%s", base ? base + 1 : s->dir);
+	base = base ? base + 1 : s->dir;
+	/* mkdir took it, so it fits (NAME_MAX); checked all the same: it names every CSV row. */
+	if (snprintf(s->run_id, sizeof s->run_id, "%s", base) >= (int)sizeof s->run_id) {
+		errno = ENAMETOOLONG;
+		nh_err_set(err, "results directory name too long for a run id (at most %zu bytes): "
+			   "%.256s...", sizeof s->run_id - 1, base);
+		goto fail;
+	}
 
 	char started[32];
 	nh_utc_stamp(started, sizeof started, true);

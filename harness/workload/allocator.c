@@ -47,11 +47,13 @@ static void libc_dir(char *dir, size_t len)
 		const char *slash = strrchr(p, '/');
 		if (slash) {
 			snprintf(dir, len, "%.*s", (int)(slash - p), p);
-			/* /lib/<multiarch> is a merged-/usr alias: report the /usr path. */
+			/* /lib/<multiarch> is a merged-/usr alias: report the /usr path (where it
+			 * fits; the /lib one names the same directory). */
 			if (strncmp(dir, "/lib/", 5) == 0) {
 				char usr[PATH_MAX];
-				snprintf(usr, sizeof usr, "/usr%s", dir);
-				snprintf(dir, len, "%s", usr);
+				int n = snprintf(usr, sizeof usr, "/usr%s", dir);
+				if (n > 0 && (size_t)n < len && (size_t)n < sizeof usr)
+					memcpy(dir, usr, (size_t)n + 1);
 			}
 		}
 	}
@@ -80,7 +82,14 @@ int nh_allocator_resolve(const char *spec, char *path, size_t len, char *reason,
 	if (strcmp(spec, "glibc") == 0)
 		return 0;
 	if (spec[0] == '/') {
-		snprintf(path, len, "%s", spec);
+		/* A cut path would preload (or miss) another file. */
+		if (snprintf(path, len, "%s", spec) >= (int)len) {
+			path[0] = '\0';
+			snprintf(reason, rlen, "allocator path too long (%zu bytes, at most %zu): %.64s...",
+				 strlen(spec), len - 1, spec);
+			errno = ENAMETOOLONG;
+			return -1;
+		}
 		if (access(path, R_OK) == 0)
 			return 0;
 		snprintf(reason, rlen, "allocator %s: %s", spec, strerror(errno));
@@ -91,7 +100,13 @@ int nh_allocator_resolve(const char *spec, char *path, size_t len, char *reason,
 	for (size_t i = 0; i < NH_ARRAY_LEN(KNOWN); i++) {
 		if (strcmp(spec, KNOWN[i].name) != 0)
 			continue;
-		snprintf(path, len, "%s/%s", dir, KNOWN[i].library);
+		if (snprintf(path, len, "%s/%s", dir, KNOWN[i].library) >= (int)len) {
+			path[0] = '\0';
+			snprintf(reason, rlen, "allocator %s: library path too long (at most %zu bytes) "
+				 "under %.64s...", spec, len - 1, dir);
+			errno = ENAMETOOLONG;
+			return -1;
+		}
 		if (access(path, R_OK) == 0)
 			return 0;
 		snprintf(reason, rlen, "allocator %s: %s not found (Debian package %s)", spec, path,

@@ -95,7 +95,7 @@ int main(void)
 	}
 	static bad_case_t cases[256];
 	static struct CMUnitTest tests[256];
-	static char names[256][96];
+	static char names[256][sizeof "line -2147483648: " + 80]; /* "line %d: %.80s" whole */
 	int n = 0, lineno = 0;
 	char line[2048];
 	while (fgets(line, sizeof line, f) && n < 256) {

@@ -210,6 +210,27 @@ static void run_scenario(void **state)
 	(void)state;
 }
 
+/* An --out longer than PATH_MAX is refused whole: a cut path would put results somewhere else. */
+static void out_path_too_long(void **state)
+{
+	char *dir = nh_tmpdir();
+	char out[PATH_MAX + 64], first[700];
+	size_t len = (size_t)snprintf(out, sizeof out, "%s", dir);
+	while (len + 10 < sizeof out - 1)
+		len += (size_t)snprintf(out + len, sizeof out - len, "/d12345678");
+	snprintf(first, sizeof first, "%s/d12345678", dir);
+	char *argv[] = {NH_BIN, "bench", "stream", "size=1M", "ntimes=2", "--out", out, "--quiet", NULL};
+	nh_proc_result_t r;
+	assert_int_equal(nh_proc_run(NULL, argv, NULL, &r), 0);
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "output directory: path too long"));
+	assert_int_equal(access(first, F_OK), -1);
+	nh_proc_free(&r);
+	nh_rm_rf(dir);
+	free(dir);
+	(void)state;
+}
+
 /* Runs with a stand-in worker: each must become a record with the right outcome, and the sweep
  * must go on to the next run. */
 static void outcome_with_worker(const char *worker, const char *timeout, const char *outcome,
@@ -702,7 +723,7 @@ static void torn_results_still_read(void **state)
 	assert_non_null(f);
 	fputs("{\"run\":3,\"config\":0,\"rep\":3,\"warm", f);
 	fclose(f);
-	char want[800];
+	char want[sizeof path + 128];
 	snprintf(want, sizeof want,
 		 "numaharness: warning: %s:4: torn last record (33 bytes) ignored; the 3 complete records "
 		 "before it are read\n", path);
@@ -866,6 +887,7 @@ int main(void)
 		cmocka_unit_test(topo_json_matches_sysfs),
 		cmocka_unit_test(bench_membind_json),
 		cmocka_unit_test(run_scenario),
+		cmocka_unit_test(out_path_too_long),
 		cmocka_unit_test(crash_is_an_outcome),
 		cmocka_unit_test(hang_is_a_timeout),
 		cmocka_unit_test(failure_is_an_outcome),

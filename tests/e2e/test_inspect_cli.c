@@ -223,21 +223,22 @@ static void main_thread_gone_and_thread_ids(void **state)
 	char *argv[] = {NH_STANDIN, "--vcpus", "1", "--main-exits", "--ram", "16M", NULL};
 	pid_t standin = start_standin(argv);
 	nh_proc_result_t r = inspect_pid(standin, NULL, NULL, NULL);
-	char task[64], vcpu[16] = "";
+	char task[64];
+	int vcpu = 0; /* the other thread's id */
 	snprintf(task, sizeof task, "/proc/%d/task", (int)standin);
 	DIR *d = opendir(task);
 	for (struct dirent *e; d && (e = readdir(d));)
 		if (e->d_name[0] != '.' && atoi(e->d_name) != standin)
-			snprintf(vcpu, sizeof vcpu, "%s", e->d_name);
+			vcpu = atoi(e->d_name);
 	if (d)
 		closedir(d);
-	nh_proc_result_t t = inspect_pid((pid_t)atoi(vcpu), NULL, NULL, NULL);
+	nh_proc_result_t t = inspect_pid((pid_t)vcpu, NULL, NULL, NULL);
 	stop_standin(standin);
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "its main thread has exited; 1 other thread(s) run on"));
 	assert_non_null(strstr(r.out, "resident 16"));
 	char want[96];
-	snprintf(want, sizeof want, "numaharness: inspect: %s is a thread of process %d: inspect %d",
+	snprintf(want, sizeof want, "numaharness: inspect: %d is a thread of process %d: inspect %d",
 		 vcpu, (int)standin, (int)standin);
 	assert_int_equal(t.status, 2);
 	assert_non_null(strstr(t.err, want));

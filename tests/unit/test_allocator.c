@@ -1,5 +1,6 @@
 /* Unit tests of allocator resolution and identification: Debian's libraries present, missing,
  * an explicit path, and what serves malloc in this (glibc) process. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -52,6 +53,16 @@ static void resolve_path(void **state)
 	/* An existing file resolves to itself. */
 	assert_int_equal(nh_allocator_resolve("/etc/hostname", path, sizeof path, why, sizeof why), 0);
 	assert_string_equal(path, "/etc/hostname");
+	/* A path longer than the buffer is refused, not cut to name another file. */
+	char spec[300];
+	memset(spec, 'x', sizeof spec - 1);
+	spec[0] = '/';
+	spec[sizeof spec - 1] = '\0';
+	errno = 0;
+	assert_int_equal(nh_allocator_resolve(spec, path, sizeof path, why, sizeof why), -1);
+	assert_int_equal(errno, ENAMETOOLONG);
+	assert_string_equal(path, "");
+	assert_non_null(strstr(why, "allocator path too long (299 bytes, at most 255): /xxx"));
 	(void)state;
 }
 

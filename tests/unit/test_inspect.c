@@ -393,8 +393,8 @@ static void qemu_process(nh_proc_snapshot_t *s)
 	s->threads[1].rt_priority = 10;
 }
 
-static int libvirt_checks(const nh_proc_snapshot_t *s, const char *numatune, const char *cputune,
-			  nh_ichecks_t *out, nh_err_t *err)
+static int libvirt_checks_at(const char *path, const nh_proc_snapshot_t *s, const char *numatune,
+			     const char *cputune, nh_ichecks_t *out, nh_err_t *err)
 {
 	char xml[4096];
 	snprintf(xml, sizeof xml,
@@ -404,7 +404,7 @@ static int libvirt_checks(const nh_proc_snapshot_t *s, const char *numatune, con
 		 "<cell id='1' cpus='1' memory='524288'/>\n</numa></cpu>\n</domain>\n",
 		 cputune, numatune);
 	nh_lv_domain_t *d = calloc(1, sizeof *d);
-	if (nh_lv_domain_parse(xml, strlen(xml), "vm.xml", d, err) < 0)
+	if (nh_lv_domain_parse(xml, strlen(xml), path, d, err) < 0)
 		fail_msg("%s", err->msg);
 	nh_topo_t *topo = two_nodes();
 	memset(out, 0, sizeof *out);
@@ -412,6 +412,12 @@ static int libvirt_checks(const nh_proc_snapshot_t *s, const char *numatune, con
 	nh_topo_free(topo);
 	free(d);
 	return rc;
+}
+
+static int libvirt_checks(const nh_proc_snapshot_t *s, const char *numatune, const char *cputune,
+			  nh_ichecks_t *out, nh_err_t *err)
+{
+	return libvirt_checks_at("vm.xml", s, numatune, cputune, out, err);
 }
 
 static void memnodes_told_apart_by_placement(void **state)
@@ -495,6 +501,17 @@ static void vcpu_pins_and_scheduling(void **state)
 	assert_status(&c, "emulator threads pinned to 0-1", NH_CHECK_FAIL);
 	assert_status(&c, "iothread 1 pinned to 1", NH_CHECK_PASS);
 	assert_status(&c, "vCPU 0 scheduled fifo 10", NH_CHECK_PASS);
+	assert_string_equal(find_check(&c, "vCPU 0 pinned to 2")->name, "vCPU 0 pinned to 2 (vm.xml:4)");
+	nh_ichecks_free(&c);
+	/* A path too long for the name gives way, keeping its tail and the line. */
+	char path[240];
+	memset(path, 'd', sizeof path);
+	path[0] = '/';
+	snprintf(path + sizeof path - 8, 8, "/vm.xml");
+	assert_int_equal(libvirt_checks_at(path, &s, "", "<vcpupin vcpu='0' cpuset='2'/>", &c, &err), 0);
+	const char *name = find_check(&c, "vCPU 0 pinned to 2 (...ddd")->name;
+	assert_int_equal(strlen(name), sizeof c.items[0].name - 1);
+	assert_string_equal(name + strlen(name) - 10, "/vm.xml:4)");
 	nh_ichecks_free(&c);
 	/* No vCPU threads at all: not this domain's qemu. */
 	for (unsigned i = 0; i < s.thread_count; i++)

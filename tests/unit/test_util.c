@@ -193,6 +193,33 @@ static void error_prefix(void **state)
 	assert_int_equal(errno, ENOENT);
 	nh_err_prefix(&err, "outer");
 	assert_string_equal(err.msg, "outer: inner 1");
+
+	/* A prefix that no longer fits shows where the message was cut. */
+	char spec[400];
+	memset(spec, 'x', sizeof spec - 1);
+	spec[sizeof spec - 1] = '\0';
+	nh_err_set(&err, "bad spec '%s'", spec);
+	nh_err_prefix(&err, "scenario %s", spec);
+	assert_int_equal(strlen(err.msg), sizeof err.msg - 1);
+	assert_string_equal(err.msg + sizeof err.msg - 4, "...");
+	(void)state;
+}
+
+static void format_cut(void **state)
+{
+	char buf[8];
+	assert_false(nh_format_cut(buf, sizeof buf, "%s-%d", "ab", 12));
+	assert_string_equal(buf, "ab-12");
+	assert_false(nh_format_cut(buf, sizeof buf, "%s", "1234567"));
+	assert_string_equal(buf, "1234567");
+	assert_true(nh_format_cut(buf, sizeof buf, "%s", "12345678"));
+	assert_string_equal(buf, "1234...");
+	/* "é" is two bytes: the mark replaces the whole character, not half of it. */
+	assert_true(nh_format_cut(buf, sizeof buf, "%s", "abc\xc3\xa9" "defg"));
+	assert_string_equal(buf, "abc...");
+	char tiny[3];
+	assert_true(nh_format_cut(tiny, sizeof tiny, "%s", "abcd"));
+	assert_string_equal(tiny, "ab");
 	(void)state;
 }
 
@@ -208,6 +235,7 @@ int main(void)
 		cmocka_unit_test(files),
 		cmocka_unit_test(empty_dir),
 		cmocka_unit_test(error_prefix),
+		cmocka_unit_test(format_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -168,7 +168,7 @@ struct race {
 	atomic_int writers_left;
 	atomic_uint_fast64_t reads, errors;
 	uint64_t sets[2][RACE_KEYS];
-	char why[256];
+	char why[256 + sizeof " (last version 4294967295)"]; /* a reader's why, whole */
 };
 
 struct racer {
