@@ -213,7 +213,7 @@ int main(int argc, char **argv)
 	}
 	rep->ran_on = *nh_wctx_cpus_ran_on(ctx);
 	copy_metrics(rep, ctx);
-	snprintf(rep->notes, sizeof rep->notes, "%s", nh_wctx_notes(ctx));
+	rep->notes = *nh_wctx_notes_table(ctx);
 	snprintf(rep->reason, sizeof rep->reason, "%s", nh_wctx_reason_text(ctx));
 	nh_wctx_free(ctx);
 	rep->phase = NH_PHASE_DONE;

@@ -141,7 +141,10 @@ void nh_wctx_ran_on(nh_wctx_t *ctx);
 
 /** \brief Record a metric declared in the descriptor. */
 void nh_wctx_metric(nh_wctx_t *ctx, const char *name, double value);
-/** \brief A free-form note kept in the record's "notes" (e.g. the kernel variant used). */
+/** \brief A free-form note kept in the record's "notes" (e.g. the kernel variant used): one
+ *  line, the value as formatted (up to 255 bytes). Setting a key again replaces its value. A
+ *  value cut to fit, or a note past the 32 a run may keep, is not lost silently: the record
+ *  then has the note "notes_truncated" saying what was. */
 void nh_wctx_note(nh_wctx_t *ctx, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /** \brief Set the reason for a FAIL or SKIP result (one line). */

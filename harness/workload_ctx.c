@@ -29,7 +29,8 @@ struct nh_wctx {
 	nh_wctx_region_t *regions;
 	unsigned metric_count;
 	nh_wctx_metric_t metrics[64];
-	char notes[1024];
+	nh_notes_t notes;
+	char *notes_text; /* nh_wctx_notes' rendering, remade on each call */
 	char reason[512];
 	nh_set_t expected_nodes; /* empty: expect each region on its touching CPU's node */
 	bool observed;
@@ -71,6 +72,7 @@ void nh_wctx_free(nh_wctx_t *ctx)
 	if (!ctx)
 		return;
 	pthread_mutex_destroy(&ctx->lock);
+	free(ctx->notes_text);
 	while (ctx->buffer_count)
 		nh_wctx_release(ctx, ctx->buffers[0].user); /* what a failing workload left behind */
 	free(ctx->regions);
@@ -253,17 +255,17 @@ void nh_wctx_metric(nh_wctx_t *ctx, const char *name, double value)
 
 void nh_wctx_note(nh_wctx_t *ctx, const char *key, const char *fmt, ...)
 {
-	size_t used = strlen(ctx->notes);
-	char value[256];
+	/* One byte more than a note holds: a longer value reaches nh_notes_set too long, and is
+	 * cut there and flagged, not here in silence. */
+	char value[NH_NOTE_VALUE_LEN + 1];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(value, sizeof value, fmt, ap);
 	va_end(ap);
-	/* ';' and '=' separate notes: keep them out of values. */
-	for (char *c = value; *c; c++)
-		if (*c == ';' || *c == '=' || *c == '\n')
+	for (char *c = value; *c; c++) /* a note is one line */
+		if (*c == '\n')
 			*c = ' ';
-	snprintf(ctx->notes + used, sizeof ctx->notes - used, "%s%s=%s", used ? ";" : "", key, value);
+	nh_notes_set(&ctx->notes, key, value);
 }
 
 void nh_wctx_reason(nh_wctx_t *ctx, const char *fmt, ...)
@@ -371,5 +373,14 @@ double nh_wctx_metric_value(const nh_wctx_t *ctx, const char *name)
 	return NAN;
 }
 
-const char *nh_wctx_notes(const nh_wctx_t *ctx) { return ctx->notes; }
+const nh_notes_t *nh_wctx_notes_table(const nh_wctx_t *ctx) { return &ctx->notes; }
+
+const char *nh_wctx_notes(const nh_wctx_t *ctx)
+{
+	/* The rendering is a cache, not state: const to callers, who only read notes. */
+	nh_wctx_t *mut = (nh_wctx_t *)ctx;
+	free(mut->notes_text);
+	mut->notes_text = nh_notes_format(&ctx->notes);
+	return mut->notes_text ? mut->notes_text : "";
+}
 const char *nh_wctx_reason_text(const nh_wctx_t *ctx) { return ctx->reason; }
