@@ -26,6 +26,8 @@ nh_wctx_t *nh_wctx_new(const nh_workload_t *wl, const nh_params_t *params, const
 		       uint64_t llc_bytes);
 void nh_wctx_free(nh_wctx_t *ctx);
 
+/** \brief The run's scratch directory (the worker's --scratch); NULL or "" for none. */
+void nh_wctx_set_scratch_dir(nh_wctx_t *ctx, const char *dir);
 /** \brief What placement to expect: pages on \p nodes, or (empty set) on the node of the CPU
  *  that touched each region. */
 void nh_wctx_set_expectation(nh_wctx_t *ctx, const nh_set_t *nodes);
