@@ -61,50 +61,6 @@ static bool injected(const char *call, unsigned file)
 
 /* ---- parsers ---- */
 
-int nh_filexfer_meminfo_bytes(const char *text, const char *field, uint64_t *bytes)
-{
-	size_t flen = strlen(field);
-	for (const char *line = text; line && *line; line = nh_next_line(line)) {
-		const char *p = line;
-		if (strncmp(p, "Node ", 5) == 0) { /* a node's meminfo: "Node 1 FilePages: ..." */
-			p += 5;
-			while (isdigit((unsigned char)*p))
-				p++;
-			while (*p == ' ')
-				p++;
-		}
-		if (strncmp(p, field, flen) != 0 || p[flen] != ':')
-			continue;
-		char *end;
-		uint64_t v = strtoull(p + flen + 1, &end, 10);
-		if (end == p + flen + 1)
-			continue;
-		while (*end == ' ')
-			end++;
-		*bytes = strncmp(end, "kB", 2) == 0 ? v * 1024 : v;
-		return 0;
-	}
-	errno = ENOENT;
-	return -1;
-}
-
-int nh_filexfer_stat_value(const char *text, const char *field, uint64_t *value)
-{
-	size_t flen = strlen(field);
-	for (const char *line = text; line && *line; line = nh_next_line(line)) {
-		if (strncmp(line, field, flen) != 0 || line[flen] != ' ')
-			continue;
-		char *end;
-		uint64_t v = strtoull(line + flen + 1, &end, 10);
-		if (end != line + flen + 1) {
-			*value = v;
-			return 0;
-		}
-	}
-	errno = ENOENT;
-	return -1;
-}
-
 uint64_t nh_filexfer_space_needed(uint64_t files, uint64_t size, bool copies)
 {
 	uint64_t bytes = files * size * (copies ? 2 : 1);
@@ -116,6 +72,7 @@ uint64_t nh_filexfer_space_needed(uint64_t files, uint64_t size, bool copies)
 struct cache_state {
 	bool cached_ok, cgroup_ok;
 	uint64_t cached, cgroup_file;
+	char cgroup_why[160]; /* why cgroup_ok is false */
 	bool node_ok[MAX_NODES];
 	uint64_t file_pages[MAX_NODES];
 };
@@ -137,8 +94,6 @@ struct xfer {
 	size_t page;
 	struct file_state *fs;
 	nh_set_t nodes; /* online nodes */
-	int cg_version; /* 0: no cgroup file count (cg_why says why) */
-	char cg_dir[512], cg_why[160];
 
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -671,59 +626,13 @@ static void *stream_main(void *arg)
 
 static void read_cache_state(const struct xfer *x, struct cache_state *st)
 {
-	char path[PATH_MAX];
 	memset(st, 0, sizeof *st);
-	char *text = nh_read_file("/proc/meminfo", NULL, NULL);
-	st->cached_ok = text && nh_filexfer_meminfo_bytes(text, "Cached", &st->cached) == 0;
-	free(text);
+	st->cached_ok = nh_wctx_cached_bytes(&st->cached) == 0;
 	for (int n = nh_set_next(&x->nodes, 0); n >= 0 && n < MAX_NODES;
-	     n = nh_set_next(&x->nodes, n + 1)) {
-		snprintf(path, sizeof path, "/sys/devices/system/node/node%d/meminfo", n);
-		text = nh_read_file(path, NULL, NULL);
-		st->node_ok[n] = text && nh_filexfer_meminfo_bytes(text, "FilePages",
-								   &st->file_pages[n]) == 0;
-		free(text);
-	}
-	if (x->cg_version) {
-		snprintf(path, sizeof path, "%s/memory.stat", x->cg_dir);
-		text = nh_read_file(path, NULL, NULL);
-		/* v2 stats count the subtree; v1's total_cache does, cache does not. */
-		const char *name = x->cg_version == 2 ? "file" : "total_cache";
-		st->cgroup_ok =
-			text && (nh_filexfer_stat_value(text, name, &st->cgroup_file) == 0 ||
-				 (x->cg_version == 1 &&
-				  nh_filexfer_stat_value(text, "cache", &st->cgroup_file) == 0));
-		free(text);
-	}
-}
-
-/* Where the worker's page cache is charged; when nowhere, cg_why says why. */
-static void locate_cgroup(struct xfer *x)
-{
-	char *cg = nh_read_file("/proc/self/cgroup", NULL, NULL);
-	char *mi = nh_read_file("/proc/self/mountinfo", NULL, NULL);
-	char path[PATH_MAX];
-	x->cg_version = 0;
-	if (!cg || !mi)
-		snprintf(x->cg_why, sizeof x->cg_why, "cannot read /proc/self/%s",
-			 cg ? "mountinfo" : "cgroup");
-	else {
-		nh_err_t err;
-		x->cg_version = nh_cgroup_locate(cg, mi, x->cg_dir, sizeof x->cg_dir, &err);
-		if (x->cg_version < 0) {
-			snprintf(x->cg_why, sizeof x->cg_why, "%s", err.msg);
-			x->cg_version = 0;
-		}
-	}
-	free(cg);
-	free(mi);
-	if (!x->cg_version)
-		return;
-	snprintf(path, sizeof path, "%s/memory.stat", x->cg_dir);
-	if (access(path, R_OK) < 0) { /* v2 root, or memory not enabled for this cgroup */
-		snprintf(x->cg_why, sizeof x->cg_why, "%s: %s", path, strerror(errno));
-		x->cg_version = 0;
-	}
+	     n = nh_set_next(&x->nodes, n + 1))
+		st->node_ok[n] = nh_wctx_node_file_bytes(n, &st->file_pages[n]) == 0;
+	st->cgroup_ok = nh_wctx_cgroup_file_bytes(&st->cgroup_file, st->cgroup_why,
+						  sizeof st->cgroup_why) == 0;
 }
 
 /* "0:123,1:-4096" from per-node values; \p signed_growth: after - before. */
@@ -786,8 +695,7 @@ static int file_residency(const char *path, size_t page, struct residency *r, ch
 				r->addr[k++] = m + (w + i) * page;
 		for (size_t i = 0; i < k; i++)
 			(void)*(volatile const unsigned char *)r->addr[i];
-		if (k &&
-		    syscall(SYS_move_pages, 0, (unsigned long)k, r->addr, NULL, r->status, 0) < 0) {
+		if (k && nh_wctx_page_nodes(r->addr, (unsigned long)k, r->status) < 0) {
 			snprintf(why, wlen, "move_pages(2) %s: %s", path, strerror(errno));
 			rc = -1;
 			break;
@@ -869,7 +777,7 @@ static void record_growth(struct xfer *x, const struct cache_state *a, const str
 			       (double)b->cgroup_file - (double)a->cgroup_file);
 	else
 		nh_wctx_note(x->ctx, "cgroup_file", "unavailable: %s",
-			     x->cg_version ? "memory.stat has no file/cache count" : x->cg_why);
+			     a->cgroup_ok ? b->cgroup_why : a->cgroup_why);
 }
 
 static void record_speed(struct xfer *x)
@@ -914,8 +822,8 @@ static unsigned remove_stale(const char *dir, long self)
 /* The target directory: dir=, else the worker's scratch directory (created), else /tmp. */
 static int resolve_dir(struct xfer *x)
 {
-	const char *d = nh_wctx_param(x->ctx, "dir"), *scratch = getenv("NH_SCRATCH_DIR");
-	bool is_scratch = !*d && scratch && *scratch;
+	const char *d = nh_wctx_param(x->ctx, "dir"), *scratch = nh_wctx_scratch_dir(x->ctx);
+	bool is_scratch = !*d && *scratch;
 	struct stat st;
 	nh_err_t err;
 	if (!*d)
@@ -989,8 +897,8 @@ static void remove_files(struct xfer *x)
 /* clang-format off */
 static const nh_param_def_t filexfer_params[] = {
 	{.name = "dir", .type = NH_PARAM_STRING, .def = "",
-	 .help = "directory for the files; empty: the run's scratch directory ($NH_SCRATCH_DIR), "
-		 "else /tmp"},
+	 .help = "directory for the files; empty: the run's scratch directory (tmp/ of the "
+		 "results directory), else /tmp"},
 	{.name = "size", .type = NH_PARAM_SIZE, .def = "256M", .min = 1,
 	 .max = 1024.0 * 1024 * 1024 * 1024, .help = "bytes per file"},
 	{.name = "files", .type = NH_PARAM_INT, .def = "2", .min = 1, .max = 4096,
@@ -1147,8 +1055,6 @@ static enum nh_wl_status filexfer_run(nh_wctx_t *ctx)
 		status = NH_WL_FAIL; /* the reason says what could not be allocated and why */
 		goto out_files;
 	}
-	locate_cgroup(x);
-
 	unsigned started = 0;
 	int rc = 0;
 	for (unsigned i = 0; i < x->streams; i++) {

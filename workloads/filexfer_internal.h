@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* filexfer_internal: the filexfer workload's parsers, space rule and fault-injection hooks,
+/* filexfer_internal: the filexfer workload's space rule and fault-injection hooks,
  * exposed for its unit tests only (the workload itself is used through its descriptor). */
 #ifndef NH_FILEXFER_INTERNAL_H
 #define NH_FILEXFER_INTERNAL_H
@@ -8,12 +8,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/** \brief The value of \p field in a meminfo text, in bytes: /proc/meminfo ("Cached:  12 kB")
- *  or a node's meminfo ("Node 1 FilePages:  12 kB"). 0, or -1 (errno ENOENT) when absent. */
-int nh_filexfer_meminfo_bytes(const char *text, const char *field, uint64_t *bytes);
-/** \brief The value of \p field in "name value" lines (a cgroup's memory.stat). 0, or -1
- *  (errno ENOENT) when absent. */
-int nh_filexfer_stat_value(const char *text, const char *field, uint64_t *value);
 /** \brief Bytes the target must have free: every file (and its copy when \p copies), plus 5%. */
 uint64_t nh_filexfer_space_needed(uint64_t files, uint64_t size, bool copies);
 

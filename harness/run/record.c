@@ -185,18 +185,16 @@ static json_t *numastat_json(const nh_record_t *r)
 	return o;
 }
 
-static json_t *notes_json(const char *notes)
+/* An object of strings, in the order the workload noted them; what did not fit is said last. */
+static json_t *notes_json(const nh_notes_t *notes)
 {
 	json_t *o = json_object();
-	char buf[sizeof ((nh_record_t *)0)->notes];
-	snprintf(buf, sizeof buf, "%s", notes);
-	char *save = NULL;
-	for (char *tok = strtok_r(buf, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
-		char *eq = strchr(tok, '=');
-		if (!eq)
-			continue;
-		*eq = '\0';
-		json_object_set_new(o, tok, json_string(eq + 1));
+	for (unsigned i = 0; i < notes->count; i++)
+		json_object_set_new(o, notes->entries[i].key, json_string(notes->entries[i].value));
+	if (nh_notes_overflowed(notes)) {
+		char why[256];
+		json_object_set_new(o, NH_NOTES_TRUNCATED_KEY,
+				    json_string(nh_notes_overflow_text(notes, why, sizeof why)));
 	}
 	return o;
 }
@@ -289,7 +287,7 @@ char *nh_record_to_json(const nh_record_t *r)
 	json_object_set_new(o, "numastat", numastat_json(r));
 	json_object_set_new(o, "allocator", allocator_json(r));
 	layers_json(o, r);
-	json_object_set_new(o, "notes", notes_json(r->notes));
+	json_object_set_new(o, "notes", notes_json(&r->notes));
 	json_object_set_new(o, "started_at", json_string(r->started_at));
 	json_object_set_new(o, "duration_s", json_real(r->duration_s));
 	json_object_set_new(o, "exit_status", r->exit_status >= 0 ? json_integer(r->exit_status) : json_null());

@@ -5,6 +5,7 @@
 #define NH_RECORD_H
 
 #include "allocator.h"
+#include "notes.h"
 #include "plan.h"
 #include "sample.h"
 #include "sample_counters.h"
@@ -76,7 +77,7 @@ typedef struct nh_record {
 
 	unsigned metric_count;
 	nh_metric_t metrics[NH_MAX_METRICS];
-	char notes[1024]; /* "key=value;key=value" from the workload */
+	nh_notes_t notes; /* the workload's notes */
 
 	/* The layers, as the worker saw them at the end of the run. */
 	bool layers_valid; /* false when the worker never reported (crash before, skipped) */

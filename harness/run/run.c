@@ -250,7 +250,8 @@ static void copy_report(nh_record_t *rec, const nh_worker_report_t *rep)
 	for (unsigned i = 0; i < n; i++)
 		rec->metrics[i] = rep->metrics[i];
 	rec->metric_count = n;
-	snprintf(rec->notes, sizeof rec->notes, "%s", rep->notes);
+	rec->notes = rep->notes;
+	nh_notes_sanitize(&rec->notes); /* the block came from another process */
 	copy_layers(rec, rep);
 }
 

@@ -112,7 +112,7 @@ int main(int argc, char **argv)
 		{"series", required_argument, NULL, 'S'},    {NULL, 0, NULL, 0},
 	};
 	int report_fd = -1;
-	const char *wl_name = NULL, *expect = "", *series_path = NULL;
+	const char *wl_name = NULL, *expect = "", *series_path = NULL, *scratch = NULL;
 	uint64_t llc = 0;
 	for (int c; (c = getopt_long(argc, argv, "", longopts, NULL)) != -1;) {
 		switch (c) {
@@ -121,7 +121,7 @@ int main(int argc, char **argv)
 		case 'p': break; /* informational: the policy is already applied */
 		case 'l': llc = strtoull(optarg, NULL, 10); break;
 		case 'e': expect = optarg; break;
-		case 's': setenv("NH_SCRATCH_DIR", optarg, 1); break;
+		case 's': scratch = optarg; break;
 		case 'S': series_path = optarg; break;
 		default: usage_exit("bad arguments");
 		}
@@ -187,6 +187,7 @@ int main(int argc, char **argv)
 		return NH_WORKER_EXIT_FAILED;
 	}
 	nh_wctx_set_expectation(ctx, &expected);
+	nh_wctx_set_scratch_dir(ctx, scratch);
 	layers_t layers;
 	start_layers(&layers, rep, ctx, series_path);
 	rep->phase = NH_PHASE_RUNNING;
@@ -213,7 +214,7 @@ int main(int argc, char **argv)
 	}
 	rep->ran_on = *nh_wctx_cpus_ran_on(ctx);
 	copy_metrics(rep, ctx);
-	snprintf(rep->notes, sizeof rep->notes, "%s", nh_wctx_notes(ctx));
+	rep->notes = *nh_wctx_notes_table(ctx);
 	snprintf(rep->reason, sizeof rep->reason, "%s", nh_wctx_reason_text(ctx));
 	nh_wctx_free(ctx);
 	rep->phase = NH_PHASE_DONE;

@@ -45,7 +45,7 @@ typedef struct nh_worker_report {
 	nh_set_t ran_on;
 	unsigned metric_count;
 	nh_metric_t metrics[NH_MAX_METRICS];
-	char notes[1024];
+	nh_notes_t notes;
 	nh_layers_t layers; /* counters, memory, cgroup, series, allocator (see record.h) */
 } nh_worker_report_t;
 

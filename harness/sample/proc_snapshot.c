@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sample_memory.h"
+#include "sample_numa_maps.h"
 
 const char *nh_mem_kind_name(enum nh_mem_kind k)
 {
@@ -31,20 +31,6 @@ const char *nh_sched_policy_name(int policy)
 	case 6: return "deadline"; /* SCHED_DEADLINE: not in every libc's headers */
 	default: return "?";
 	}
-}
-
-/* Modes whose printed names contain a space (mpol_to_str); the rest end at the first ' '. */
-static const char *const spaced_modes[] = {"prefer (many)", "weighted interleave"};
-
-/* Length of the policy text at the start of \p p (up to the field after it). */
-static size_t policy_length(const char *p)
-{
-	for (size_t i = 0; i < NH_ARRAY_LEN(spaced_modes); i++) {
-		size_t n = strlen(spaced_modes[i]);
-		if (strncmp(p, spaced_modes[i], n) == 0)
-			return n + strcspn(p + n, " \n");
-	}
-	return strcspn(p, " \n");
 }
 
 int nh_mempolicy_text_parse(const char *text, nh_mempolicy_text_t *out, nh_err_t *err)
@@ -75,92 +61,30 @@ static enum nh_mem_kind file_kind(const char *path)
 	return NH_MEM_FILE;
 }
 
-/* /proc/PID/maps as (start, end) pairs, in address order as the kernel lists them. */
-struct extents {
-	uintptr_t (*r)[2];
-	size_t n;
-};
-
-static int extents_parse(const char *maps, struct extents *x)
-{
-	size_t cap = 0;
-	x->r = NULL;
-	x->n = 0;
-	for (const char *line = maps; line && *line; line = nh_next_line(line)) {
-		uintptr_t lo, hi;
-		if (sscanf(line, "%" SCNxPTR "-%" SCNxPTR, &lo, &hi) != 2)
-			continue;
-		if (x->n == cap) {
-			cap = cap ? 2 * cap : 256;
-			void *grown = realloc(x->r, cap * sizeof *x->r);
-			if (!grown)
-				return -1;
-			x->r = grown;
-		}
-		x->r[x->n][0] = lo;
-		x->r[x->n][1] = hi;
-		x->n++;
-	}
-	return 0;
-}
-
-static uintptr_t extent_end(const struct extents *x, uintptr_t start)
-{
-	size_t lo = 0, hi = x->n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (x->r[mid][0] < start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < x->n && x->r[lo][0] == start ? x->r[lo][1] : 0;
-}
-
-/* One numa_maps line into \p m. Returns 0, or -1 (EINVAL) when it cannot be read. */
+/* One numa_maps line into \p m: the shared parser's fields, plus the policy parsed and the kind. */
 static int parse_mapping_line(const char *line, size_t len, nh_mapping_t *m, nh_err_t *err)
 {
-	char buf[4096];
-	snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf ? len : sizeof buf - 1), line);
+	nh_numa_maps_entry_t e;
 	memset(m, 0, sizeof *m);
-	char *p = buf;
-	errno = 0;
-	m->start = (uintptr_t)strtoull(p, &p, 16);
-	if (errno || *p != ' ') {
-		errno = EINVAL;
-		return nh_err_set(err, "numa_maps: cannot parse '%.60s'", buf);
-	}
-	p++;
-	size_t plen = policy_length(p);
+	if (nh_numa_maps_line(line, len, &e, err) < 0)
+		return -1;
+	m->start = e.start;
 	char policy[96];
-	snprintf(policy, sizeof policy, "%.*s", (int)plen, p);
+	snprintf(policy, sizeof policy, "%.*s", (int)e.policy_len, e.policy);
 	if (nh_mempolicy_text_parse(policy, &m->policy, err) < 0)
 		return -1;
-	p += plen;
-	uint64_t counts[NH_MAX_NODES] = {0}, page_kb = (uint64_t)sysconf(_SC_PAGESIZE) / 1024;
-	bool huge = false, file = false;
-	char *save = NULL;
-	for (char *tok = strtok_r(p, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		unsigned node;
-		uint64_t v;
-		if (sscanf(tok, "N%u=%" SCNu64, &node, &v) == 2 && node < NH_MAX_NODES)
-			counts[node] += v;
-		else if (sscanf(tok, "kernelpagesize_kB=%" SCNu64, &v) == 1 && v)
-			page_kb = v;
-		else if (strcmp(tok, "huge") == 0)
-			huge = true;
-		else if (strcmp(tok, "heap") == 0 || strcmp(tok, "stack") == 0)
-			snprintf(m->name, sizeof m->name, "[%s]", tok);
-		else if (strncmp(tok, "file=", 5) == 0) {
-			file = true;
-			snprintf(m->name, sizeof m->name, "%s", tok + 5);
-			nh_unescape_octal(m->name); /* numa_maps writes ' ' as \040 */
-		}
+	if (e.file) {
+		size_t n = e.file_len < sizeof m->name ? e.file_len : sizeof m->name - 1;
+		memcpy(m->name, e.file, n);
+		m->name[n] = '\0';
+		nh_unescape_octal(m->name); /* numa_maps writes ' ' as \040 */
+	} else if (e.heap || e.stack) {
+		snprintf(m->name, sizeof m->name, "[%s]", e.heap ? "heap" : "stack");
 	}
-	m->kind = huge ? NH_MEM_HUGE : file ? file_kind(m->name) : NH_MEM_ANON;
-	m->page_bytes = page_kb * 1024;
+	m->kind = e.huge ? NH_MEM_HUGE : e.file ? file_kind(m->name) : NH_MEM_ANON;
+	m->page_bytes = e.page_kb * 1024;
 	for (unsigned n = 0; n < NH_MAX_NODES; n++) {
-		m->bytes_by_node[n] = counts[n] * m->page_bytes;
+		m->bytes_by_node[n] = e.pages_by_node[n] * m->page_bytes;
 		m->bytes += m->bytes_by_node[n];
 	}
 	return 0;
@@ -170,8 +94,8 @@ int nh_proc_parse_numa_maps(const char *numa_maps, const char *maps,
 			    const nh_mempolicy_text_t *thread_policy, nh_proc_snapshot_t *s,
 			    nh_err_t *err)
 {
-	struct extents x;
-	if (extents_parse(maps ? maps : "", &x) < 0)
+	nh_maps_extents_t x;
+	if (nh_maps_extents_parse(maps ? maps : "", &x) < 0)
 		return nh_err_set(err, "out of memory");
 	unsigned cap = s->mapping_count;
 	int rc = 0;
@@ -184,7 +108,7 @@ int nh_proc_parse_numa_maps(const char *numa_maps, const char *maps,
 			rc = -1;
 			break;
 		}
-		m.end = extent_end(&x, m.start);
+		m.end = nh_maps_extent_end(&x, m.start);
 		m.own_policy = thread_policy && strcmp(m.policy.text, thread_policy->text) != 0;
 		for (unsigned n = 0; n < NH_MAX_NODES; n++)
 			s->bytes_by_kind_node[m.kind][n] += m.bytes_by_node[n];
@@ -200,7 +124,7 @@ int nh_proc_parse_numa_maps(const char *numa_maps, const char *maps,
 		}
 		s->mappings[s->mapping_count++] = m;
 	}
-	free(x.r);
+	nh_maps_extents_free(&x);
 	return rc;
 }
 
@@ -260,16 +184,13 @@ int nh_proc_thread_policy(const char *numa_maps, nh_mempolicy_text_t *out, nh_er
 	struct { char text[96]; unsigned n; } seen[16];
 	unsigned nseen = 0;
 	for (const char *line = numa_maps; line && *line; line = nh_next_line(line)) {
-		const char *sp = strchr(line, ' ');
+		nh_numa_maps_entry_t e;
 		size_t len = strcspn(line, "\n");
-		if (!sp || (size_t)(sp - line) >= len)
+		if (len == 0 || nh_numa_maps_line(line, len, &e, NULL) < 0)
 			continue;
-		size_t plen = policy_length(sp + 1);
 		char policy[96];
-		snprintf(policy, sizeof policy, "%.*s", (int)plen, sp + 1);
-		const char *rest = sp + 1 + plen;
-		size_t rlen = len - (size_t)(rest - line);
-		if (nh_has_token(rest, rlen, "stack", ' '))
+		snprintf(policy, sizeof policy, "%.*s", (int)e.policy_len, e.policy);
+		if (e.stack)
 			return nh_mempolicy_text_parse(policy, out, err);
 		unsigned i = 0;
 		while (i < nseen && strcmp(seen[i].text, policy) != 0)
@@ -428,7 +349,7 @@ static int first_mapping_policy(pid_t pid, pid_t tid, nh_mempolicy_text_t *out, 
 		return nh_err_set(err, "%s: cannot parse '%.60s'", path, line);
 	}
 	char policy[96];
-	snprintf(policy, sizeof policy, "%.*s", (int)policy_length(sp + 1), sp + 1);
+	snprintf(policy, sizeof policy, "%.*s", (int)nh_numa_maps_policy_length(sp + 1, strcspn(sp + 1, "\n")), sp + 1);
 	return nh_mempolicy_text_parse(policy, out, err);
 }
 

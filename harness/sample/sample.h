@@ -50,6 +50,11 @@ typedef struct nh_placement {
 int nh_placement_query(nh_placement_t *pl, const void *addr, size_t len, const nh_set_t *expected,
 		       int expected_node, nh_err_t *err);
 
+/** \brief The node of each of \p count pages of the calling process: move_pages(2) with no
+ *  target nodes, which only queries. \p status[i] is the node or a negative errno (-ENOENT: not
+ *  faulted in). 0, or -1 with errno. */
+int nh_pages_query(void *const *pages, unsigned long count, int *status);
+
 /* The kernel's own per-node page counts (/proc/PID/numa_maps) for the mappings that overlap
  * given address ranges: the second opinion beside move_pages. */
 typedef struct nh_range {

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* sample_counters: event sets encoded by libpfm4 and counted with perf_event_open for this process
- * and the threads it creates; a counter that cannot count is kept with the reason why. */
+/* sample_counters: the sampler — event sets encoded by libpfm4 and counted with perf_event_open for
+ * this process and the threads it creates (a counter that cannot count is kept with the reason
+ * why), read, derived and encoded. The formulas, the event-set files and specs, and the listing
+ * are in sample_counters_formula.c, sample_counters_events.c and sample_counters_list.c. */
 #include "sample_counters.h"
 
 #include <ctype.h>
@@ -16,660 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <perfmon/pfmlib_perf_event.h>
-
-/*
- * Event-set files: harness/events/NAME.events, compiled into the binary (CMakeLists.txt) as
- * nh_event_files[]. Line-oriented, in the spirit of LIKWID's performance groups; a line whose first
- * non-blank character is '#' is a comment, blank lines are ignored, words are separated by blanks.
- *
- *   set NAME                     first directive; NAME is the file's base name, a lowercase word
- *   describe TEXT                one line for `numaharness events` (repeated lines are joined)
- *   missing TEXT                 the reason recorded when no variant fits this host; "{pmus}" is
- *                                replaced by the PMUs libpfm4 detected (repeated lines are joined)
- *   variant PMU...               starts a variant: the following events and metrics apply when one
- *                                of these libpfm4 PMU names (pfm_pmu_info_t.name: spr, icx, skx,
- *                                amd64_fam19h_zen4, ...) is present; "generic" alone names the
- *                                variant taken when no other fits (perf:: events, which the kernel
- *                                maps onto whatever PMU it has)
- *   event MEMBER EVENT [kernel]  a counter: a lowercase member name and a libpfm4 event string;
- *                                "kernel" marks events that only happen in kernel mode (context
- *                                switches), which must not fall back to user-only counting
- *   metric NAME UNIT = FORMULA   a derived metric over the variant's member names: numbers, names,
- *                                + - * /, parentheses, unary minus
- *
- * The first variant (in file order) with a PMU present on the host wins, then "generic"; with
- * neither the set is recorded as one unavailable entry carrying the "missing" reason. The events
- * of a set that count on the hardware PMU are opened as one group (led by the first that opens) so
- * that their ratios are measured over the same time; an event the group cannot take, and every
- * software event, is counted alone.
- */
-
-/* Compiled in by harness/embed_files.cmake, in file-name order, terminated by {NULL}. */
-extern const struct nh_embedded_file {
-	const char *name, *text;
-	size_t len;
-} nh_event_files[];
-
-#define SET_MAX 16
-#define VARIANT_MAX 8
-#define VARIANT_PMUS 8
-#define MEMBER_MAX 8
-#define METRIC_MAX 4
-#define WORD_LEN 32
-#define EVENT_LEN sizeof(((nh_counter_t *)0)->event)
-#define REASON_LEN sizeof(((nh_counter_t *)0)->reason)
-
-struct ev_member {
-	char name[WORD_LEN];
-	char event[EVENT_LEN];
-	bool kernel; /* only happens in kernel mode: no user-only fallback */
-};
-
-struct ev_metric {
-	char name[WORD_LEN];
-	char unit[16];
-	char formula[160];
-};
-
-struct ev_variant {
-	char pmus[VARIANT_PMUS][WORD_LEN];
-	unsigned npmus;
-	bool generic;
-	struct ev_member members[MEMBER_MAX];
-	unsigned nmembers;
-	struct ev_metric metrics[METRIC_MAX];
-	unsigned nmetrics;
-};
-
-struct ev_set {
-	char name[WORD_LEN];
-	char describe[200];
-	char missing[REASON_LEN];
-	struct ev_variant variants[VARIANT_MAX];
-	unsigned nvariants;
-	/* The most any variant needs: a spec is checked against these so that it is accepted or
-	 * refused the same way on every host. */
-	unsigned max_counters, max_metrics;
-};
-
-static struct ev_set sets[SET_MAX];
-static unsigned nsets;
-static char sets_error[400]; /* why the embedded files could not be loaded; "" when they could */
-static pthread_once_t sets_once = PTHREAD_ONCE_INIT;
-
-static const char *const default_sets[] = {"cycles", "llc", "numa", "latency", "software"};
-
-/* ---- formulas ---- */
-
-/* The names a formula may use: values, or why a name has none (missing[i] non-NULL). */
-struct eval_scope {
-	const char *const *names;
-	const double *values;
-	const char *const *missing;
-	unsigned n;
-	const char *set; /* "llc": inputs are named "llc.misses" in reasons; NULL: bare names */
-	bool check;	 /* syntax and names only: a zero divisor is not an error */
-};
-
-struct eval {
-	const char *formula, *p;
-	const struct eval_scope *scope;
-	nh_err_t *err;
-	unsigned depth; /* of parentheses and unary minus: bounds the recursion */
-	bool failed;
-};
-
-#define EVAL_DEPTH 64
-
-static double eval_expr(struct eval *e);
-
-static void eval_skip(struct eval *e)
-{
-	while (isspace((unsigned char)*e->p))
-		e->p++;
-}
-
-static double eval_fail(struct eval *e, const char *what)
-{
-	if (!e->failed) {
-		e->failed = true;
-		if (*e->p)
-			nh_err_set(e->err, "formula '%s': %s at '%s'", e->formula, what, e->p);
-		else
-			nh_err_set(e->err, "formula '%s': %s at the end", e->formula, what);
-	}
-	return NAN;
-}
-
-static double eval_name(struct eval *e)
-{
-	const char *start = e->p;
-	while (isalnum((unsigned char)*e->p) || *e->p == '_')
-		e->p++;
-	size_t len = (size_t)(e->p - start);
-	const struct eval_scope *s = e->scope;
-	for (unsigned i = 0; i < s->n; i++) {
-		if (strlen(s->names[i]) != len || strncmp(s->names[i], start, len) != 0)
-			continue;
-		if (s->missing && s->missing[i]) {
-			if (!e->failed)
-				nh_err_set(e->err, "input %s%s%.*s unavailable: %s",
-					   s->set ? s->set : "", s->set ? "." : "", (int)len, start,
-					   s->missing[i]);
-			e->failed = true;
-			return NAN;
-		}
-		return s->values ? s->values[i] : 1.0;
-	}
-	if (!e->failed)
-		nh_err_set(e->err, "formula '%s': unknown name '%.*s'", e->formula, (int)len,
-			   start);
-	e->failed = true;
-	return NAN;
-}
-
-static double eval_primary(struct eval *e)
-{
-	eval_skip(e);
-	char c = *e->p;
-	if ((c == '(' || c == '-') && e->depth == EVAL_DEPTH)
-		return eval_fail(e, "nested too deeply");
-	if (c == '(') {
-		e->p++;
-		e->depth++;
-		double v = eval_expr(e);
-		e->depth--;
-		eval_skip(e);
-		if (e->failed)
-			return NAN;
-		if (*e->p != ')')
-			return eval_fail(e, "expected ')'");
-		e->p++;
-		return v;
-	}
-	if (c == '-') {
-		e->p++;
-		e->depth++;
-		double v = -eval_primary(e);
-		e->depth--;
-		return v;
-	}
-	if (isdigit((unsigned char)c) || (c == '.' && isdigit((unsigned char)e->p[1]))) {
-		char *end;
-		double v = strtod(e->p, &end);
-		e->p = end;
-		return v;
-	}
-	if (isalpha((unsigned char)c) || c == '_')
-		return eval_name(e);
-	return eval_fail(e, "expected a number, a name or '('");
-}
-
-/* "no references counted" for a zero divisor: the divisor's text, outer parentheses dropped. */
-static double eval_zero_divisor(struct eval *e, const char *start, const char *end)
-{
-	while (start < end && isspace((unsigned char)*start))
-		start++;
-	while (end > start && isspace((unsigned char)end[-1]))
-		end--;
-	if (end - start >= 2 && *start == '(' && end[-1] == ')') {
-		start++;
-		end--;
-	}
-	if (!e->failed)
-		nh_err_set(e->err, "no %.*s counted", (int)(end - start), start);
-	e->failed = true;
-	return NAN;
-}
-
-static double eval_term(struct eval *e)
-{
-	double v = eval_primary(e);
-	for (;;) {
-		eval_skip(e);
-		char op = *e->p;
-		if (e->failed || (op != '*' && op != '/'))
-			return v;
-		e->p++;
-		const char *start = e->p;
-		double r = eval_primary(e);
-		if (e->failed)
-			return NAN;
-		if (op == '*') {
-			v *= r;
-		} else if (r == 0.0) {
-			if (!e->scope->check)
-				return eval_zero_divisor(e, start, e->p);
-			v = NAN;
-		} else {
-			v /= r;
-		}
-	}
-}
-
-static double eval_expr(struct eval *e)
-{
-	double v = eval_term(e);
-	for (;;) {
-		eval_skip(e);
-		char op = *e->p;
-		if (e->failed || (op != '+' && op != '-'))
-			return v;
-		e->p++;
-		double r = eval_term(e);
-		v = op == '+' ? v + r : v - r;
-	}
-}
-
-static int eval_run(const char *formula, const struct eval_scope *scope, double *out, nh_err_t *err)
-{
-	struct eval e = {.formula = formula, .p = formula, .scope = scope, .err = err};
-	double v = eval_expr(&e);
-	eval_skip(&e);
-	if (!e.failed && *e.p)
-		eval_fail(&e, "unexpected text");
-	if (e.failed) {
-		errno = EINVAL;
-		return -1;
-	}
-	if (!scope->check && !isfinite(v)) {
-		errno = EINVAL;
-		return nh_err_set(err, "formula '%s' is not a finite number", formula);
-	}
-	*out = v;
-	return 0;
-}
-
-int nh_counters_eval(const char *formula, const char *const *names, const double *values,
-		     unsigned n, double *out, nh_err_t *err)
-{
-	const struct eval_scope scope = {.names = names, .values = values, .n = n};
-	return eval_run(formula, &scope, out, err);
-}
-
-/* ---- event-set files ---- */
-
-static bool lower_word(const char *s)
-{
-	if (!islower((unsigned char)*s))
-		return false;
-	for (; *s; s++)
-		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '_')
-			return false;
-	return true;
-}
-
-/* Copy the next blank-separated word of *p into buf; false when there is none or it is too long. */
-static bool next_word(const char **p, char *buf, size_t len)
-{
-	const char *s = *p;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = 0;
-	while (s[n] && s[n] != ' ' && s[n] != '\t')
-		n++;
-	*p = s + n;
-	if (n == 0 || n >= len)
-		return false;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	return true;
-}
-
-static const char *rest_of_line(const char *p)
-{
-	while (*p == ' ' || *p == '\t')
-		p++;
-	return p;
-}
-
-/* Append one more line of text to a describe/missing field, joined by a blank. */
-static void append_text(char *dst, size_t len, const char *text)
-{
-	size_t used = strlen(dst);
-	snprintf(dst + used, len - used, "%s%s", used ? " " : "", text);
-}
-
-static bool variant_has(const struct ev_variant *v, const char *name)
-{
-	for (unsigned i = 0; i < v->nmembers; i++)
-		if (strcmp(v->members[i].name, name) == 0)
-			return true;
-	for (unsigned i = 0; i < v->nmetrics; i++)
-		if (strcmp(v->metrics[i].name, name) == 0)
-			return true;
-	return false;
-}
-
-/* One directive; -1 with the reason in why. */
-static int parse_line(struct ev_set *s, const char *file, const char *line, char *why, size_t wlen)
-{
-	char word[WORD_LEN];
-	const char *p = line;
-	if (!next_word(&p, word, sizeof word)) {
-		snprintf(why, wlen, "unknown directive '%.40s'", line);
-		return -1;
-	}
-	struct ev_variant *v = s->nvariants ? &s->variants[s->nvariants - 1] : NULL;
-	if (strcmp(word, "set") == 0) {
-		if (s->name[0] || !next_word(&p, s->name, sizeof s->name) || *rest_of_line(p) ||
-		    strcmp(s->name, file) != 0 || !lower_word(s->name)) {
-			snprintf(why, wlen, "expected 'set %s' once, first", file);
-			return -1;
-		}
-		return 0;
-	}
-	if (!s->name[0]) {
-		snprintf(why, wlen, "expected 'set %s' first", file);
-		return -1;
-	}
-	if (strcmp(word, "describe") == 0) {
-		append_text(s->describe, sizeof s->describe, rest_of_line(p));
-	} else if (strcmp(word, "missing") == 0) {
-		append_text(s->missing, sizeof s->missing, rest_of_line(p));
-	} else if (strcmp(word, "variant") == 0) {
-		if (s->nvariants == VARIANT_MAX) {
-			snprintf(why, wlen, "more than %d variants", VARIANT_MAX);
-			return -1;
-		}
-		v = &s->variants[s->nvariants++];
-		while (*rest_of_line(p)) {
-			if (v->npmus == VARIANT_PMUS ||
-			    !next_word(&p, v->pmus[v->npmus], WORD_LEN)) {
-				snprintf(why, wlen, "at most %d PMU names of at most %d characters",
-					 VARIANT_PMUS, WORD_LEN - 1);
-				return -1;
-			}
-			v->npmus++;
-		}
-		v->generic = v->npmus == 1 && strcmp(v->pmus[0], "generic") == 0;
-		if (v->npmus == 0) {
-			snprintf(why, wlen, "variant without PMU names");
-			return -1;
-		}
-	} else if (strcmp(word, "event") == 0) {
-		struct ev_member m = {0};
-		char flag[WORD_LEN] = "";
-		if (!v || v->nmembers == MEMBER_MAX) {
-			snprintf(why, wlen, "event outside a variant, or more than %d", MEMBER_MAX);
-			return -1;
-		}
-		if (!next_word(&p, m.name, sizeof m.name) || !lower_word(m.name) ||
-		    !next_word(&p, m.event, sizeof m.event) || variant_has(v, m.name)) {
-			snprintf(why, wlen,
-				 "expected 'event MEMBER EVENT [kernel]' with a new member");
-			return -1;
-		}
-		if (*rest_of_line(p) && (!next_word(&p, flag, sizeof flag) ||
-					 strcmp(flag, "kernel") != 0 || *rest_of_line(p))) {
-			snprintf(why, wlen, "unknown event flag (only 'kernel')");
-			return -1;
-		}
-		m.kernel = flag[0] != '\0';
-		v->members[v->nmembers++] = m;
-	} else if (strcmp(word, "metric") == 0) {
-		struct ev_metric m = {0};
-		char eq[4];
-		if (!v || v->nmetrics == METRIC_MAX) {
-			snprintf(why, wlen, "metric outside a variant, or more than %d",
-				 METRIC_MAX);
-			return -1;
-		}
-		if (!next_word(&p, m.name, sizeof m.name) || !lower_word(m.name) ||
-		    variant_has(v, m.name) || !next_word(&p, m.unit, sizeof m.unit) ||
-		    !next_word(&p, eq, sizeof eq) || strcmp(eq, "=") != 0 || !*rest_of_line(p)) {
-			snprintf(why, wlen,
-				 "expected 'metric NAME UNIT = FORMULA' with a new name");
-			return -1;
-		}
-		snprintf(m.formula, sizeof m.formula, "%s", rest_of_line(p));
-		/* Check it now: names must be members of this variant. */
-		const char *names[MEMBER_MAX];
-		for (unsigned i = 0; i < v->nmembers; i++)
-			names[i] = v->members[i].name;
-		const struct eval_scope scope = {.names = names, .n = v->nmembers, .check = true};
-		nh_err_t err;
-		double ignored;
-		if (eval_run(m.formula, &scope, &ignored, &err) < 0) {
-			snprintf(why, wlen, "%s", err.msg);
-			return -1;
-		}
-		v->metrics[v->nmetrics++] = m;
-	} else {
-		snprintf(why, wlen, "unknown directive '%s'", word);
-		return -1;
-	}
-	return 0;
-}
-
-/* One event-set file; -1 with "FILE.events:LINE: reason" in error. */
-static int parse_file(struct ev_set *s, const char *file, const char *text, size_t len, char *error,
-		      size_t elen)
-{
-	char line[512], why[300];
-	unsigned lineno = 0;
-	for (const char *p = text, *end = text + len; p < end; lineno++) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = (size_t)((nl ? nl : end) - p);
-		if (n >= sizeof line) {
-			snprintf(error, elen, "%s.events:%u: line too long", file, lineno + 1);
-			return -1;
-		}
-		memcpy(line, p, n);
-		line[n] = '\0';
-		p += n + 1;
-		while (n > 0 && isspace((unsigned char)line[n - 1]))
-			line[--n] = '\0';
-		const char *t = rest_of_line(line);
-		if (!*t || *t == '#')
-			continue;
-		if (parse_line(s, file, t, why, sizeof why) < 0) {
-			snprintf(error, elen, "%s.events:%u: %s", file, lineno + 1, why);
-			return -1;
-		}
-	}
-	if (!s->name[0] || (s->nvariants == 0 && !s->missing[0])) {
-		snprintf(error, elen, "%s.events: needs 'set' and a variant", file);
-		return -1;
-	}
-	s->max_counters = 1; /* a set with no variant for the host is still one entry */
-	for (unsigned i = 0; i < s->nvariants; i++) {
-		const struct ev_variant *v = &s->variants[i];
-		if (v->nmembers == 0) {
-			snprintf(error, elen, "%s.events: variant %s has no events", file,
-				 v->pmus[0]);
-			return -1;
-		}
-		if (v->nmembers > s->max_counters)
-			s->max_counters = v->nmembers;
-		if (v->nmetrics > s->max_metrics)
-			s->max_metrics = v->nmetrics;
-	}
-	return 0;
-}
-
-int nh_counters_check_set_file(const char *name, const char *text, size_t len, nh_err_t *err)
-{
-	struct ev_set *s = calloc(1, sizeof *s);
-	char error[sizeof sets_error];
-	if (!s) {
-		errno = ENOMEM;
-		return nh_err_set(err, "out of memory");
-	}
-	int rc = parse_file(s, name, text, len, error, sizeof error);
-	free(s);
-	if (rc < 0) {
-		errno = EINVAL;
-		return nh_err_set(err, "%s", error);
-	}
-	return 0;
-}
-
-static void load_sets_once(void)
-{
-	for (const struct nh_embedded_file *f = nh_event_files; f->name; f++) {
-		if (nsets == SET_MAX) {
-			snprintf(sets_error, sizeof sets_error, "more than %d event sets", SET_MAX);
-			return;
-		}
-		if (parse_file(&sets[nsets], f->name, f->text, f->len, sets_error,
-			       sizeof sets_error) < 0)
-			return;
-		nsets++;
-	}
-}
-
-static int load_sets(nh_err_t *err)
-{
-	pthread_once(&sets_once, load_sets_once);
-	if (sets_error[0]) {
-		errno = EINVAL;
-		return nh_err_set(err, "counters: event-set files: %s", sets_error);
-	}
-	return 0;
-}
-
-static const struct ev_set *find_set(const char *name)
-{
-	for (unsigned i = 0; i < nsets; i++)
-		if (strcmp(sets[i].name, name) == 0)
-			return &sets[i];
-	return NULL;
-}
-
-/* "cycles, latency, llc, numa, software" (the files are embedded in name order). */
-static void set_names(char *buf, size_t len)
-{
-	size_t used = 0;
-	buf[0] = '\0';
-	for (unsigned i = 0; i < nsets && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
-					 sets[i].name);
-}
-
-/* ---- specs ---- */
-
-struct spec_item {
-	const struct ev_set *set; /* NULL: an event */
-	char event[EVENT_LEN];
-};
-
-struct spec {
-	struct spec_item items[NH_MAX_COUNTERS];
-	unsigned n;
-	unsigned counters, metrics; /* the most they can need */
-};
-
-static int spec_add_set(struct spec *sp, const struct ev_set *set)
-{
-	for (unsigned i = 0; i < sp->n; i++)
-		if (sp->items[i].set == set)
-			return 0; /* "default,llc": listed twice is harmless */
-	if (sp->n == NH_MAX_COUNTERS)
-		return -1;
-	sp->items[sp->n++].set = set;
-	sp->counters += set->max_counters;
-	sp->metrics += set->max_metrics;
-	return 0;
-}
-
-static int spec_add_event(struct spec *sp, const char *event)
-{
-	for (unsigned i = 0; i < sp->n; i++)
-		if (!sp->items[i].set && strcmp(sp->items[i].event, event) == 0)
-			return 0;
-	if (sp->n == NH_MAX_COUNTERS)
-		return -1;
-	struct spec_item *it = &sp->items[sp->n++];
-	it->set = NULL;
-	snprintf(it->event, sizeof it->event, "%s", event);
-	sp->counters++;
-	return 0;
-}
-
-static int parse_spec(const char *spec, struct spec *sp, nh_err_t *err)
-{
-	memset(sp, 0, sizeof *sp);
-	if (load_sets(err) < 0)
-		return -1;
-	if (!spec)
-		spec = "none";
-	char names[200];
-	set_names(names, sizeof names);
-	errno = EINVAL;
-	const char *p = spec;
-	if (!*rest_of_line(spec))
-		return nh_err_set(err,
-				  "counters '%s': empty (use none, default, or a comma list of "
-				  "sets (%s) and events)",
-				  spec, names);
-	unsigned items = 0;
-	bool none = false;
-	for (;;) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		while (len > 0 && isspace((unsigned char)*p)) {
-			p++;
-			len--;
-		}
-		while (len > 0 && isspace((unsigned char)p[len - 1]))
-			len--;
-		char item[EVENT_LEN];
-		if (len == 0)
-			return nh_err_set(err, "counters '%s': empty item in the list", spec);
-		if (len >= sizeof item)
-			return nh_err_set(err,
-					  "counters '%s': event '%.*s...' is too long (at most %zu "
-					  "characters)",
-					  spec, 20, p, sizeof item - 1);
-		memcpy(item, p, len);
-		item[len] = '\0';
-		items++;
-		for (size_t i = 0; i < len; i++)
-			if (isspace((unsigned char)item[i]))
-				return nh_err_set(err, "counters '%s': '%s' is not an event name",
-						  spec, item);
-		const struct ev_set *set = find_set(item);
-		int rc = 0;
-		if (strcmp(item, "none") == 0) {
-			none = true;
-		} else if (strcmp(item, "default") == 0) {
-			for (size_t i = 0; i < NH_ARRAY_LEN(default_sets) && rc == 0; i++)
-				if (find_set(default_sets[i]))
-					rc = spec_add_set(sp, find_set(default_sets[i]));
-		} else if (set) {
-			rc = spec_add_set(sp, set);
-		} else if (lower_word(item)) {
-			/* A lowercase word is a mistyped set far more often than an event: libpfm4
-			 * event names have a PMU prefix ("perf::") or are upper case. */
-			return nh_err_set(err, "counters '%s': unknown event set '%s' (sets: %s)",
-					  spec, item, names);
-		} else {
-			rc = spec_add_event(sp, item);
-		}
-		if (rc < 0)
-			sp->counters = NH_MAX_COUNTERS + 1; /* more items than counters */
-		if (!comma || rc < 0)
-			break;
-		p = comma + 1;
-	}
-	if (none && items > 1)
-		return nh_err_set(err, "counters '%s': 'none' cannot be combined with other items",
-				  spec);
-	if (sp->counters > NH_MAX_COUNTERS || sp->metrics > NH_MAX_DERIVED)
-		return nh_err_set(err,
-				  "counters '%s': too many (needs up to %u counters and %u "
-				  "derived metrics; at most %d and %d)",
-				  spec, sp->counters, sp->metrics, NH_MAX_COUNTERS, NH_MAX_DERIVED);
-	return 0;
-}
-
-int nh_counters_check_spec(const char *spec, nh_err_t *err)
-{
-	struct spec sp;
-	return parse_spec(spec, &sp, err);
-}
+#include "sample_counters_internal.h"
 
 /* ---- libpfm4 and the host ---- */
 
@@ -678,13 +27,13 @@ static pthread_once_t pfm_once = PTHREAD_ONCE_INIT;
 
 static void pfm_init_once(void) { pfm_rc = pfm_initialize(); }
 
-static int pfm_init(void)
+int nh_counters_pfm_init(void)
 {
 	pthread_once(&pfm_once, pfm_init_once);
 	return pfm_rc;
 }
 
-static bool pmu_info(pfm_pmu_t pmu, pfm_pmu_info_t *info)
+bool nh_counters_pmu_info(pfm_pmu_t pmu, pfm_pmu_info_t *info)
 {
 	memset(info, 0, sizeof *info);
 	info->size = sizeof *info;
@@ -693,18 +42,18 @@ static bool pmu_info(pfm_pmu_t pmu, pfm_pmu_info_t *info)
 
 /* The PMUs libpfm4 detected, uncore ones left out (they cannot count one process): "spr, perf,
  * perf_raw". */
-static void host_pmus(char *buf, size_t len)
+void nh_counters_host_pmus(char *buf, size_t len)
 {
 	size_t used = 0;
 	pfm_pmu_info_t info;
 	buf[0] = '\0';
-	if (pfm_init() != PFM_SUCCESS) {
+	if (nh_counters_pfm_init() != PFM_SUCCESS) {
 		snprintf(buf, len, "none: libpfm4 cannot initialise");
 		return;
 	}
 	pfm_pmu_t pmu;
 	pfm_for_all_pmus (pmu) {
-		if (!pmu_info(pmu, &info) || info.type == PFM_PMU_TYPE_UNCORE || used >= len)
+		if (!nh_counters_pmu_info(pmu, &info) || info.type == PFM_PMU_TYPE_UNCORE || used >= len)
 			continue;
 		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
 					 info.name);
@@ -717,10 +66,10 @@ static bool pmu_present(const char *name)
 {
 	pfm_pmu_info_t info;
 	pfm_pmu_t pmu;
-	if (pfm_init() != PFM_SUCCESS)
+	if (nh_counters_pfm_init() != PFM_SUCCESS)
 		return false;
 	pfm_for_all_pmus (pmu) {
-		if (pmu_info(pmu, &info) && strcmp(info.name, name) == 0)
+		if (nh_counters_pmu_info(pmu, &info) && strcmp(info.name, name) == 0)
 			return true;
 	}
 	return false;
@@ -758,7 +107,7 @@ void nh_counters_set_test_hooks(nh_perf_open_fn open_fn, int paranoid)
 	paranoid_override = paranoid;
 }
 
-static int read_paranoid(void)
+int nh_counters_read_paranoid(void)
 {
 	char line[32];
 	if (paranoid_override != INT_MIN)
@@ -772,26 +121,6 @@ static int read_paranoid(void)
 
 /* ---- opening ---- */
 
-struct counter {
-	nh_counter_t r; /* name, event, availability and reason; counts are filled by reads */
-	int fd;		/* -1 when unavailable */
-};
-
-struct open_set {
-	const struct ev_set *def;
-	const struct ev_variant *var; /* NULL: no variant for this host (one unavailable entry) */
-	unsigned first;		      /* its first counter */
-};
-
-struct nh_counters {
-	struct counter ctr[NH_MAX_COUNTERS];
-	unsigned n;
-	struct open_set sets[SET_MAX];
-	unsigned nsets;
-	int has_pmu;  /* hardware events can be opened at all: -1 not probed yet, 0, 1 */
-	int paranoid; /* INT_MIN: unknown */
-	char pmus[256];
-};
 
 static bool is_hardware(const struct perf_event_attr *a)
 {
@@ -832,7 +161,7 @@ static void set_reason(struct counter *k, const char *fmt, ...)
 	k->r.available = false;
 }
 
-static const char *paranoid_text(int p, char *buf, size_t len)
+const char *nh_counters_paranoid_text(int p, char *buf, size_t len)
 {
 	if (p == INT_MIN)
 		snprintf(buf, len, "?");
@@ -845,7 +174,7 @@ static const char *paranoid_text(int p, char *buf, size_t len)
 static void open_reason(nh_counters_t *c, struct counter *k, const struct perf_event_attr *a, int e)
 {
 	char p[16];
-	paranoid_text(c->paranoid, p, sizeof p);
+	nh_counters_paranoid_text(c->paranoid, p, sizeof p);
 	if (e == EACCES || e == EPERM) {
 		if (c->paranoid != INT_MIN &&
 		    (c->paranoid <= 1 || (c->paranoid == 2 && a->exclude_kernel)))
@@ -897,7 +226,7 @@ static void open_counter(nh_counters_t *c, struct counter *k, bool kernel_only, 
 	memset(&arg, 0, sizeof arg);
 	arg.attr = &a;
 	arg.size = sizeof arg;
-	int rc = pfm_init();
+	int rc = nh_counters_pfm_init();
 	if (rc != PFM_SUCCESS) {
 		set_reason(k, "libpfm4 cannot initialise: %s", pfm_strerror(rc));
 		return;
@@ -918,7 +247,7 @@ static void open_counter(nh_counters_t *c, struct counter *k, bool kernel_only, 
 	memset(&ev, 0, sizeof ev);
 	ev.size = sizeof ev;
 	if (pfm_get_event_info(arg.idx, PFM_OS_PERF_EVENT_EXT, &ev) == PFM_SUCCESS &&
-	    pmu_info(ev.pmu, &pmu) && pmu.type == PFM_PMU_TYPE_UNCORE) {
+	    nh_counters_pmu_info(ev.pmu, &pmu) && pmu.type == PFM_PMU_TYPE_UNCORE) {
 		set_reason(k, "uncore event: counts a whole socket, not one process");
 		return;
 	}
@@ -1002,7 +331,7 @@ static void add_set(nh_counters_t *c, const struct ev_set *s)
 nh_counters_t *nh_counters_open(const char *spec, nh_err_t *err)
 {
 	struct spec sp;
-	if (parse_spec(spec, &sp, err) < 0)
+	if (nh_counters_parse_spec(spec, &sp, err) < 0)
 		return NULL;
 	nh_counters_t *c = calloc(1, sizeof *c);
 	if (!c) {
@@ -1010,8 +339,8 @@ nh_counters_t *nh_counters_open(const char *spec, nh_err_t *err)
 		return NULL;
 	}
 	c->has_pmu = -1;
-	c->paranoid = read_paranoid();
-	host_pmus(c->pmus, sizeof c->pmus);
+	c->paranoid = nh_counters_read_paranoid();
+	nh_counters_host_pmus(c->pmus, sizeof c->pmus);
 	for (unsigned i = 0; i < sp.n; i++) {
 		if (sp.items[i].set) {
 			add_set(c, sp.items[i].set);
@@ -1100,7 +429,7 @@ unsigned nh_counters_derive(const nh_counters_t *c, const nh_counter_t *vals, un
 			memset(d, 0, sizeof *d);
 			snprintf(d->name, sizeof d->name, "%s.%s", os->def->name, def->name);
 			snprintf(d->unit, sizeof d->unit, "%s", def->unit);
-			if (eval_run(def->formula, &scope, &d->value, &err) == 0)
+			if (nh_counters_eval_scoped(def->formula, &scope, &d->value, &err) == 0)
 				d->available = true;
 			else
 				snprintf(d->reason, sizeof d->reason, "%s", err.msg);
@@ -1184,121 +513,4 @@ fail:
 	json_decref(root);
 	errno = ENOMEM;
 	return NULL;
-}
-
-/* ---- listing ---- */
-
-/* A moment of work, so that opened events get scheduled before they are read. */
-static void busy_moment(void)
-{
-	volatile double x = 0;
-	for (double end = nh_now() + 0.002; nh_now() < end;)
-		x += 1.0;
-}
-
-static void list_set(FILE *out, const struct ev_set *s, nh_err_t *err)
-{
-	fprintf(out, "\n%s: %s\n", s->name, s->describe);
-	nh_counters_t *c = nh_counters_open(s->name, err);
-	if (!c) {
-		fprintf(out, "  cannot open: %s\n", err->msg);
-		return;
-	}
-	busy_moment();
-	nh_counter_t vals[NH_MAX_COUNTERS];
-	unsigned n = nh_counters_read(c, vals, NH_MAX_COUNTERS);
-	const struct open_set *os = &c->sets[0];
-	if (!os->var) {
-		fprintf(out, "  no variant for this host: %s\n", n ? vals[0].reason : "?");
-	} else {
-		fprintf(out, "  variant:");
-		for (unsigned i = 0; i < os->var->npmus; i++)
-			fprintf(out, " %s", os->var->pmus[i]);
-		fprintf(out, "%s\n", os->var->generic ? " (the kernel's generic events)" : "");
-		for (unsigned i = 0; i < n && i < os->var->nmembers; i++) {
-			fprintf(out, "    %-18s %-42s ", os->var->members[i].name, vals[i].event);
-			if (!vals[i].available)
-				fprintf(out, "unavailable: %s\n", vals[i].reason);
-			else if (vals[i].user_only)
-				fprintf(out, "ok, user mode only (perf_event_paranoid=%d)\n",
-					c->paranoid);
-			else
-				fprintf(out, "ok\n");
-		}
-		for (unsigned i = 0; i < os->var->nmetrics; i++)
-			fprintf(out, "    %-18s = %s [%s]\n", os->var->metrics[i].name,
-				os->var->metrics[i].formula, os->var->metrics[i].unit);
-	}
-	nh_counters_close(c);
-}
-
-static void print_event(FILE *out, const char *pmu, const char *event, const char *umask,
-			const char *desc)
-{
-	char name[160];
-	snprintf(name, sizeof name, "%s::%s%s%s", pmu, event, umask ? ":" : "", umask ? umask : "");
-	/* First line of the description, kept short: this is a finder, showevtinfo has the rest. */
-	int dlen = desc ? (int)strcspn(desc, "\n") : 0;
-	if (dlen > 70)
-		dlen = 70;
-	fprintf(out, "  %-48s %.*s%s\n", name, dlen, desc ? desc : "",
-		desc && (size_t)dlen < strcspn(desc, "\n") ? "..." : "");
-}
-
-static unsigned list_matching(FILE *out, const char *pattern)
-{
-	unsigned found = 0;
-	pfm_pmu_info_t pinfo;
-	pfm_pmu_t pmu;
-	pfm_for_all_pmus (pmu) {
-		if (!pmu_info(pmu, &pinfo))
-			continue;
-		for (int i = pinfo.first_event; i != -1; i = pfm_get_event_next(i)) {
-			pfm_event_info_t ev;
-			memset(&ev, 0, sizeof ev);
-			ev.size = sizeof ev;
-			if (pfm_get_event_info(i, PFM_OS_NONE, &ev) != PFM_SUCCESS)
-				continue;
-			if (strcasestr(ev.name, pattern)) {
-				print_event(out, pinfo.name, ev.name, NULL, ev.desc);
-				found++;
-				continue;
-			}
-			for (int j = 0; j < ev.nattrs; j++) {
-				pfm_event_attr_info_t at;
-				memset(&at, 0, sizeof at);
-				at.size = sizeof at;
-				if (pfm_get_event_attr_info(i, j, PFM_OS_NONE, &at) ==
-					    PFM_SUCCESS &&
-				    at.type == PFM_ATTR_UMASK && strcasestr(at.name, pattern)) {
-					print_event(out, pinfo.name, ev.name, at.name, at.desc);
-					found++;
-				}
-			}
-		}
-	}
-	return found;
-}
-
-int nh_counters_list(FILE *out, const char *pattern, nh_err_t *err)
-{
-	if (load_sets(err) < 0)
-		return -1;
-	int rc = pfm_init();
-	if (rc != PFM_SUCCESS) {
-		errno = ENODEV;
-		return nh_err_set(err, "libpfm4 cannot initialise: %s", pfm_strerror(rc));
-	}
-	char pmus[256], p[16];
-	host_pmus(pmus, sizeof pmus);
-	fprintf(out, "PMUs detected by libpfm4: %s\n", pmus);
-	fprintf(out, "perf_event_paranoid: %s\n", paranoid_text(read_paranoid(), p, sizeof p));
-	for (unsigned i = 0; i < nsets; i++)
-		list_set(out, &sets[i], err);
-	if (pattern) {
-		fprintf(out, "\nlibpfm4 events matching '%s' on this host's PMUs:\n", pattern);
-		if (list_matching(out, pattern) == 0)
-			fprintf(out, "  (none)\n");
-	}
-	return 0;
 }

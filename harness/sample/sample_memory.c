@@ -2,6 +2,8 @@
 /* sample_memory: the process memory layer — /proc/PID/status, smaps_rollup and numa_maps. */
 #include "sample_memory.h"
 
+#include "sample_numa_maps.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -132,77 +134,57 @@ int nh_proc_rollup_parse(const char *text, nh_proc_mem_t *m, nh_err_t *err)
 	return 0;
 }
 
-/* Value of a "name=<number>" token, or false when \p tok is not that token. */
-static bool token_value(const char *tok, size_t len, const char *name, uint64_t *out)
-{
-	size_t nlen = strlen(name);
-	if (len <= nlen || memcmp(tok, name, nlen) != 0 || !isdigit((unsigned char)tok[nlen]))
-		return false;
-	*out = strtoull(tok + nlen, NULL, 10);
-	return true;
-}
-
 int nh_proc_numa_maps_parse(const char *text, nh_proc_mem_t *m, nh_err_t *err)
 {
 	const uint64_t base_kb = (uint64_t)sysconf(_SC_PAGESIZE) / 1024;
-	char msg[160];
 	m->numa_valid = false;
 	memset(m->anon_pages_by_node, 0, sizeof m->anon_pages_by_node);
 	memset(m->file_pages_by_node, 0, sizeof m->file_pages_by_node);
 	for (const char *line = text ? text : ""; line && *line; line = next_line(line)) {
 		size_t llen = strcspn(line, "\n");
+		nh_numa_maps_entry_t e;
+		nh_err_t lerr;
 		if (llen == 0)
 			continue;
-		size_t alen = strspn(line, "0123456789abcdef");
-		if (alen == 0 || alen >= llen || line[alen] != ' ') {
-			snprintf(msg, sizeof msg, "numa_maps: cannot parse '%.*s'",
-				 (int)(llen < 60 ? llen : 60), line);
-			return part_failed(m, err, msg);
-		}
-		/* Walk the tokens in place: file= paths can be longer than any line buffer. */
-		uint64_t counts[NH_MAX_NODES] = {0}, total = 0, anon = 0, page_kb = base_kb;
-		bool has_file = false;
-		for (const char *tok = line, *end = line + llen; tok < end;) {
-			size_t tlen = strcspn(tok, " \n");
-			uint64_t v;
-			if (tok[0] == 'N' && isdigit((unsigned char)tok[1])) {
-				char *eq;
-				unsigned long node = strtoul(tok + 1, &eq, 10);
-				if (*eq != '=' || !isdigit((unsigned char)eq[1])) {
-					snprintf(msg, sizeof msg, "numa_maps: bad count '%.*s'",
-						 (int)(tlen < 40 ? tlen : 40), tok);
-					return part_failed(m, err, msg);
-				}
-				if (node >= NH_MAX_NODES) {
-					snprintf(msg, sizeof msg,
-						 "numa_maps: node %lu beyond the %d nodes supported", node,
-						 NH_MAX_NODES);
-					return part_failed(m, err, msg);
-				}
-				v = strtoull(eq + 1, NULL, 10);
-				counts[node] += v;
-				total += v;
-			} else if (token_value(tok, tlen, "anon=", &v)) {
-				anon = v;
-			} else if (token_value(tok, tlen, "kernelpagesize_kB=", &v) && v) {
-				page_kb = v;
-			} else if (tlen > 5 && memcmp(tok, "file=", 5) == 0) {
-				has_file = true;
-			}
-			tok += tlen;
-			while (tok < end && *tok == ' ')
-				tok++;
-		}
-		if (total == 0)
+		if (nh_numa_maps_line(line, llen, &e, &lerr) < 0)
+			return part_failed(m, err, lerr.msg);
+		if (e.pages == 0)
 			continue;
 		/* The rule of the header: whole mappings, anon when all of it is anonymous. */
-		uint64_t *to = !has_file || anon >= total ? m->anon_pages_by_node : m->file_pages_by_node;
-		uint64_t scale = page_kb > base_kb ? page_kb / base_kb : 1;
+		uint64_t *to = !e.file || e.anon >= e.pages ? m->anon_pages_by_node : m->file_pages_by_node;
+		uint64_t scale = e.page_kb > base_kb ? e.page_kb / base_kb : 1;
 		for (unsigned n = 0; n < NH_MAX_NODES; n++)
-			to[n] += counts[n] * scale;
+			to[n] += e.pages_by_node[n] * scale;
 	}
 	m->numa_valid = true;
 	return 0;
+}
+
+int nh_meminfo_bytes(const char *text, const char *field, uint64_t *bytes)
+{
+	size_t flen = strlen(field);
+	for (const char *line = text; line && *line; line = nh_next_line(line)) {
+		const char *p = line;
+		if (strncmp(p, "Node ", 5) == 0) { /* a node's meminfo: "Node 1 FilePages: ..." */
+			p += 5;
+			while (isdigit((unsigned char)*p))
+				p++;
+			while (*p == ' ')
+				p++;
+		}
+		if (strncmp(p, field, flen) != 0 || p[flen] != ':')
+			continue;
+		char *end;
+		uint64_t v = strtoull(p + flen + 1, &end, 10);
+		if (end == p + flen + 1)
+			continue;
+		while (*end == ' ')
+			end++;
+		*bytes = strncmp(end, "kB", 2) == 0 ? v * 1024 : v;
+		return 0;
+	}
+	errno = ENOENT;
+	return -1;
 }
 
 /* Read /proc/<pid or self>/<name>; on failure the part's reason, with a hint for ENOENT. */

@@ -49,3 +49,8 @@ int nh_placement_query(nh_placement_t *pl, const void *addr, size_t len, const n
 	}
 	return 0;
 }
+
+int nh_pages_query(void *const *pages, unsigned long count, int *status)
+{
+	return move_pages(0, count, (void **)pages, NULL, status, 0) < 0 ? -1 : 0;
+}

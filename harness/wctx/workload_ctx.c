@@ -25,11 +25,13 @@ struct nh_wctx {
 	unsigned cpu_count;
 	int cpus[MAX_CTX_CPUS];
 	uint64_t llc_bytes;
+	char scratch_dir[4096];
 	unsigned region_count, region_cap;
 	nh_wctx_region_t *regions;
 	unsigned metric_count;
 	nh_wctx_metric_t metrics[64];
-	char notes[1024];
+	nh_notes_t notes;
+	char *notes_text; /* nh_wctx_notes' rendering, remade on each call */
 	char reason[512];
 	nh_set_t expected_nodes; /* empty: expect each region on its touching CPU's node */
 	bool observed;
@@ -71,6 +73,7 @@ void nh_wctx_free(nh_wctx_t *ctx)
 	if (!ctx)
 		return;
 	pthread_mutex_destroy(&ctx->lock);
+	free(ctx->notes_text);
 	while (ctx->buffer_count)
 		nh_wctx_release(ctx, ctx->buffers[0].user); /* what a failing workload left behind */
 	free(ctx->regions);
@@ -130,20 +133,94 @@ int nh_wctx_pin_thread(int cpu)
 	return 0;
 }
 
+/* A /proc/meminfo field through the memory layer's parser: bytes for "kB" fields, the number
+ * for counts (HugePages_Free); 0 when absent. */
 static uint64_t meminfo_field(const char *name)
 {
 	char *text = nh_read_file("/proc/meminfo", NULL, NULL);
 	uint64_t v = 0;
-	const char *p = text ? strstr(text, name) : NULL;
-	if (p)
-		v = strtoull(p + strlen(name), NULL, 10);
+	if (!text || nh_meminfo_bytes(text, name, &v) < 0)
+		v = 0;
 	free(text);
 	return v;
 }
 
 uint64_t nh_wctx_hugetlb_free_bytes(void)
 {
-	return meminfo_field("\nHugePages_Free:") * meminfo_field("\nHugepagesize:") * 1024;
+	return meminfo_field("HugePages_Free") * meminfo_field("Hugepagesize");
+}
+
+const char *nh_wctx_scratch_dir(nh_wctx_t *ctx) { return ctx->scratch_dir; }
+
+void nh_wctx_set_scratch_dir(nh_wctx_t *ctx, const char *dir)
+{
+	snprintf(ctx->scratch_dir, sizeof ctx->scratch_dir, "%s", dir ? dir : "");
+}
+
+/* One field of a meminfo-format file, in bytes. */
+static int meminfo_file_bytes(const char *path, const char *field, uint64_t *bytes)
+{
+	char *text = nh_read_file(path, NULL, NULL);
+	if (!text)
+		return -1;
+	int rc = nh_meminfo_bytes(text, field, bytes);
+	int saved = errno;
+	free(text);
+	errno = saved;
+	return rc;
+}
+
+int nh_wctx_cached_bytes(uint64_t *bytes) { return meminfo_file_bytes("/proc/meminfo", "Cached", bytes); }
+
+int nh_wctx_node_file_bytes(int node, uint64_t *bytes)
+{
+	char path[96];
+	snprintf(path, sizeof path, "/sys/devices/system/node/node%d/meminfo", node);
+	return meminfo_file_bytes(path, "FilePages", bytes);
+}
+
+int nh_wctx_cgroup_file_bytes(uint64_t *bytes, char *why, size_t len)
+{
+	char *cg = nh_read_file("/proc/self/cgroup", NULL, NULL);
+	char *mi = nh_read_file("/proc/self/mountinfo", NULL, NULL);
+	char dir[512], path[600];
+	nh_err_t err;
+	int version = -1;
+	if (!cg || !mi)
+		snprintf(why, len, "cannot read /proc/self/%s", cg ? "mountinfo" : "cgroup");
+	else if ((version = nh_cgroup_locate(cg, mi, dir, sizeof dir, &err)) < 0)
+		snprintf(why, len, "%s", err.msg);
+	free(cg);
+	free(mi);
+	if (version < 0)
+		return -1;
+	snprintf(path, sizeof path, "%s/memory.stat", dir);
+	char *text = nh_read_file(path, NULL, NULL);
+	if (!text) { /* v2 root, or memory not enabled for this cgroup */
+		snprintf(why, len, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	nh_cgroup_mem_t *c = calloc(1, sizeof *c);
+	uint64_t v = UINT64_MAX;
+	if (c && nh_cgroup_parse_stat(text, c, NULL) == 0) {
+		/* v2 stats count the subtree; v1's total_cache does, cache does not. */
+		v = nh_cgroup_stat(c, version == 2 ? "file" : "total_cache");
+		if (v == UINT64_MAX && version == 1)
+			v = nh_cgroup_stat(c, "cache");
+	}
+	free(c);
+	free(text);
+	if (v == UINT64_MAX) {
+		snprintf(why, len, "memory.stat has no file/cache count");
+		return -1;
+	}
+	*bytes = v;
+	return 0;
+}
+
+int nh_wctx_page_nodes(void *const *pages, unsigned long count, int *nodes)
+{
+	return nh_pages_query(pages, count, nodes);
 }
 
 void *nh_wctx_alloc_pages(nh_wctx_t *ctx, size_t bytes, size_t align, enum nh_page_kind kind)
@@ -160,7 +237,7 @@ void *nh_wctx_alloc_pages(nh_wctx_t *ctx, size_t bytes, size_t align, enum nh_pa
 	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
 	size_t map_bytes = (bytes + page - 1) / page * page + (align - page);
 	if (kind == NH_PAGES_HUGETLB) {
-		size_t huge = (size_t)meminfo_field("\nHugepagesize:") * 1024;
+		size_t huge = (size_t)meminfo_field("Hugepagesize");
 		if (!huge)
 			huge = 2 << 20;
 		map_bytes = (bytes + huge - 1) / huge * huge; /* huge-page aligned by the kernel */
@@ -253,17 +330,17 @@ void nh_wctx_metric(nh_wctx_t *ctx, const char *name, double value)
 
 void nh_wctx_note(nh_wctx_t *ctx, const char *key, const char *fmt, ...)
 {
-	size_t used = strlen(ctx->notes);
-	char value[256];
+	/* One byte more than a note holds: a longer value reaches nh_notes_set too long, and is
+	 * cut there and flagged, not here in silence. */
+	char value[NH_NOTE_VALUE_LEN + 1];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(value, sizeof value, fmt, ap);
 	va_end(ap);
-	/* ';' and '=' separate notes: keep them out of values. */
-	for (char *c = value; *c; c++)
-		if (*c == ';' || *c == '=' || *c == '\n')
+	for (char *c = value; *c; c++) /* a note is one line */
+		if (*c == '\n')
 			*c = ' ';
-	snprintf(ctx->notes + used, sizeof ctx->notes - used, "%s%s=%s", used ? ";" : "", key, value);
+	nh_notes_set(&ctx->notes, key, value);
 }
 
 void nh_wctx_reason(nh_wctx_t *ctx, const char *fmt, ...)
@@ -371,5 +448,14 @@ double nh_wctx_metric_value(const nh_wctx_t *ctx, const char *name)
 	return NAN;
 }
 
-const char *nh_wctx_notes(const nh_wctx_t *ctx) { return ctx->notes; }
+const nh_notes_t *nh_wctx_notes_table(const nh_wctx_t *ctx) { return &ctx->notes; }
+
+const char *nh_wctx_notes(const nh_wctx_t *ctx)
+{
+	/* The rendering is a cache, not state: const to callers, who only read notes. */
+	nh_wctx_t *mut = (nh_wctx_t *)ctx;
+	free(mut->notes_text);
+	mut->notes_text = nh_notes_format(&ctx->notes);
+	return mut->notes_text ? mut->notes_text : "";
+}
 const char *nh_wctx_reason_text(const nh_wctx_t *ctx) { return ctx->reason; }

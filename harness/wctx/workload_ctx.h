@@ -4,6 +4,7 @@
 #ifndef NH_WORKLOAD_CTX_H
 #define NH_WORKLOAD_CTX_H
 
+#include "notes.h"
 #include "sample.h"
 #include "sample_memory.h"
 #include "workload.h"
@@ -25,6 +26,8 @@ nh_wctx_t *nh_wctx_new(const nh_workload_t *wl, const nh_params_t *params, const
 		       uint64_t llc_bytes);
 void nh_wctx_free(nh_wctx_t *ctx);
 
+/** \brief The run's scratch directory (the worker's --scratch); NULL or "" for none. */
+void nh_wctx_set_scratch_dir(nh_wctx_t *ctx, const char *dir);
 /** \brief What placement to expect: pages on \p nodes, or (empty set) on the node of the CPU
  *  that touched each region. */
 void nh_wctx_set_expectation(nh_wctx_t *ctx, const nh_set_t *nodes);
@@ -48,6 +51,10 @@ unsigned nh_wctx_metric_count(const nh_wctx_t *ctx);
 const nh_wctx_metric_t *nh_wctx_metric_at(const nh_wctx_t *ctx, unsigned i);
 /** \brief Metric value by name; NAN when not recorded. */
 double nh_wctx_metric_value(const nh_wctx_t *ctx, const char *name);
+/** \brief The notes as typed entries (with what overflowed), for the worker's report. */
+const nh_notes_t *nh_wctx_notes_table(const nh_wctx_t *ctx);
+/** \brief The notes as one "key=value;key=value" string (nh_notes_format), for tests and logs;
+ *  valid until the next call or nh_wctx_free. */
 const char *nh_wctx_notes(const nh_wctx_t *ctx);
 const char *nh_wctx_reason_text(const nh_wctx_t *ctx);
 

@@ -126,6 +126,25 @@ void *nh_wctx_alloc_pages(nh_wctx_t *ctx, size_t bytes, size_t align, enum nh_pa
 uint64_t nh_wctx_hugetlb_free_bytes(void);
 void nh_wctx_release(nh_wctx_t *ctx, void *buffer);
 
+/** \brief The run's scratch directory: temporary space for files, emptied by the harness after
+ *  every run (killed ones too); "" when the run has none (tests, a worker started by hand). */
+const char *nh_wctx_scratch_dir(nh_wctx_t *ctx);
+
+/* Page-cache accounting for workloads that move files, read with the harness's own parsers of
+ * /proc/meminfo, the nodes' meminfo and the cgroup's memory.stat. */
+/** \brief Host page cache in bytes (/proc/meminfo Cached). 0, or -1 with errno. */
+int nh_wctx_cached_bytes(uint64_t *bytes);
+/** \brief File pages on \p node in bytes (its meminfo FilePages). 0, or -1 with errno. */
+int nh_wctx_node_file_bytes(int node, uint64_t *bytes);
+/** \brief Page cache charged to the worker's cgroup in bytes: memory.stat "file" (v2), or
+ *  "total_cache", else "cache" (v1). 0, or -1 with \p why: the cgroup could not be located, its
+ *  memory.stat not read ("DIR/memory.stat: reason"), or "memory.stat has no file/cache count". */
+int nh_wctx_cgroup_file_bytes(uint64_t *bytes, char *why, size_t len);
+/** \brief The node of each of \p count pages of this process (a move_pages(2) query; it moves
+ *  nothing): \p nodes[i] is the node, or a negative errno (-ENOENT: not faulted in). 0, or -1
+ *  with errno. */
+int nh_wctx_page_nodes(void *const *pages, unsigned long count, int *nodes);
+
 /** \brief Register a buffer whose page placement the harness checks after run() returns.
  *  \p touch_cpu is the CPU of the thread that first touched it (-1 unknown): under the default
  *  and localalloc policies the pages are expected on that CPU's node. */
@@ -141,7 +160,10 @@ void nh_wctx_ran_on(nh_wctx_t *ctx);
 
 /** \brief Record a metric declared in the descriptor. */
 void nh_wctx_metric(nh_wctx_t *ctx, const char *name, double value);
-/** \brief A free-form note kept in the record's "notes" (e.g. the kernel variant used). */
+/** \brief A free-form note kept in the record's "notes" (e.g. the kernel variant used): one
+ *  line, the value as formatted (up to 255 bytes). Setting a key again replaces its value. A
+ *  value cut to fit, or a note past the 32 a run may keep, is not lost silently: the record
+ *  then has the note "notes_truncated" saying what was. */
 void nh_wctx_note(nh_wctx_t *ctx, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /** \brief Set the reason for a FAIL or SKIP result (one line). */

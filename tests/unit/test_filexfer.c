@@ -1,5 +1,5 @@
-/* Unit tests of the filexfer workload: its parsers, space rule and plan checks, then whole runs
- * through a context — exact bytes in every mode, clean-up after success and after failures,
+/* Unit tests of the filexfer workload: the parsers it reads the page cache through, its space
+ * rule and plan checks, then whole runs through a context — exact bytes in every mode, clean-up after success and after failures,
  * refusal without space, page-cache residency per node, the scratch directory. */
 #include <dirent.h>
 #include <errno.h>
@@ -23,6 +23,7 @@
 
 #include "workload_testing.h"
 
+#include "sample_memory.h"
 #include "workload_ctx.h"
 #include "../../workloads/filexfer_internal.h"
 
@@ -30,7 +31,7 @@ extern const nh_workload_t nh_workload_filexfer;
 
 #define ODD_SIZE 3145745 /* 3 MiB + 17: a short last block, and an O_DIRECT tail */
 
-/* ---- parsers ---- */
+/* ---- parsers: the memory layer's, which filexfer reads the page cache through ---- */
 
 static void meminfo_fields(void **state)
 {
@@ -44,19 +45,19 @@ static void meminfo_fields(void **state)
 				   "Node 1 FilePages:       2563548 kB\n"
 				   "Node 1 Mapped:            10220 kB\n";
 	uint64_t v = 0;
-	assert_int_equal(nh_filexfer_meminfo_bytes(global, "Cached", &v), 0);
+	assert_int_equal(nh_meminfo_bytes(global, "Cached", &v), 0);
 	assert_int_equal(v, UINT64_C(16580) * 1024);
 	/* "SwapCached" ends in "Cached": only the whole name matches. */
-	assert_int_equal(nh_filexfer_meminfo_bytes(global, "SwapCached", &v), 0);
+	assert_int_equal(nh_meminfo_bytes(global, "SwapCached", &v), 0);
 	assert_int_equal(v, 0);
-	assert_int_equal(nh_filexfer_meminfo_bytes(global, "HugePages_Total", &v), 0);
+	assert_int_equal(nh_meminfo_bytes(global, "HugePages_Total", &v), 0);
 	assert_int_equal(v, 0);
-	assert_int_equal(nh_filexfer_meminfo_bytes(node, "FilePages", &v), 0);
+	assert_int_equal(nh_meminfo_bytes(node, "FilePages", &v), 0);
 	assert_int_equal(v, UINT64_C(2563548) * 1024);
 	errno = 0;
-	assert_int_equal(nh_filexfer_meminfo_bytes(node, "Cached", &v), -1);
+	assert_int_equal(nh_meminfo_bytes(node, "Cached", &v), -1);
 	assert_int_equal(errno, ENOENT);
-	assert_int_equal(nh_filexfer_meminfo_bytes("", "Cached", &v), -1);
+	assert_int_equal(nh_meminfo_bytes("", "Cached", &v), -1);
 	(void)state;
 }
 
@@ -64,15 +65,13 @@ static void stat_values(void **state)
 {
 	static const char v1[] = "cache 32768\nrss 1708032\nmapped_file 0\ntotal_cache 65536\n";
 	static const char v2[] = "anon 1000\nfile 123456\nfile_mapped 7\nfile_dirty 8\n";
-	uint64_t v = 0;
-	assert_int_equal(nh_filexfer_stat_value(v1, "cache", &v), 0);
-	assert_int_equal(v, 32768);
-	assert_int_equal(nh_filexfer_stat_value(v1, "total_cache", &v), 0);
-	assert_int_equal(v, 65536);
-	assert_int_equal(nh_filexfer_stat_value(v2, "file", &v), 0); /* not file_mapped */
-	assert_int_equal(v, 123456);
-	assert_int_equal(nh_filexfer_stat_value(v2, "cache", &v), -1);
-	assert_int_equal(errno, ENOENT);
+	static nh_cgroup_mem_t c1, c2;
+	assert_int_equal(nh_cgroup_parse_stat(v1, &c1, NULL), 0);
+	assert_int_equal(nh_cgroup_parse_stat(v2, &c2, NULL), 0);
+	assert_int_equal(nh_cgroup_stat(&c1, "cache"), 32768);
+	assert_int_equal(nh_cgroup_stat(&c1, "total_cache"), 65536);
+	assert_int_equal(nh_cgroup_stat(&c2, "file"), 123456); /* not file_mapped */
+	assert_true(nh_cgroup_stat(&c2, "cache") == UINT64_MAX); /* absent */
 	(void)state;
 }
 
@@ -565,15 +564,35 @@ static void residency_of_a_small_file(void **state)
 	(void)state;
 }
 
-/* dir="" uses $NH_SCRATCH_DIR, creating it, and clears files that killed runs left there (dead
+/* run_fx with the run's scratch directory set in the context, as the worker sets it. */
+static nh_wctx_t *run_in_scratch(const char *scratch, enum nh_wl_status want, const char *const *kvs)
+{
+	nh_params_t p = {0};
+	nh_err_t err;
+	nh_set_t cpus;
+	allowed_cpus(&cpus);
+	for (; *kvs; kvs++)
+		assert_int_equal(nh_params_set_kv(&p, *kvs, &err), 0);
+	if (nh_run_options_check(&nh_workload_filexfer, &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	nh_wctx_t *ctx = nh_wctx_new(&nh_workload_filexfer, &p, &cpus, 0);
+	assert_non_null(ctx);
+	nh_wctx_set_scratch_dir(ctx, scratch);
+	enum nh_wl_status got = nh_workload_filexfer.run(ctx);
+	if (got != want)
+		fail_msg("status %d, want %d: %s", got, want, nh_wctx_reason_text(ctx));
+	return ctx;
+}
+
+/* dir="" uses the run's scratch directory, creating it, and clears files that killed runs left there (dead
  * PIDs only); a directory that does not exist is an error naming it. */
 static void scratch_dir(void **state)
 {
 	char base[64], scratch[128], stale[192], other[192], foreign[192], buf[256];
 	make_dir(base, sizeof base);
 	snprintf(scratch, sizeof scratch, "%s/results/tmp", base);
-	assert_int_equal(setenv("NH_SCRATCH_DIR", scratch, 1), 0);
-	nh_wctx_t *ctx = run_fx(NH_WL_OK, "size=64K", "files=1", NULL);
+	const char *small[] = {"size=64K", "files=1", NULL};
+	nh_wctx_t *ctx = run_in_scratch(scratch, NH_WL_OK, small);
 	assert_string_equal(note(ctx, "dir", buf, sizeof buf), scratch);
 	assert_int_equal(entries(scratch), 0);
 	nh_wctx_free(ctx);
@@ -592,12 +611,11 @@ static void scratch_dir(void **state)
 		assert_non_null(f);
 		fclose(f);
 	}
-	ctx = run_fx(NH_WL_OK, "size=64K", "files=1", NULL);
+	ctx = run_in_scratch(scratch, NH_WL_OK, small);
 	assert_string_equal(note(ctx, "stale_removed", buf, sizeof buf), "2 files of killed runs");
 	assert_int_equal(entries(scratch), 1); /* only the file that is not ours */
 	assert_int_equal(unlink(foreign), 0);
 	nh_wctx_free(ctx);
-	unsetenv("NH_SCRATCH_DIR");
 
 	ctx = run_fx(NH_WL_FAIL, "dir=/nonexistent/filexfer", NULL);
 	assert_string_equal(nh_wctx_reason_text(ctx),

@@ -13,7 +13,9 @@
 
 #include <cmocka.h>
 
+#include "proc_snapshot.h"
 #include "sample_memory.h"
+#include "sample_numa_maps.h"
 
 #define MEM_DATA NH_TEST_DATA "/memory"
 #define KB(n) ((uint64_t)(n) * 1024)
@@ -244,6 +246,51 @@ static void numa_maps_bad(void **state)
 	assert_string_equal(err.msg, "numa_maps: cannot parse 'garbage'");
 	assert_int_equal(nh_proc_numa_maps_parse("7f00 default N0=x\n", &m, &err), -1);
 	assert_string_equal(err.msg, "numa_maps: bad count 'N0=x'");
+	(void)state;
+}
+
+/* One parser: a line read field by field, the policy with its space, the path as printed; the
+ * memory layer and inspect then count the same pages per node, however each classifies them. */
+static void numa_maps_one_parser(void **state)
+{
+	static const char line[] = "7f0000500000 prefer (many):0-1 file=/data/a\\040b anon=2 heap "
+				   "N0=4 N3=1 kernelpagesize_kB=2048";
+	nh_numa_maps_entry_t e;
+	nh_err_t err;
+	assert_int_equal(nh_numa_maps_line(line, strlen(line), &e, &err), 0);
+	assert_true(e.start == 0x7f0000500000);
+	assert_int_equal((int)e.policy_len, (int)strlen("prefer (many):0-1"));
+	assert_memory_equal(e.file, "/data/a\\040b", e.file_len);
+	assert_int_equal(e.pages_by_node[0], 4);
+	assert_int_equal(e.pages_by_node[3], 1);
+	assert_int_equal(e.pages, 5);
+	assert_int_equal(e.anon, 2);
+	assert_int_equal(e.page_kb, 2048);
+	assert_true(e.heap && !e.stack && !e.huge);
+
+	const char *fixtures[] = {"proc/host-6.18-numa_maps", "proc/guest-6.1-numa_maps",
+				  "proc/guest-6.12-numa_maps"};
+	const uint64_t base = (uint64_t)sysconf(_SC_PAGESIZE);
+	for (size_t f = 0; f < sizeof fixtures / sizeof *fixtures; f++) {
+		char *text = fixture(fixtures[f]);
+		nh_proc_mem_t m = {0};
+		nh_proc_snapshot_t s = {0};
+		assert_int_equal(nh_proc_numa_maps_parse(text, &m, NULL), 0);
+		assert_int_equal(nh_proc_parse_numa_maps(text, "", NULL, &s, &err), 0);
+		for (unsigned n = 0; n < NH_MAX_NODES; n++) {
+			uint64_t bytes = 0;
+			for (unsigned k = 0; k < NH_MEM_KINDS; k++)
+				bytes += s.bytes_by_kind_node[k][n];
+			assert_int_equal((m.anon_pages_by_node[n] + m.file_pages_by_node[n]) * base, bytes);
+		}
+		nh_proc_snapshot_free(&s);
+		free(text);
+	}
+	/* The same rules for inspect: a node is never dropped silently. */
+	nh_proc_snapshot_t s = {0};
+	assert_int_equal(nh_proc_parse_numa_maps("7f00 default N64=1\n", "", NULL, &s, &err), -1);
+	assert_string_equal(err.msg, "numa_maps: node 64 beyond the 64 nodes supported");
+	nh_proc_snapshot_free(&s);
 	(void)state;
 }
 
@@ -783,6 +830,7 @@ int main(void)
 		cmocka_unit_test(rollup_old_kernel),
 		cmocka_unit_test(rollup_missing_required),
 		cmocka_unit_test(numa_maps_host),
+		cmocka_unit_test(numa_maps_one_parser),
 		cmocka_unit_test(numa_maps_huge_two_nodes),
 		cmocka_unit_test(numa_maps_four_nodes),
 		cmocka_unit_test(numa_maps_rule),

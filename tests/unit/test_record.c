@@ -128,7 +128,8 @@ static void json_contract(void **state)
 	r.numastat_valid = true;
 	r.numastat_delta.count = 1;
 	r.numastat_delta.v[0][NH_NUMA_HIT] = 65536;
-	snprintf(r.notes, sizeof r.notes, "kernel=avx512;threads=2");
+	nh_notes_set(&r.notes, "kernel", "avx512");
+	nh_notes_set(&r.notes, "threads", "2");
 
 	char *text = nh_record_to_json(&r);
 	assert_non_null(text);
@@ -236,6 +237,45 @@ static void store_append_failure_cuts_back(void **state)
 	(void)state;
 }
 
+/* Notes are typed entries: a key set again keeps its place, and what does not fit is said in
+ * "notes_truncated" rather than lost (the 1 KiB "k=v;k=v" text cut them silently). */
+static void notes_never_truncate_silently(void **state)
+{
+	nh_record_t r;
+	make(&r, NH_MEM_BIND, "0", "membind=0");
+	nh_notes_set(&r.notes, "kernel", "scalar");
+	nh_notes_set(&r.notes, "threads", "2");
+	nh_notes_set(&r.notes, "kernel", "avx512; a=b"); /* ';' and '=' need no escaping now */
+	char *text = nh_record_to_json(&r);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "\"notes\":{\"kernel\":\"avx512; a=b\",\"threads\":\"2\"}"));
+	free(text);
+
+	char key[32], big[600];
+	memset(big, 'v', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	for (unsigned i = 0; i < NH_NOTE_MAX + 3; i++) {
+		snprintf(key, sizeof key, "n%u", i);
+		nh_notes_set(&r.notes, key, "x");
+	}
+	nh_notes_set(&r.notes, "kernel", big);
+	assert_int_equal(r.notes.count, NH_NOTE_MAX);
+	assert_int_equal(strlen(nh_notes_get(&r.notes, "kernel")), NH_NOTE_VALUE_LEN - 1);
+	text = nh_record_to_json(&r);
+	json_t *o = json_loads(text, 0, NULL);
+	assert_non_null(o);
+	json_t *notes = json_object_get(o, "notes");
+	assert_int_equal(json_object_size(notes), NH_NOTE_MAX + 1);
+	assert_string_equal(json_string_value(json_object_get(notes, "notes_truncated")),
+			    "5 notes dropped (at most 32); 1 cut to fit (keys 31, values 255 bytes): kernel");
+	json_decref(o);
+	free(text);
+	char *view = nh_notes_format(&r.notes);
+	assert_non_null(strstr(view, ";notes_truncated=5 notes dropped"));
+	free(view);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -244,6 +284,7 @@ int main(void)
 		cmocka_unit_test(verdict_interleave),
 		cmocka_unit_test(verdict_not_observed),
 		cmocka_unit_test(json_contract),
+		cmocka_unit_test(notes_never_truncate_silently),
 		cmocka_unit_test(csv_rows),
 		cmocka_unit_test(store_append_failure_cuts_back),
 	};
