@@ -199,29 +199,6 @@ static json_t *notes_json(const nh_notes_t *notes)
 	return o;
 }
 
-static json_t *series_json(const nh_record_t *r)
-{
-	json_t *o = json_object();
-	if (!r->layers.series_valid) {
-		json_object_set_new(o, "file", r->series_file[0] ? json_string(r->series_file) : json_null());
-		json_object_set_new(o, "unavailable", json_string(r->layers.series_error[0] ? r->layers.series_error
-									    : "the worker did not report"));
-		return o;
-	}
-	const nh_series_summary_t *s = &r->layers.series;
-	json_object_set_new(o, "file", json_string(r->series_file));
-	json_object_set_new(o, "samples", json_integer(s->samples));
-	json_object_set_new(o, "interval_s", json_real(s->interval_s));
-	json_object_set_new(o, "overhead", json_real(s->overhead));
-	json_object_set_new(o, "rows_without_page_walks", json_integer(s->expensive_skipped));
-	json_object_set_new(o, "ticks_skipped", json_integer(s->ticks_skipped));
-	json_object_set_new(o, "rss_growth_Bps", s->rss_growth_valid ? json_real(s->rss_growth_Bps) : json_null());
-	json_object_set_new(o, "file_growth_Bps", s->file_growth_valid ? json_real(s->file_growth_Bps) : json_null());
-	json_object_set_new(o, "file_growth_source", s->file_source[0] ? json_string(s->file_source) : json_null());
-	json_object_set_new(o, "rss_steps", json_integer(s->rss_steps));
-	return o;
-}
-
 /* What was asked for and what the worker found serving malloc. */
 static json_t *allocator_json(const nh_record_t *r)
 {
@@ -232,32 +209,28 @@ static json_t *allocator_json(const nh_record_t *r)
 	json_object_set_new(o, "requested", json_string(requested ? requested : "glibc"));
 	json_object_set_new(o, "preload", r->spec.allocator_path[0] ? json_string(r->spec.allocator_path) : json_null());
 	json_object_set_new(o, "tunables", tunables[0] ? json_string(tunables) : json_null());
-	if (r->layers.allocator_valid)
-		json_object_set_new(o, "confirmed", json_pack("{s:s, s:s, s:s?}", "name", r->layers.allocator.name, "library",
-							      r->layers.allocator.library, "version",
-							      r->layers.allocator.version[0] ? r->layers.allocator.version : NULL));
+	if (r->allocator_valid)
+		json_object_set_new(o, "confirmed", json_pack("{s:s, s:s, s:s?}", "name", r->allocator.name, "library",
+							      r->allocator.library, "version",
+							      r->allocator.version[0] ? r->allocator.version : NULL));
 	else
 		json_object_set_new(o, "confirmed", json_null());
 	return o;
 }
 
-/* counters, memory, cgroup, series: what the worker's samplers saw. */
-static void layers_json(json_t *o, const nh_record_t *r)
+/* The layers' sections, each under its key in slot order, as the samplers wrote them: the record
+ * knows no layer. Parsed back only to be embedded; the numbers print as they were written. */
+static void sections_json(json_t *o, const nh_record_t *r)
 {
-	if (!r->layers_valid) {
-		const char *why = r->outcome == NH_OUTCOME_SKIPPED ? "the run was skipped"
-								  : "the worker ended before reporting";
-		json_t *un = json_pack("{s:s}", "unavailable", why);
-		json_object_set_new(o, "counters", json_deep_copy(un));
-		json_object_set_new(o, "memory", json_deep_copy(un));
-		json_object_set_new(o, "cgroup", un);
-	} else {
-		json_object_set_new(o, "counters", nh_counters_json(r->layers.counters, r->layers.counter_count, r->layers.derived,
-								     r->layers.derived_count));
-		json_object_set_new(o, "memory", nh_proc_mem_json(&r->layers.memory));
-		json_object_set_new(o, "cgroup", nh_cgroup_mem_json(&r->layers.cgroup, &r->layers.cgroup_events_delta));
+	for (unsigned i = 0; i < NH_SECTION_MAX; i++) {
+		const char *key, *text;
+		size_t len;
+		if (!nh_sections_get(&r->sections, i, &key, &text, &len))
+			continue;
+		json_t *section = json_loadb(text, len, 0, NULL);
+		json_object_set_new(o, key, section ? section
+						    : json_pack("{s:s}", "unavailable", "the worker's section did not parse"));
 	}
-	json_object_set_new(o, "series", series_json(r));
 }
 
 char *nh_record_to_json(const nh_record_t *r)
@@ -286,7 +259,7 @@ char *nh_record_to_json(const nh_record_t *r)
 	json_object_set_new(o, "metrics", metrics);
 	json_object_set_new(o, "numastat", numastat_json(r));
 	json_object_set_new(o, "allocator", allocator_json(r));
-	layers_json(o, r);
+	sections_json(o, r);
 	json_object_set_new(o, "notes", notes_json(&r->notes));
 	json_object_set_new(o, "started_at", json_string(r->started_at));
 	json_object_set_new(o, "duration_s", json_real(r->duration_s));

@@ -8,11 +8,8 @@
 #include "notes.h"
 #include "plan.h"
 #include "sample.h"
-#include "sample_counters.h"
-#include "sample_memory.h"
-#include "sample_series.h"
+#include "sections.h"
 #include "store.h"
-
 
 #define NH_MAX_METRICS 48
 typedef struct nh_metric {
@@ -31,21 +28,6 @@ enum nh_verdict {
 	NH_VERDICT_UNBALANCED,	/* interleave spread off by more than the tolerance */
 };
 const char *nh_verdict_name(enum nh_verdict v);
-
-/* What the worker's samplers saw: filled in the worker's shared report, copied into the record. */
-typedef struct nh_layers {
-	unsigned counter_count, derived_count;
-	nh_counter_t counters[NH_MAX_COUNTERS];
-	nh_derived_t derived[NH_MAX_DERIVED];
-	bool memory_valid;
-	nh_proc_mem_t memory;
-	nh_cgroup_mem_t cgroup, cgroup_events_delta;
-	bool series_valid;
-	nh_series_summary_t series;
-	char series_error[256];
-	bool allocator_valid; /* the worker identified what serves malloc */
-	nh_allocator_found_t allocator;
-} nh_layers_t;
 
 typedef struct nh_record {
 	nh_run_spec_t spec;
@@ -79,9 +61,11 @@ typedef struct nh_record {
 	nh_metric_t metrics[NH_MAX_METRICS];
 	nh_notes_t notes; /* the workload's notes */
 
-	/* The layers, as the worker saw them at the end of the run. */
-	bool layers_valid; /* false when the worker never reported (crash before, skipped) */
-	nh_layers_t layers;
+	bool allocator_valid; /* the worker identified what serves malloc */
+	nh_allocator_found_t allocator;
+	/* The layers (counters, memory, cgroup, series, ...): each sampler's section as it wrote
+	 * it, or as it reads when the worker did not (sampler.h); embedded in slot order. */
+	nh_sections_t sections;
 	char series_file[128]; /* relative to the results directory */
 } nh_record_t;
 

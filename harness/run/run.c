@@ -207,23 +207,29 @@ static void classify(nh_record_t *rec, const nh_worker_report_t *rep, int status
 	}
 }
 
-/* Counters, memory, cgroup and the series summary; derived series figures become metrics. */
+/* The layers' sections and the metrics they derived, whatever the layers are. */
 static void copy_layers(nh_record_t *rec, const nh_worker_report_t *rep)
 {
-	rec->layers_valid = rep->layers.memory_valid;
-	rec->layers = rep->layers;
-	/* The shared block came from another process: clamp its counts before anyone indexes. */
-	if (rec->layers.counter_count > NH_MAX_COUNTERS)
-		rec->layers.counter_count = NH_MAX_COUNTERS;
-	if (rec->layers.derived_count > NH_MAX_DERIVED)
-		rec->layers.derived_count = NH_MAX_DERIVED;
-	if (!rep->layers.series_valid)
-		return;
-	if (rep->layers.series.rss_growth_valid)
-		nh_record_add_metric(rec, "rss_growth", "B/s", NH_BETTER_NONE, rep->layers.series.rss_growth_Bps);
-	if (rep->layers.series.file_growth_valid)
-		nh_record_add_metric(rec, "file_growth", "B/s", NH_BETTER_NONE, rep->layers.series.file_growth_Bps);
-	nh_record_add_metric(rec, "rss_steps", "count", NH_BETTER_LOWER, rep->layers.series.rss_steps);
+	rec->allocator_valid = rep->allocator_valid;
+	rec->allocator = rep->allocator;
+	rec->sections = rep->samplers.sections; /* offsets are checked where they are read */
+	unsigned n = rep->samplers.metric_count < NH_SAMPLER_METRIC_MAX ? rep->samplers.metric_count
+									: NH_SAMPLER_METRIC_MAX;
+	for (unsigned i = 0; i < n; i++) {
+		const nh_sampler_metric_t *m = &rep->samplers.metrics[i];
+		char name[sizeof m->name], unit[sizeof m->unit];
+		snprintf(name, sizeof name, "%.*s", (int)sizeof m->name - 1, m->name);
+		snprintf(unit, sizeof unit, "%.*s", (int)sizeof m->unit - 1, m->unit);
+		nh_record_add_metric(rec, name, unit, m->better, m->value);
+	}
+}
+
+/* A layer the worker did not report on says so, with why. */
+static void fill_unreported(nh_record_t *rec)
+{
+	nh_samplers_fill_unreported(nh_samplers, nh_sampler_count, &rec->sections, rec->outcome == NH_OUTCOME_SKIPPED
+							    ? "the run was skipped"
+							    : "the worker ended before reporting");
 }
 
 static void copy_report(nh_record_t *rec, const nh_worker_report_t *rep)
@@ -270,6 +276,7 @@ int nh_run_one(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, nh_recor
 		rec->outcome = NH_OUTCOME_SKIPPED;
 		snprintf(rec->reason, sizeof rec->reason, "%s", spec->skip_reason);
 		nh_record_judge_placement(rec, opts->placement_threshold);
+		fill_unreported(rec);
 		return 0;
 	}
 
@@ -402,6 +409,8 @@ int nh_run_one(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, nh_recor
 	nh_record_judge_placement(rec, opts->placement_threshold);
 	rc = 0;
 out:
+	if (rc == 0)
+		fill_unreported(rec);
 	nh_policy_restore_weights(&weights);
 	if (rep != MAP_FAILED)
 		munmap(rep, sizeof *rep);

@@ -35,72 +35,58 @@ static void copy_metrics(nh_worker_report_t *rep, const nh_wctx_t *ctx)
 	}
 }
 
-/* The samplers around the workload: cgroup events before, counters and the time series during,
- * memory at the snapshot. */
-typedef struct layers {
-	nh_cgroup_mem_t cgroup_before;
-	nh_counters_t *counters;
-	nh_series_t *series;
+/* The samplers' snapshot: the memory the workload context took with its placement snapshot. */
+struct snapshot_hook {
+	nh_samplers_t *samplers;
 	nh_worker_report_t *rep;
-} layers_t;
+	nh_wctx_t *ctx;
+};
 
-/* The series ends at the workload's snapshot (its buffers still live), or after run(). */
-static void stop_series(void *arg)
+static void at_snapshot(void *arg)
 {
-	layers_t *l = arg;
-	if (!l->series)
+	struct snapshot_hook *h = arg;
+	nh_sampler_snapshot_t snap = {NULL, NULL};
+	if (!h->samplers)
 		return;
-	nh_series_stop(l->series, &l->rep->layers.series);
-	l->rep->layers.series_valid = true;
-	l->series = NULL;
+	(void)nh_wctx_memory(h->ctx, &snap.memory, &snap.cgroup);
+	nh_samplers_snapshot(h->samplers, &snap, &h->rep->samplers);
 }
 
-static void start_layers(layers_t *l, nh_worker_report_t *rep, nh_wctx_t *ctx, const char *series_path)
+/* The record names the series file relative to the results directory: the parent passes
+ * RESULTS/series/run-N.csv, so that is its last two components. */
+static const char *relative_series_name(const char *path)
 {
-	nh_err_t err;
-	memset(l, 0, sizeof *l);
-	l->rep = rep;
-	nh_wctx_set_snapshot_hook(ctx, stop_series, l);
+	const char *last = strrchr(path, '/');
+	if (!last)
+		return path;
+	const char *dir = last;
+	while (dir > path && dir[-1] != '/')
+		dir--;
+	return dir;
+}
+
+static nh_samplers_t *open_samplers(nh_worker_report_t *rep, nh_wctx_t *ctx, const char *series_path,
+				    struct snapshot_hook *hook)
+{
 	/* thp=never for the whole process too: libraries' own allocations included. */
 	if (strcmp(nh_wctx_param(ctx, "thp"), "never") == 0 && prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) < 0)
 		nh_wctx_note(ctx, "thp", "prctl(PR_SET_THP_DISABLE): %s", strerror(errno));
-	nh_cgroup_read(0, &l->cgroup_before);
-	/* Opened before the workload starts its threads: inherit makes them count too. */
-	const char *spec = nh_wctx_param(ctx, "counters");
-	if (strcmp(spec, "none") != 0 && !(l->counters = nh_counters_open(spec, &err)))
-		fprintf(stderr, "nh-worker: counters: %s\n", err.msg);
-	if (!series_path || nh_wctx_param_is_keyword(ctx, "interval")) {
-		snprintf(rep->layers.series_error, sizeof rep->layers.series_error, "%s",
-			 series_path ? "interval=off" : "no series file given");
-		return;
-	}
-	double interval = 0.1;
-	(void)nh_parse_duration(nh_wctx_param(ctx, "interval"), &interval, NULL);
-	if (!(l->series = nh_series_start(series_path, interval, l->counters, &err)))
-		snprintf(rep->layers.series_error, sizeof rep->layers.series_error, "%s", err.msg);
-}
-
-static void finish_layers(layers_t *l, nh_worker_report_t *rep, nh_wctx_t *ctx)
-{
-	stop_series(l);
-	if (l->counters) {
-		(void)nh_counters_settle(1, 0.1); /* exited threads' counts fold in just after join */
-		rep->layers.counter_count = nh_counters_read(l->counters, rep->layers.counters, NH_MAX_COUNTERS);
-		rep->layers.derived_count = nh_counters_derive(l->counters, rep->layers.counters, rep->layers.counter_count,
-							rep->layers.derived, NH_MAX_DERIVED);
-		nh_counters_close(l->counters);
-	}
-	const nh_proc_mem_t *mem;
-	const nh_cgroup_mem_t *cg;
-	if (nh_wctx_memory(ctx, &mem, &cg)) {
-		rep->layers.memory = *mem;
-		rep->layers.cgroup = *cg;
-	} else { /* the workload took no snapshot: the state now, after it returned */
-		nh_proc_mem_read(0, true, &rep->layers.memory);
-		nh_cgroup_read(0, &rep->layers.cgroup);
-	}
-	rep->layers.memory_valid = true;
-	nh_cgroup_events_delta(&l->cgroup_before, &rep->layers.cgroup, &rep->layers.cgroup_events_delta);
+	nh_sampler_env_t env = {
+		.counters = nh_wctx_param(ctx, "counters"),
+		.series_path = series_path,
+		.series_name = series_path ? relative_series_name(series_path) : NULL,
+		.series_off = !series_path				 ? "no series file given"
+			      : nh_wctx_param_is_keyword(ctx, "interval") ? "interval=off"
+									 : NULL,
+		.interval_s = 0.1,
+	};
+	(void)nh_parse_duration(nh_wctx_param(ctx, "interval"), &env.interval_s, NULL);
+	*hook = (struct snapshot_hook){NULL, rep, ctx};
+	hook->samplers = nh_samplers_open(nh_samplers, nh_sampler_count, &env, &rep->samplers);
+	if (!hook->samplers)
+		fprintf(stderr, "nh-worker: out of memory opening the samplers\n");
+	nh_wctx_set_snapshot_hook(ctx, at_snapshot, hook);
+	return hook->samplers;
 }
 
 int main(int argc, char **argv)
@@ -162,16 +148,16 @@ int main(int argc, char **argv)
 
 	/* The allocator must really be the one serving malloc: a preload that did not take would
 	 * otherwise pass for a comparison. */
-	nh_allocator_identify(&rep->layers.allocator);
-	rep->layers.allocator_valid = true;
+	nh_allocator_identify(&rep->allocator);
+	rep->allocator_valid = true;
 	const char *allocator = nh_params_get(&params, "allocator");
 	char preload[256] = "", why[256] = "";
 	if (allocator && nh_allocator_resolve(allocator, preload, sizeof preload, why, sizeof why) == 0 &&
-	    !nh_allocator_matches(allocator, preload, &rep->layers.allocator)) {
+	    !nh_allocator_matches(allocator, preload, &rep->allocator)) {
 		snprintf(rep->reason, sizeof rep->reason,
 			 "allocator %s requested, but malloc is served by %s (%s)", allocator,
-			 rep->layers.allocator.library[0] ? rep->layers.allocator.library : "an unknown object",
-			 rep->layers.allocator.name);
+			 rep->allocator.library[0] ? rep->allocator.library : "an unknown object",
+			 rep->allocator.name);
 		return NH_WORKER_EXIT_FAILED;
 	}
 
@@ -188,11 +174,13 @@ int main(int argc, char **argv)
 	}
 	nh_wctx_set_expectation(ctx, &expected);
 	nh_wctx_set_scratch_dir(ctx, scratch);
-	layers_t layers;
-	start_layers(&layers, rep, ctx, series_path);
+	struct snapshot_hook hook;
+	nh_samplers_t *samplers = open_samplers(rep, ctx, series_path, &hook);
 	rep->phase = NH_PHASE_RUNNING;
 	enum nh_wl_status status = wl->run(ctx);
-	finish_layers(&layers, rep, ctx);
+	nh_wctx_set_snapshot_hook(ctx, NULL, NULL);
+	if (samplers)
+		nh_samplers_close(samplers, &rep->samplers); /* snapshot first when the workload took none */
 
 	rep->phase = NH_PHASE_PLACEMENT;
 	const char *perr = NULL;

@@ -5,12 +5,11 @@
 #define NH_WORKER_REPORT_H
 
 #include "allocator.h"
+#include "notes.h"
 #include "policy.h"
 #include "record.h"
 #include "sample.h"
-#include "sample_counters.h"
-#include "sample_memory.h"
-#include "sample_series.h"
+#include "sampler.h"
 
 #define NH_REPORT_MAGIC 0x4e485231u /* "NHR1" */
 
@@ -46,7 +45,9 @@ typedef struct nh_worker_report {
 	unsigned metric_count;
 	nh_metric_t metrics[NH_MAX_METRICS];
 	nh_notes_t notes;
-	nh_layers_t layers; /* counters, memory, cgroup, series, allocator (see record.h) */
+	bool allocator_valid; /* the worker identified what serves malloc */
+	nh_allocator_found_t allocator;
+	nh_sampler_report_t samplers; /* each layer's record section and derived metrics */
 } nh_worker_report_t;
 
 #endif

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sampler.h"
+
 _Static_assert(NH_MAX_NODES <= 64, "numa_nodes is a 64-bit mask");
 
 /* One "name value" line (the name truncated to \p nlen - 1); false when it is not one. */
@@ -377,3 +379,44 @@ json_t *nh_cgroup_mem_json(const nh_cgroup_mem_t *at_end, const nh_cgroup_mem_t 
 	}
 	return o;
 }
+
+/* ---- the sampler: the cgroup at the workload's snapshot, its events over the run ---- */
+
+struct cgroup_sampler {
+	nh_cgroup_mem_t before, at_end, events_delta;
+};
+
+static void cgroup_open(void *state, const nh_sampler_env_t *env, nh_samplers_t *all, nh_sampler_report_t *rep)
+{
+	struct cgroup_sampler *s = state;
+	(void)env;
+	(void)all;
+	(void)rep;
+	nh_cgroup_read(0, &s->before);
+}
+
+static void cgroup_snapshot(void *state, const nh_sampler_snapshot_t *snap, nh_sampler_report_t *rep)
+{
+	struct cgroup_sampler *s = state;
+	(void)rep;
+	if (snap->cgroup)
+		s->at_end = *snap->cgroup;
+	else
+		nh_cgroup_read(0, &s->at_end);
+}
+
+static void cgroup_close(void *state, nh_sampler_report_t *rep)
+{
+	struct cgroup_sampler *s = state;
+	nh_cgroup_events_delta(&s->before, &s->at_end, &s->events_delta);
+	nh_sampler_put(rep, &nh_sampler_cgroup, nh_cgroup_mem_json(&s->at_end, &s->events_delta));
+}
+
+const nh_sampler_t nh_sampler_cgroup = {
+	.name = "cgroup",
+	.state_size = sizeof(struct cgroup_sampler),
+	.open_first = true, /* memory.events before the counters count anything */
+	.open = cgroup_open,
+	.snapshot = cgroup_snapshot,
+	.close = cgroup_close,
+};

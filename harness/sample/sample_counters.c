@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "sample_counters_internal.h"
+#include "sampler.h"
 
 /* ---- libpfm4 and the host ---- */
 
@@ -514,3 +515,73 @@ fail:
 	errno = ENOMEM;
 	return NULL;
 }
+
+/* ---- the sampler ---- */
+
+struct counters_sampler {
+	nh_counters_t *c; /* NULL: counters=none, or the spec could not be opened */
+	unsigned columns;
+};
+
+/* Opened before the workload starts its threads: inherit makes them count too. */
+static void counters_open(void *state, const nh_sampler_env_t *env, nh_samplers_t *all, nh_sampler_report_t *rep)
+{
+	struct counters_sampler *s = state;
+	nh_err_t err;
+	(void)all;
+	(void)rep;
+	if (env->counters && strcmp(env->counters, "none") != 0 && !(s->c = nh_counters_open(env->counters, &err)))
+		fprintf(stderr, "nh-worker: counters: %s\n", err.msg);
+}
+
+static unsigned counters_columns(void *state, FILE *csv)
+{
+	struct counters_sampler *s = state;
+	nh_counter_t vals[NH_MAX_COUNTERS];
+	if (!s->c)
+		return 0;
+	s->columns = nh_counters_read(s->c, vals, NH_MAX_COUNTERS);
+	for (unsigned i = 0; i < s->columns; i++)
+		fprintf(csv, ",%s", vals[i].name);
+	return s->columns;
+}
+
+static void counters_sample(void *state, FILE *csv)
+{
+	struct counters_sampler *s = state;
+	nh_counter_t vals[NH_MAX_COUNTERS];
+	if (!s->c)
+		return;
+	unsigned k = nh_counters_read(s->c, vals, NH_MAX_COUNTERS);
+	for (unsigned i = 0; i < s->columns; i++) {
+		if (i < k && vals[i].available)
+			fprintf(csv, ",%.0f", vals[i].value);
+		else
+			fputc(',', csv);
+	}
+}
+
+static void counters_close(void *state, nh_sampler_report_t *rep)
+{
+	struct counters_sampler *s = state;
+	nh_counter_t vals[NH_MAX_COUNTERS];
+	nh_derived_t derived[NH_MAX_DERIVED];
+	unsigned n = 0, nd = 0;
+	if (s->c) {
+		(void)nh_counters_settle(1, 0.1); /* exited threads' counts fold in just after join */
+		n = nh_counters_read(s->c, vals, NH_MAX_COUNTERS);
+		nd = nh_counters_derive(s->c, vals, n, derived, NH_MAX_DERIVED);
+		nh_counters_close(s->c);
+		s->c = NULL;
+	}
+	nh_sampler_put(rep, &nh_sampler_counters, nh_counters_json(vals, n, derived, nd));
+}
+
+const nh_sampler_t nh_sampler_counters = {
+	.name = "counters",
+	.state_size = sizeof(struct counters_sampler),
+	.open = counters_open,
+	.columns = counters_columns,
+	.sample = counters_sample,
+	.close = counters_close,
+};

@@ -3,6 +3,7 @@
 #include "sample_memory.h"
 
 #include "sample_numa_maps.h"
+#include "sampler.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -279,3 +280,27 @@ json_t *nh_proc_mem_json(const nh_proc_mem_t *m)
 		json_object_set_new(o, "unavailable", json_string(m->reason));
 	return o;
 }
+
+/* ---- the sampler: the process's memory at the workload's snapshot ---- */
+
+static void memory_snapshot(void *state, const nh_sampler_snapshot_t *snap, nh_sampler_report_t *rep)
+{
+	nh_proc_mem_t *m = state;
+	(void)rep;
+	if (snap->memory)
+		*m = *snap->memory;
+	else /* the workload took no snapshot: the state now, after it returned */
+		nh_proc_mem_read(0, true, m);
+}
+
+static void memory_close(void *state, nh_sampler_report_t *rep)
+{
+	nh_sampler_put(rep, &nh_sampler_memory, nh_proc_mem_json(state));
+}
+
+const nh_sampler_t nh_sampler_memory = {
+	.name = "memory",
+	.state_size = sizeof(nh_proc_mem_t),
+	.snapshot = memory_snapshot,
+	.close = memory_close,
+};

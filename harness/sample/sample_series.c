@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sample_memory.h"
 
@@ -21,8 +22,8 @@
 struct nh_series {
 	FILE *csv;
 	double interval_s, t0;
-	nh_counters_t *counters;
-	unsigned counter_count;
+	nh_samplers_t *ticks; /* the layers with series columns: the first tick_count of them */
+	unsigned tick_count;
 	nh_set_t nodes; /* online nodes: one column each */
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -61,11 +62,10 @@ static void write_header(nh_series_t *s)
 	      s->csv);
 	for (int n = nh_set_next(&s->nodes, 0); n >= 0; n = nh_set_next(&s->nodes, n + 1))
 		fprintf(s->csv, ",node%d_pages", n);
-	if (s->counters) {
-		nh_counter_t vals[NH_MAX_COUNTERS];
-		s->counter_count = nh_counters_read(s->counters, vals, NH_MAX_COUNTERS);
-		for (unsigned i = 0; i < s->counter_count; i++)
-			fprintf(s->csv, ",%s", vals[i].name);
+	for (unsigned i = 0; i < s->tick_count; i++) {
+		const nh_sampler_t *d = nh_samplers_def(s->ticks, i);
+		if (d->columns)
+			(void)d->columns(nh_samplers_state(s->ticks, i), s->csv);
 	}
 	fputc('\n', s->csv);
 }
@@ -141,15 +141,10 @@ static void sample(nh_series_t *s, bool always)
 	for (int n = nh_set_next(&s->nodes, 0); n >= 0; n = nh_set_next(&s->nodes, n + 1))
 		cell(s->csv, expensive && m.numa_valid && n < NH_MAX_NODES,
 		     n < NH_MAX_NODES ? m.anon_pages_by_node[n] + m.file_pages_by_node[n] : 0);
-	if (s->counters) {
-		nh_counter_t vals[NH_MAX_COUNTERS];
-		unsigned k = nh_counters_read(s->counters, vals, NH_MAX_COUNTERS);
-		for (unsigned i = 0; i < s->counter_count; i++) {
-			if (i < k && vals[i].available)
-				fprintf(s->csv, ",%.0f", vals[i].value);
-			else
-				fputc(',', s->csv);
-		}
+	for (unsigned i = 0; i < s->tick_count; i++) {
+		const nh_sampler_t *d = nh_samplers_def(s->ticks, i);
+		if (d->sample)
+			d->sample(nh_samplers_state(s->ticks, i), s->csv);
 	}
 	fputc('\n', s->csv);
 	if (!expensive)
@@ -191,7 +186,7 @@ static void *sampler(void *arg)
 	return NULL;
 }
 
-nh_series_t *nh_series_start(const char *csv_path, double interval_s, nh_counters_t *counters,
+nh_series_t *nh_series_start(const char *csv_path, double interval_s, nh_samplers_t *ticks,
 			     nh_err_t *err)
 {
 	nh_series_t *s = calloc(1, sizeof *s);
@@ -216,7 +211,8 @@ nh_series_t *nh_series_start(const char *csv_path, double interval_s, nh_counter
 	    nh_set_parse(&s->nodes, online, NULL) < 0)
 		nh_set_add(&s->nodes, 0);
 	s->interval_s = interval_s;
-	s->counters = counters;
+	s->ticks = ticks;
+	s->tick_count = ticks ? nh_samplers_count(ticks) : 0;
 	s->t0 = nh_now();
 	/* Priors until measured: a short run then gets no page walks at all rather than an
 	 * unbudgeted one at t = 0 (the end-of-run snapshot has the layers anyway). */
@@ -284,6 +280,86 @@ void nh_series_stop(nh_series_t *s, nh_series_summary_t *sum)
 	free(s->file);
 	free(s);
 }
+
+/* ---- the sampler ---- */
+
+struct series_sampler {
+	nh_series_t *series; /* NULL once stopped, or when it never started */
+	char name[256];	     /* the file, relative to the results directory */
+};
+
+/* {"file": name or null, "unavailable": why}: a series that did not (yet) report. The file is
+ * named when it exists: a crashed run keeps what it wrote so far, often the best evidence. */
+static json_t *series_unavailable(const char *path, const char *name, const char *why)
+{
+	bool exists = path && name && *name && access(path, F_OK) == 0;
+	return json_pack("{s:s?, s:s}", "file", exists ? name : NULL, "unavailable", why);
+}
+
+static void series_open(void *state, const nh_sampler_env_t *env, nh_samplers_t *all, nh_sampler_report_t *rep)
+{
+	struct series_sampler *s = state;
+	nh_err_t err;
+	snprintf(s->name, sizeof s->name, "%s", env->series_name ? env->series_name : "");
+	if (env->series_off || !env->series_path) {
+		nh_sampler_put(rep, &nh_sampler_series,
+			       series_unavailable(env->series_path, s->name,
+						  env->series_off ? env->series_off : "no series file given"));
+		return;
+	}
+	if (!(s->series = nh_series_start(env->series_path, env->interval_s, all, &err))) {
+		nh_sampler_put(rep, &nh_sampler_series, series_unavailable(env->series_path, s->name, err.msg));
+		return;
+	}
+	/* Until it stops: what the record says when the worker dies first. */
+	nh_sampler_put(rep, &nh_sampler_series,
+		       series_unavailable(env->series_path, s->name, "the worker did not report"));
+}
+
+/* The series ends at the workload's snapshot (its buffers still live), so the run's growth is
+ * not blurred by its own teardown; derived figures become metrics. */
+static void series_snapshot(void *state, const nh_sampler_snapshot_t *snap, nh_sampler_report_t *rep)
+{
+	struct series_sampler *s = state;
+	nh_series_summary_t sum;
+	(void)snap;
+	if (!s->series)
+		return;
+	nh_series_stop(s->series, &sum);
+	s->series = NULL;
+	json_t *o = json_object();
+	json_object_set_new(o, "file", json_string(s->name));
+	json_object_set_new(o, "samples", json_integer(sum.samples));
+	json_object_set_new(o, "interval_s", json_real(sum.interval_s));
+	json_object_set_new(o, "overhead", json_real(sum.overhead));
+	json_object_set_new(o, "rows_without_page_walks", json_integer(sum.expensive_skipped));
+	json_object_set_new(o, "ticks_skipped", json_integer(sum.ticks_skipped));
+	json_object_set_new(o, "rss_growth_Bps", sum.rss_growth_valid ? json_real(sum.rss_growth_Bps) : json_null());
+	json_object_set_new(o, "file_growth_Bps", sum.file_growth_valid ? json_real(sum.file_growth_Bps) : json_null());
+	json_object_set_new(o, "file_growth_source", sum.file_source[0] ? json_string(sum.file_source) : json_null());
+	json_object_set_new(o, "rss_steps", json_integer(sum.rss_steps));
+	nh_sampler_put(rep, &nh_sampler_series, o);
+	/* better: 0 none, -1 lower (enum nh_better) */
+	if (sum.rss_growth_valid)
+		nh_sampler_metric(rep, "rss_growth", "B/s", 0, sum.rss_growth_Bps);
+	if (sum.file_growth_valid)
+		nh_sampler_metric(rep, "file_growth", "B/s", 0, sum.file_growth_Bps);
+	nh_sampler_metric(rep, "rss_steps", "count", -1, sum.rss_steps);
+}
+
+static json_t *series_unreported(const char *why)
+{
+	(void)why; /* the series has always said this when the worker did not report */
+	return series_unavailable(NULL, NULL, "the worker did not report");
+}
+
+const nh_sampler_t nh_sampler_series = {
+	.name = "series",
+	.state_size = sizeof(struct series_sampler),
+	.open = series_open,
+	.snapshot = series_snapshot,
+	.unreported = series_unreported,
+};
 
 double nh_series_slope(const double *t, const double *y, unsigned n)
 {

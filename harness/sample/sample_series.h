@@ -5,7 +5,7 @@
 #ifndef NH_SAMPLE_SERIES_H
 #define NH_SAMPLE_SERIES_H
 
-#include "sample_counters.h"
+#include "sampler.h"
 
 typedef struct nh_series nh_series_t;
 
@@ -23,9 +23,10 @@ typedef struct nh_series_summary {
 	unsigned rss_steps;	  /* stair steps in RSS */
 } nh_series_summary_t;
 
-/** \brief Start sampling into \p csv_path every \p interval_s. \p counters (may be NULL) adds a
- *  column per counter. Returns NULL with a message when the file or thread cannot be made. */
-nh_series_t *nh_series_start(const char *csv_path, double interval_s, nh_counters_t *counters,
+/** \brief Start sampling into \p csv_path every \p interval_s. \p ticks (may be NULL): the
+ *  samplers opened so far; those with series columns add theirs after the memory columns and are
+ *  sampled every tick. Returns NULL with a message when the file or thread cannot be made. */
+nh_series_t *nh_series_start(const char *csv_path, double interval_s, nh_samplers_t *ticks,
 			     nh_err_t *err);
 /** \brief Take a last sample, stop the thread, close the file and compute the summary. */
 void nh_series_stop(nh_series_t *s, nh_series_summary_t *summary);
