@@ -601,3 +601,11 @@ int nh_kernel_version(int *major, int *minor)
 	}
 	return 0;
 }
+
+void nh_metric_set(nh_metric_t *m, const char *name, const char *unit, int better, double value)
+{
+	snprintf(m->name, sizeof m->name, "%s", name);
+	snprintf(m->unit, sizeof m->unit, "%s", unit);
+	m->better = better;
+	m->value = value;
+}

@@ -128,4 +128,15 @@ int nh_kernel_version(int *major, int *minor);
 
 #define NH_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* A named measurement: its unit and which way is better (+1 higher, -1 lower, 0 none: enum
+ * nh_better of workload.h). What a workload, a sampler and a record all carry. */
+typedef struct nh_metric {
+	char name[32];
+	char unit[16];
+	int better;
+	double value;
+} nh_metric_t;
+/** \brief Fill \p m (name and unit cut to their fields). */
+void nh_metric_set(nh_metric_t *m, const char *name, const char *unit, int better, double value);
+
 #endif

@@ -25,11 +25,7 @@ void nh_record_add_metric(nh_record_t *r, const char *name, const char *unit, in
 {
 	if (r->metric_count == NH_MAX_METRICS)
 		return;
-	nh_metric_t *m = &r->metrics[r->metric_count++];
-	snprintf(m->name, sizeof m->name, "%s", name);
-	snprintf(m->unit, sizeof m->unit, "%s", unit);
-	m->better = better;
-	m->value = value;
+	nh_metric_set(&r->metrics[r->metric_count++], name, unit, better, value);
 }
 
 const nh_metric_t *nh_record_metric(const nh_record_t *r, const char *name)

@@ -12,12 +12,6 @@
 #include "store.h"
 
 #define NH_MAX_METRICS 48
-typedef struct nh_metric {
-	char name[32];
-	char unit[16];
-	int better; /* enum nh_better */
-	double value;
-} nh_metric_t;
 
 /* Placement verdict: observed pages vs what the policy asked for. */
 enum nh_verdict {

@@ -216,7 +216,7 @@ static void copy_layers(nh_record_t *rec, const nh_worker_report_t *rep)
 	unsigned n = rep->samplers.metric_count < NH_SAMPLER_METRIC_MAX ? rep->samplers.metric_count
 									: NH_SAMPLER_METRIC_MAX;
 	for (unsigned i = 0; i < n; i++) {
-		const nh_sampler_metric_t *m = &rep->samplers.metrics[i];
+		const nh_metric_t *m = &rep->samplers.metrics[i];
 		char name[sizeof m->name], unit[sizeof m->unit];
 		snprintf(name, sizeof name, "%.*s", (int)sizeof m->name - 1, m->name);
 		snprintf(unit, sizeof unit, "%.*s", (int)sizeof m->unit - 1, m->unit);

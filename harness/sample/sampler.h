@@ -15,20 +15,14 @@
 #include "sample_memory.h"
 #include "sections.h"
 
-/* A metric a layer derives (the series' growth rates): appended after the workload's metrics. */
+/* Metrics a layer derives (the series' growth rates), appended after the workload's metrics. */
 #define NH_SAMPLER_METRIC_MAX 8
-typedef struct nh_sampler_metric {
-	char name[32];
-	char unit[16];
-	int better; /* enum nh_better */
-	double value;
-} nh_sampler_metric_t;
 
 /* What the samplers fill in the worker's shared report. Plain data. */
 typedef struct nh_sampler_report {
 	nh_sections_t sections; /* slot i: the section of table entry i */
 	unsigned metric_count;
-	nh_sampler_metric_t metrics[NH_SAMPLER_METRIC_MAX];
+	nh_metric_t metrics[NH_SAMPLER_METRIC_MAX];
 } nh_sampler_report_t;
 
 typedef struct nh_samplers nh_samplers_t;

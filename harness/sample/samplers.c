@@ -115,11 +115,7 @@ void nh_sampler_metric(nh_sampler_report_t *rep, const char *name, const char *u
 {
 	if (rep->metric_count >= NH_SAMPLER_METRIC_MAX)
 		return;
-	nh_sampler_metric_t *m = &rep->metrics[rep->metric_count++];
-	snprintf(m->name, sizeof m->name, "%s", name);
-	snprintf(m->unit, sizeof m->unit, "%s", unit);
-	m->better = better;
-	m->value = value;
+	nh_metric_set(&rep->metrics[rep->metric_count++], name, unit, better, value);
 }
 
 json_t *nh_sampler_unavailable(const char *why) { return json_pack("{s:s}", "unavailable", why); }
