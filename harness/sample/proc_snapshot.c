@@ -248,32 +248,13 @@ int nh_proc_parse_stat(const char *text, nh_thread_t *t, nh_err_t *err)
 	return 0;
 }
 
-/* The set after "Key:\t" in a status text. */
-static int status_set(const char *text, const char *key, nh_set_t *out, nh_err_t *err)
-{
-	size_t klen = strlen(key);
-	for (const char *line = text; line && *line; line = nh_next_line(line)) {
-		if (strncmp(line, key, klen) != 0 || line[klen] != ':')
-			continue;
-		char value[4096];
-		const char *v = line + klen + 1;
-		v += strspn(v, " \t");
-		snprintf(value, sizeof value, "%.*s", (int)strcspn(v, "\n"), v);
-		if (nh_set_parse(out, value, err) < 0)
-			return nh_err_prefix(err, "status: %s", key);
-		return 0;
-	}
-	errno = EINVAL;
-	return nh_err_set(err, "status: no %s line", key);
-}
-
 int nh_proc_parse_status(const char *text, nh_thread_t *t, nh_err_t *err)
 {
 	const char *tgid = strstr(text, "\nTgid:");
 	t->tgid = tgid ? (pid_t)atoi(tgid + 6) : 0;
-	if (status_set(text, "Cpus_allowed_list", &t->cpus_allowed, err) < 0)
+	if (nh_status_list(text, "Cpus_allowed_list", &t->cpus_allowed, err) < 0)
 		return -1;
-	return status_set(text, "Mems_allowed_list", &t->mems_allowed, err);
+	return nh_status_list(text, "Mems_allowed_list", &t->mems_allowed, err);
 }
 
 uint64_t nh_proc_own_bytes(const nh_proc_snapshot_t *s, const nh_set_t *nodes)

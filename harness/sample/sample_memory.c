@@ -161,33 +161,6 @@ int nh_proc_numa_maps_parse(const char *text, nh_proc_mem_t *m, nh_err_t *err)
 	return 0;
 }
 
-int nh_meminfo_bytes(const char *text, const char *field, uint64_t *bytes)
-{
-	size_t flen = strlen(field);
-	for (const char *line = text; line && *line; line = nh_next_line(line)) {
-		const char *p = line;
-		if (strncmp(p, "Node ", 5) == 0) { /* a node's meminfo: "Node 1 FilePages: ..." */
-			p += 5;
-			while (isdigit((unsigned char)*p))
-				p++;
-			while (*p == ' ')
-				p++;
-		}
-		if (strncmp(p, field, flen) != 0 || p[flen] != ':')
-			continue;
-		char *end;
-		uint64_t v = strtoull(p + flen + 1, &end, 10);
-		if (end == p + flen + 1)
-			continue;
-		while (*end == ' ')
-			end++;
-		*bytes = strncmp(end, "kB", 2) == 0 ? v * 1024 : v;
-		return 0;
-	}
-	errno = ENOENT;
-	return -1;
-}
-
 /* Read /proc/<pid or self>/<name>; on failure the part's reason, with a hint for ENOENT. */
 static char *read_proc(pid_t pid, const char *name, const char *enoent_hint, nh_proc_mem_t *m)
 {

@@ -50,11 +50,6 @@ void nh_proc_mem_read(pid_t pid, bool with_numa_maps, nh_proc_mem_t *m);
  *  the process has pages. NULL only when out of memory. */
 json_t *nh_proc_mem_json(const nh_proc_mem_t *m);
 
-/** \brief The value of \p field in a meminfo text, in bytes when it has a "kB" unit (counts such
- *  as HugePages_Free as they are): /proc/meminfo ("Cached:  12 kB") or a node's meminfo ("Node 1
- *  FilePages:  12 kB"). Only the whole name matches. 0, or -1 (errno ENOENT) when absent. */
-int nh_meminfo_bytes(const char *text, const char *field, uint64_t *bytes);
-
 /* memory.stat has 51 lines on Linux 6.1 and 65 on 6.12 (v1: 42); later lines are left out. */
 #define NH_CGROUP_MAX_FIELDS 96
 typedef struct nh_cgroup_kv {

@@ -28,31 +28,35 @@ static void copy_value(const char *v, char *out, size_t len)
 	out[n] = '\0';
 }
 
-/* Value of "Key:\t value" at the start of a line of \p text, copied into \p out. */
-static int find_field(const char *text, const char *key, char *out, size_t len)
+int nh_status_list(const char *text, const char *key, nh_set_t *out, nh_err_t *err)
 {
+	/* Lists, unlike the hex masks, stay short even on big machines. */
+	char buf[16384];
 	size_t klen = strlen(key);
 	for (const char *line = text; line && *line; line = nh_next_line(line)) {
 		if (strncmp(line, key, klen) != 0 || line[klen] != ':')
 			continue;
-		copy_value(line + klen + 1, out, len);
+		const char *v = line + klen + 1;
+		v += strspn(v, " \t");
+		int n = (int)strcspn(v, "\n");
+		if (snprintf(buf, sizeof buf, "%.*s", n, v) >= (int)sizeof buf) {
+			errno = EINVAL;
+			return nh_err_set(err, "status: %s: list longer than %zu bytes", key, sizeof buf - 1);
+		}
+		if (nh_set_parse(out, buf, err) < 0)
+			return nh_err_prefix(err, "status: %s", key);
 		return 0;
 	}
-	return -1;
+	errno = EINVAL;
+	return nh_err_set(err, "status: no %s line", key);
 }
 
 int nh_host_parse_status(const char *text, nh_set_t *cpus, nh_set_t *mems)
 {
-	/* Lists, unlike the hex masks, stay short even on big machines. */
-	char buf[16384];
-	int rc = 0;
 	nh_set_clear(cpus);
 	nh_set_clear(mems);
-	if (find_field(text, "Cpus_allowed_list", buf, sizeof buf) < 0 ||
-	    nh_set_parse(cpus, buf, NULL) < 0)
-		rc = -1;
-	if (find_field(text, "Mems_allowed_list", buf, sizeof buf) < 0 ||
-	    nh_set_parse(mems, buf, NULL) < 0)
+	int rc = nh_status_list(text, "Cpus_allowed_list", cpus, NULL);
+	if (nh_status_list(text, "Mems_allowed_list", mems, NULL) < 0)
 		rc = -1;
 	if (rc < 0)
 		errno = EINVAL;

@@ -27,6 +27,9 @@ void nh_host_facts_read(nh_host_facts_t *f);
 /** \brief Cpus_allowed_list / Mems_allowed_list of a /proc/PID/status text. Returns 0 when both
  *  were found and parsed, -1 (EINVAL) otherwise; a set that was not found is left empty. */
 int nh_host_parse_status(const char *text, nh_set_t *cpus, nh_set_t *mems);
+/** \brief The one parser of a status list line ("Cpus_allowed_list:\t0-3,8"), for the host facts
+ *  and inspect's threads: 0, or -1 (EINVAL) with "status: no KEY line" or the list's error. */
+int nh_status_list(const char *text, const char *key, nh_set_t *out, nh_err_t *err);
 /** \brief The bracketed choice of a sysfs selector line ("always [madvise] never" → "madvise").
  *  Returns 0, or -1 (EINVAL) when there is no [choice]. */
 int nh_host_parse_selected(const char *line, char *out, size_t len);

@@ -137,26 +137,37 @@ static int read_list_file(const char *path, nh_set_t *s, nh_err_t *err)
 
 /* ---- meminfo (exposed for tests) ---- */
 
-/* Number after "Key:" anywhere in \p text (node meminfo lines start with "Node N "), in kB. */
-static int meminfo_kb(const char *text, const char *key, uint64_t *bytes)
+int nh_meminfo_bytes(const char *text, const char *field, uint64_t *bytes)
 {
-	const char *p = strstr(text, key);
-	if (!p)
-		return -1;
-	p += strlen(key);
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (!isdigit((unsigned char)*p))
-		return -1;
-	unsigned long long kb = strtoull(p, NULL, 10);
-	*bytes = (uint64_t)kb * 1024;
-	return 0;
+	size_t flen = strlen(field);
+	for (const char *line = text; line && *line; line = nh_next_line(line)) {
+		const char *p = line;
+		if (strncmp(p, "Node ", 5) == 0) { /* a node's meminfo: "Node 1 FilePages: ..." */
+			p += 5;
+			while (isdigit((unsigned char)*p))
+				p++;
+			while (*p == ' ')
+				p++;
+		}
+		if (strncmp(p, field, flen) != 0 || p[flen] != ':')
+			continue;
+		char *end;
+		uint64_t v = strtoull(p + flen + 1, &end, 10);
+		if (end == p + flen + 1)
+			continue;
+		while (*end == ' ')
+			end++;
+		*bytes = strncmp(end, "kB", 2) == 0 ? v * 1024 : v;
+		return 0;
+	}
+	errno = ENOENT;
+	return -1;
 }
 
 int nh_topo_parse_meminfo(const char *text, uint64_t *total, uint64_t *free_bytes)
 {
-	if (meminfo_kb(text, "MemTotal:", total) < 0 ||
-	    meminfo_kb(text, "MemFree:", free_bytes) < 0) {
+	if (nh_meminfo_bytes(text, "MemTotal", total) < 0 ||
+	    nh_meminfo_bytes(text, "MemFree", free_bytes) < 0) {
 		errno = EINVAL;
 		return -1;
 	}

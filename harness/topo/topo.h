@@ -84,5 +84,10 @@ nh_topo_t *nh_topo_load_sysfs(const char *root, nh_err_t *err);
 /** \brief MemTotal / MemFree in bytes from a node meminfo ("Node 0 MemTotal: 5597396 kB") or
  *  /proc/meminfo text. Returns 0, or -1 (EINVAL) when either is missing. */
 int nh_topo_parse_meminfo(const char *text, uint64_t *total, uint64_t *free_bytes);
+/** \brief The one meminfo parser (node memory here, page-cache figures in the workload context):
+ *  the value of \p field in bytes when it has a "kB" unit (counts such as HugePages_Free as they
+ *  are), from /proc/meminfo ("Cached:  12 kB") or a node's meminfo ("Node 1 FilePages:  12 kB").
+ *  Only the whole name matches. 0, or -1 (errno ENOENT) when absent. */
+int nh_meminfo_bytes(const char *text, const char *field, uint64_t *bytes);
 
 #endif
