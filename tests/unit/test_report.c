@@ -495,6 +495,14 @@ static void params_and_labels(void **state)
 	nh_charts_labels(cfgs, 1, NULL, labels, common, sizeof common);
 	assert_string_equal(labels[0], "membind=0");
 	assert_string_equal(common, "size=16K samples=100, membind=0");
+	/* a label too long for its 255 bytes is cut, and ends in "..." */
+	memset(c.policy, 'p', sizeof c.policy - 1);
+	c.policy[sizeof c.policy - 1] = '\0';
+	nh_charts_labels(cfgs, 3, NULL, labels, common, sizeof common);
+	assert_string_equal(labels[0], "membind=0 size=16K");
+	assert_int_equal(strlen(labels[2]), 255);
+	assert_string_equal(labels[2] + 252, "...");
+	assert_int_equal(strspn(labels[2], "p"), 252);
 }
 
 /* A scenario of chase and STREAM runs (bios-check): each run is named among its own
