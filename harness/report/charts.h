@@ -44,8 +44,8 @@ int nh_charts_make(const nh_results_t *r, bool render, nh_charts_t *out, nh_err_
 void nh_charts_free(nh_charts_t *c);
 
 /** \brief The gnuplot to run: $NH_GNUPLOT when set (a path, or a name looked up on $PATH), else
- *  "gnuplot" on $PATH. Returns 0 with its path in \p path, or -1 with errno ENOENT and a message
- *  starting "gnuplot not found". */
+ *  "gnuplot" on $PATH. Returns 0 with its path in \p path, or -1 with errno ENOENT (or
+ *  ENAMETOOLONG: its path does not fit \p len) and a message starting "gnuplot not found". */
 int nh_charts_find_gnuplot(char *path, size_t len, nh_err_t *err);
 
 /** \brief The value of \p name in a "name=value ..." parameter list (nh_results_config_t

@@ -545,6 +545,14 @@ static void find_gnuplot(void **state)
 	setenv("NH_GNUPLOT", "sh", 1);
 	assert_int_equal(nh_charts_find_gnuplot(path, sizeof path, &err), 0);
 	assert_int_equal(path[0], '/');
+	/* one too long for the buffer is refused, not cut to name another file */
+	char tiny[4];
+	errno = 0;
+	assert_int_equal(nh_charts_find_gnuplot(tiny, sizeof tiny, &err), -1);
+	assert_int_equal(errno, ENAMETOOLONG);
+	assert_string_equal(tiny, "");
+	assert_non_null(strstr(err.msg, "gnuplot not found (its path is too long: "));
+	assert_non_null(strstr(err.msg, " bytes, at most 3): /"));
 	unsetenv("NH_GNUPLOT");
 }
 
