@@ -162,8 +162,9 @@ static int chart_bandwidth(struct nh_charts_ctx *x)
 		/* The policy is on the axis: the title keeps only the parameters. */
 		char sp[400];
 		nh_charts_short_params("stream", g->cfgs[0]->params, sp, sizeof sp);
-		snprintf(title, sizeof title, "STREAM triad by policy%s%s%s", sp[0] ? " (" : "", sp,
-			 sp[0] ? ")" : "");
+		/* A title: too many parameters are cut, and show it. */
+		nh_format_cut(title, sizeof title, "STREAM triad by policy%s%s%s", sp[0] ? " (" : "",
+			      sp, sp[0] ? ")" : "");
 		char *buf = NULL;
 		size_t len = 0;
 		FILE *f = nh_charts_dat_open(&buf, &len, title,
@@ -333,8 +334,9 @@ static int write_lines(struct nh_charts_ctx *x, const struct line_spec *ls, stru
 	char common[512];
 	nh_charts_labels(heads, nl, ls->param, labels, common, sizeof common);
 	char full[256];
-	snprintf(full, sizeof full, "%s%s%s%s", title, common[0] ? " (" : "", common,
-		 common[0] ? ")" : "");
+	/* A title: what the lines share, cut visibly when there is too much of it. */
+	nh_format_cut(full, sizeof full, "%s%s%s%s", title, common[0] ? " (" : "", common,
+		      common[0] ? ")" : "");
 	bool cache_block = strcmp(ls->kind, "latency-size") == 0;
 	const char *cols = cache_block   ? "block 0: cache_bytes label; then per line: size_bytes "
 					   "median_ns min_ns max_ns size"

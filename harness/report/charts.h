@@ -10,6 +10,9 @@
 #include "results.h"
 #include "util.h"
 
+/* The longest gnuplot path nh_charts_t holds (with its NUL). */
+#define NH_CHARTS_GNUPLOT_LEN 512
+
 /* One chart: charts/<name>.dat (+ .png, .svg when rendered) drawn by charts/<kind>.gp. */
 typedef struct nh_chart {
 	char name[64]; /* file stem: "bandwidth-1" */
@@ -17,14 +20,16 @@ typedef struct nh_chart {
 	char title[256];
 	char command[1024]; /* how to draw the PNG again by hand, run in DIR/charts */
 	bool png, svg;      /* rendered */
-	char error[256];    /* why gnuplot did not render it ("" when it did or did not run) */
+	/* why gnuplot did not render it ("" when it did or did not run); room for "cannot run
+	 * <gnuplot>: <strerror>" whole */
+	char error[NH_CHARTS_GNUPLOT_LEN + 128];
 } nh_chart_t;
 
 typedef struct nh_charts {
 	nh_chart_t *charts; /* malloc'd; nh_charts_free() */
 	unsigned count;
 	bool gnuplot_ran;  /* gnuplot was found and run */
-	char gnuplot[512]; /* the gnuplot used; "" when none */
+	char gnuplot[NH_CHARTS_GNUPLOT_LEN]; /* the gnuplot used; "" when none */
 	char note[512];    /* why nothing was rendered ("gnuplot not found ..."), or "" */
 } nh_charts_t;
 
@@ -39,8 +44,8 @@ int nh_charts_make(const nh_results_t *r, bool render, nh_charts_t *out, nh_err_
 void nh_charts_free(nh_charts_t *c);
 
 /** \brief The gnuplot to run: $NH_GNUPLOT when set (a path, or a name looked up on $PATH), else
- *  "gnuplot" on $PATH. Returns 0 with its path in \p path, or -1 with errno ENOENT and a message
- *  starting "gnuplot not found". */
+ *  "gnuplot" on $PATH. Returns 0 with its path in \p path, or -1 with errno ENOENT (or
+ *  ENAMETOOLONG: its path does not fit \p len) and a message starting "gnuplot not found". */
 int nh_charts_find_gnuplot(char *path, size_t len, nh_err_t *err);
 
 /** \brief The value of \p name in a "name=value ..." parameter list (nh_results_config_t

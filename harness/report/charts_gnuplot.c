@@ -67,6 +67,19 @@ static bool executable(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
 }
 
+/* The found gnuplot into \p path; one too long for it is an error: a cut path would run (or miss)
+ * another file. */
+static int found(char *path, size_t len, const char *abs, nh_err_t *err)
+{
+	int n = snprintf(path, len, "%s", abs);
+	if (n >= 0 && (size_t)n < len)
+		return 0;
+	path[0] = '\0';
+	errno = ENAMETOOLONG;
+	return nh_err_set(err, "gnuplot not found (its path is too long: %zu bytes, at most %zu): "
+			  "%.256s...", strlen(abs), len - 1, abs);
+}
+
 int nh_charts_find_gnuplot(char *path, size_t len, nh_err_t *err)
 {
 	const char *want = getenv("NH_GNUPLOT");
@@ -76,10 +89,8 @@ int nh_charts_find_gnuplot(char *path, size_t len, nh_err_t *err)
 	if (strchr(want, '/')) {
 		/* Absolute, so it still names the same file after the child changes directory. */
 		char abs[PATH_MAX];
-		if (executable(want) && realpath(want, abs)) {
-			snprintf(path, len, "%s", abs);
-			return 0;
-		}
+		if (executable(want) && realpath(want, abs))
+			return found(path, len, abs, err);
 	} else {
 		const char *p = getenv("PATH");
 		for (p = p && *p ? p : "/usr/local/bin:/usr/bin:/bin"; p && *p;) {
@@ -88,10 +99,8 @@ int nh_charts_find_gnuplot(char *path, size_t len, nh_err_t *err)
 			char cand[PATH_MAX];
 			snprintf(cand, sizeof cand, "%.*s/%s", (int)dl, dl ? p : ".", want);
 			char abs[PATH_MAX];
-			if (executable(cand) && realpath(cand, abs)) {
-				snprintf(path, len, "%s", abs);
-				return 0;
-			}
+			if (executable(cand) && realpath(cand, abs))
+				return found(path, len, abs, err);
 			p = end ? end + 1 : NULL;
 		}
 	}

@@ -156,11 +156,14 @@ void nh_charts_labels(const nh_results_config_t *const *cfgs, unsigned n, const 
 				for (unsigned i = 0; i < n; i++) {
 					const char *v = nh_charts_param(cfgs[i]->params, name, vi,
 									sizeof vi);
-					size_t l = strlen(labels[i]);
-					snprintf(labels[i] + l, 256 - l, "%s%s=%s", l ? " " : "",
-						 name,
-						 v ? display_value(wl, name, v, shown, sizeof shown)
-						   : "-");
+					/* A label too long ends in "..." (and stays so). */
+					char was[256];
+					memcpy(was, labels[i], sizeof was);
+					nh_format_cut(labels[i], 256, "%s%s%s=%s", was,
+						      was[0] ? " " : "", name,
+						      v ? display_value(wl, name, v, shown,
+									sizeof shown)
+							: "-");
 				}
 			} else {
 				const char *def = param_default(wl, name);
@@ -176,16 +179,12 @@ void nh_charts_labels(const nh_results_config_t *const *cfgs, unsigned n, const 
 	}
 	for (unsigned i = 0; i < n; i++) {
 		char rest[256];
-		snprintf(rest, sizeof rest, "%s", labels[i]);
-		labels[i][0] = '\0';
-		size_t l = 0;
-		if (policy_varies || (!alloc_varies && !rest[0]))
-			l += (size_t)snprintf(labels[i] + l, 256 - l, "%s", cfgs[i]->policy);
-		if (alloc_varies && l < 255)
-			l += (size_t)snprintf(labels[i] + l, 256 - l, "%s%s", l ? " " : "",
-					      cfgs[i]->allocator);
-		if (rest[0] && l < 255)
-			snprintf(labels[i] + l, 256 - l, "%s%s", l ? " " : "", rest);
+		memcpy(rest, labels[i], sizeof rest);
+		const char *policy = policy_varies || (!alloc_varies && !rest[0]) ? cfgs[i]->policy : "";
+		const char *alloc = alloc_varies ? cfgs[i]->allocator : "";
+		/* "policy allocator parameters": a label, so one too long is cut, and shows it. */
+		nh_format_cut(labels[i], 256, "%s%s%s%s%s", policy, policy[0] && alloc[0] ? " " : "",
+			      alloc, (policy[0] || alloc[0]) && rest[0] ? " " : "", rest);
 	}
 	if (!policy_varies && cu + 2 < common_len)
 		cu += (size_t)snprintf(common + cu, common_len - cu, "%s%s", cu ? ", " : "",

@@ -86,7 +86,8 @@ typedef struct nh_check {
 	bool fails_gate; /* fail, or not-evaluated under unevaluated = "fail" (not implied) */
 	char name[384];  /* "placement ≥ 0.99 (stream membind=0)" */
 	char source[160];
-	char config[1024]; /* configuration key ("" for host checks; "A => B" for ratios) */
+	/* configuration key ("" for host checks; "A => B" for ratios: two whole keys) */
+	char config[2 * sizeof(((nh_results_config_t *)0)->key) + sizeof " => " - 2];
 	double value;      /* what was measured, NAN when nothing */
 	double min, max;   /* the bounds, NAN when open */
 	char detail[512];  /* measured value against the bound, or why it was not evaluated */

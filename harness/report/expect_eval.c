@@ -236,10 +236,12 @@ static int make_labels(eval_t *ev)
 static void check_name(char *buf, size_t len, const nh_expect_t *e, const char *generated,
 		       const char *label, unsigned matched)
 {
-	if (e->name[0])
-		snprintf(buf, len, matched > 1 ? "%s (%s)" : "%s", e->name, label);
+	/* A name for the eye: one too long (long policies) is cut, and shows it. */
+	const char *base = e->name[0] ? e->name : generated;
+	if (e->name[0] ? matched > 1 : label != NULL)
+		nh_format_cut(buf, len, "%s (%s)", base, label);
 	else
-		snprintf(buf, len, label ? "%s (%s)" : "%s", generated, label);
+		nh_format_cut(buf, len, "%s", base);
 }
 
 /* Why a configuration has nothing to check: all skipped (with the reason) or no ok run. */
@@ -525,6 +527,10 @@ static int eval_counter(eval_t *ev, const nh_expect_t *e, const nh_results_confi
 		    n > 1 ? "s" : "", b, note);
 }
 
+/* A ratio's generated name, "what of / to bounds", whole: check_name cuts it (visibly) to fit. */
+#define RATIO_GEN_LEN (sizeof((nh_expect_t *)0)->what + sizeof((nh_expect_t *)0)->of + \
+		       sizeof((nh_expect_t *)0)->to + 64 + sizeof "  /  ")
+
 /* Every (of, to) pair of configurations that differ only in the policy. */
 static int eval_ratio(eval_t *ev, const nh_expect_t *e)
 {
@@ -546,12 +552,13 @@ static int eval_ratio(eval_t *ev, const nh_expect_t *e)
 				pairs++;
 				if (pass == 0)
 					continue;
-				char gen[384], name[384], key[1024], bounds[64], why[256];
+				char gen[RATIO_GEN_LEN], name[sizeof((nh_check_t *)0)->name];
+				char key[sizeof((nh_check_t *)0)->config], bounds[64], why[256];
 				fmt_bounds(bounds, sizeof bounds, e->min, e->max);
 				snprintf(gen, sizeof gen, "%s %s / %s %s", e->what, e->of, e->to,
 					 bounds);
 				check_name(name, sizeof name, e, gen, ev->pair_labels[i], matched);
-				snprintf(key, sizeof key, "%s => %s", a->key, b->key);
+				snprintf(key, sizeof key, "%s => %s", a->key, b->key); /* sized whole */
 				const char *ua, *ub;
 				unsigned na, nb;
 				double ma =
@@ -589,10 +596,11 @@ static int eval_ratio(eval_t *ev, const nh_expect_t *e)
 		}
 	}
 	if (!pairs) {
-		char gen[384], bounds[64];
+		char gen[RATIO_GEN_LEN], name[sizeof((nh_check_t *)0)->name], bounds[64];
 		fmt_bounds(bounds, sizeof bounds, e->min, e->max);
 		snprintf(gen, sizeof gen, "%s %s / %s %s", e->what, e->of, e->to, bounds);
-		return push(ev, e, e->name[0] ? e->name : gen, NULL, NH_CHECK_NOT_EVALUATED, NAN,
+		check_name(name, sizeof name, e, gen, NULL, 1);
+		return push(ev, e, name, NULL, NH_CHECK_NOT_EVALUATED, NAN,
 			    "the results hold no pair of '%s' and '%s' configurations", e->of,
 			    e->to);
 	}

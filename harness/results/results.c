@@ -13,6 +13,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* A path in the directory: the directory (stat took it, so under PATH_MAX) and a file name. */
+#define PATH_LEN 4200
+/* What the torn-record warning says besides the path, with the largest numbers. */
+#define TORN_TEXT ":4294967295: torn last record (18446744073709551615 bytes) ignored; the " \
+		  "4294967295 complete records before it are read"
+
 struct nh_results {
 	char dir[4096];
 	json_t *manifest;
@@ -20,7 +26,7 @@ struct nh_results {
 	unsigned count;
 	nh_results_config_t *configs;
 	unsigned config_count;
-	char warning[512]; /* a torn last record, when there was one */
+	char warning[PATH_LEN + sizeof TORN_TEXT]; /* a torn last record, when there was one: whole */
 };
 
 static int fail_line(nh_err_t *err, const char *path, unsigned line, const char *what)
@@ -120,7 +126,7 @@ static int add_record(nh_results_t *r, unsigned index, const char *path, unsigne
 
 static int load_manifest(nh_results_t *r, nh_err_t *err)
 {
-	char path[4200];
+	char path[PATH_LEN];
 	snprintf(path, sizeof path, "%s/manifest.json", r->dir);
 	struct stat st;
 	if (stat(path, &st) < 0 && errno == ENOENT)
@@ -154,7 +160,7 @@ static bool only_padding(const char *p, const char *end)
  * records before it stay readable; a bad line with records after it is damage, and an error. */
 static int load_runs(nh_results_t *r, nh_err_t *err)
 {
-	char path[4200];
+	char path[PATH_LEN];
 	snprintf(path, sizeof path, "%s/runs.jsonl", r->dir);
 	size_t len;
 	char *text = nh_read_file(path, &len, err);
@@ -227,7 +233,7 @@ nh_results_t *nh_results_load(const char *dir, nh_err_t *err)
 		nh_err_set(err, "%s: not a directory", dir);
 		return NULL;
 	}
-	char path[4200];
+	char path[PATH_LEN];
 	snprintf(path, sizeof path, "%s/runs.jsonl", dir);
 	if (stat(path, &st) < 0) {
 		if (errno == ENOENT)

@@ -415,6 +415,27 @@ static void ratios_between_policies(void **state)
 	has(r1->detail, "= 0.8 < 0.9 (min)");
 	nh_checks_free(&c);
 	free_dir(d);
+
+	/* Keys over half a key's size each: the pair's config holds both whole (it is a field of
+	 * checks.json). */
+	d = new_dir();
+	char size[601];
+	memset(size, '7', sizeof size - 1);
+	size[sizeof size - 1] = '\0';
+	add(d, REC(.policy = "interleave=all", .size = size, .value = 900));
+	add(d, REC(.policy = "membind=0", .size = size, .value = 1000));
+	evaluate(d, &e, 1, false, &c);
+	assert_int_equal(count_kind(&c, NH_EXPECT_RATIO), 1);
+	r0 = nth(&c, NH_EXPECT_RATIO, 0);
+	char want[sizeof r0->config];
+	snprintf(want, sizeof want, "stream|size=%s threads=2|interleave=all|glibc => "
+		 "stream|size=%s threads=2|membind=0|glibc", size, size);
+	assert_int_equal(strlen(want), 2 * (sizeof "stream|size= threads=2||glibc" - 1 + 600) +
+					       sizeof "interleave=allmembind=0 => " - 1);
+	assert_string_equal(r0->config, want);
+	assert_string_equal(r0->name, "triad interleave=all / membind=0 ≥ 0.9 (stream)");
+	nh_checks_free(&c);
+	free_dir(d);
 	(void)state;
 }
 

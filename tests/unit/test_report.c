@@ -495,6 +495,14 @@ static void params_and_labels(void **state)
 	nh_charts_labels(cfgs, 1, NULL, labels, common, sizeof common);
 	assert_string_equal(labels[0], "membind=0");
 	assert_string_equal(common, "size=16K samples=100, membind=0");
+	/* a label too long for its 255 bytes is cut, and ends in "..." */
+	memset(c.policy, 'p', sizeof c.policy - 1);
+	c.policy[sizeof c.policy - 1] = '\0';
+	nh_charts_labels(cfgs, 3, NULL, labels, common, sizeof common);
+	assert_string_equal(labels[0], "membind=0 size=16K");
+	assert_int_equal(strlen(labels[2]), 255);
+	assert_string_equal(labels[2] + 252, "...");
+	assert_int_equal(strspn(labels[2], "p"), 252);
 }
 
 /* A scenario of chase and STREAM runs (bios-check): each run is named among its own
@@ -537,6 +545,14 @@ static void find_gnuplot(void **state)
 	setenv("NH_GNUPLOT", "sh", 1);
 	assert_int_equal(nh_charts_find_gnuplot(path, sizeof path, &err), 0);
 	assert_int_equal(path[0], '/');
+	/* one too long for the buffer is refused, not cut to name another file */
+	char tiny[4];
+	errno = 0;
+	assert_int_equal(nh_charts_find_gnuplot(tiny, sizeof tiny, &err), -1);
+	assert_int_equal(errno, ENAMETOOLONG);
+	assert_string_equal(tiny, "");
+	assert_non_null(strstr(err.msg, "gnuplot not found (its path is too long: "));
+	assert_non_null(strstr(err.msg, " bytes, at most 3): /"));
 	unsetenv("NH_GNUPLOT");
 }
 
