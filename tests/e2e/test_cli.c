@@ -231,6 +231,27 @@ static void out_path_too_long(void **state)
 	(void)state;
 }
 
+/* An NH_WORKER longer than PATH_MAX is refused, not cut to name (and exec) another file. */
+static void worker_path_too_long(void **state)
+{
+	char *dir = nh_tmpdir();
+	char out[600], env_worker[PATH_MAX + 64];
+	snprintf(out, sizeof out, "%s/r", dir);
+	size_t len = (size_t)snprintf(env_worker, sizeof env_worker, "NH_WORKER=");
+	while (len + 10 < sizeof env_worker - 1)
+		len += (size_t)snprintf(env_worker + len, sizeof env_worker - len, "/d12345678");
+	char *env[] = {env_worker, NULL};
+	char *argv[] = {NH_BIN, "bench", "stream", "size=1M", "--out", out, "--quiet", NULL};
+	nh_proc_result_t r;
+	assert_int_equal(nh_proc_run(NULL, argv, env, &r), 0);
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "worker path too long"));
+	nh_proc_free(&r);
+	nh_rm_rf(dir);
+	free(dir);
+	(void)state;
+}
+
 /* Runs with a stand-in worker: each must become a record with the right outcome, and the sweep
  * must go on to the next run. */
 static void outcome_with_worker(const char *worker, const char *timeout, const char *outcome,
@@ -888,6 +909,7 @@ int main(void)
 		cmocka_unit_test(bench_membind_json),
 		cmocka_unit_test(run_scenario),
 		cmocka_unit_test(out_path_too_long),
+		cmocka_unit_test(worker_path_too_long),
 		cmocka_unit_test(crash_is_an_outcome),
 		cmocka_unit_test(hang_is_a_timeout),
 		cmocka_unit_test(failure_is_an_outcome),
