@@ -363,7 +363,7 @@ static void thread_cgroup(const char *path, const char *mountinfo, nh_thread_t *
 	if (!cg || nh_cgroup_locate_controller(cg, mountinfo, "cpuset", t->cgroup, sizeof t->cgroup,
 					       &err) < 0) {
 		t->cgroup[0] = '\0';
-		snprintf(why, wlen, "%s", mountinfo ? err.msg : "cannot read /proc/self/mountinfo");
+		nh_format_cut(why, wlen, "%s", mountinfo ? err.msg : "cannot read /proc/self/mountinfo");
 	}
 	free(cg);
 }

@@ -54,7 +54,7 @@ static int parse_kv(const char *text, const char *what, const char *const *skip,
 		/* A name the record cannot hold whole is left out rather than kept truncated. */
 		if (skipped || strlen(name) >= sizeof kv->name || count >= cap)
 			continue;
-		snprintf(kv[count].name, sizeof kv[count].name, "%s", name);
+		memcpy(kv[count].name, name, strlen(name) + 1); /* fits: checked above */
 		kv[count++].value = v;
 	}
 	if (lines == 0) {
@@ -249,13 +249,13 @@ void nh_cgroup_read_dir(int version, const char *dir, nh_cgroup_mem_t *c)
 		/* Nothing half-read survives: unavailable means no values, only the reason. */
 		c->stat_count = c->event_count = 0;
 		c->current = 0;
-		snprintf(c->reason, sizeof c->reason, "%s", err.msg);
+		nh_format_cut(c->reason, sizeof c->reason, "%s", err.msg); /* a long one: cut visibly */
 		return;
 	}
 	/* numa_stat is optional: no CONFIG_NUMA, or a v2 kernel before 5.10. */
 	char *text = read_in(dir, "memory.numa_stat", &err);
 	if (!text || nh_cgroup_parse_numa_stat(text, version, c, &err) < 0)
-		snprintf(c->numa_reason, sizeof c->numa_reason, "%s", err.msg);
+		nh_format_cut(c->numa_reason, sizeof c->numa_reason, "%s", err.msg); /* cut visibly */
 	free(text);
 	c->available = true;
 }
@@ -276,7 +276,7 @@ void nh_cgroup_read(pid_t pid, nh_cgroup_mem_t *c)
 	free(cg);
 	free(mi);
 	if (version < 0) {
-		snprintf(c->reason, sizeof c->reason, "%s", err.msg);
+		nh_format_cut(c->reason, sizeof c->reason, "%s", err.msg); /* a long one: cut visibly */
 		return;
 	}
 	nh_cgroup_read_dir(version, dir, c);
