@@ -33,6 +33,12 @@
 #define MAX_NODES 1024	       /* node numbers counted in the per-node tallies */
 #define RES_WINDOW 16384       /* pages per mincore/move_pages batch (64 MiB of 4 KiB pages) */
 #define NAME_PREFIX "filexfer" /* files are NAME_PREFIX.<pid>.<index>[.copy] */
+/* resolve_dir leaves this much of PATH_MAX after the directory for "/" and a file's name, and
+ * a file's path has room for the longest directory and name, so none is cut. */
+#define NAME_ROOM 64
+#define FILE_PATH_LEN (PATH_MAX + NAME_ROOM)
+_Static_assert(sizeof("/" NAME_PREFIX ".-9223372036854775808.4294967295.copy") <= NAME_ROOM,
+	       "the longest file name fits NAME_ROOM");
 #define STAMP_MAGIC UINT64_C(0xf11e5eed00000000)
 
 enum mode { MODE_READWRITE, MODE_SENDFILE, MODE_SPLICE, MODE_MMAP, MODE_DIRECT };
@@ -131,7 +137,7 @@ __attribute__((format(printf, 3, 4))) static int fail(struct xfer *x, enum nh_wl
 	if (!failed(x)) {
 		va_list ap;
 		va_start(ap, fmt);
-		vsnprintf(x->reason, sizeof x->reason, fmt, ap);
+		nh_vformat_cut(x->reason, sizeof x->reason, fmt, ap); /* paths make long ones: cut visibly */
 		va_end(ap);
 		x->fail_status = st;
 		atomic_store(&x->failed, 1);
@@ -140,17 +146,18 @@ __attribute__((format(printf, 3, 4))) static int fail(struct xfer *x, enum nh_wl
 	return -1;
 }
 
-static void file_path(const struct xfer *x, unsigned f, bool copy, char *buf, size_t len)
+static void file_path(const struct xfer *x, unsigned f, bool copy, char buf[static FILE_PATH_LEN])
 {
-	snprintf(buf, len, "%s/" NAME_PREFIX ".%ld.%u%s", x->dir, x->pid, f, copy ? ".copy" : "");
+	snprintf(buf, FILE_PATH_LEN, "%s/" NAME_PREFIX ".%ld.%u%s", x->dir, x->pid, f,
+		 copy ? ".copy" : "");
 }
 
 /* "write(2) /dir/filexfer.12.0 at byte 1048576: Input/output error"; errno is the cause. */
 static int fail_sys(struct xfer *x, const char *call, unsigned f, bool copy, int64_t at)
 {
 	int e = errno;
-	char path[PATH_MAX], where[48] = "";
-	file_path(x, f, copy, path, sizeof path);
+	char path[FILE_PATH_LEN], where[48] = "";
+	file_path(x, f, copy, path);
 	if (at >= 0)
 		snprintf(where, sizeof where, " at byte %" PRId64, at);
 	return fail(x, NH_WL_FAIL, "%s(2) %s%s: %s", call, path, where, strerror(e));
@@ -223,8 +230,8 @@ static int check_stamp(struct xfer *x, const char *call, const char *buf, size_t
 	memcpy(&v, buf, sizeof v);
 	if (v == stamp_of(f, off))
 		return 0;
-	char path[PATH_MAX];
-	file_path(x, f, false, path, sizeof path);
+	char path[FILE_PATH_LEN];
+	file_path(x, f, false, path);
 	return fail(x, NH_WL_FAIL,
 		    "%s(2) %s at byte %" PRIu64 ": data differs from what was written", call, path,
 		    off);
@@ -289,8 +296,8 @@ static ssize_t read_full(struct xfer *x, int fd, char *p, size_t n, unsigned f, 
 
 static int open_file(struct xfer *x, unsigned f, bool copy, int flags)
 {
-	char path[PATH_MAX];
-	file_path(x, f, copy, path, sizeof path);
+	char path[FILE_PATH_LEN];
+	file_path(x, f, copy, path);
 	int fd = injected("open", f) ? -1 : open(path, flags | O_CLOEXEC, 0600);
 	int e = errno;
 	/* With O_EXCL the name was free, so unless that is the error the file may be ours now: an
@@ -379,8 +386,8 @@ static void drop_cached(struct xfer *x, int fd, unsigned f, bool copy)
 
 static void short_file(struct xfer *x, const char *call, unsigned f, uint64_t got)
 {
-	char path[PATH_MAX];
-	file_path(x, f, false, path, sizeof path);
+	char path[FILE_PATH_LEN];
+	file_path(x, f, false, path);
 	fail(x, NH_WL_FAIL, "%s(2) %s: %" PRIu64 " bytes, but %" PRIu64 " were written", call, path,
 	     got, x->size);
 }
@@ -716,7 +723,7 @@ static int file_residency(const char *path, size_t page, struct residency *r, ch
 static void record_residency(struct xfer *x, const nh_set_t *io_nodes)
 {
 	struct residency *r = calloc(1, sizeof *r);
-	char path[PATH_MAX], why[PATH_MAX + 64], buf[256];
+	char path[FILE_PATH_LEN], why[FILE_PATH_LEN + 64], buf[256];
 	if (!r) {
 		nh_wctx_note(x->ctx, "residency", "out of memory");
 		return;
@@ -725,7 +732,7 @@ static void record_residency(struct xfer *x, const nh_set_t *io_nodes)
 		for (int copy = 0; copy < 2; copy++) {
 			if (!(copy ? x->fs[f].copy_made : x->fs[f].made))
 				continue;
-			file_path(x, f, copy, path, sizeof path);
+			file_path(x, f, copy, path);
 			if (file_residency(path, x->page, r, why, sizeof why) < 0) {
 				nh_wctx_note(x->ctx, "residency", "%s", why);
 				free(r);
@@ -828,7 +835,7 @@ static int resolve_dir(struct xfer *x)
 	nh_err_t err;
 	if (!*d)
 		d = is_scratch ? scratch : "/tmp";
-	if (snprintf(x->dir, sizeof x->dir, "%s", d) >= (int)sizeof x->dir - 64)
+	if (snprintf(x->dir, sizeof x->dir, "%s", d) >= (int)sizeof x->dir - NAME_ROOM)
 		return fail(x, NH_WL_FAIL, "dir %.64s...: path too long", d);
 	if (is_scratch && nh_mkdir_p(x->dir, &err) < 0)
 		return fail(x, NH_WL_FAIL, "%s", err.msg);
@@ -877,12 +884,12 @@ static int check_space(struct xfer *x)
  * fill the results' filesystem. */
 static void remove_files(struct xfer *x)
 {
-	char path[PATH_MAX];
+	char path[FILE_PATH_LEN];
 	for (unsigned f = 0; x->fs && f < x->files; f++) {
 		for (int copy = 0; copy < 2; copy++) {
 			if (!(copy ? x->fs[f].copy_made : x->fs[f].made))
 				continue;
-			file_path(x, f, copy, path, sizeof path);
+			file_path(x, f, copy, path);
 			if (hooks_on && hooks.before_unlink)
 				hooks.before_unlink(path, hooks.arg);
 			if (unlink(path) < 0 && errno != ENOENT)

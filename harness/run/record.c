@@ -95,9 +95,14 @@ void nh_record_judge_placement(nh_record_t *r, double threshold)
 	bool may_fall_back = mode == NH_MEM_PREFERRED || mode == NH_MEM_PREFERRED_MANY ||
 			     mode == NH_MEM_DEFAULT || mode == NH_MEM_LOCAL;
 	r->verdict = may_fall_back ? NH_VERDICT_FALLBACK : NH_VERDICT_VIOLATED;
-	snprintf(r->verdict_reason, sizeof r->verdict_reason,
-		 "only %.2f%% of %llu pages on the expected node(s) %s (threshold %.0f%%)", 100 * frac,
-		 (unsigned long long)pl->pages_checked, r->expected_nodes, 100 * threshold);
+	/* A node list too long for the field is cut ("..."); the threshold stays. */
+	char head[96], tail[48], nodes[sizeof r->expected_nodes];
+	nh_format_cut(head, sizeof head, "only %.2f%% of %llu pages on the expected node(s) ",
+		      100 * frac, (unsigned long long)pl->pages_checked);
+	nh_format_cut(tail, sizeof tail, " (threshold %.0f%%)", 100 * threshold); /* fits in [0, 1] */
+	size_t room = sizeof r->verdict_reason - strlen(head) - strlen(tail); /* nodes and the NUL */
+	nh_format_cut(nodes, room < sizeof nodes ? room : sizeof nodes, "%s", r->expected_nodes);
+	nh_format_cut(r->verdict_reason, sizeof r->verdict_reason, "%s%s%s", head, nodes, tail);
 }
 
 /* ---- JSON ---- */

@@ -24,18 +24,25 @@
 int nh_run_find_worker(char *buf, size_t len, nh_err_t *err)
 {
 	const char *env = getenv("NH_WORKER");
+	int n;
 	if (env && *env) {
-		snprintf(buf, len, "%s", env);
+		n = snprintf(buf, len, "%s", env);
 	} else {
 		char self[PATH_MAX];
-		ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-		if (n < 0)
+		ssize_t got = readlink("/proc/self/exe", self, sizeof self - 1);
+		if (got < 0)
 			return nh_err_set(err, "cannot locate own executable: %s", strerror(errno));
-		self[n] = '\0';
+		self[got] = '\0';
 		char *slash = strrchr(self, '/');
 		if (slash)
 			*slash = '\0';
-		snprintf(buf, len, "%s/nh-worker", self);
+		n = snprintf(buf, len, "%s/nh-worker", self);
+	}
+	/* A cut path would name (and exec) another file. */
+	if (n < 0 || (size_t)n >= len) {
+		buf[0] = '\0';
+		errno = ENAMETOOLONG;
+		return nh_err_set(err, "worker path too long (%d bytes, at most %zu)", n, len - 1);
 	}
 	if (access(buf, X_OK) < 0)
 		return nh_err_set(err, "worker '%s' is not executable: %s", buf, strerror(errno));
@@ -85,7 +92,8 @@ static void stderr_tail(int fd, char *out, size_t len)
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
 	char *line = strrchr(buf, '\n');
-	snprintf(out, len, "%s", line ? line + 1 : buf);
+	/* Evidence for a reason text: a longer line is cut, and shows it. */
+	nh_format_cut(out, len, "%s", line ? line + 1 : buf);
 }
 
 static int pidfd_open_compat(pid_t pid)
@@ -154,13 +162,24 @@ static void child_exec(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, 
 	int flags = fcntl(report_fd, F_GETFD);
 	fcntl(report_fd, F_SETFD, flags & ~FD_CLOEXEC);
 	if (nh_policy_apply(&spec->policy, &err) < 0) {
-		/* The kernel refused the policy on this host: not applicable, so skipped. */
-		snprintf(rep->reason, sizeof rep->reason, "policy not applicable: %s", err.msg);
+		/* The kernel refused the policy on this host: not applicable, so skipped. A message
+		 * as long as the reason field is cut, visibly. */
+		nh_format_cut(rep->reason, sizeof rep->reason, "policy not applicable: %s", err.msg);
 		_exit(NH_WORKER_EXIT_SKIPPED);
 	}
 	execv(argv[0], argv);
 	snprintf(rep->reason, sizeof rep->reason, "cannot exec worker %s: %s", argv[0], strerror(errno));
 	_exit(NH_WORKER_EXIT_FAILED);
+}
+
+/* "WHY (exit status N)": a why as long as the field is cut ("...") so the exit status stays. */
+static void failed_reason(nh_record_t *rec, const char *why)
+{
+	char status[32], cut[sizeof rec->reason];
+	int n = snprintf(status, sizeof status, "%s(exit status %d)", why[0] ? " " : "", rec->exit_status);
+	size_t room = sizeof rec->reason - (size_t)n; /* for why and the NUL */
+	nh_format_cut(cut, room < sizeof cut ? room : sizeof cut, "%s", why);
+	nh_format_cut(rec->reason, sizeof rec->reason, "%s%s", cut, status);
 }
 
 static void classify(nh_record_t *rec, const nh_worker_report_t *rep, int status, bool timed_out,
@@ -201,8 +220,7 @@ static void classify(nh_record_t *rec, const nh_worker_report_t *rep, int status
 		break;
 	default:
 		rec->outcome = NH_OUTCOME_FAILED;
-		snprintf(rec->reason, sizeof rec->reason, "%s%s(exit status %d)", why, why[0] ? " " : "",
-			 rec->exit_status);
+		failed_reason(rec, why);
 		break;
 	}
 }
@@ -299,7 +317,7 @@ int nh_run_one(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, nh_recor
 	nh_err_t werr;
 	if (nh_policy_set_weights(&spec->policy, &weights, &werr) < 0) {
 		rec->outcome = NH_OUTCOME_SKIPPED;
-		snprintf(rec->reason, sizeof rec->reason, "policy not applicable: %s", werr.msg);
+		nh_format_cut(rec->reason, sizeof rec->reason, "policy not applicable: %s", werr.msg);
 		rc = 0;
 		goto out;
 	}
@@ -336,7 +354,14 @@ int nh_run_one(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, nh_recor
 	char series_arg[PATH_MAX + 32];
 	if (opts->results_dir) {
 		char dir[PATH_MAX];
-		snprintf(dir, sizeof dir, "%s/series", opts->results_dir);
+		/* A cut path would put the series somewhere else. */
+		int nd = snprintf(dir, sizeof dir, "%s/series", opts->results_dir);
+		if (nd < 0 || (size_t)nd >= sizeof dir) {
+			errno = ENAMETOOLONG;
+			nh_err_set(err, "series directory: path too long (at most %zu bytes) under %.256s...",
+				   sizeof dir - 1, opts->results_dir);
+			goto out;
+		}
 		snprintf(rec->series_file, sizeof rec->series_file, "series/run-%u.csv", spec->index);
 		snprintf(series_arg, sizeof series_arg, "%s/%s", opts->results_dir, rec->series_file);
 		if (nh_mkdir_p(dir, err) < 0)

@@ -165,7 +165,10 @@ int main(int argc, char **argv)
 	nh_set_clear(&expected);
 	if (*expect && nh_set_parse(&expected, expect, &err) < 0)
 		usage_exit(err.msg);
-	snprintf(rep->expected_nodes, sizeof rep->expected_nodes, "%s", *expect ? expect : "cpu-local");
+	/* A record field: a cut list would name other nodes than the ones judged. */
+	if (snprintf(rep->expected_nodes, sizeof rep->expected_nodes, "%s", *expect ? expect : "cpu-local") >=
+	    (int)sizeof rep->expected_nodes)
+		usage_exit("--expect: node list too long");
 
 	nh_wctx_t *ctx = nh_wctx_new(wl, &params, &rep->applied.cpus, llc);
 	if (!ctx) {

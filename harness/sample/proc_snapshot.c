@@ -344,7 +344,7 @@ static void thread_cgroup(const char *path, const char *mountinfo, nh_thread_t *
 	if (!cg || nh_cgroup_locate_controller(cg, mountinfo, "cpuset", t->cgroup, sizeof t->cgroup,
 					       &err) < 0) {
 		t->cgroup[0] = '\0';
-		snprintf(why, wlen, "%s", mountinfo ? err.msg : "cannot read /proc/self/mountinfo");
+		nh_format_cut(why, wlen, "%s", mountinfo ? err.msg : "cannot read /proc/self/mountinfo");
 	}
 	free(cg);
 }
@@ -508,8 +508,11 @@ static void read_cpuset(nh_proc_snapshot_t *s)
 			continue;
 		s->cgroup_count++;
 		if (!cgroup_effective(cg, &s->cgroup_cpus, &s->cgroup_mems)) {
-			snprintf(s->cpuset_reason, sizeof s->cpuset_reason,
-				 "%s: no effective cpuset files (cpuset controller not enabled)", cg);
+			/* A cgroup path too long for the reason is cut ("..."); the why stays. */
+			static const char why[] = ": no effective cpuset files (cpuset controller not enabled)";
+			char path[sizeof s->cpuset_reason - (sizeof why - 1)];
+			nh_format_cut(path, sizeof path, "%s", cg);
+			nh_format_cut(s->cpuset_reason, sizeof s->cpuset_reason, "%s%s", path, why);
 			s->cpuset_available = false;
 			return;
 		}

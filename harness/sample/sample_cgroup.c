@@ -54,7 +54,7 @@ static int parse_kv(const char *text, const char *what, const char *const *skip,
 		/* A name the record cannot hold whole is left out rather than kept truncated. */
 		if (skipped || strlen(name) >= sizeof kv->name || count >= cap)
 			continue;
-		snprintf(kv[count].name, sizeof kv[count].name, "%s", name);
+		memcpy(kv[count].name, name, strlen(name) + 1); /* fits: checked above */
 		kv[count++].value = v;
 	}
 	if (lines == 0) {
@@ -249,13 +249,13 @@ void nh_cgroup_read_dir(int version, const char *dir, nh_cgroup_mem_t *c)
 		/* Nothing half-read survives: unavailable means no values, only the reason. */
 		c->stat_count = c->event_count = 0;
 		c->current = 0;
-		snprintf(c->reason, sizeof c->reason, "%s", err.msg);
+		nh_format_cut(c->reason, sizeof c->reason, "%s", err.msg); /* a long one: cut visibly */
 		return;
 	}
 	/* numa_stat is optional: no CONFIG_NUMA, or a v2 kernel before 5.10. */
 	char *text = read_in(dir, "memory.numa_stat", &err);
 	if (!text || nh_cgroup_parse_numa_stat(text, version, c, &err) < 0)
-		snprintf(c->numa_reason, sizeof c->numa_reason, "%s", err.msg);
+		nh_format_cut(c->numa_reason, sizeof c->numa_reason, "%s", err.msg); /* cut visibly */
 	free(text);
 	c->available = true;
 }
@@ -276,7 +276,7 @@ void nh_cgroup_read(pid_t pid, nh_cgroup_mem_t *c)
 	free(cg);
 	free(mi);
 	if (version < 0) {
-		snprintf(c->reason, sizeof c->reason, "%s", err.msg);
+		nh_format_cut(c->reason, sizeof c->reason, "%s", err.msg); /* a long one: cut visibly */
 		return;
 	}
 	nh_cgroup_read_dir(version, dir, c);
@@ -290,6 +290,31 @@ uint64_t nh_cgroup_stat(const nh_cgroup_mem_t *c, const char *name)
 	return UINT64_MAX;
 }
 
+/* "the process moved from cgroup FROM to TO": paths too long for the reason share its room, each
+ * at least half when both are long, and are cut visibly ("..."). */
+static void moved_reason(char *buf, size_t len, const char *from, const char *to)
+{
+#define MOVED_FMT "the process moved from cgroup %s to %s"
+	size_t room = len - (sizeof MOVED_FMT - 2 * strlen("%s")); /* for the two paths, less the NUL */
+	size_t lf = strlen(from), lt = strlen(to), keep_f = lf, keep_t = lt;
+	if (lf + lt > room) {
+		size_t half = room / 2;
+		if (lf <= half)
+			keep_t = room - lf;
+		else if (lt <= room - half)
+			keep_f = room - lt;
+		else {
+			keep_f = half;
+			keep_t = room - half;
+		}
+	}
+	char f[sizeof ((nh_cgroup_mem_t *)0)->path], t[sizeof f];
+	nh_format_cut(f, keep_f + 1 < sizeof f ? keep_f + 1 : sizeof f, "%s", from);
+	nh_format_cut(t, keep_t + 1 < sizeof t ? keep_t + 1 : sizeof t, "%s", to);
+	nh_format_cut(buf, len, MOVED_FMT, f, t);
+#undef MOVED_FMT
+}
+
 void nh_cgroup_events_delta(const nh_cgroup_mem_t *before, const nh_cgroup_mem_t *after,
 			    nh_cgroup_mem_t *delta)
 {
@@ -301,8 +326,7 @@ void nh_cgroup_events_delta(const nh_cgroup_mem_t *before, const nh_cgroup_mem_t
 		snprintf(d.reason, sizeof d.reason, "%s", gone->reason);
 	} else if (before->version != after->version || strcmp(before->path, after->path) != 0) {
 		d.available = false;
-		snprintf(d.reason, sizeof d.reason, "the process moved from cgroup %s to %s",
-			 before->path, after->path);
+		moved_reason(d.reason, sizeof d.reason, before->path, after->path);
 	} else {
 		/* An event missing before, or smaller after, is unknown: left out, not made 0. */
 		for (unsigned i = 0; i < after->event_count; i++) {

@@ -292,21 +292,21 @@ static struct counter *add_counter(nh_counters_t *c, const char *name, const cha
 	return k;
 }
 
-/* The "missing" text of a set with {pmus} replaced. */
+/* The "missing" text of a set with {pmus} replaced; a long PMU list is cut, visibly. */
 static void missing_reason(const nh_counters_t *c, const struct ev_set *s, char *buf, size_t len)
 {
 	if (!s->missing[0]) {
-		snprintf(buf, len,
-			 "no variant of set '%s' for this host's PMUs (libpfm4 detected: %s)",
-			 s->name, c->pmus);
+		nh_format_cut(buf, len,
+			      "no variant of set '%s' for this host's PMUs (libpfm4 detected: %s)",
+			      s->name, c->pmus);
 		return;
 	}
 	const char *at = strstr(s->missing, "{pmus}");
 	if (!at)
-		snprintf(buf, len, "%s", s->missing);
+		nh_format_cut(buf, len, "%s", s->missing);
 	else
-		snprintf(buf, len, "%.*s%s%s", (int)(at - s->missing), s->missing, c->pmus,
-			 at + strlen("{pmus}"));
+		nh_format_cut(buf, len, "%.*s%s%s", (int)(at - s->missing), s->missing, c->pmus,
+			      at + strlen("{pmus}"));
 }
 
 static void add_set(nh_counters_t *c, const struct ev_set *s)
@@ -432,8 +432,8 @@ unsigned nh_counters_derive(const nh_counters_t *c, const nh_counter_t *vals, un
 			snprintf(d->unit, sizeof d->unit, "%s", def->unit);
 			if (nh_counters_eval_scoped(def->formula, &scope, &d->value, &err) == 0)
 				d->available = true;
-			else
-				snprintf(d->reason, sizeof d->reason, "%s", err.msg);
+			else /* a message longer than the reason is cut, visibly */
+				nh_format_cut(d->reason, sizeof d->reason, "%s", err.msg);
 		}
 	}
 	return nd;

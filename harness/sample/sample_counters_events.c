@@ -190,7 +190,7 @@ static int parse_line(struct ev_set *s, const char *file, const char *line, char
 		nh_err_t err;
 		double ignored;
 		if (nh_counters_eval_scoped(m.formula, &scope, &ignored, &err) < 0) {
-			snprintf(why, wlen, "%s", err.msg);
+			nh_format_cut(why, wlen, "%s", err.msg); /* a long one is cut, visibly */
 			return -1;
 		}
 		v->metrics[v->nmetrics++] = m;

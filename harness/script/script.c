@@ -27,6 +27,10 @@ struct nh_embedded_file {
 };
 extern const struct nh_embedded_file nh_lua_files[];
 
+/* A stop message's parts: the Lua location and what stopped the script. */
+#define STOP_WHERE_LEN 256
+#define STOP_WHAT_LEN 160
+
 struct nh_script {
 	lua_State *L;
 	const nh_topo_t *topo;
@@ -42,7 +46,7 @@ struct nh_script {
 	/* The first limit hit (time, memory, interrupt) as "file:line: message": once set, every
 	 * pcall in the scenario re-raises it, so a script cannot swallow its own stop. */
 	enum nh_script_stop stop;
-	char stop_msg[320];
+	char stop_msg[STOP_WHERE_LEN + 2 + STOP_WHAT_LEN]; /* "where: what", whole (set_stop) */
 };
 
 /* ---- limits: a memory cap in the allocator, a time budget and Ctrl-C through a hook ---- */
@@ -83,9 +87,9 @@ static void set_stop(nh_script_t *s, lua_State *L, enum nh_script_stop why)
 	if (s->stop != NH_SCRIPT_RUNNING)
 		return;
 	s->stop = why;
-	char where[256];
+	char where[STOP_WHERE_LEN];
 	stop_location(L, where, sizeof where);
-	char what[160];
+	char what[STOP_WHAT_LEN];
 	if (why == NH_SCRIPT_STOP_MEMORY)
 		snprintf(what, sizeof what, "stopped: Lua memory over its cap of %zu MiB (--lua-memory)",
 			 s->mem_cap >> 20);

@@ -36,7 +36,7 @@ struct nh_wctx {
 	nh_set_t expected_nodes; /* empty: expect each region on its touching CPU's node */
 	bool observed;
 	nh_placement_t placement;
-	char placement_error[256];
+	char placement_error[sizeof ((nh_err_t *)0)->msg]; /* a whole message: it explains a missing verdict */
 	bool numa_maps_valid;
 	uint64_t numa_maps_pages[NH_MAX_NODES];
 	nh_set_t ran_on;

@@ -37,7 +37,8 @@ static unsigned parse_lines(const char *text, json_t **out, unsigned max)
 static char *read_in(const char *dir, const char *name)
 {
 	char path[600];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
+	int n = snprintf(path, sizeof path, "%s/%s", dir, name);
+	assert_true(n > 0 && (size_t)n < sizeof path); /* a cut path would read another file */
 	char *text = nh_read_file(path, NULL, NULL);
 	if (!text)
 		fail_msg("missing %s", path);
@@ -225,6 +226,27 @@ static void out_path_too_long(void **state)
 	assert_int_equal(r.status, 2);
 	assert_non_null(strstr(r.err, "output directory: path too long"));
 	assert_int_equal(access(first, F_OK), -1);
+	nh_proc_free(&r);
+	nh_rm_rf(dir);
+	free(dir);
+	(void)state;
+}
+
+/* An NH_WORKER longer than PATH_MAX is refused, not cut to name (and exec) another file. */
+static void worker_path_too_long(void **state)
+{
+	char *dir = nh_tmpdir();
+	char out[600], env_worker[PATH_MAX + 64];
+	snprintf(out, sizeof out, "%s/r", dir);
+	size_t len = (size_t)snprintf(env_worker, sizeof env_worker, "NH_WORKER=");
+	while (len + 10 < sizeof env_worker - 1)
+		len += (size_t)snprintf(env_worker + len, sizeof env_worker - len, "/d12345678");
+	char *env[] = {env_worker, NULL};
+	char *argv[] = {NH_BIN, "bench", "stream", "size=1M", "--out", out, "--quiet", NULL};
+	nh_proc_result_t r;
+	assert_int_equal(nh_proc_run(NULL, argv, env, &r), 0);
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "worker path too long"));
 	nh_proc_free(&r);
 	nh_rm_rf(dir);
 	free(dir);
@@ -888,6 +910,7 @@ int main(void)
 		cmocka_unit_test(bench_membind_json),
 		cmocka_unit_test(run_scenario),
 		cmocka_unit_test(out_path_too_long),
+		cmocka_unit_test(worker_path_too_long),
 		cmocka_unit_test(crash_is_an_outcome),
 		cmocka_unit_test(hang_is_a_timeout),
 		cmocka_unit_test(failure_is_an_outcome),

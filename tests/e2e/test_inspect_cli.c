@@ -316,7 +316,7 @@ static void kernel_thread_is_refused(void **state)
 	}
 	if (kthread < 0)
 		skip();
-	char pid[16], want[160];
+	char pid[16], want[256]; /* the message with a whole comm */
 	snprintf(pid, sizeof pid, "%d", kthread);
 	snprintf(want, sizeof want,
 		 "numaharness: inspect: %d (%s) is a kernel thread: it has no user memory or policy to inspect\n",

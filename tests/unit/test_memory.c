@@ -773,6 +773,15 @@ static void events_delta(void **state)
 	assert_false(delta.available);
 	assert_string_equal(delta.reason, "the process moved from cgroup /sys/fs/cgroup/elsewhere to "
 					  MEM_DATA "/cgroup/v2-doc/memcg");
+	/* two paths too long for the reason share it, each cut visibly */
+	nh_cgroup_mem_t far = after;
+	snprintf(before.path, sizeof before.path, "/%0200d", 1);
+	snprintf(far.path, sizeof far.path, "/%0200d", 2);
+	nh_cgroup_events_delta(&before, &far, &delta);
+	assert_false(delta.available);
+	char want[sizeof delta.reason];
+	snprintf(want, sizeof want, "the process moved from cgroup /%074d... to /%075d...", 0, 0);
+	assert_string_equal(delta.reason, want);
 	/* no cgroup at the start */
 	nh_cgroup_read_dir(2, MEM_DATA "/cgroup/v2-guest-6.1/nomem", &before);
 	nh_cgroup_events_delta(&before, &after, &delta);

@@ -59,6 +59,14 @@ static void verdict_bind(void **state)
 	assert_int_equal(r.verdict, NH_VERDICT_VIOLATED);
 	assert_string_equal(r.verdict_reason,
 			    "only 90.00% of 1000 pages on the expected node(s) 1 (threshold 99%)");
+	/* A node list too long for the reason is cut visibly; the threshold stays. */
+	memset(r.expected_nodes, '7', sizeof r.expected_nodes - 1);
+	r.expected_nodes[sizeof r.expected_nodes - 1] = '\0';
+	nh_record_judge_placement(&r, 0.99);
+	assert_int_equal(strlen(r.verdict_reason), sizeof r.verdict_reason - 1);
+	assert_non_null(strstr(r.verdict_reason, "only 90.00% of 1000 pages on the expected node(s) 777"));
+	const char *end = r.verdict_reason + strlen(r.verdict_reason) - strlen("7... (threshold 99%)");
+	assert_string_equal(end, "7... (threshold 99%)");
 	(void)state;
 }
 
@@ -180,7 +188,8 @@ static void csv_rows(void **state)
 static off_t file_size(const char *dir, const char *name)
 {
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
+	int n = snprintf(path, sizeof path, "%s/%s", dir, name);
+	assert_true(n > 0 && (size_t)n < sizeof path); /* a cut path would stat another file */
 	struct stat st;
 	assert_int_equal(stat(path, &st), 0);
 	return st.st_size;

@@ -177,6 +177,9 @@ static void crash_fail_hang_are_outcomes(void **state)
 {
 	outcome_of("fake-worker-crash.sh", 60, NH_OUTCOME_CRASHED, "Segmentation fault");
 	outcome_of("fake-worker-fail.sh", 60, NH_OUTCOME_FAILED, "disk on fire");
+	/* A stderr line longer than the reason keeps is cut visibly; the exit status stays. */
+	outcome_of("fake-worker-fail-long.sh", 60, NH_OUTCOME_FAILED, "nh-worker: 000");
+	outcome_of("fake-worker-fail-long.sh", 60, NH_OUTCOME_FAILED, "000... (exit status 1)");
 	outcome_of("fake-worker-hang.sh", 1, NH_OUTCOME_TIMEOUT, "");
 	(void)state;
 }
