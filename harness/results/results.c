@@ -35,6 +35,19 @@ static int fail_line(nh_err_t *err, const char *path, unsigned line, const char 
 	return nh_err_set(err, "%s:%u: %s", path, line, what);
 }
 
+/* A configuration field copied whole: a cut one could give two configurations one key. */
+static int copy_field(char *dst, size_t len, const char *src, const char *path, unsigned line,
+		      const char *what, nh_err_t *err)
+{
+	int n = snprintf(dst, len, "%s", src);
+	if (n < 0 || (size_t)n >= len) {
+		errno = EINVAL;
+		return nh_err_set(err, "%s:%u: %s too long for a configuration (%d bytes, at most %zu)",
+				  path, line, what, n, len - 1);
+	}
+	return 0;
+}
+
 /* The configuration fields of one record; the key is what two directories are matched on. */
 static int record_config(const nh_rv_t *rec, nh_results_config_t *c, const char *path,
 			 unsigned line, nh_err_t *err)
@@ -48,14 +61,17 @@ static int record_config(const nh_rv_t *rec, nh_results_config_t *c, const char 
 	if (!policy.present)
 		return fail_line(err, path, line, "record has no 'policy.requested'");
 	memset(c, 0, sizeof *c);
-	snprintf(c->workload, sizeof c->workload, "%s", workload.s);
-	snprintf(c->policy, sizeof c->policy, "%s", policy.s);
+	if (copy_field(c->workload, sizeof c->workload, workload.s, path, line, "workload", err) < 0 ||
+	    copy_field(c->policy, sizeof c->policy, policy.s, path, line, "policy.requested", err) < 0)
+		return -1;
 	/* The allocator is a run option among the parameters; it is kept apart so a report can put
 	 * allocators side by side, but it stays part of the key. */
 	nh_str_t alloc = nh_rv_param(rec, "allocator");
 	if (!alloc.present)
 		alloc = nh_rv_allocator(rec).requested;
-	snprintf(c->allocator, sizeof c->allocator, "%s", nh_str_or(alloc, "glibc"));
+	if (copy_field(c->allocator, sizeof c->allocator, nh_str_or(alloc, "glibc"), path, line,
+		       "allocator", err) < 0)
+		return -1;
 	size_t used = 0;
 	nh_rv_iter_t it = NH_RV_ITER_INIT;
 	nh_rv_param_t p;

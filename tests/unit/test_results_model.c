@@ -259,6 +259,26 @@ static void record_absent_with_reason(void **state)
 	scratch_free(dir);
 }
 
+/* A configuration field too long for its slot is refused with its line, never cut: two cut
+ * policies could otherwise share one key and be compared as one configuration. */
+static void config_field_too_long(void **state)
+{
+	(void)state;
+	char policy[400];
+	memset(policy, 'x', sizeof policy - 1);
+	policy[sizeof policy - 1] = '\0';
+	char runs[1024];
+	snprintf(runs, sizeof runs,
+		 "{\"workload\":\"stream\",\"params\":{},\"outcome\":\"ok\","
+		 "\"policy\":{\"requested\":\"%s\"}}\n", policy);
+	char *dir = scratch(runs);
+	nh_err_t err;
+	assert_null(nh_results_load(dir, &err));
+	assert_non_null(strstr(err.msg, "runs.jsonl:1: policy.requested too long for a configuration "
+					 "(399 bytes, at most 255)"));
+	scratch_free(dir);
+}
+
 static void manifest_typed(void **state)
 {
 	(void)state;
@@ -373,6 +393,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(record_complete),
 		cmocka_unit_test(record_absent_with_reason),
+		cmocka_unit_test(config_field_too_long),
 		cmocka_unit_test(manifest_typed),
 		cmocka_unit_test(checks_and_comparison),
 	};
