@@ -6,6 +6,7 @@
  * C plan and a set of expectations, and the parameters they declared into the manifest's record
  * of what the run was asked. */
 #include "script.h"
+#include "script_api.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -483,6 +484,8 @@ static int push_env(nh_script_t *s, const char *path, nh_err_t *err)
 	lua_setfield(L, -2, "operator");
 	push_topo(L, s->topo);
 	lua_setfield(L, -2, "topo");
+	nh_lua_push_api(L);
+	lua_setfield(L, -2, "nh");
 	return 0;
 }
 
