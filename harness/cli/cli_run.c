@@ -217,6 +217,7 @@ int nh_cli_run(int argc, char **argv)
 	o.command_line = cmdline;
 	nh_sweep_result_t swept = {0};
 	o.no_report = true; /* written below, once checks.json exists */
+	o.script = script;  /* the scenario's hooks, if it has any */
 	status = nh_sweep_execute(plan, info.name, topo, &o, &swept);
 	free(swept.recs);
 	/* Checks need the whole sweep: not after an interruption or a harness error. A failed run

@@ -145,14 +145,17 @@ typedef struct sweep_view {
 	bool tty;
 } sweep_view_t;
 
-static void show_start(void *ctx, const nh_run_spec_t *spec, unsigned i, unsigned total)
+static int show_start(void *ctx, const nh_run_spec_t *spec, unsigned i, unsigned total, char *skip,
+		      size_t skip_len, nh_err_t *err)
 {
 	const sweep_view_t *v = ctx;
-	if (v->tty)
+	int go = v->o->script ? nh_script_hook_before_run(v->o->script, spec, skip, skip_len, err) : 0;
+	if (go >= 0 && v->tty)
 		fprintf(stderr, "[%u/%u] %s %s ...\r", i + 1, total, spec->wl->name, spec->policy.spec);
+	return go;
 }
 
-static void show_record(void *ctx, const nh_record_t *rec, unsigned total)
+static int show_record(void *ctx, const nh_record_t *rec, unsigned total, nh_err_t *err)
 {
 	const sweep_view_t *v = ctx;
 	if (v->tty)
@@ -167,9 +170,23 @@ static void show_record(void *ctx, const nh_record_t *rec, unsigned total)
 		}
 		free(line);
 	}
+	return v->o->script ? nh_script_hook_after_run(v->o->script, rec, err) : 0;
 }
 
-int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, const nh_sweep_opts_t *o,
+static int config_hook(void *ctx, unsigned config, const nh_record_t *const *recs, unsigned n, nh_err_t *err)
+{
+	const sweep_view_t *v = ctx;
+	(void)config;
+	return nh_script_hook_after_config(v->o->script, recs, n, err);
+}
+
+/* The status a hook's failure gives: 130 for a Ctrl-C inside it, else 2. */
+static int hook_status(int saved_errno)
+{
+	return saved_errno == EINTR ? NH_EXIT_INTERRUPTED : NH_EXIT_ERROR;
+}
+
+int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, nh_sweep_opts_t *o,
 		     nh_sweep_result_t *result)
 {
 	nh_err_t err;
@@ -179,6 +196,14 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, c
 		return NH_EXIT_ERROR;
 	}
 	unsigned total = nh_plan_count(plan);
+	o->hook_failed = false;
+	/* setup may abort: before anything is written, so nothing is left half-done. */
+	if (o->script && nh_script_hook_setup(o->script, &err) < 0) {
+		int saved = errno;
+		nh_cli_error("%s", err.msg);
+		o->hook_failed = true;
+		return hook_status(saved);
+	}
 	nh_manifest_info_t mi = {
 		.scenario_name = name,
 		.scenario_path = o->scenario_path,
@@ -212,15 +237,40 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, c
 	};
 	sweep_view_t view = {.o = o, .tty = isatty(STDERR_FILENO) && !o->quiet};
 	nh_sweep_callbacks_t cb = {.ctx = &view, .before_run = show_start, .after_run = show_record};
+	if (o->script && nh_script_has_hook(o->script, "after_config"))
+		cb.after_config = config_hook;
 	nh_sweep_summary_t sum;
 	int status = NH_EXIT_OK;
+	char hook_msg[sizeof err.msg] = "";
 	if (nh_sweep_run(plan, &ro, store, &cb, recs, &sum, &err) < 0) {
+		int saved = errno;
 		if (view.tty)
 			fputs("\033[K", stderr);
 		nh_cli_error("%s", err.msg);
-		status = NH_EXIT_ERROR;
+		memcpy(hook_msg, err.msg, sizeof hook_msg);
+		status = sum.stopped ? hook_status(saved) : NH_EXIT_ERROR;
+		o->hook_failed = sum.stopped;
 	} else if (sum.went_wrong) {
 		status = NH_EXIT_CHECK_FAILED;
+	}
+	if (o->script && !sum.stopped && !sum.interrupted && status != NH_EXIT_ERROR) {
+		nh_script_done_t d = {.dir = nh_store_dir(store), .planned = total, .done = sum.done,
+				      .went_wrong = sum.went_wrong};
+		if (nh_script_hook_done(o->script, &d, &err) < 0) {
+			int saved = errno;
+			nh_cli_error("%s", err.msg);
+			memcpy(hook_msg, err.msg, sizeof hook_msg);
+			status = hook_status(saved);
+			o->hook_failed = true;
+		}
+	}
+	if (o->script) { /* what the scenario's own code cost, beside the runs */
+		double seconds;
+		unsigned calls;
+		nh_script_hook_time(o->script, &seconds, &calls);
+		if (calls)
+			nh_store_set(store, "hooks",
+				     json_pack("{s:i, s:f}", "calls", (json_int_t)calls, "seconds", seconds));
 	}
 	unsigned done = sum.done;
 	print_summary(o->json ? stderr : stdout, recs, done, nh_plan_config_count(plan));
@@ -231,7 +281,12 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, c
 			     nh_store_dir(store));
 		status = NH_EXIT_INTERRUPTED;
 	}
-	if (nh_store_finish(store, sum.interrupted, &err) < 0) {
+	enum nh_store_end end = sum.interrupted ? NH_STORE_INTERRUPTED
+				: o->hook_failed ? NH_STORE_STOPPED
+						 : NH_STORE_COMPLETE;
+	if (o->hook_failed) /* the line the operator saw, kept with the results */
+		nh_store_set(store, "stopped_by", json_string(hook_msg));
+	if (nh_store_finish(store, end, &err) < 0) {
 		nh_cli_error("%s", err.msg);
 		status = NH_EXIT_ERROR;
 	}

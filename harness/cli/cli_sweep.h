@@ -5,6 +5,7 @@
 
 #include "plan.h"
 #include "record.h"
+#include "script.h"
 #include "store.h"
 
 typedef struct nh_sweep_opts {
@@ -18,6 +19,11 @@ typedef struct nh_sweep_opts {
 	bool no_report; /* the caller writes the report itself (after the expectations) */
 	const nh_manifest_param_t *params; /* the scenario's parameters, for the manifest */
 	unsigned param_count;
+	/* The scenario's hooks run here: setup before the results directory exists, before_run /
+	 * after_run / after_config during the sweep, done after it. A hook error keeps every record
+	 * so far, still writes the report, and makes the exit status 2 (130 for a Ctrl-C). */
+	nh_script_t *script;
+	bool hook_failed; /* out: a hook stopped the sweep (the caller skips the expectations) */
 } nh_sweep_opts_t;
 
 /* The records of a finished sweep, for commands that print their own tables (matrix). */
@@ -30,7 +36,7 @@ typedef struct nh_sweep_result {
 /** \brief Run every spec of \p plan, appending each record to a new results directory; print
  *  progress and the summary. Returns the exit status (0 ok, 1 some run went wrong, 2 the
  *  harness could not run, 130 interrupted). With \p result, hands the records back. */
-int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, const nh_sweep_opts_t *o,
+int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, nh_sweep_opts_t *o,
 		     nh_sweep_result_t *result);
 
 /* The options every ad-hoc sweep command (bench, matrix) takes, parsed in one place: put

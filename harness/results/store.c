@@ -264,17 +264,24 @@ out:
 	return rc;
 }
 
-int nh_store_finish(nh_store_t *s, bool interrupted, nh_err_t *err)
+int nh_store_finish(nh_store_t *s, enum nh_store_end end, nh_err_t *err)
 {
 	char finished[32];
 	nh_utc_stamp(finished, sizeof finished, true);
-	json_object_set_new(s->manifest, "status", json_string(interrupted ? "interrupted" : "complete"));
+	static const char *const names[] = {"complete", "interrupted", "stopped"};
+	json_object_set_new(s->manifest, "status", json_string(names[end <= NH_STORE_STOPPED ? end : 0]));
 	json_object_set_new(s->manifest, "finished_at", json_string(finished));
 	json_t *counts = json_object();
 	for (unsigned o = 0; o <= NH_OUTCOME_SKIPPED; o++)
 		json_object_set_new(counts, nh_outcome_name(o), json_integer(s->counts[o]));
 	json_object_set_new(s->manifest, "outcomes", counts);
 	return write_manifest(s, err);
+}
+
+void nh_store_set(nh_store_t *s, const char *key, json_t *value)
+{
+	if (value)
+		json_object_set_new(s->manifest, key, value);
 }
 
 const char *nh_store_dir(const nh_store_t *s) { return s->dir; }

@@ -54,9 +54,17 @@ nh_store_t *nh_store_create(const char *out_dir, const char *results_root, json_
  *  \p run_number names it in errors. */
 int nh_store_append(nh_store_t *s, const char *json_line, const char *csv_rows,
 		    enum nh_outcome outcome, unsigned run_number, nh_err_t *err);
-/** \brief Rewrite manifest.json with the end time, outcome counts and status ("complete", or
- *  "interrupted" when the operator stopped the sweep). */
-int nh_store_finish(nh_store_t *s, bool interrupted, nh_err_t *err);
+/* How a sweep ended, the manifest's "status". */
+enum nh_store_end {
+	NH_STORE_COMPLETE,    /* "complete": the plan ran to its end */
+	NH_STORE_INTERRUPTED, /* "interrupted": the operator stopped it (Ctrl-C, SIGTERM) */
+	NH_STORE_STOPPED,     /* "stopped": the scenario stopped it (a hook's error) */
+};
+/** \brief Rewrite manifest.json with the end time, outcome counts and status. */
+int nh_store_finish(nh_store_t *s, enum nh_store_end end, nh_err_t *err);
+/** \brief A member of manifest.json set now and written by nh_store_finish (\p value stolen;
+ *  NULL: nothing), e.g. "hooks": what the scenario's hooks cost. */
+void nh_store_set(nh_store_t *s, const char *key, json_t *value);
 const char *nh_store_dir(const nh_store_t *s);
 /** \brief The run id: the directory's base name, the first column of metrics.csv. */
 const char *nh_store_run_id(const nh_store_t *s);

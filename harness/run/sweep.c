@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Ctrl-C or SIGTERM during a sweep: kill the running worker's group and stop after it. */
 static void on_signal(int sig)
@@ -16,17 +17,29 @@ static void on_signal(int sig)
 
 /* The records of the configuration that ends at run \p last (its runs are contiguous in a plan:
  * warm-ups, then repetitions), handed to after_config. */
-static void config_done(const nh_sweep_callbacks_t *cb, const nh_record_t *recs, unsigned first,
-			unsigned last)
+static int config_done(const nh_sweep_callbacks_t *cb, const nh_record_t *recs, unsigned first,
+		       unsigned last, nh_err_t *err)
 {
 	unsigned n = last - first + 1;
 	const nh_record_t **list = malloc(sizeof *list * n);
-	if (!list)
-		return; /* a view for the caller: without memory for it the sweep still goes on */
+	if (!list) {
+		errno = ENOMEM;
+		return nh_err_set(err, "out of memory for configuration %u's records", recs[last].spec.config);
+	}
 	for (unsigned k = 0; k < n; k++)
 		list[k] = &recs[first + k];
-	cb->after_config(cb->ctx, recs[last].spec.config, list, n);
+	int rc = cb->after_config(cb->ctx, recs[last].spec.config, list, n, err);
 	free(list);
+	return rc;
+}
+
+/* A callback stopped the sweep: a Ctrl-C inside it is an interruption like any other. */
+static int stop_by_callback(nh_sweep_summary_t *summary)
+{
+	if (errno == EINTR)
+		nh_run_cancel();
+	summary->stopped = true;
+	return -1;
 }
 
 int nh_sweep_run(const nh_plan_t *plan, const nh_runner_opts_t *ro, nh_store_t *store,
@@ -49,8 +62,19 @@ int nh_sweep_run(const nh_plan_t *plan, const nh_runner_opts_t *ro, nh_store_t *
 		if (nh_run_cancelled())
 			break;
 		const nh_run_spec_t *spec = nh_plan_run(plan, i);
-		if (cb->before_run)
-			cb->before_run(cb->ctx, spec, i, total);
+		char skip[sizeof spec->skip_reason] = "";
+		int go = cb->before_run ? cb->before_run(cb->ctx, spec, i, total, skip, sizeof skip, err) : 0;
+		if (go < 0) {
+			rc = stop_by_callback(summary);
+			break;
+		}
+		nh_run_spec_t skipped;
+		if (go == 1) { /* skipped by the caller: recorded as any skipped run, with its reason */
+			skipped = *spec;
+			skipped.skip = true;
+			memcpy(skipped.skip_reason, skip, sizeof skip);
+			spec = &skipped;
+		}
 		if (nh_run_one(ro, spec, &recs[i], err) < 0) {
 			if (!nh_run_cancelled())
 				rc = nh_err_prefix(err, "run %u", i + 1);
@@ -65,12 +89,16 @@ int nh_sweep_run(const nh_plan_t *plan, const nh_runner_opts_t *ro, nh_store_t *
 		summary->done++;
 		enum nh_outcome oc = recs[i].outcome;
 		summary->went_wrong += oc != NH_OUTCOME_OK && oc != NH_OUTCOME_SKIPPED;
-		if (cb->after_run)
-			cb->after_run(cb->ctx, &recs[i], total);
+		if (cb->after_run && cb->after_run(cb->ctx, &recs[i], total, err) < 0) {
+			rc = stop_by_callback(summary);
+			break;
+		}
 		bool config_ends = i + 1 == total || nh_plan_run(plan, i + 1)->config != spec->config;
 		if (config_ends) {
-			if (cb->after_config)
-				config_done(cb, recs, config_first, i);
+			if (cb->after_config && config_done(cb, recs, config_first, i, err) < 0) {
+				rc = stop_by_callback(summary);
+				break;
+			}
 			config_first = i + 1;
 		}
 	}

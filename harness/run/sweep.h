@@ -14,13 +14,17 @@
 /* What the caller sees of a sweep as it goes; every callback may be NULL. */
 typedef struct nh_sweep_callbacks {
 	void *ctx;
-	/* Before run \p i of \p total starts (e.g. a "[3/12] stream ..." line on a terminal). */
-	void (*before_run)(void *ctx, const nh_run_spec_t *spec, unsigned i, unsigned total);
-	/* After a run's record is stored; \p total is the plan's size. */
-	void (*after_run)(void *ctx, const nh_record_t *rec, unsigned total);
+	/* Before run \p i of \p total starts (a "[3/12] stream ..." line; a scenario's before_run
+	 * hook). Returns 0 to run it, 1 to skip it (a skipped record with the reason written into
+	 * \p skip), -1 to stop the sweep (the message in \p err). */
+	int (*before_run)(void *ctx, const nh_run_spec_t *spec, unsigned i, unsigned total, char *skip,
+			  size_t skip_len, nh_err_t *err);
+	/* After a run's record is stored; \p total is the plan's size. -1 stops the sweep. */
+	int (*after_run)(void *ctx, const nh_record_t *rec, unsigned total, nh_err_t *err);
 	/* After the last counted repetition of configuration \p config is stored, with its records
-	 * (warm-ups included) in plan order. */
-	void (*after_config)(void *ctx, unsigned config, const nh_record_t *const *recs, unsigned n);
+	 * (warm-ups included) in plan order. -1 stops the sweep. */
+	int (*after_config)(void *ctx, unsigned config, const nh_record_t *const *recs, unsigned n,
+			    nh_err_t *err);
 } nh_sweep_callbacks_t;
 
 /* How a sweep ended. */
@@ -29,6 +33,7 @@ typedef struct nh_sweep_summary {
 	unsigned done;	      /* records stored, in plan order from the first */
 	unsigned went_wrong;  /* stored runs that failed, crashed, timed out or were OOM-killed */
 	bool interrupted;     /* nh_run_cancel() was called: the run it killed is not stored */
+	bool stopped;	      /* a callback stopped it (its message is the sweep's error) */
 } nh_sweep_summary_t;
 
 /** \brief Execute every run of \p plan in order with \p ro, appending each record to \p store and
@@ -37,7 +42,8 @@ typedef struct nh_sweep_summary {
  *  good: the caller finishes its manifest after a late Ctrl-C instead of dying). Returns 0 when the plan ran to its end or was interrupted — a
  *  failed, crashed, timed-out or OOM-killed run is an outcome, counted in went_wrong — and -1
  *  with a message when the harness could not go on (no worker process, the store refusing an
- *  append); summary->done says how far it got either way. */
+ *  append) or a callback stopped it (summary->stopped; a Ctrl-C inside the callback, errno
+ *  EINTR, also marks it interrupted); summary->done says how far it got either way. */
 int nh_sweep_run(const nh_plan_t *plan, const nh_runner_opts_t *ro, nh_store_t *store,
 		 const nh_sweep_callbacks_t *cb, nh_record_t *recs, nh_sweep_summary_t *summary,
 		 nh_err_t *err);

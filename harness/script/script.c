@@ -7,6 +7,7 @@
  * of what the run was asked. */
 #include "script.h"
 #include "script_api.h"
+#include "script_internal.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -28,27 +29,6 @@ struct nh_embedded_file {
 };
 extern const struct nh_embedded_file nh_lua_files[];
 
-/* A stop message's parts: the Lua location and what stopped the script. */
-#define STOP_WHERE_LEN 256
-#define STOP_WHAT_LEN 160
-
-struct nh_script {
-	lua_State *L;
-	const nh_topo_t *topo;
-	bool unsafe;
-	/* `run --set NAME=VALUE`, split: names[i] = values[i] (malloc'd copies) */
-	char *names[NH_SCRIPT_MAX_PARAMS], *values[NH_SCRIPT_MAX_PARAMS];
-	unsigned param_count;
-	/* Limits on evaluating Lua (nh_script_set_limits): memory the state may hold, and
-	 * seconds one entry into Lua may run. */
-	size_t mem_used, mem_cap;
-	double time_budget;
-	unsigned max_runs; /* the plan's limit */
-	/* The first limit hit (time, memory, interrupt) as "file:line: message": once set, every
-	 * pcall in the scenario re-raises it, so a script cannot swallow its own stop. */
-	enum nh_script_stop stop;
-	char stop_msg[STOP_WHERE_LEN + 2 + STOP_WHAT_LEN]; /* "where: what", whole (set_stop) */
-};
 
 /* ---- limits: a memory cap in the allocator, a time budget and Ctrl-C through a hook ---- */
 
@@ -173,14 +153,7 @@ static void on_stop_signal(int sig)
 		lua_sethook(s->L, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT, 1);
 }
 
-/* One entry into Lua from C, with the limits armed; leave_lua restores the signal handlers. */
-typedef struct lua_entry {
-	struct sigaction old_int, old_term, old_alrm;
-	struct itimerval old_timer; /* a timer the caller had running (a fuzzer's -timeout) */
-	bool timed;		    /* a time budget is armed (else SIGALRM is left alone) */
-} lua_entry_t;
-
-static void enter_lua(nh_script_t *s, lua_entry_t *e)
+void nh_script_enter(nh_script_t *s, lua_entry_t *e)
 {
 	s->stop = NH_SCRIPT_RUNNING;
 	s->stop_msg[0] = '\0';
@@ -203,7 +176,7 @@ static void enter_lua(nh_script_t *s, lua_entry_t *e)
 		setitimer(ITIMER_REAL, &it, &e->old_timer);
 }
 
-static void leave_lua(nh_script_t *s, lua_entry_t *e)
+void nh_script_leave(nh_script_t *s, lua_entry_t *e)
 {
 	active = NULL;
 	if (s->L)
@@ -327,7 +300,7 @@ static void register_embedded(lua_State *L)
 
 /* topo as a plain Lua table: { nodes = { {id=0, cpus={0,1}, mem_total_bytes=...}, ... },
  * distances = { {10,21}, {21,10} } } — data, so scenarios can compute with it freely. */
-static void push_topo(lua_State *L, const nh_topo_t *t)
+void nh_script_push_topo(lua_State *L, const nh_topo_t *t)
 {
 	unsigned n = nh_topo_node_count(t);
 	lua_createtable(L, 0, 3);
@@ -482,14 +455,14 @@ static int push_env(nh_script_t *s, const char *path, nh_err_t *err)
 		return nh_err_set(err, "internal: nh.operator: %s", lua_tostring(L, -1));
 	copy_table(L);
 	lua_setfield(L, -2, "operator");
-	push_topo(L, s->topo);
+	nh_script_push_topo(L, s->topo);
 	lua_setfield(L, -2, "topo");
 	nh_lua_push_api(L);
 	lua_setfield(L, -2, "nh");
 	return 0;
 }
 
-static int traceback(lua_State *L)
+int nh_script_traceback(lua_State *L)
 {
 	const char *msg = lua_tostring(L, 1);
 	luaL_traceback(L, L, msg ? msg : "(error object is not a string)", 1);
@@ -510,6 +483,7 @@ nh_script_t *nh_script_new(const nh_topo_t *topo, bool unsafe, nh_err_t *err)
 	lua_atpanic(L, on_panic);
 	s->topo = topo;
 	s->unsafe = unsafe;
+	s->hooks_ref = LUA_NOREF;
 	nh_script_set_limits(s, NH_SCRIPT_DEFAULT_TIME_S, NH_SCRIPT_DEFAULT_MEMORY);
 	s->max_runs = NH_PLAN_DEFAULT_MAX_RUNS;
 	luaL_openlibs(L);
@@ -540,11 +514,11 @@ void nh_script_free(nh_script_t *s)
 	clear_params(s);
 	/* Closing runs the scripts' __gc finalizers: under the same limits. */
 	lua_entry_t e;
-	enter_lua(s, &e);
+	nh_script_enter(s, &e);
 	lua_close(s->L);
 	active = NULL;
 	s->L = NULL;
-	leave_lua(s, &e);
+	nh_script_leave(s, &e);
 	free(s);
 }
 
@@ -826,7 +800,7 @@ static nh_plan_t *load_plan(nh_script_t *s, const char *path, nh_scenario_info_t
 	nh_plan_t *plan = NULL;
 	memset(info, 0, sizeof *info);
 
-	lua_pushcfunction(L, traceback);
+	lua_pushcfunction(L, nh_script_traceback);
 	int st = luaL_loadfilex(L, path, "t");
 	if (st == LUA_ERRFILE) {
 		nh_err_set(err, "cannot read scenario %s: %s", path, strerror(errno ? errno : ENOENT));
@@ -897,7 +871,13 @@ static nh_plan_t *load_plan(nh_script_t *s, const char *path, nh_scenario_info_t
 	if (!info->expects) {
 		nh_plan_free(plan);
 		plan = NULL;
+		goto out;
 	}
+	/* The hooks stay in the registry, with the state, for the sweep to call. */
+	luaL_unref(L, LUA_REGISTRYINDEX, s->hooks_ref);
+	lua_getfield(L, sc, "hooks");
+	s->hooks_ref = lua_istable(L, -1) ? luaL_ref(L, LUA_REGISTRYINDEX) : (lua_pop(L, 1), LUA_NOREF);
+	snprintf(s->path, sizeof s->path, "%s", path);
 out:
 	lua_settop(L, base);
 	return plan;
@@ -906,9 +886,9 @@ out:
 nh_plan_t *nh_script_load_plan(nh_script_t *s, const char *path, nh_scenario_info_t *info, nh_err_t *err)
 {
 	lua_entry_t e;
-	enter_lua(s, &e);
+	nh_script_enter(s, &e);
 	nh_plan_t *plan = load_plan(s, path, info, err);
-	leave_lua(s, &e);
+	nh_script_leave(s, &e);
 	if (s->stop == NH_SCRIPT_RUNNING)
 		return plan;
 	/* Stopped from outside: whatever the script or the loader made of it, say why. */

@@ -5,6 +5,7 @@
 
 #include "expect.h"
 #include "plan.h"
+#include "record.h"
 #include "store.h"
 
 /* At most this many param() declarations per scenario (and --set values per command). */
@@ -64,5 +65,32 @@ int nh_script_set_params(nh_script_t *s, char *const *assignments, unsigned n, n
  *  line ("--set ratio=abc: not a number (x.lua:3)"), or list the declared parameters when a
  *  --set names none of them. */
 nh_plan_t *nh_script_load_plan(nh_script_t *s, const char *path, nh_scenario_info_t *info, nh_err_t *err);
+
+/* ---- hooks: the scenario's functions, called by the sweep between runs (script/hooks.c) ---- */
+
+/* Each call returns 0, or -1 with "x.lua:12: message (in after_run)": errno EINTR when Ctrl-C
+ * stopped it, ETIME or ENOMEM when a limit did (the message then says so), EINVAL for an error
+ * of the hook's own. A hook the scenario does not give is 0. Each call is one entry into Lua,
+ * under the limits of nh_script_set_limits. */
+bool nh_script_has_hook(const nh_script_t *s, const char *name);
+/** \brief setup(ctx) before any run: ctx.topo, ctx.host (kernel, cpu_model, thp_enabled,
+ *  thp_defrag, numa_balancing, cgroup), ctx.params (the param() values). error() aborts. */
+int nh_script_hook_setup(nh_script_t *s, nh_err_t *err);
+/** \brief before_run(spec): 1 when the hook skips the run (\p why: "skipped by before_run:
+ *  REASON"), 0 to run it. */
+int nh_script_hook_before_run(nh_script_t *s, const nh_run_spec_t *spec, char *why, size_t len,
+			      nh_err_t *err);
+/** \brief after_run(record): the record as stored, a table shaped like its runs.jsonl line. */
+int nh_script_hook_after_run(nh_script_t *s, const nh_record_t *rec, nh_err_t *err);
+/** \brief after_config(cfg): a configuration's runs done (warm-ups included). */
+int nh_script_hook_after_config(nh_script_t *s, const nh_record_t *const *recs, unsigned n, nh_err_t *err);
+typedef struct nh_script_done {
+	const char *dir;
+	unsigned planned, done, went_wrong;
+} nh_script_done_t;
+/** \brief done(results): the plan has run; results.dir, planned, done, went_wrong. */
+int nh_script_hook_done(nh_script_t *s, const nh_script_done_t *d, nh_err_t *err);
+/** \brief Seconds spent in hooks and how many calls, for the manifest. */
+void nh_script_hook_time(const nh_script_t *s, double *seconds, unsigned *calls);
 
 #endif

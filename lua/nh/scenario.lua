@@ -6,7 +6,11 @@
 local M = {}
 
 local SCENARIO_FIELDS = { name = true, description = true, reps = true, warmup = true,
-                          timeout = true, placement_threshold = true, unevaluated = true }
+                          timeout = true, placement_threshold = true, unevaluated = true,
+                          setup = true, before_run = true, after_run = true, after_config = true,
+                          done = true }
+-- The hooks a scenario may give (functions the harness calls between runs, in this process).
+local HOOKS = { "setup", "before_run", "after_run", "after_config", "done" }
 local RUN_FIELDS = { workload = true, params = true, policies = true, policy = true, reps = true,
                      warmup = true, timeout = true }
 
@@ -508,6 +512,13 @@ function M.scenario(s)
   if s.unevaluated ~= nil and s.unevaluated ~= "pass" and s.unevaluated ~= "fail" then
     fail(source, "unevaluated must be \"pass\" or \"fail\", got %s", tostring(s.unevaluated))
   end
+  local hooks = {}
+  for _, h in ipairs(HOOKS) do
+    if s[h] ~= nil and type(s[h]) ~= "function" then
+      fail(source, "scenario field '%s' must be a function, got %s", h, type(s[h]))
+    end
+    hooks[h] = s[h]
+  end
   local runs, expects = {}, {}
   for i, r in ipairs(s) do
     if type(r) == "table" and r.__nh_run then
@@ -538,6 +549,7 @@ function M.scenario(s)
     unevaluated = s.unevaluated or "pass",
     runs = runs,
     expects = expects,
+    hooks = hooks,
   }
 end
 

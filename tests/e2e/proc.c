@@ -2,6 +2,7 @@
 #include "proc.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,4 +77,25 @@ void nh_rm_rf(const char *path)
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", path);
+}
+
+pid_t nh_proc_start(const char *bin, const char *cwd, const char *errpath, char *const argv[])
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (!freopen(errpath, "w", stderr) || !freopen("/dev/null", "w", stdout) ||
+		    (cwd && chdir(cwd) != 0))
+			_exit(99);
+		execv(bin, argv);
+		_exit(98);
+	}
+	return pid;
+}
+
+int nh_proc_interrupt(pid_t pid)
+{
+	int st;
+	if (kill(pid, SIGINT) != 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
 }

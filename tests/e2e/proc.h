@@ -3,6 +3,7 @@
 #define NH_TEST_PROC_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 typedef struct nh_proc_result {
 	int status; /* exit status, or 128 + signal */
@@ -14,6 +15,11 @@ typedef struct nh_proc_result {
  * ("NAME=value", NULL-terminated, may be NULL). Returns 0, or -1 if it could not start. */
 int nh_proc_run(const char *cwd, char *const argv[], char *const env[], nh_proc_result_t *r);
 void nh_proc_free(nh_proc_result_t *r);
+/* \p bin started in the background from \p cwd (NULL: here), stderr into \p errpath, stdout
+ * discarded; its pid. */
+pid_t nh_proc_start(const char *bin, const char *cwd, const char *errpath, char *const argv[]);
+/* Ctrl-C to \p pid and wait: its exit status, or -1 when it died of a signal instead. */
+int nh_proc_interrupt(pid_t pid);
 /* Number of lines in text (a final line without newline counts). */
 unsigned nh_count_lines(const char *text);
 /* A fresh empty directory under /tmp (malloc'd path); nh_rm_rf removes it. */

@@ -799,31 +799,6 @@ static void print_goes_to_stderr(void **state)
 	(void)state;
 }
 
-/* The binary started in the background from \p cwd, stderr into \p errpath, stdout discarded. */
-static pid_t start_bin(const char *cwd, const char *errpath, char *const argv[])
-{
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		if (!freopen(errpath, "w", stderr) || !freopen("/dev/null", "w", stdout) ||
-		    (cwd && chdir(cwd) != 0))
-			_exit(99);
-		execv(NH_BIN, argv);
-		_exit(98);
-	}
-	return pid;
-}
-
-/* Ctrl-C to \p pid; its exit status (it must exit, not die of the signal). */
-static int interrupt(pid_t pid)
-{
-	assert_int_equal(kill(pid, SIGINT), 0);
-	int st;
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	assert_true(WIFEXITED(st));
-	return WEXITSTATUS(st);
-}
-
 /* Ctrl-C stops Lua code that would never end: exit 130, one line naming where it was. And an
  * endless loop is stopped by its time budget, well within a bound of the budget. */
 static void lua_interrupted_and_budgeted(void **state)
@@ -832,9 +807,9 @@ static void lua_interrupted_and_budgeted(void **state)
 	char errpath[700];
 	snprintf(errpath, sizeof errpath, "%s/stderr", dir);
 	char *endless[] = {NH_BIN, "run", "tests/badinput/lua_endless.lua", NULL};
-	pid_t pid = start_bin(NH_SOURCE_DIR, errpath, endless);
+	pid_t pid = nh_proc_start(NH_BIN, NH_SOURCE_DIR, errpath, endless);
 	usleep(500 * 1000);
-	assert_int_equal(interrupt(pid), 130);
+	assert_int_equal(nh_proc_interrupt(pid), 130);
 	char *err = nh_read_file(errpath, NULL, NULL);
 	assert_non_null(err);
 	assert_string_equal(err, "numaharness: tests/badinput/lua_endless.lua:3: interrupted\n");
@@ -866,7 +841,7 @@ static void sweep_interrupted(void **state)
 	snprintf(errpath, sizeof errpath, "%s/stderr", dir);
 	char *bench[] = {NH_BIN, "bench", "stream", "size=32M", "ntimes=4", "--reps", "200", "--out", out,
 			 "--quiet", NULL};
-	pid_t pid = start_bin(NULL, errpath, bench);
+	pid_t pid = nh_proc_start(NH_BIN, NULL, errpath, bench);
 	/* until two runs are stored (or 60 s) */
 	char runs[700];
 	snprintf(runs, sizeof runs, "%s/runs.jsonl", out);
@@ -878,7 +853,7 @@ static void sweep_interrupted(void **state)
 			break;
 		usleep(100 * 1000);
 	}
-	assert_int_equal(interrupt(pid), 130);
+	assert_int_equal(nh_proc_interrupt(pid), 130);
 	char *err = nh_read_file(errpath, NULL, NULL);
 	assert_non_null(strstr(err, "numaharness: interrupted after "));
 	assert_non_null(strstr(err, " of 200 runs; results so far are in "));

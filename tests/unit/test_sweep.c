@@ -1,6 +1,7 @@
 /* Unit tests of the sweep engine (harness/run/sweep.c) driven with the real worker and with stand-ins
  * that crash, hang and fail: every run becomes a stored record with its outcome, in plan order;
  * the callbacks see each run and each finished configuration; a cancel stops between runs. */
+#include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,17 +23,27 @@ typedef struct seen {
 	unsigned start_index[16];
 	unsigned config_id[8], config_n[8];
 	bool cancel_after_first;
+	int skip_run;	       /* before_run skips this run index (-1: none) */
+	int stop_after_record; /* after_run stops the sweep after this many records (0: never) */
+	bool stop_after_config;
 } seen_t;
 
-static void on_start(void *ctx, const nh_run_spec_t *spec, unsigned i, unsigned total)
+static int on_start(void *ctx, const nh_run_spec_t *spec, unsigned i, unsigned total, char *skip,
+		    size_t skip_len, nh_err_t *err)
 {
 	seen_t *s = ctx;
 	assert_int_equal(spec->index, i);
 	assert_true(i < total);
 	s->start_index[s->starts++ % 16] = i;
+	if (s->skip_run >= 0 && (unsigned)s->skip_run == i) {
+		snprintf(skip, skip_len, "skipped by the test");
+		return 1;
+	}
+	(void)err;
+	return 0;
 }
 
-static void on_record(void *ctx, const nh_record_t *rec, unsigned total)
+static int on_record(void *ctx, const nh_record_t *rec, unsigned total, nh_err_t *err)
 {
 	seen_t *s = ctx;
 	assert_int_equal(rec->spec.index, s->records);
@@ -40,9 +51,15 @@ static void on_record(void *ctx, const nh_record_t *rec, unsigned total)
 	if (s->cancel_after_first)
 		nh_run_cancel();
 	(void)total;
+	if (s->stop_after_record && s->records == (unsigned)s->stop_after_record) {
+		errno = EINVAL;
+		return nh_err_set(err, "x.lua:7: enough (in after_run)");
+	}
+	return 0;
 }
 
-static void on_config(void *ctx, unsigned config, const nh_record_t *const *recs, unsigned n)
+static int on_config(void *ctx, unsigned config, const nh_record_t *const *recs, unsigned n,
+		     nh_err_t *err)
 {
 	seen_t *s = ctx;
 	for (unsigned k = 0; k < n; k++)
@@ -50,6 +67,11 @@ static void on_config(void *ctx, unsigned config, const nh_record_t *const *recs
 	s->config_id[s->configs % 8] = config;
 	s->config_n[s->configs % 8] = n;
 	s->configs++;
+	if (s->stop_after_config) {
+		errno = EINVAL;
+		return nh_err_set(err, "x.lua:9: seen one (in after_config)");
+	}
+	return 0;
 }
 
 typedef struct fixture {
@@ -125,7 +147,7 @@ static void real_worker_in_order(void **state)
 	static const char *const sizes[] = {"1M", "2M"};
 	fixture_t f;
 	setup(&f, sizes, 2, 2, 60);
-	seen_t seen = {0};
+	seen_t seen = {.skip_run = -1};
 	nh_sweep_summary_t sum;
 	nh_err_t err;
 	assert_int_equal(sweep(&f, NH_WORKER, &seen, &sum, &err), 0);
@@ -157,7 +179,7 @@ static void outcome_of(const char *stand_in, double timeout, enum nh_outcome wan
 	setup(&f, sizes, 1, 2, timeout);
 	char worker[PATH_MAX];
 	snprintf(worker, sizeof worker, "%s/tests/e2e/%s", NH_SOURCE_DIR, stand_in);
-	seen_t seen = {0};
+	seen_t seen = {.skip_run = -1};
 	nh_sweep_summary_t sum;
 	nh_err_t err;
 	assert_int_equal(sweep(&f, worker, &seen, &sum, &err), 0);
@@ -190,7 +212,7 @@ static void missing_worker(void **state)
 	static const char *const sizes[] = {"1M"};
 	fixture_t f;
 	setup(&f, sizes, 1, 1, 60);
-	seen_t seen = {0};
+	seen_t seen = {.skip_run = -1};
 	nh_sweep_summary_t sum;
 	nh_err_t err;
 	int rc = sweep(&f, "/nonexistent/nh-worker", &seen, &sum, &err);
@@ -212,7 +234,7 @@ static void cancel_stops_between_runs(void **state)
 		static const char *const sizes[] = {"1M"};
 		fixture_t f;
 		setup(&f, sizes, 1, 3, 60);
-		seen_t seen = {.cancel_after_first = true};
+		seen_t seen = {.skip_run = -1, .cancel_after_first = true};
 		nh_sweep_summary_t sum;
 		nh_err_t err;
 		bool ok = sweep(&f, NH_WORKER, &seen, &sum, &err) == 0 && sum.interrupted && sum.done == 1 &&
@@ -227,6 +249,56 @@ static void cancel_stops_between_runs(void **state)
 	(void)state;
 }
 
+/* before_run skipping a run: it is stored as skipped with the reason, and the sweep goes on. */
+static void callback_skips_a_run(void **state)
+{
+	static const char *const sizes[] = {"1M"};
+	fixture_t f;
+	setup(&f, sizes, 1, 3, 60);
+	seen_t seen = {.skip_run = 1};
+	nh_sweep_summary_t sum;
+	nh_err_t err;
+	assert_int_equal(sweep(&f, NH_WORKER, &seen, &sum, &err), 0);
+	assert_int_equal(sum.done, 3);
+	assert_int_equal(f.recs[0].outcome, NH_OUTCOME_OK);
+	assert_int_equal(f.recs[1].outcome, NH_OUTCOME_SKIPPED);
+	assert_string_equal(f.recs[1].reason, "skipped by the test");
+	assert_int_equal(f.recs[2].outcome, NH_OUTCOME_OK);
+	assert_int_equal(stored(&f), 3);
+	assert_int_equal(sum.went_wrong, 0);
+	teardown(&f);
+	(void)state;
+}
+
+/* A callback failing stops the sweep at once with its message: the records so far are stored
+ * (after_run's own record included), nothing after. */
+static void callback_error_stops(void **state)
+{
+	static const char *const sizes[] = {"1M", "2M"};
+	fixture_t f;
+	setup(&f, sizes, 2, 2, 60);
+	seen_t seen = {.skip_run = -1, .stop_after_record = 3};
+	nh_sweep_summary_t sum;
+	nh_err_t err;
+	assert_int_equal(sweep(&f, NH_WORKER, &seen, &sum, &err), -1);
+	assert_true(sum.stopped);
+	assert_false(sum.interrupted);
+	assert_string_equal(err.msg, "x.lua:7: enough (in after_run)");
+	assert_int_equal(sum.done, 3);
+	assert_int_equal(stored(&f), 3);
+	teardown(&f);
+
+	setup(&f, sizes, 2, 2, 60);
+	seen = (seen_t){.skip_run = -1, .stop_after_config = true};
+	assert_int_equal(sweep(&f, NH_WORKER, &seen, &sum, &err), -1);
+	assert_string_equal(err.msg, "x.lua:9: seen one (in after_config)");
+	assert_int_equal(sum.done, 2);
+	assert_int_equal(seen.configs, 1);
+	assert_int_equal(stored(&f), 2);
+	teardown(&f);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +306,8 @@ int main(void)
 		cmocka_unit_test(crash_fail_hang_are_outcomes),
 		cmocka_unit_test(missing_worker),
 		cmocka_unit_test(cancel_stops_between_runs),
+		cmocka_unit_test(callback_skips_a_run),
+		cmocka_unit_test(callback_error_stops),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: MIT */
+/* hooks: the scenario's functions (setup, before_run, after_run, after_config, done) called by
+ * the sweep between runs, in this process, each entry under the script's limits. A record is
+ * handed over as a plain table shaped like its runs.jsonl line (null fields absent). */
+#include "script_internal.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <lauxlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "record.h"
+
+/* ---- values into Lua ---- */
+
+static void push_json(lua_State *L, json_t *v)
+{
+	luaL_checkstack(L, 4, "nested record");
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		lua_createtable(L, 0, (int)json_object_size(v));
+		const char *k;
+		json_t *m;
+		json_object_foreach(v, k, m) {
+			if (json_is_null(m))
+				continue; /* absent, as nil is in Lua */
+			push_json(L, m);
+			lua_setfield(L, -2, k);
+		}
+		break;
+	}
+	case JSON_ARRAY: {
+		lua_createtable(L, (int)json_array_size(v), 0);
+		size_t i;
+		json_t *m;
+		json_array_foreach(v, i, m) {
+			push_json(L, m);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+		break;
+	}
+	case JSON_STRING: lua_pushlstring(L, json_string_value(v), json_string_length(v)); break;
+	case JSON_INTEGER: lua_pushinteger(L, (lua_Integer)json_integer_value(v)); break;
+	case JSON_REAL: lua_pushnumber(L, json_real_value(v)); break;
+	case JSON_TRUE: lua_pushboolean(L, 1); break;
+	case JSON_FALSE: lua_pushboolean(L, 0); break;
+	default: lua_pushnil(L); break;
+	}
+}
+
+/* The record as its runs.jsonl line says it: the one encoder, so hooks see what is stored. */
+static int push_record(lua_State *L, const nh_record_t *rec)
+{
+	char *line = nh_record_to_json(rec);
+	json_t *doc = line ? json_loads(line, 0, NULL) : NULL;
+	free(line);
+	if (!doc)
+		return -1;
+	push_json(L, doc);
+	json_decref(doc);
+	return 0;
+}
+
+static void push_spec(lua_State *L, const nh_run_spec_t *spec)
+{
+	lua_createtable(L, 0, 9);
+	lua_pushinteger(L, spec->index); /* as the record's "run" */
+	lua_setfield(L, -2, "run");
+	lua_pushinteger(L, spec->config);
+	lua_setfield(L, -2, "config");
+	lua_pushinteger(L, spec->rep);
+	lua_setfield(L, -2, "rep");
+	lua_pushboolean(L, spec->warmup);
+	lua_setfield(L, -2, "warmup");
+	lua_pushstring(L, spec->wl->name);
+	lua_setfield(L, -2, "workload");
+	lua_pushstring(L, spec->policy.spec);
+	lua_setfield(L, -2, "policy");
+	lua_createtable(L, 0, (int)spec->params.count);
+	for (unsigned i = 0; i < spec->params.count; i++) {
+		lua_pushstring(L, spec->params.kv[i].value);
+		lua_setfield(L, -2, spec->params.kv[i].name);
+	}
+	lua_setfield(L, -2, "params");
+	lua_pushnumber(L, spec->timeout_s);
+	lua_setfield(L, -2, "timeout");
+	lua_pushstring(L, spec->source);
+	lua_setfield(L, -2, "source");
+}
+
+/* ---- calling one hook ---- */
+
+bool nh_script_has_hook(const nh_script_t *s, const char *name)
+{
+	if (s->hooks_ref == LUA_NOREF)
+		return false;
+	lua_rawgeti(s->L, LUA_REGISTRYINDEX, s->hooks_ref);
+	bool has = lua_getfield(s->L, -1, name) == LUA_TFUNCTION;
+	lua_pop(s->L, 2);
+	return has;
+}
+
+typedef int (*push_args_fn)(lua_State *L, const void *arg); /* pushes the arguments: how many */
+typedef int (*take_result_fn)(lua_State *L, void *out, nh_err_t *err); /* results at -2, -1 */
+
+/* Call hook \p name with what \p push_args pushes; \p take reads its two results. An absent hook
+ * is 0. A Lua error is "file:line: message (in NAME)", its traceback in the debug log. */
+static int call_hook(nh_script_t *s, const char *name, push_args_fn push_args, const void *arg,
+		     take_result_fn take, void *out, nh_err_t *err)
+{
+	if (!nh_script_has_hook(s, name))
+		return 0;
+	lua_State *L = s->L;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	lua_entry_t e;
+	nh_script_enter(s, &e);
+	int base = lua_gettop(L), rc = 0;
+	lua_pushcfunction(L, nh_script_traceback);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, s->hooks_ref);
+	lua_getfield(L, -1, name);
+	lua_remove(L, -2);
+	int nargs = push_args ? push_args(L, arg) : 0;
+	if (nargs < 0) {
+		errno = ENOMEM;
+		rc = nh_err_set(err, "%s: out of memory preparing the %s hook's arguments", s->path, name);
+	} else if (lua_pcall(L, nargs, 2, base + 1) != LUA_OK) {
+		const char *msg = lua_tostring(L, -1);
+		nh_log(NH_LOG_DEBUG, "%s", msg ? msg : "?");
+		errno = EINVAL;
+		rc = nh_err_set(err, "%.*s (in %s)", (int)strcspn(msg ? msg : "?", "\n"), msg ? msg : "?",
+				name);
+	} else if (take) {
+		rc = take(L, out, err);
+		if (rc < 0)
+			nh_err_prefix(err, "%s: %s hook", s->path, name);
+	}
+	lua_settop(L, base);
+	nh_script_leave(s, &e);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	s->hook_seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	s->hook_calls++;
+	if (s->stop != NH_SCRIPT_RUNNING) {
+		/* Stopped from outside (time, memory, Ctrl-C): say so, whatever the hook made of it. */
+		if (!s->stop_msg[0])
+			snprintf(s->stop_msg, sizeof s->stop_msg, "%s: interrupted", s->path);
+		nh_err_set(err, "%s (in %s)", s->stop_msg, name);
+		errno = s->stop == NH_SCRIPT_STOP_INTERRUPT ? EINTR
+			: s->stop == NH_SCRIPT_STOP_MEMORY  ? ENOMEM
+							    : ETIME;
+		return -1;
+	}
+	return rc;
+}
+
+/* ---- the hooks ---- */
+
+static int push_setup_ctx(lua_State *L, const void *arg)
+{
+	const nh_script_t *s = arg;
+	lua_createtable(L, 0, 3);
+	nh_script_push_topo(L, s->topo);
+	lua_setfield(L, -2, "topo");
+	const nh_host_facts_t *f = nh_topo_facts(s->topo);
+	lua_createtable(L, 0, 6);
+	lua_pushstring(L, f->kernel);
+	lua_setfield(L, -2, "kernel");
+	lua_pushstring(L, f->cpu_model);
+	lua_setfield(L, -2, "cpu_model");
+	lua_pushstring(L, f->thp_enabled);
+	lua_setfield(L, -2, "thp_enabled");
+	lua_pushstring(L, f->thp_defrag);
+	lua_setfield(L, -2, "thp_defrag");
+	if (f->numa_balancing >= 0) {
+		lua_pushinteger(L, f->numa_balancing);
+		lua_setfield(L, -2, "numa_balancing");
+	}
+	lua_pushstring(L, f->cgroup);
+	lua_setfield(L, -2, "cgroup");
+	lua_setfield(L, -2, "host");
+	/* The scenario's param() values, as the scenario itself got them. */
+	lua_createtable(L, 0, 0);
+	lua_getglobal(L, "require");
+	lua_pushliteral(L, "nh.scenario");
+	if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_istable(L, -1)) {
+		lua_getfield(L, -1, "declared");
+		lua_Integer n = lua_istable(L, -1) ? luaL_len(L, -1) : 0;
+		for (lua_Integer i = 1; i <= n; i++) {
+			lua_rawgeti(L, -1, i);
+			lua_getfield(L, -1, "name");
+			lua_getfield(L, -2, "value");
+			if (lua_type(L, -2) == LUA_TSTRING)
+				lua_setfield(L, -6, lua_tostring(L, -2)); /* params, module, declared, entry, name, value */
+			else
+				lua_pop(L, 1);
+			lua_pop(L, 2);
+		}
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	lua_setfield(L, -2, "params");
+	return 1;
+}
+
+/* setup returns nothing, or false/nil-and-reason... an abort is an error(): keep it that simple. */
+int nh_script_hook_setup(nh_script_t *s, nh_err_t *err)
+{
+	return call_hook(s, "setup", push_setup_ctx, s, NULL, NULL, err);
+}
+
+static int push_spec_arg(lua_State *L, const void *arg)
+{
+	push_spec(L, arg);
+	return 1;
+}
+
+struct skip_out {
+	char *why;
+	size_t len;
+	bool skip;
+};
+
+/* before_run: nil (or true) runs it; a string, or false and a string, skips it with that reason. */
+static int take_skip(lua_State *L, void *out, nh_err_t *err)
+{
+	struct skip_out *o = out;
+	int t1 = lua_type(L, -2);
+	if (t1 == LUA_TNIL || (t1 == LUA_TBOOLEAN && lua_toboolean(L, -2)))
+		return 0;
+	const char *why = NULL;
+	if (t1 == LUA_TSTRING)
+		why = lua_tostring(L, -2);
+	else if (t1 == LUA_TBOOLEAN && lua_type(L, -1) == LUA_TSTRING)
+		why = lua_tostring(L, -1);
+	if (!why || !*why) {
+		errno = EINVAL;
+		return nh_err_set(err, "returned %s: nil runs the run; a reason string (or false, reason) "
+				       "skips it", t1 == LUA_TBOOLEAN ? "false without a reason" : lua_typename(L, t1));
+	}
+	o->skip = true;
+	nh_format_cut(o->why, o->len, "skipped by before_run: %s", why);
+	return 0;
+}
+
+int nh_script_hook_before_run(nh_script_t *s, const nh_run_spec_t *spec, char *why, size_t len,
+			      nh_err_t *err)
+{
+	struct skip_out o = {.why = why, .len = len};
+	if (call_hook(s, "before_run", push_spec_arg, spec, take_skip, &o, err) < 0)
+		return -1;
+	return o.skip ? 1 : 0;
+}
+
+static int push_record_arg(lua_State *L, const void *arg)
+{
+	return push_record(L, arg) < 0 ? -1 : 1;
+}
+
+int nh_script_hook_after_run(nh_script_t *s, const nh_record_t *rec, nh_err_t *err)
+{
+	return call_hook(s, "after_run", push_record_arg, rec, NULL, NULL, err);
+}
+
+struct config_arg {
+	const nh_record_t *const *recs;
+	unsigned n;
+};
+
+/* cfg = {config=, workload=, policy=, params=, records={...}} (warm-ups included, each marked). */
+static int push_config_arg(lua_State *L, const void *arg)
+{
+	const struct config_arg *c = arg;
+	const nh_run_spec_t *spec = &c->recs[c->n - 1]->spec;
+	lua_createtable(L, 0, 5);
+	lua_pushinteger(L, spec->config);
+	lua_setfield(L, -2, "config");
+	lua_pushstring(L, spec->wl->name);
+	lua_setfield(L, -2, "workload");
+	lua_pushstring(L, spec->policy.spec);
+	lua_setfield(L, -2, "policy");
+	lua_createtable(L, 0, (int)spec->params.count);
+	for (unsigned i = 0; i < spec->params.count; i++) {
+		lua_pushstring(L, spec->params.kv[i].value);
+		lua_setfield(L, -2, spec->params.kv[i].name);
+	}
+	lua_setfield(L, -2, "params");
+	lua_createtable(L, (int)c->n, 0);
+	for (unsigned i = 0; i < c->n; i++) {
+		if (push_record(L, c->recs[i]) < 0)
+			return -1;
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "records");
+	return 1;
+}
+
+int nh_script_hook_after_config(nh_script_t *s, const nh_record_t *const *recs, unsigned n, nh_err_t *err)
+{
+	if (n == 0)
+		return 0;
+	struct config_arg c = {recs, n};
+	return call_hook(s, "after_config", push_config_arg, &c, NULL, NULL, err);
+}
+
+static int push_done_arg(lua_State *L, const void *arg)
+{
+	const nh_script_done_t *d = arg;
+	lua_createtable(L, 0, 4);
+	lua_pushstring(L, d->dir);
+	lua_setfield(L, -2, "dir");
+	lua_pushinteger(L, d->planned);
+	lua_setfield(L, -2, "planned");
+	lua_pushinteger(L, d->done);
+	lua_setfield(L, -2, "done");
+	lua_pushinteger(L, d->went_wrong);
+	lua_setfield(L, -2, "went_wrong");
+	return 1;
+}
+
+int nh_script_hook_done(nh_script_t *s, const nh_script_done_t *d, nh_err_t *err)
+{
+	return call_hook(s, "done", push_done_arg, d, NULL, NULL, err);
+}
+
+void nh_script_hook_time(const nh_script_t *s, double *seconds, unsigned *calls)
+{
+	*seconds = s->hook_seconds;
+	*calls = s->hook_calls;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/* script_internal: what the script module's files share — the state, and entering Lua with the
+ * limits armed (every entry: loading a scenario, each hook). */
+#ifndef NH_SCRIPT_INTERNAL_H
+#define NH_SCRIPT_INTERNAL_H
+
+#include <lua.h>
+#include <signal.h>
+#include <sys/time.h>
+
+#include "script.h"
+
+/* A stop message's parts: the Lua location and what stopped the script. */
+#define STOP_WHERE_LEN 256
+#define STOP_WHAT_LEN 160
+
+struct nh_script {
+	lua_State *L;
+	const nh_topo_t *topo;
+	bool unsafe;
+	/* `run --set NAME=VALUE`, split: names[i] = values[i] (malloc'd copies) */
+	char *names[NH_SCRIPT_MAX_PARAMS], *values[NH_SCRIPT_MAX_PARAMS];
+	unsigned param_count;
+	/* Limits on evaluating Lua (nh_script_set_limits): memory the state may hold, and
+	 * seconds one entry into Lua may run. */
+	size_t mem_used, mem_cap;
+	double time_budget;
+	unsigned max_runs; /* the plan's limit */
+	/* The first limit hit (time, memory, interrupt) as "file:line: message": once set, every
+	 * pcall in the scenario re-raises it, so a script cannot swallow its own stop. */
+	enum nh_script_stop stop;
+	char stop_msg[STOP_WHERE_LEN + 2 + STOP_WHAT_LEN]; /* "where: what", whole (set_stop) */
+	/* The scenario's hooks (a table in the registry; LUA_NOREF before a scenario with hooks is
+	 * loaded), its path for messages, and the time spent in them. */
+	int hooks_ref;
+	char path[256];
+	double hook_seconds;
+	unsigned hook_calls;
+};
+
+/* One entry into Lua from C, with the limits armed; nh_script_leave restores the signal handlers. */
+typedef struct lua_entry {
+	struct sigaction old_int, old_term, old_alrm;
+	struct itimerval old_timer; /* a timer the caller had running (a fuzzer's -timeout) */
+	bool timed;		    /* a time budget is armed (else SIGALRM is left alone) */
+} lua_entry_t;
+
+void nh_script_enter(nh_script_t *s, lua_entry_t *e);
+void nh_script_leave(nh_script_t *s, lua_entry_t *e);
+/** \brief Message handler for lua_pcall: the message and a traceback. */
+int nh_script_traceback(lua_State *L);
+/** \brief The topology as the scenario's `topo` table. */
+void nh_script_push_topo(lua_State *L, const nh_topo_t *t);
+
+#endif

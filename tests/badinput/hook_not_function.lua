@@ -1,0 +1,4 @@
+return scenario {
+  after_run = 3,
+  run { workload = "stream", params = { size = "1M" } },
+}

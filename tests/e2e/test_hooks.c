@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: MIT */
+/* Scenario hooks end to end (the scenarios in tests/e2e/hooks/): each hook called with what it documents,
+ * in order; before_run skipping a run with its reason; a hook error mid-sweep keeping every
+ * record so far with the report, exit 2 and one file:line; setup refusing before anything is
+ * written; Ctrl-C inside a hook (130) and a hook over its time budget (2). */
+#include <jansson.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "proc.h"
+#include "util.h"
+
+typedef struct sandbox {
+	char *dir;
+	char out[600];
+} sandbox_t;
+
+static void sandbox_init(sandbox_t *b)
+{
+	b->dir = nh_tmpdir();
+	assert_non_null(b->dir);
+	snprintf(b->out, sizeof b->out, "%s/r", b->dir);
+}
+
+static void sandbox_free(sandbox_t *b)
+{
+	nh_rm_rf(b->dir);
+	free(b->dir);
+}
+
+static char *out_file(const sandbox_t *b, const char *name)
+{
+	char path[700];
+	snprintf(path, sizeof path, "%s/%s", b->out, name);
+	return nh_read_file(path, NULL, NULL);
+}
+
+static void run_scenario(const sandbox_t *b, const char *scenario, nh_proc_result_t *r)
+{
+	char *argv[] = {NH_BIN, "run", (char *)scenario, "--out", (char *)b->out, "--quiet", NULL};
+	assert_int_equal(nh_proc_run(NH_SOURCE_DIR, argv, NULL, r), 0);
+}
+
+static const char *manifest_status(const sandbox_t *b, json_t **doc)
+{
+	char *text = out_file(b, "manifest.json");
+	assert_non_null(text);
+	*doc = json_loads(text, 0, NULL);
+	free(text);
+	assert_non_null(*doc);
+	return json_string_value(json_object_get(*doc, "status"));
+}
+
+/* Every hook, in order, with its arguments; the skipped run stored with the hook's reason; what
+ * the hooks cost in the manifest. */
+static void every_hook_in_order(void **state)
+{
+	sandbox_t b;
+	sandbox_init(&b);
+	nh_proc_result_t r;
+	run_scenario(&b, "tests/e2e/hooks/all.lua", &r);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.err, "setup\ttrue\tstring\t1M\n"
+				   "after_run\t0\tok\tstream\t1M\n"
+				   "after_run\t1\tok\tstream\t1M\n"
+				   "after_config\t0\t2\t1M\n"
+				   "after_run\t2\tok\tstream\t2M\n"
+				   "after_run\t3\tskipped\tstream\t2M\n"
+				   "after_config\t1\t2\t2M\n"
+				   "done\t4\t4\t0\t4\n");
+	char *runs = out_file(&b, "runs.jsonl");
+	assert_non_null(runs);
+	assert_int_equal(nh_count_lines(runs), 4);
+	assert_non_null(strstr(runs, "\"reason\":\"skipped by before_run: not this one\""));
+	free(runs);
+	json_t *m;
+	assert_string_equal(manifest_status(&b, &m), "complete");
+	json_t *hooks = json_object_get(m, "hooks");
+	assert_int_equal(json_integer_value(json_object_get(hooks, "calls")), 1 + 4 + 4 + 2 + 1);
+	assert_true(json_real_value(json_object_get(hooks, "seconds")) >= 0);
+	json_decref(m);
+	nh_proc_free(&r);
+	sandbox_free(&b);
+	(void)state;
+}
+
+/* A hook failing after the third run: three records kept, the report written, manifest
+ * "stopped" with the line, exit 2, and that one line on stderr. */
+static void hook_error_keeps_records(void **state)
+{
+	sandbox_t b;
+	sandbox_init(&b);
+	nh_proc_result_t r;
+	run_scenario(&b, "tests/e2e/hooks/error.lua", &r);
+	assert_int_equal(r.status, 2);
+	assert_string_equal(r.err, "numaharness: tests/e2e/hooks/error.lua:5: third run is one too many "
+				   "(in after_run)\n");
+	char *runs = out_file(&b, "runs.jsonl");
+	assert_non_null(runs);
+	assert_int_equal(nh_count_lines(runs), 3);
+	free(runs);
+	char *report = out_file(&b, "report.md");
+	assert_non_null(report);
+	free(report);
+	json_t *m;
+	assert_string_equal(manifest_status(&b, &m), "stopped");
+	assert_string_equal(json_string_value(json_object_get(m, "stopped_by")),
+			    "tests/e2e/hooks/error.lua:5: third run is one too many (in after_run)");
+	json_decref(m);
+	nh_proc_free(&r);
+	sandbox_free(&b);
+	(void)state;
+}
+
+/* setup refusing: exit 2 with its line, and no results directory at all. */
+static void setup_refuses_before_anything(void **state)
+{
+	sandbox_t b;
+	sandbox_init(&b);
+	nh_proc_result_t r;
+	run_scenario(&b, "tests/e2e/hooks/setup.lua", &r);
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "numaharness: tests/e2e/hooks/setup.lua:3: needs "));
+	assert_non_null(strstr(r.err, "(in setup)\n"));
+	assert_int_equal(nh_count_lines(r.err), 1);
+	struct stat st;
+	assert_int_not_equal(stat(b.out, &st), 0);
+	nh_proc_free(&r);
+	sandbox_free(&b);
+	(void)state;
+}
+
+/* A hook that never returns: Ctrl-C stops it (130, manifest "interrupted", the first record
+ * kept), and without Ctrl-C the time budget does (2, "stopped: still running after 1 s"). */
+static void endless_hook_interrupted_and_budgeted(void **state)
+{
+	sandbox_t b;
+	sandbox_init(&b);
+	char errpath[700];
+	snprintf(errpath, sizeof errpath, "%s/stderr", b.dir);
+	char *argv[] = {NH_BIN, "run", "tests/e2e/hooks/endless.lua", "--out", b.out, "--quiet", NULL};
+	pid_t pid = nh_proc_start(NH_BIN, NH_SOURCE_DIR, errpath, argv);
+	assert_true(pid > 0);
+	/* until the hook has started (or 60 s) */
+	for (int tries = 0; tries < 600; tries++) {
+		char *err = nh_read_file(errpath, NULL, NULL);
+		bool in_hook = err && strstr(err, "in after_run\n");
+		free(err);
+		if (in_hook)
+			break;
+		usleep(100 * 1000);
+	}
+	usleep(200 * 1000);
+	assert_int_equal(nh_proc_interrupt(pid), 130);
+	char *err = nh_read_file(errpath, NULL, NULL);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "numaharness: tests/e2e/hooks/endless.lua:6: interrupted (in after_run)\n"));
+	free(err);
+	json_t *m;
+	assert_string_equal(manifest_status(&b, &m), "interrupted");
+	json_decref(m);
+	char *runs = out_file(&b, "runs.jsonl");
+	assert_non_null(runs);
+	assert_int_equal(nh_count_lines(runs), 1);
+	free(runs);
+	sandbox_free(&b);
+
+	sandbox_init(&b);
+	char *timed[] = {NH_BIN, "run", "tests/e2e/hooks/endless.lua", "--out", b.out, "--quiet",
+			 "--lua-time", "1", NULL};
+	nh_proc_result_t r;
+	assert_int_equal(nh_proc_run(NH_SOURCE_DIR, timed, NULL, &r), 0);
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "endless.lua:6: stopped: still running after 1 s"));
+	assert_non_null(strstr(r.err, "(in after_run)"));
+	nh_proc_free(&r);
+	sandbox_free(&b);
+	(void)state;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_hook_in_order),
+		cmocka_unit_test(hook_error_keeps_records),
+		cmocka_unit_test(setup_refuses_before_anything),
+		cmocka_unit_test(endless_hook_interrupted_and_budgeted),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
