@@ -16,6 +16,7 @@
 
 #include "plan.h"
 #include "script.h"
+#include "topo.h"
 
 /* A plain state with the module as the global `search`, and the helpers the snippets share:
  * an LCG with a fixed seed (the same noise on every run) and counting wrappers. */
@@ -271,6 +272,76 @@ static void argument_errors(void **state)
 	}
 }
 
+/* ---- nh.search in a scenario's environment ---- */
+
+static nh_plan_t *load_scenario(nh_script_t *s, const char *name, nh_err_t *err)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/search/%s", NH_TEST_DATA, name);
+	nh_scenario_info_t *info = calloc(1, sizeof *info);
+	assert_non_null(info);
+	nh_plan_t *plan = nh_script_load_plan(s, path, info, err);
+	nh_expect_set_free(info->expects);
+	free(info);
+	return plan;
+}
+
+static nh_topo_t *two_nodes(void)
+{
+	nh_err_t err;
+	nh_topo_t *t = nh_topo_load_synthetic("node:2 core:2 pu:1", NULL, &err);
+	if (!t)
+		fail_msg("%s", err.msg);
+	nh_host_facts_t *f = nh_topo_facts_mut(t); /* the whole synthetic machine is allowed */
+	f->allowed_mems = *nh_topo_all_nodes(t);
+	f->allowed_cpus = *nh_topo_all_cpus(t);
+	return t;
+}
+
+/* A scenario calls nh.search at load time with Lua functions; its nh.search is a copy (the same
+ * file loaded again in the same state, after it removed until_stable from its own, still works);
+ * an argument error names the scenario's line. */
+static void scenario_sees_nh_search(void **state)
+{
+	nh_topo_t *topo = two_nodes();
+	nh_err_t err;
+	nh_script_t *s = nh_script_new(topo, false, &err);
+	assert_non_null(s);
+	for (int i = 0; i < 2; i++) {
+		nh_plan_t *plan = load_scenario(s, "uses-search.lua", &err);
+		if (!plan)
+			fail_msg("load %d: %s", i + 1, err.msg);
+		assert_int_equal(nh_plan_config_count(plan), 1);
+		nh_plan_free(plan);
+	}
+	assert_null(load_scenario(s, "bad-fraction.lua", &err));
+	if (!strstr(err.msg, "bad-fraction.lua:2: search.knee: fraction must be in (0, 1], got 2"))
+		fail_msg("%s", err.msg);
+	nh_script_free(s);
+	nh_topo_free(topo);
+	(void)state;
+}
+
+/* When the module cannot be loaded, nh.search is a stand-in that fails where it is used, saying
+ * why (an unsafe scenario breaks the loader to get there). */
+static void scenario_without_the_module(void **state)
+{
+	nh_topo_t *topo = two_nodes();
+	nh_err_t err;
+	nh_script_t *s = nh_script_new(topo, true, &err);
+	assert_non_null(s);
+	nh_plan_t *plan = load_scenario(s, "break-search.lua", &err);
+	if (!plan)
+		fail_msg("%s", err.msg);
+	nh_plan_free(plan);
+	assert_null(load_scenario(s, "missing-search.lua", &err));
+	if (!strstr(err.msg, "missing-search.lua:3: nh.search is not available: broken on purpose"))
+		fail_msg("%s", err.msg);
+	nh_script_free(s);
+	nh_topo_free(topo);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -281,6 +352,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bisect_threshold, setup, teardown),
 		cmocka_unit_test_setup_teardown(until_stable_steady_and_noisy, setup, teardown),
 		cmocka_unit_test_setup_teardown(argument_errors, setup, teardown),
+		cmocka_unit_test(scenario_sees_nh_search),
+		cmocka_unit_test(scenario_without_the_module),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
