@@ -23,9 +23,49 @@ static int api_log(lua_State *L)
 	return 0;
 }
 
+/* __index of a stand-in nh.search when the module could not be loaded (out of memory): the
+ * scenario that uses it fails at its line with why; one that does not is not affected. */
+static int search_unavailable(lua_State *L)
+{
+	luaL_where(L, 1); /* the scenario's line that indexed nh.search */
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_concat(L, 2);
+	return lua_error(L);
+}
+
+/* nh.search: a copy of the embedded module nh.search (lua/nh/search.lua), as script.c gives each
+ * scenario its own policies, so a script that changes its nh.search changes no other's. The
+ * embedded modules are in package.preload (register_embedded), so the global require, which
+ * this C code reaches though the scenario's sandbox does not, loads it once per state. */
+static void push_search(lua_State *L)
+{
+	lua_getglobal(L, "require");
+	lua_pushliteral(L, "nh.search");
+	if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+		lua_pushfstring(L, "nh.search is not available: %s", lua_tostring(L, -1));
+		lua_remove(L, -2);
+		lua_newtable(L);
+		lua_createtable(L, 0, 1);
+		lua_rotate(L, -3, -1); /* table, metatable, message: the closure's upvalue */
+		lua_pushcclosure(L, search_unavailable, 1);
+		lua_setfield(L, -2, "__index");
+		lua_setmetatable(L, -2);
+		return;
+	}
+	lua_newtable(L);
+	for (lua_pushnil(L); lua_next(L, -3);) {
+		lua_pushvalue(L, -2);
+		lua_insert(L, -2);
+		lua_rawset(L, -4);
+	}
+	lua_remove(L, -2);
+}
+
 void nh_lua_push_api(lua_State *L)
 {
 	lua_newtable(L);
 	lua_pushcfunction(L, api_log);
 	lua_setfield(L, -2, "log");
+	push_search(L);
+	lua_setfield(L, -2, "search");
 }
