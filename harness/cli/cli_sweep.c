@@ -212,9 +212,13 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, c
 	};
 	sweep_view_t view = {.o = o, .tty = isatty(STDERR_FILENO) && !o->quiet};
 	nh_sweep_callbacks_t cb = {.ctx = &view, .before_run = show_start, .after_run = show_record};
-	nh_sweep_summary_t sum;
+	nh_sweep_summary_t sum = {0};
 	int status = NH_EXIT_OK;
-	if (nh_sweep_run(plan, &ro, store, &cb, recs, &sum, &err) < 0) {
+	const char *stopped = "stopped"; /* the callback says why */
+	int gate = o->before_first_run ? o->before_first_run(o->ctx, nh_store_dir(store), &stopped) : 0;
+	if (gate) {
+		status = gate;
+	} else if (nh_sweep_run(plan, &ro, store, &cb, recs, &sum, &err) < 0) {
 		if (view.tty)
 			fputs("\033[K", stderr);
 		nh_cli_error("%s", err.msg);
@@ -223,7 +227,8 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, c
 		status = NH_EXIT_CHECK_FAILED;
 	}
 	unsigned done = sum.done;
-	print_summary(o->json ? stderr : stdout, recs, done, nh_plan_config_count(plan));
+	if (!gate)
+		print_summary(o->json ? stderr : stdout, recs, done, nh_plan_config_count(plan));
 	if (sum.interrupted) {
 		if (view.tty)
 			fputs("\033[K", stderr);
@@ -231,7 +236,8 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, c
 			     nh_store_dir(store));
 		status = NH_EXIT_INTERRUPTED;
 	}
-	if (nh_store_finish(store, sum.interrupted, &err) < 0) {
+	if ((gate ? nh_store_finish_as(store, stopped, &err)
+		     : nh_store_finish(store, sum.interrupted, &err)) < 0) {
 		nh_cli_error("%s", err.msg);
 		status = NH_EXIT_ERROR;
 	}

@@ -18,6 +18,11 @@ typedef struct nh_sweep_opts {
 	bool no_report; /* the caller writes the report itself (after the expectations) */
 	const nh_manifest_param_t *params; /* the scenario's parameters, for the manifest */
 	unsigned param_count;
+	/* Called once manifest.json (with the host facts) is written, before the first run. A
+	 * non-zero return is the exit status and the sweep is not run; the manifest then gets
+	 * *stopped as its status. NULL: always run. */
+	int (*before_first_run)(void *ctx, const char *dir, const char **stopped);
+	void *ctx;
 } nh_sweep_opts_t;
 
 /* The records of a finished sweep, for commands that print their own tables (matrix). */

@@ -266,9 +266,14 @@ out:
 
 int nh_store_finish(nh_store_t *s, bool interrupted, nh_err_t *err)
 {
+	return nh_store_finish_as(s, interrupted ? "interrupted" : "complete", err);
+}
+
+int nh_store_finish_as(nh_store_t *s, const char *status, nh_err_t *err)
+{
 	char finished[32];
 	nh_utc_stamp(finished, sizeof finished, true);
-	json_object_set_new(s->manifest, "status", json_string(interrupted ? "interrupted" : "complete"));
+	json_object_set_new(s->manifest, "status", json_string(status));
 	json_object_set_new(s->manifest, "finished_at", json_string(finished));
 	json_t *counts = json_object();
 	for (unsigned o = 0; o <= NH_OUTCOME_SKIPPED; o++)

@@ -57,6 +57,9 @@ int nh_store_append(nh_store_t *s, const char *json_line, const char *csv_rows,
 /** \brief Rewrite manifest.json with the end time, outcome counts and status ("complete", or
  *  "interrupted" when the operator stopped the sweep). */
 int nh_store_finish(nh_store_t *s, bool interrupted, nh_err_t *err);
+/** \brief The same with another status: "stopped: host checks failed" when the sweep was not
+ *  run at all. */
+int nh_store_finish_as(nh_store_t *s, const char *status, nh_err_t *err);
 const char *nh_store_dir(const nh_store_t *s);
 /** \brief The run id: the directory's base name, the first column of metrics.csv. */
 const char *nh_store_run_id(const nh_store_t *s);
