@@ -20,7 +20,7 @@
 static void run_usage(FILE *out)
 {
 	fputs("usage: numaharness run SCENARIO.lua [--set NAME=VALUE]... [--out DIR] [--results DIR]\n"
-	      "                       [--json] [--quiet] [--unsafe] [--max-runs N]\n"
+	      "                       [--json] [--quiet] [--unsafe] [--max-runs N] [--keep-going]\n"
 	      "                       [--lua-time DURATION] [--lua-memory SIZE]\n"
 	      "  --set NAME=VALUE\n"
 	      "                 a value for the scenario's param(\"NAME\", default, help), read as\n"
@@ -32,6 +32,9 @@ static void run_usage(FILE *out)
 	      "  --quiet        no per-run progress lines\n"
 	      "  --unsafe       give the scenario the full Lua standard library (io, os.execute)\n"
 	      "  --max-runs N   refuse a plan of more than N runs (default 10000)\n"
+	      "  --keep-going   run the sweep even when a host check (nodes, cpus_per_node,\n"
+	      "                 node_memory, distance) fails before it, for evidence; without it\n"
+	      "                 such a host stops the run before its first run (exit 1)\n"
 	      "  --lua-time DURATION\n"
 	      "                 stop the scenario's Lua code after this long (default 60s)\n"
 	      "  --lua-memory SIZE\n"
@@ -84,9 +87,13 @@ static void print_checks(FILE *out, const nh_checks_t *c, const char *dir)
 		dir);
 }
 
-/* After the sweep: the expectations against the records just written. Returns the exit status
- * the checks call for (0, 1, or 2 when they could not be evaluated or written). */
-static int check_expectations(const nh_expect_set_t *set, const char *dir, bool json)
+/* Why the run-based checks of a sweep stopped by its host checks say nothing. */
+#define NOT_RUN_REASON "not run: the host checks failed first"
+
+/* After the sweep: the expectations against the records just written; with \p stopped (the
+ * sweep was not run) the host checks, and the rest not evaluated. Returns the exit status the
+ * checks call for (0, 1, or 2 when they could not be evaluated or written). */
+static int check_expectations(const nh_expect_set_t *set, const char *dir, bool json, bool stopped)
 {
 	nh_err_t err;
 	nh_results_t *res = nh_results_load(dir, &err);
@@ -96,7 +103,8 @@ static int check_expectations(const nh_expect_set_t *set, const char *dir, bool 
 	}
 	nh_checks_t checks;
 	int status = NH_EXIT_ERROR;
-	if (nh_expect_evaluate(set, res, &checks, &err) < 0) {
+	if ((stopped ? nh_expect_evaluate_host(set, res, NOT_RUN_REASON, &checks, &err)
+		     : nh_expect_evaluate(set, res, &checks, &err)) < 0) {
 		nh_cli_error("checks: %s", err.msg);
 		goto out;
 	}
@@ -112,6 +120,56 @@ out:
 	return status;
 }
 
+/* Host facts first: the host kinds read the manifest alone, so they are checked once it is
+ * written, before the first run — a host that is not what the scenario says fails in seconds,
+ * not after the sweep. The same evaluation as after the sweep (expect_eval.c). */
+typedef struct host_first {
+	const nh_expect_set_t *set;
+	bool keep_going;
+	bool stopped; /* a host check failed and the sweep was not run */
+} host_first_t;
+
+static int check_host_first(void *ctx, const char *dir, const char **stopped)
+{
+	host_first_t *h = ctx;
+	bool any = false;
+	for (unsigned i = 0; i < nh_expect_count(h->set); i++)
+		any |= nh_expect_kind_is_host(nh_expect_at(h->set, i)->kind);
+	if (!any)
+		return 0; /* nothing to check: the sweep as it always was */
+	nh_err_t err;
+	nh_checks_t checks = {0};
+	nh_results_t *res = nh_results_load(dir, &err);
+	if (!res || nh_expect_evaluate_host(h->set, res, NULL, &checks, &err) < 0) {
+		nh_cli_error("checks: %s", err.msg);
+		nh_results_free(res);
+		*stopped = "stopped: host checks could not be evaluated";
+		return NH_EXIT_ERROR;
+	}
+	/* Only a fail stops it: a not-evaluated host check (evidence only, unevaluated = "fail")
+	 * is the final checks' business, as it was. */
+	const nh_check_t *first = NULL;
+	unsigned failed = 0;
+	for (unsigned i = 0; i < checks.count; i++) {
+		if (checks.items[i].status != NH_CHECK_FAIL)
+			continue;
+		first = first ? first : &checks.items[i];
+		failed++;
+	}
+	int status = 0;
+	if (failed && h->keep_going) {
+		fprintf(stderr, "host check%s failed (%s: %s%s); running the sweep anyway (--keep-going)\n",
+			failed > 1 ? "s" : "", first->name, first->detail, failed > 1 ? ", ..." : "");
+	} else if (failed) {
+		h->stopped = true;
+		*stopped = "stopped: host checks failed";
+		status = NH_EXIT_CHECK_FAILED;
+	}
+	nh_checks_free(&checks);
+	nh_results_free(res);
+	return status;
+}
+
 int nh_cli_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -120,13 +178,13 @@ int nh_cli_run(int argc, char **argv)
 		{"unsafe", no_argument, NULL, 'u'},	   {"help", no_argument, NULL, 'h'},
 		{"set", required_argument, NULL, 's'},	   {"max-runs", required_argument, NULL, 'M'},
 		{"lua-time", required_argument, NULL, 'T'}, {"lua-memory", required_argument, NULL, 'L'},
-		{NULL, 0, NULL, 0},
+		{"keep-going", no_argument, NULL, 'k'},	    {NULL, 0, NULL, 0},
 	};
 	double lua_time = NH_SCRIPT_DEFAULT_TIME_S;
 	uint64_t lua_memory = NH_SCRIPT_DEFAULT_MEMORY, max_runs = NH_PLAN_DEFAULT_MAX_RUNS;
 	nh_err_t err;
 	nh_sweep_opts_t o = {0};
-	bool unsafe = false;
+	bool unsafe = false, keep_going = false;
 	char *sets[NH_SCRIPT_MAX_PARAMS + 1];
 	unsigned set_count = 0;
 	optind = 1;
@@ -143,6 +201,7 @@ int nh_cli_run(int argc, char **argv)
 		case 'j': o.json = true; break;
 		case 'q': o.quiet = true; break;
 		case 'u': unsafe = true; break;
+		case 'k': keep_going = true; break;
 		case 'M':
 			if (nh_parse_uint(optarg, 1, UINT_MAX, &max_runs, &err) < 0) {
 				nh_cli_error("run: --max-runs: %s", err.msg);
@@ -218,19 +277,30 @@ int nh_cli_run(int argc, char **argv)
 	nh_sweep_result_t swept = {0};
 	o.no_report = true; /* written below, once checks.json exists */
 	o.script = script;  /* the scenario's hooks, if it has any */
+	host_first_t host = {.set = info.expects, .keep_going = keep_going};
+	o.before_first_run = check_host_first;
+	o.ctx = &host;
 	status = nh_sweep_execute(plan, info.name, topo, &o, &swept);
 	free(swept.recs);
 	/* Checks need the whole sweep: not after an interruption or a harness error. A failed run
-	 * already makes the status 1; the checks say which configurations it hit. */
+	 * already makes the status 1; the checks say which configurations it hit. A sweep its host
+	 * checks stopped has them, and the rest not evaluated. */
 	if (status == NH_EXIT_OK || status == NH_EXIT_CHECK_FAILED) {
-		int checked = check_expectations(info.expects, swept.dir, o.json);
+		int checked = check_expectations(info.expects, swept.dir, o.json, host.stopped);
 		status = checked == NH_EXIT_ERROR ? NH_EXIT_ERROR
 			 : status > checked	  ? status
 						  : checked;
 	}
-	/* The report is a view of what is written: a failure is a warning, never the exit status. */
-	if (swept.count && nh_cli_report_dir(swept.dir, false, o.json ? stderr : stdout, &err) < 0)
+	FILE *out = o.json ? stderr : stdout;
+	/* The report is a view of what is written: a failure is a warning, never the exit status.
+	 * A stopped sweep's report holds the host facts and the checks that stopped it. */
+	if ((swept.count || host.stopped) && nh_cli_report_dir(swept.dir, false, out, &err) < 0)
 		nh_log(NH_LOG_WARN, "report: %s", err.msg);
+	if (host.stopped)
+		fprintf(out,
+			"\nsweep not run: the host is not what the scenario expects (see the FAIL "
+			"above), so none of its %u runs ran; add --keep-going to run them anyway\n",
+			nh_plan_count(plan));
 out:
 	nh_expect_set_free(info.expects);
 	free(cmdline);

@@ -239,10 +239,14 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, n
 	nh_sweep_callbacks_t cb = {.ctx = &view, .before_run = show_start, .after_run = show_record};
 	if (o->script && nh_script_has_hook(o->script, "after_config"))
 		cb.after_config = config_hook;
-	nh_sweep_summary_t sum;
+	nh_sweep_summary_t sum = {0};
 	int status = NH_EXIT_OK;
 	char hook_msg[sizeof err.msg] = "";
-	if (nh_sweep_run(plan, &ro, store, &cb, recs, &sum, &err) < 0) {
+	const char *stopped = "stopped"; /* the callback says why */
+	int gate = o->before_first_run ? o->before_first_run(o->ctx, nh_store_dir(store), &stopped) : 0;
+	if (gate) {
+		status = gate;
+	} else if (nh_sweep_run(plan, &ro, store, &cb, recs, &sum, &err) < 0) {
 		int saved = errno;
 		if (view.tty)
 			fputs("\033[K", stderr);
@@ -253,7 +257,7 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, n
 	} else if (sum.went_wrong) {
 		status = NH_EXIT_CHECK_FAILED;
 	}
-	if (o->script && !sum.stopped && !sum.interrupted && status != NH_EXIT_ERROR) {
+	if (o->script && !gate && !sum.stopped && !sum.interrupted && status != NH_EXIT_ERROR) {
 		nh_script_done_t d = {.dir = nh_store_dir(store), .planned = total, .done = sum.done,
 				      .went_wrong = sum.went_wrong};
 		if (nh_script_hook_done(o->script, &d, &err) < 0) {
@@ -273,7 +277,8 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, n
 				     json_pack("{s:i, s:f}", "calls", (json_int_t)calls, "seconds", seconds));
 	}
 	unsigned done = sum.done;
-	print_summary(o->json ? stderr : stdout, recs, done, nh_plan_config_count(plan));
+	if (!gate)
+		print_summary(o->json ? stderr : stdout, recs, done, nh_plan_config_count(plan));
 	if (sum.interrupted) {
 		if (view.tty)
 			fputs("\033[K", stderr);
@@ -286,7 +291,7 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, n
 						 : NH_STORE_COMPLETE;
 	if (o->hook_failed) /* the line the operator saw, kept with the results */
 		nh_store_set(store, "stopped_by", json_string(hook_msg));
-	if (nh_store_finish(store, end, &err) < 0) {
+	if ((gate ? nh_store_finish_as(store, stopped, &err) : nh_store_finish(store, end, &err)) < 0) {
 		nh_cli_error("%s", err.msg);
 		status = NH_EXIT_ERROR;
 	}

@@ -24,6 +24,11 @@ typedef struct nh_sweep_opts {
 	 * so far, still writes the report, and makes the exit status 2 (130 for a Ctrl-C). */
 	nh_script_t *script;
 	bool hook_failed; /* out: a hook stopped the sweep (the caller skips the expectations) */
+	/* Called once manifest.json (with the host facts) is written, before the first run. A
+	 * non-zero return is the exit status and the sweep is not run; the manifest then gets
+	 * *stopped as its status. NULL: always run. */
+	int (*before_first_run)(void *ctx, const char *dir, const char **stopped);
+	void *ctx;
 } nh_sweep_opts_t;
 
 /* The records of a finished sweep, for commands that print their own tables (matrix). */

@@ -106,6 +106,17 @@ typedef struct nh_checks {
  *  results. Fills \p out (free with nh_checks_free). Returns 0, or -1 (ENOMEM) with a message. */
 int nh_expect_evaluate(const nh_expect_set_t *set, const nh_results_t *res, nh_checks_t *out,
 		       nh_err_t *err);
+/** \brief Is \p k read from the manifest's host facts alone (nodes, cpus_per_node, distance,
+ *  node_memory)? Those can be checked before the first run. */
+bool nh_expect_kind_is_host(enum nh_expect_kind k);
+/** \brief The host kinds alone, as nh_expect_evaluate checks them (same names, details,
+ *  statuses), from a results directory whose manifest is written and whose runs may not be:
+ *  a host that is not what the scenario says fails before the sweep. With \p others_reason,
+ *  every other expectation (implied ones included) gets one not-evaluated check with that
+ *  reason, which does not fail the gate, in nh_expect_evaluate's order; with NULL they are
+ *  left out. Returns 0, or -1 (ENOMEM) with a message. */
+int nh_expect_evaluate_host(const nh_expect_set_t *set, const nh_results_t *res,
+			    const char *others_reason, nh_checks_t *out, nh_err_t *err);
 void nh_checks_free(nh_checks_t *c);
 
 /** \brief checks.json: a JSON array of {name, kind, source, status, fails_gate, config, value,

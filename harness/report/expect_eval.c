@@ -143,6 +143,7 @@ typedef struct eval {
 	nh_checks_t *out;
 	char (*labels)[512]; /* "stream membind=0 size=1G": workload, policy, varying parameters */
 	char (*pair_labels)[512]; /* the same without the policy, for ratios */
+	bool not_run; /* pushing a check whose runs never ran: it never fails the gate */
 } eval_t;
 
 static int push(eval_t *ev, const nh_expect_t *e, const char *name, const char *config,
@@ -180,7 +181,8 @@ static int push(eval_t *ev, const nh_expect_t *e, const char *name, const char *
 	/* unevaluated = "fail" is about what the scenario asked for: an implied check that cannot
 	 * apply (a workload that registers no buffers) does not fail the gate. */
 	c->fails_gate = st == NH_CHECK_FAIL ||
-			(st == NH_CHECK_NOT_EVALUATED && out->unevaluated_fails && !e->implied);
+			(st == NH_CHECK_NOT_EVALUATED && out->unevaluated_fails && !e->implied &&
+			 !ev->not_run);
 	out->passed += st == NH_CHECK_PASS;
 	out->failed += st == NH_CHECK_FAIL;
 	out->not_evaluated += st == NH_CHECK_NOT_EVALUATED;
@@ -894,8 +896,64 @@ static bool has_kind(const nh_expect_set_t *set, enum nh_expect_kind k)
 	return false;
 }
 
-int nh_expect_evaluate(const nh_expect_set_t *set, const nh_results_t *res, nh_checks_t *out,
-		       nh_err_t *err)
+bool nh_expect_kind_is_host(enum nh_expect_kind k)
+{
+	return k == NH_EXPECT_NODES || k == NH_EXPECT_CPUS_PER_NODE || k == NH_EXPECT_DISTANCE ||
+	       k == NH_EXPECT_NODE_MEMORY;
+}
+
+/* The name an expectation's checks go by when no configuration is at hand: the user's, or the
+ * generated one without a configuration label (as when nothing matches). */
+static void plain_name(const nh_expect_t *e, char *buf, size_t len)
+{
+	char gen[RATIO_GEN_LEN], bounds[64] = "";
+	if (!isnan(e->min) || !isnan(e->max))
+		fmt_bounds(bounds, sizeof bounds, e->min, e->max);
+	switch (e->kind) {
+	case NH_EXPECT_PLACEMENT: snprintf(gen, sizeof gen, "placement ≥ %.10g", e->min); break;
+	case NH_EXPECT_NUMA_MISS:
+		snprintf(gen, sizeof gen, "numa_miss ratio ≤ %.10g", e->max);
+		break;
+	case NH_EXPECT_OUTCOMES:
+		snprintf(gen, sizeof gen, "%s",
+			 e->allow_skipped ? "runs ok or skipped" : "runs ok");
+		break;
+	case NH_EXPECT_RATIO:
+		snprintf(gen, sizeof gen, "%s %s / %s %s", e->what, e->of, e->to, bounds);
+		break;
+	case NH_EXPECT_LATENCY_RATIO:
+		snprintf(gen, sizeof gen, "remote/local latency ratio %s", bounds);
+		break;
+	default: snprintf(gen, sizeof gen, "%s %s", e->what, bounds); break;
+	}
+	check_name(buf, len, e, gen, NULL, 1);
+}
+
+/* One expectation, or (with \p skip_reason) not evaluated for that reason when it needs runs. */
+static int eval_one(eval_t *ev, const nh_expect_t *e, bool host_only, const char *skip_reason)
+{
+	if (host_only && !nh_expect_kind_is_host(e->kind)) {
+		if (!skip_reason)
+			return 0;
+		char name[sizeof((nh_check_t *)0)->name];
+		plain_name(e, name, sizeof name);
+		/* Not a verdict on the expectation (the host checks that stopped the sweep are),
+		 * so it does not fail the gate even under unevaluated = "fail". */
+		ev->not_run = true;
+		int rc = push(ev, e, name, NULL, NH_CHECK_NOT_EVALUATED, NAN, "%s", skip_reason);
+		ev->not_run = false;
+		return rc;
+	}
+	if (nh_expect_per_config(e->kind))
+		return eval_per_config(ev, e);
+	if (e->kind == NH_EXPECT_LATENCY_RATIO)
+		return eval_latency_ratio(ev, e);
+	return eval_topology(ev, e);
+}
+
+/* Every expectation in order, implied ones first; host_only: the host kinds alone. */
+static int evaluate(const nh_expect_set_t *set, const nh_results_t *res, bool host_only,
+		    const char *skip_reason, nh_checks_t *out, nh_err_t *err)
 {
 	memset(out, 0, sizeof *out);
 	snprintf(out->scenario, sizeof out->scenario, "%s",
@@ -912,27 +970,18 @@ int nh_expect_evaluate(const nh_expect_set_t *set, const nh_results_t *res, nh_c
 	if (!has_kind(set, NH_EXPECT_OUTCOMES)) {
 		implied.kind = NH_EXPECT_OUTCOMES;
 		implied.allow_skipped = true;
-		if (eval_per_config(&ev, &implied) < 0)
+		if (eval_one(&ev, &implied, host_only, skip_reason) < 0)
 			goto out;
 	}
 	if (!has_kind(set, NH_EXPECT_PLACEMENT)) {
 		implied.kind = NH_EXPECT_PLACEMENT;
 		implied.min = set->placement_threshold;
-		if (eval_per_config(&ev, &implied) < 0)
+		if (eval_one(&ev, &implied, host_only, skip_reason) < 0)
 			goto out;
 	}
-	for (unsigned i = 0; i < set->count; i++) {
-		const nh_expect_t *e = &set->items[i];
-		int r;
-		if (nh_expect_per_config(e->kind))
-			r = eval_per_config(&ev, e);
-		else if (e->kind == NH_EXPECT_LATENCY_RATIO)
-			r = eval_latency_ratio(&ev, e);
-		else
-			r = eval_topology(&ev, e);
-		if (r < 0)
+	for (unsigned i = 0; i < set->count; i++)
+		if (eval_one(&ev, &set->items[i], host_only, skip_reason) < 0)
 			goto out;
-	}
 	rc = 0;
 out:
 	if (rc < 0) {
@@ -943,6 +992,18 @@ out:
 	free(ev.labels);
 	free(ev.pair_labels);
 	return rc;
+}
+
+int nh_expect_evaluate(const nh_expect_set_t *set, const nh_results_t *res, nh_checks_t *out,
+		       nh_err_t *err)
+{
+	return evaluate(set, res, false, NULL, out, err);
+}
+
+int nh_expect_evaluate_host(const nh_expect_set_t *set, const nh_results_t *res,
+			    const char *others_reason, nh_checks_t *out, nh_err_t *err)
+{
+	return evaluate(set, res, true, others_reason, out, err);
 }
 
 void nh_checks_free(nh_checks_t *c)

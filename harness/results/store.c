@@ -266,10 +266,15 @@ out:
 
 int nh_store_finish(nh_store_t *s, enum nh_store_end end, nh_err_t *err)
 {
+	static const char *const names[] = {"complete", "interrupted", "stopped"};
+	return nh_store_finish_as(s, names[end <= NH_STORE_STOPPED ? end : 0], err);
+}
+
+int nh_store_finish_as(nh_store_t *s, const char *status, nh_err_t *err)
+{
 	char finished[32];
 	nh_utc_stamp(finished, sizeof finished, true);
-	static const char *const names[] = {"complete", "interrupted", "stopped"};
-	json_object_set_new(s->manifest, "status", json_string(names[end <= NH_STORE_STOPPED ? end : 0]));
+	json_object_set_new(s->manifest, "status", json_string(status));
 	json_object_set_new(s->manifest, "finished_at", json_string(finished));
 	json_t *counts = json_object();
 	for (unsigned o = 0; o <= NH_OUTCOME_SKIPPED; o++)

@@ -65,6 +65,9 @@ int nh_store_finish(nh_store_t *s, enum nh_store_end end, nh_err_t *err);
 /** \brief A member of manifest.json set now and written by nh_store_finish (\p value stolen;
  *  NULL: nothing), e.g. "hooks": what the scenario's hooks cost. */
 void nh_store_set(nh_store_t *s, const char *key, json_t *value);
+/** \brief The same with a status of the caller's: "stopped: host checks failed" when the sweep
+ *  was not run at all. */
+int nh_store_finish_as(nh_store_t *s, const char *status, nh_err_t *err);
 const char *nh_store_dir(const nh_store_t *s);
 /** \brief The run id: the directory's base name, the first column of metrics.csv. */
 const char *nh_store_run_id(const nh_store_t *s);

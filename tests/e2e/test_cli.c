@@ -652,6 +652,157 @@ static void bios_check_wrong_node_count(void **state)
 	if (!strstr(r.out, "FAIL   nodes = ") || !strstr(r.out, want))
 		fail_msg("terminal table:\n%s", r.out);
 	assert_int_equal(nh_count_lines(r.err), 0); /* a failed check is not a harness error */
+	/* A host check that fails stops the sweep before its first run (--keep-going runs it). */
+	char *runs = read_in(out, "runs.jsonl");
+	assert_int_equal(nh_count_lines(runs), 0);
+	free(runs);
+	assert_non_null(strstr(r.out, "sweep not run: "));
+	nh_proc_free(&r);
+	nh_rm_rf(dir);
+	free(dir);
+	(void)state;
+}
+
+/* ---- host checks first (tests/e2e/expect-host.lua) ---- */
+
+/* expect-host.lua with --set nodes=\p nodes, and --keep-going when asked. */
+static nh_proc_result_t run_expect_host(unsigned nodes, bool keep_going, const char *out,
+					double *took)
+{
+	char set_nodes[64];
+	snprintf(set_nodes, sizeof set_nodes, "nodes=%u", nodes);
+	char *argv[] = {NH_BIN, "run", "tests/e2e/expect-host.lua", "--set", set_nodes, "--out",
+			(char *)out, "--quiet", keep_going ? "--keep-going" : NULL, NULL};
+	nh_proc_result_t r;
+	double t0 = now_s();
+	assert_int_equal(nh_proc_run(NH_SOURCE_DIR, argv, NULL, &r), 0);
+	*took = now_s() - t0;
+	return r;
+}
+
+static json_t *load_json_in(const char *dir, const char *name)
+{
+	char *text = read_in(dir, name);
+	json_t *j = json_loads(text, 0, NULL);
+	free(text);
+	assert_non_null(j);
+	return j;
+}
+
+/* A host that is not what the scenario says fails in seconds: the host check before the first
+ * run, no record, every run check not evaluated with the reason, one line saying how to run
+ * the sweep anyway. */
+static void host_checks_stop_the_sweep(void **state)
+{
+	unsigned nodes, cpus;
+	long long least_mem;
+	host_shape(&nodes, &cpus, &least_mem);
+	unsigned wrong = nodes == 4 ? 5 : 4;
+	char *dir = nh_tmpdir();
+	char out[600], want[64];
+	snprintf(out, sizeof out, "%s/r", dir);
+	double took;
+	nh_proc_result_t r = run_expect_host(wrong, false, out, &took);
+	if (r.status != 1)
+		fail_msg("exit %d (want 1): %s%s", r.status, r.out, r.err);
+	if (took > 10)
+		fail_msg("a failed host check took %.1f s to stop the run", took);
+	char *runs = read_in(out, "runs.jsonl");
+	assert_int_equal(nh_count_lines(runs), 0);
+	free(runs);
+	json_t *checks = load_json_in(out, "checks.json");
+	/* implied outcomes and placement, nodes, triad: every expectation has its check */
+	assert_int_equal(json_array_size(checks), 4);
+	json_t *c = check_of_kind(checks, "nodes");
+	assert_string_equal(str_at(c, "status", NULL), "fail");
+	assert_true(json_is_true(json_object_get(c, "fails_gate")));
+	snprintf(want, sizeof want, "%u node%s ≠ %u", nodes, nodes == 1 ? "" : "s", wrong);
+	assert_string_equal(str_at(c, "detail", NULL), want);
+	static const char *const run_kinds[] = {"outcomes", "placement", "metric"};
+	for (size_t i = 0; i < NH_ARRAY_LEN(run_kinds); i++) {
+		c = check_of_kind(checks, run_kinds[i]);
+		assert_string_equal(str_at(c, "status", NULL), "not-evaluated");
+		assert_string_equal(str_at(c, "detail", NULL), "not run: the host checks failed first");
+		assert_false(json_is_true(json_object_get(c, "fails_gate")));
+	}
+	assert_string_equal(str_at(check_of_kind(checks, "metric"), "name", NULL), "triad ≥ 1");
+	json_decref(checks);
+	char *xml = read_in(out, "checks.xml");
+	if (!strstr(xml, "tests=\"4\" failures=\"1\" errors=\"0\" skipped=\"3\""))
+		fail_msg("checks.xml:\n%s", xml);
+	free(xml);
+	json_t *m = load_json_in(out, "manifest.json");
+	assert_string_equal(str_at(m, "status", NULL), "stopped: host checks failed");
+	assert_int_equal(json_integer_value(json_object_get(m, "planned_runs")), 4);
+	json_decref(m);
+	char *md = read_in(out, "report.md"); /* the report holds the host facts and the checks */
+	assert_non_null(strstr(md, "1 node ≠"));
+	free(md);
+	if (!strstr(r.out, "FAIL   nodes = ") ||
+	    !strstr(r.out, "\nsweep not run: the host is not what the scenario expects (see the "
+			   "FAIL above), so none of its 4 runs ran; add --keep-going to run them "
+			   "anyway\n"))
+		fail_msg("stdout:\n%s", r.out);
+	assert_int_equal(nh_count_lines(r.err), 0); /* a failed check is not a harness error */
+	nh_proc_free(&r);
+	nh_rm_rf(dir);
+	free(dir);
+	(void)state;
+}
+
+/* --keep-going: the same host runs the sweep anyway, for evidence, and still fails the gate. */
+static void host_checks_keep_going(void **state)
+{
+	unsigned nodes, cpus;
+	long long least_mem;
+	host_shape(&nodes, &cpus, &least_mem);
+	char *dir = nh_tmpdir();
+	char out[600];
+	snprintf(out, sizeof out, "%s/r", dir);
+	double took;
+	nh_proc_result_t r = run_expect_host(nodes == 4 ? 5 : 4, true, out, &took);
+	if (r.status != 1)
+		fail_msg("exit %d (want 1): %s%s", r.status, r.out, r.err);
+	char *runs = read_in(out, "runs.jsonl");
+	assert_int_equal(nh_count_lines(runs), 4);
+	free(runs);
+	json_t *checks = load_json_in(out, "checks.json");
+	assert_string_equal(str_at(check_of_kind(checks, "nodes"), "status", NULL), "fail");
+	assert_string_equal(str_at(check_of_kind(checks, "metric"), "status", NULL), "pass");
+	json_decref(checks);
+	json_t *m = load_json_in(out, "manifest.json");
+	assert_string_equal(str_at(m, "status", NULL), "complete");
+	json_decref(m);
+	assert_null(strstr(r.out, "sweep not run"));
+	if (!strstr(r.err, "running the sweep anyway (--keep-going)"))
+		fail_msg("stderr:\n%s", r.err);
+	nh_proc_free(&r);
+	nh_rm_rf(dir);
+	free(dir);
+	(void)state;
+}
+
+/* Host checks that pass: the sweep as it always was. */
+static void host_checks_pass_run_as_before(void **state)
+{
+	unsigned nodes, cpus;
+	long long least_mem;
+	host_shape(&nodes, &cpus, &least_mem);
+	char *dir = nh_tmpdir();
+	char out[600];
+	snprintf(out, sizeof out, "%s/r", dir);
+	double took;
+	nh_proc_result_t r = run_expect_host(nodes, false, out, &took);
+	if (r.status != 0)
+		fail_msg("exit %d: %s%s", r.status, r.out, r.err);
+	char *runs = read_in(out, "runs.jsonl");
+	assert_int_equal(nh_count_lines(runs), 4);
+	free(runs);
+	json_t *checks = load_json_in(out, "checks.json");
+	assert_string_equal(str_at(check_of_kind(checks, "nodes"), "status", NULL), "pass");
+	json_decref(checks);
+	assert_null(strstr(r.out, "sweep not run"));
+	assert_int_equal(nh_count_lines(r.err), 0);
 	nh_proc_free(&r);
 	nh_rm_rf(dir);
 	free(dir);
@@ -895,6 +1046,9 @@ int main(void)
 		cmocka_unit_test(expectations_fail),
 		cmocka_unit_test(bios_check_matches_host),
 		cmocka_unit_test(bios_check_wrong_node_count),
+		cmocka_unit_test(host_checks_stop_the_sweep),
+		cmocka_unit_test(host_checks_keep_going),
+		cmocka_unit_test(host_checks_pass_run_as_before),
 		cmocka_unit_test(numatune_check_quick),
 		cmocka_unit_test(torn_results_still_read),
 		cmocka_unit_test(print_goes_to_stderr),
