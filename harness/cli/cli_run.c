@@ -93,7 +93,8 @@ static void print_checks(FILE *out, const nh_checks_t *c, const char *dir)
 /* After the sweep: the expectations against the records just written; with \p stopped (the
  * sweep was not run) the host checks, and the rest not evaluated. Returns the exit status the
  * checks call for (0, 1, or 2 when they could not be evaluated or written). */
-static int check_expectations(const nh_expect_set_t *set, const char *dir, bool json, bool stopped)
+static int check_expectations(const nh_expect_set_t *set, const nh_script_t *script, const char *dir,
+			      bool json, bool stopped)
 {
 	nh_err_t err;
 	nh_results_t *res = nh_results_load(dir, &err);
@@ -107,6 +108,13 @@ static int check_expectations(const nh_expect_set_t *set, const char *dir, bool 
 		     : nh_expect_evaluate(set, res, &checks, &err)) < 0) {
 		nh_cli_error("checks: %s", err.msg);
 		goto out;
+	}
+	/* The scenario's own checks (nh.check), after the declared ones, in the order made. */
+	for (unsigned i = 0; i < nh_script_check_count(script); i++) {
+		if (nh_checks_add(&checks, nh_script_check_at(script, i), &err) < 0) {
+			nh_cli_error("checks: %s", err.msg);
+			goto out;
+		}
 	}
 	if (nh_checks_write(&checks, dir, &err) < 0) {
 		nh_cli_error("checks: %s", err.msg);
@@ -286,7 +294,7 @@ int nh_cli_run(int argc, char **argv)
 	 * already makes the status 1; the checks say which configurations it hit. A sweep its host
 	 * checks stopped has them, and the rest not evaluated. */
 	if (status == NH_EXIT_OK || status == NH_EXIT_CHECK_FAILED) {
-		int checked = check_expectations(info.expects, swept.dir, o.json, host.stopped);
+		int checked = check_expectations(info.expects, script, swept.dir, o.json, host.stopped);
 		status = checked == NH_EXIT_ERROR ? NH_EXIT_ERROR
 			 : status > checked	  ? status
 						  : checked;

@@ -22,6 +22,7 @@ enum nh_expect_kind {
 	NH_EXPECT_COUNTER,	 /* per configuration: median of a counter within [min, max] */
 	NH_EXPECT_OUTCOMES,	 /* per configuration: every counted run ok (or skipped) */
 	NH_EXPECT_NODE_MEMORY,	 /* MemTotal of every node, bytes (manifest) */
+	NH_EXPECT_SCRIPT,	 /* nh.check from the scenario's own code (not an expect { } kind) */
 };
 
 /** \brief The kind's name as checks.json spells it ("placement", "ratio", ...). */
@@ -118,6 +119,10 @@ bool nh_expect_kind_is_host(enum nh_expect_kind k);
 int nh_expect_evaluate_host(const nh_expect_set_t *set, const nh_results_t *res,
 			    const char *others_reason, nh_checks_t *out, nh_err_t *err);
 void nh_checks_free(nh_checks_t *c);
+/** \brief Append a check the scenario's code made (nh.check: kind NH_EXPECT_SCRIPT, its name,
+ *  file:line, status, value and bounds, detail) to \p c, counted like the others; it fails the
+ *  gate when it failed, or was not evaluated under unevaluated = "fail". 0, or -1 (ENOMEM). */
+int nh_checks_add(nh_checks_t *c, const nh_check_t *check, nh_err_t *err);
 
 /** \brief checks.json: a JSON array of {name, kind, source, status, fails_gate, config, value,
  *  min, max, detail}, malloc'd; NULL on ENOMEM. */

@@ -150,21 +150,50 @@ static int push(eval_t *ev, const nh_expect_t *e, const char *name, const char *
 		enum nh_check_status st, double value, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
 
-static int push(eval_t *ev, const nh_expect_t *e, const char *name, const char *config,
-		enum nh_check_status st, double value, const char *fmt, ...)
+/* Room for one more check: its slot, or NULL (ENOMEM). */
+static nh_check_t *next_check(nh_checks_t *out)
 {
-	nh_checks_t *out = ev->out;
 	if (out->count == out->cap) {
 		unsigned cap = out->cap ? out->cap * 2 : 32;
 		nh_check_t *grown = realloc(out->items, cap * sizeof *grown);
 		if (!grown) {
 			errno = ENOMEM;
-			return -1;
+			return NULL;
 		}
 		out->items = grown;
 		out->cap = cap;
 	}
-	nh_check_t *c = &out->items[out->count++];
+	return &out->items[out->count++];
+}
+
+static void count_check(nh_checks_t *out, const nh_check_t *c)
+{
+	out->passed += c->status == NH_CHECK_PASS;
+	out->failed += c->status == NH_CHECK_FAIL;
+	out->not_evaluated += c->status == NH_CHECK_NOT_EVALUATED;
+	out->gate_failed |= c->fails_gate;
+}
+
+int nh_checks_add(nh_checks_t *out, const nh_check_t *check, nh_err_t *err)
+{
+	nh_check_t *c = next_check(out);
+	if (!c)
+		return nh_err_set(err, "out of memory for checks");
+	*c = *check;
+	c->kind = NH_EXPECT_SCRIPT;
+	c->fails_gate = c->status == NH_CHECK_FAIL ||
+			(c->status == NH_CHECK_NOT_EVALUATED && out->unevaluated_fails);
+	count_check(out, c);
+	return 0;
+}
+
+static int push(eval_t *ev, const nh_expect_t *e, const char *name, const char *config,
+		enum nh_check_status st, double value, const char *fmt, ...)
+{
+	nh_checks_t *out = ev->out;
+	nh_check_t *c = next_check(out);
+	if (!c)
+		return -1;
 	memset(c, 0, sizeof *c);
 	c->kind = e->kind;
 	c->status = st;
@@ -183,10 +212,7 @@ static int push(eval_t *ev, const nh_expect_t *e, const char *name, const char *
 	c->fails_gate = st == NH_CHECK_FAIL ||
 			(st == NH_CHECK_NOT_EVALUATED && out->unevaluated_fails && !e->implied &&
 			 !ev->not_run);
-	out->passed += st == NH_CHECK_PASS;
-	out->failed += st == NH_CHECK_FAIL;
-	out->not_evaluated += st == NH_CHECK_NOT_EVALUATED;
-	out->gate_failed |= c->fails_gate;
+	count_check(out, c);
 	return 0;
 }
 

@@ -512,6 +512,7 @@ void nh_script_free(nh_script_t *s)
 	if (!s)
 		return;
 	clear_params(s);
+	free(s->checks);
 	/* Closing runs the scripts' __gc finalizers: under the same limits. */
 	lua_entry_t e;
 	nh_script_enter(s, &e);

@@ -93,4 +93,8 @@ int nh_script_hook_done(nh_script_t *s, const nh_script_done_t *d, nh_err_t *err
 /** \brief Seconds spent in hooks and how many calls, for the manifest. */
 void nh_script_hook_time(const nh_script_t *s, double *seconds, unsigned *calls);
 
+/* ---- checks the scenario's code made (nh.check) ---- */
+unsigned nh_script_check_count(const nh_script_t *s);
+const nh_check_t *nh_script_check_at(const nh_script_t *s, unsigned i);
+
 #endif

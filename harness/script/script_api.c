@@ -66,6 +66,8 @@ void nh_lua_push_api(lua_State *L)
 	lua_newtable(L);
 	lua_pushcfunction(L, api_log);
 	lua_setfield(L, -2, "log");
+	nh_lua_push_check(L);
+	lua_setfield(L, -2, "check");
 	push_search(L);
 	lua_setfield(L, -2, "search");
 }

@@ -8,5 +8,7 @@
 
 /** \brief Push the `nh` table of a scenario's environment. */
 void nh_lua_push_api(lua_State *L);
+/** \brief nh.check (lua_check.c). */
+void nh_lua_push_check(lua_State *L);
 
 #endif

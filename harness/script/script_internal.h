@@ -36,6 +36,9 @@ struct nh_script {
 	char path[256];
 	double hook_seconds;
 	unsigned hook_calls;
+	/* nh.check calls, in order (lua_check.c). */
+	nh_check_t *checks;
+	unsigned check_count, check_cap;
 };
 
 /* One entry into Lua from C, with the limits armed; nh_script_leave restores the signal handlers. */

@@ -4,6 +4,7 @@
  * record so far with the report, exit 2 and one file:line; setup refusing before anything is
  * written; Ctrl-C inside a hook (130) and a hook over its time budget (2). */
 #include <jansson.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -186,6 +187,57 @@ static void endless_hook_interrupted_and_budgeted(void **state)
 	(void)state;
 }
 
+/* nh.check at load time and from hooks: in checks.json as kind "script" with the file:line of
+ * the call, pass / fail / not evaluated, value and bounds; the failed one fails the gate. */
+static void script_checks(void **state)
+{
+	sandbox_t b;
+	sandbox_init(&b);
+	nh_proc_result_t r;
+	run_scenario(&b, "tests/e2e/hooks/check.lua", &r);
+	assert_int_equal(r.status, 1);
+	char *text = out_file(&b, "checks.json");
+	assert_non_null(text);
+	json_t *checks = json_loads(text, 0, NULL);
+	free(text);
+	assert_non_null(checks);
+	static const struct {
+		const char *name, *status, *source, *detail;
+		double value, min, max; /* NAN: null */
+	} want[] = {
+		{"loaded", "pass", "tests/e2e/hooks/check.lua:2", "at load time", NAN, NAN, NAN},
+		{"all ok (1M)", "pass", "tests/e2e/hooks/check.lua:8", "2 of 2", 2, 2, NAN},
+		{"impossible", "fail", "tests/e2e/hooks/check.lua:12", "no host is this fast", 1, NAN, 0},
+		{"unknowable", "not-evaluated", "tests/e2e/hooks/check.lua:13", "no baseline to compare with",
+		 NAN, NAN, NAN},
+	};
+	size_t n = json_array_size(checks), first = n - 4;
+	assert_true(n >= 4);
+	for (size_t i = 0; i < 4; i++) {
+		json_t *c = json_array_get(checks, first + i);
+		assert_string_equal(json_string_value(json_object_get(c, "kind")), "script");
+		assert_string_equal(json_string_value(json_object_get(c, "name")), want[i].name);
+		assert_string_equal(json_string_value(json_object_get(c, "status")), want[i].status);
+		assert_string_equal(json_string_value(json_object_get(c, "source")), want[i].source);
+		assert_string_equal(json_string_value(json_object_get(c, "detail")), want[i].detail);
+		const char *keys[] = {"value", "min", "max"};
+		double vals[] = {want[i].value, want[i].min, want[i].max};
+		for (int k = 0; k < 3; k++) {
+			json_t *v = json_object_get(c, keys[k]);
+			if (isnan(vals[k]))
+				assert_true(json_is_null(v));
+			else
+				assert_true(json_number_value(v) == vals[k]);
+		}
+		assert_int_equal(json_is_true(json_object_get(c, "fails_gate")), i == 2);
+	}
+	json_decref(checks);
+	assert_non_null(strstr(r.out, "FAIL   impossible"));
+	nh_proc_free(&r);
+	sandbox_free(&b);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +245,7 @@ int main(void)
 		cmocka_unit_test(hook_error_keeps_records),
 		cmocka_unit_test(setup_refuses_before_anything),
 		cmocka_unit_test(endless_hook_interrupted_and_budgeted),
+		cmocka_unit_test(script_checks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

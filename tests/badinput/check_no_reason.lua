@@ -1,0 +1,2 @@
+nh.check("x", nil)
+return scenario { run { workload = "stream", params = { size = "1M" } } }
