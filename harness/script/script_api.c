@@ -5,6 +5,7 @@
 #include <lauxlib.h>
 #include <stdio.h>
 
+#include "lua_api_parts.h"
 #include "util.h"
 
 /* nh.log(fmt-less text...): one line to stderr, as print does, prefixed so it stands out from
@@ -70,4 +71,8 @@ void nh_lua_push_api(lua_State *L)
 	lua_setfield(L, -2, "check");
 	push_search(L);
 	lua_setfield(L, -2, "search");
+	nh_lua_push_stats(L);
+	lua_setfield(L, -2, "stats");
+	nh_lua_push_results(L);
+	lua_setfield(L, -2, "results");
 }

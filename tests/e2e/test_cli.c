@@ -950,6 +950,43 @@ static void print_goes_to_stderr(void **state)
 	(void)state;
 }
 
+/* nh.stats and nh.results at load time: tests/e2e/lua-api.lua prints a baseline fixture's median
+ * and its interval before the sweep; a bad array is a file:line error, exit 2, nothing run. */
+static void lua_api_at_load_time(void **state)
+{
+	char *dir = nh_tmpdir();
+	char out[600], scenario[700];
+	snprintf(out, sizeof out, "%s/r", dir);
+	char *argv[] = {NH_BIN, "run", "tests/e2e/lua-api.lua", "--out", out, "--quiet", NULL};
+	nh_proc_result_t r;
+	assert_int_equal(nh_proc_run(NH_SOURCE_DIR, argv, NULL, &r), 0);
+	if (r.status != 0)
+		fail_msg("exit %d: %s", r.status, r.err);
+	assert_true(strncmp(r.err, "baseline triad 12000.0 MB/s, 95% interval [", 43) == 0);
+	nh_proc_free(&r);
+
+	snprintf(scenario, sizeof scenario, "%s/bad.lua", dir);
+	FILE *f = fopen(scenario, "w");
+	assert_non_null(f);
+	fputs("local spread = nh.stats.cv { 1, 2 }\n"
+	      "local bad = nh.stats.median { 1, 'x' }\n"
+	      "return scenario { run { workload = 'stream', params = { size = '2M' } } }\n", f);
+	fclose(f);
+	snprintf(out, sizeof out, "%s/bad", dir);
+	char *bad_argv[] = {NH_BIN, "run", scenario, "--out", out, "--quiet", NULL};
+	assert_int_equal(nh_proc_run(NULL, bad_argv, NULL, &r), 0);
+	assert_int_equal(r.status, 2);
+	char want[800];
+	snprintf(want, sizeof want, "%s:2: nh.stats.median: element 2 is a string, expected a number",
+		 scenario);
+	if (!strstr(r.err, want))
+		fail_msg("stderr lacks \"%s\": %s", want, r.err);
+	nh_proc_free(&r);
+	nh_rm_rf(dir);
+	free(dir);
+	(void)state;
+}
+
 /* Ctrl-C stops Lua code that would never end: exit 130, one line naming where it was. And an
  * endless loop is stopped by its time budget, well within a bound of the budget. */
 static void lua_interrupted_and_budgeted(void **state)
@@ -1052,6 +1089,7 @@ int main(void)
 		cmocka_unit_test(numatune_check_quick),
 		cmocka_unit_test(torn_results_still_read),
 		cmocka_unit_test(print_goes_to_stderr),
+		cmocka_unit_test(lua_api_at_load_time),
 		cmocka_unit_test(lua_interrupted_and_budgeted),
 		cmocka_unit_test(sweep_interrupted),
 	};
