@@ -243,6 +243,8 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, n
 	int status = NH_EXIT_OK;
 	char hook_msg[sizeof err.msg] = "";
 	const char *stopped = "stopped"; /* the callback says why */
+	if (o->script) /* nh.run, from the hooks, into the same directory after the planned runs */
+		nh_script_attach_sweep(o->script, &ro, store, total, nh_plan_config_count(plan), 0);
 	int gate = o->before_first_run ? o->before_first_run(o->ctx, nh_store_dir(store), &stopped) : 0;
 	if (gate) {
 		status = gate;
@@ -269,6 +271,7 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, n
 		}
 	}
 	if (o->script) { /* what the scenario's own code cost, beside the runs */
+		nh_script_attach_sweep(o->script, NULL, NULL, 0, 0, 0);
 		double seconds;
 		unsigned calls;
 		nh_script_hook_time(o->script, &seconds, &calls);

@@ -109,6 +109,8 @@ nh_num_t nh_rv_exit_status(const nh_rv_t *rv)
 }
 nh_num_t nh_rv_signal(const nh_rv_t *rv) { return INT(REC(rv), "signal", "signal"); }
 nh_str_t nh_rv_source(const nh_rv_t *rv) { return STR(REC(rv), "source", "source"); }
+nh_str_t nh_rv_origin(const nh_rv_t *rv) { return STR(REC(rv), "origin", "origin"); }
+nh_str_t nh_rv_tag(const nh_rv_t *rv) { return STR(REC(rv), "tag", "tag"); }
 
 nh_str_t nh_rv_policy_requested(const nh_rv_t *rv)
 {

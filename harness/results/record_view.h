@@ -65,6 +65,8 @@ nh_num_t nh_rv_duration_s(const nh_rv_t *rv);
 nh_num_t nh_rv_exit_status(const nh_rv_t *rv); /* absent when it did not exit */
 nh_num_t nh_rv_signal(const nh_rv_t *rv);      /* absent when no signal ended it */
 nh_str_t nh_rv_source(const nh_rv_t *rv);      /* scenario file:line of its run { } */
+nh_str_t nh_rv_origin(const nh_rv_t *rv);      /* "script" for nh.run's runs; absent: the plan's */
+nh_str_t nh_rv_tag(const nh_rv_t *rv);         /* nh.run's tag, absent when none */
 
 /* The policy as asked, as applied (read back in the worker). */
 nh_str_t nh_rv_policy_requested(const nh_rv_t *rv);

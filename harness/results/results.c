@@ -88,8 +88,12 @@ static int record_config(const nh_rv_t *rec, nh_results_config_t *c, const char 
 					 "parameters too long for a configuration key");
 		used += (size_t)n;
 	}
-	int n = snprintf(c->key, sizeof c->key, "%s|%s|%s|%s", c->workload, c->params, c->policy,
-			 c->allocator);
+	/* A tagged run (nh.run's tag) is a configuration of its own; untagged keys are as ever. */
+	nh_str_t tag = nh_rv_tag(rec);
+	int n = tag.present ? snprintf(c->key, sizeof c->key, "%s|%s|%s|%s|%s", c->workload, c->params,
+				       c->policy, c->allocator, tag.s)
+			    : snprintf(c->key, sizeof c->key, "%s|%s|%s|%s", c->workload, c->params,
+				       c->policy, c->allocator);
 	if (n < 0 || (size_t)n >= sizeof c->key)
 		return fail_line(err, path, line, "configuration too long for a key");
 	return 0;

@@ -267,6 +267,11 @@ char *nh_record_to_json(const nh_record_t *r)
 	json_object_set_new(o, "exit_status", r->exit_status >= 0 ? json_integer(r->exit_status) : json_null());
 	json_object_set_new(o, "signal", r->term_signal ? json_integer(r->term_signal) : json_null());
 	json_object_set_new(o, "source", json_string(r->spec.source));
+	if (r->from_script) { /* only on runs a script asked for: planned records stay as they were */
+		json_object_set_new(o, "origin", json_string("script"));
+		json_object_set_new(o, "tag", r->tag[0] ? json_string(r->tag) : json_null());
+		json_object_set_new(o, "run_reason", r->run_reason[0] ? json_string(r->run_reason) : json_null());
+	}
 	char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 	json_decref(o);
 	return text;

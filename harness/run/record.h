@@ -61,6 +61,10 @@ typedef struct nh_record {
 	 * it, or as it reads when the worker did not (sampler.h); embedded in slot order. */
 	nh_sections_t sections;
 	char series_file[128]; /* relative to the results directory */
+	/* A run the scenario's code asked for (nh.run) rather than its plan: "" for planned runs. */
+	char tag[64];	       /* nh.run's tag: a configuration of its own for compare */
+	char run_reason[256];  /* nh.run's reason: why the script ran it */
+	bool from_script;
 } nh_record_t;
 
 /** \brief Add a metric to a record (ignored when full). */

@@ -52,7 +52,7 @@ static void push_json(lua_State *L, json_t *v)
 }
 
 /* The record as its runs.jsonl line says it: the one encoder, so hooks see what is stored. */
-static int push_record(lua_State *L, const nh_record_t *rec)
+int nh_script_push_record(lua_State *L, const nh_record_t *rec)
 {
 	char *line = nh_record_to_json(rec);
 	json_t *doc = line ? json_loads(line, 0, NULL) : NULL;
@@ -256,7 +256,7 @@ int nh_script_hook_before_run(nh_script_t *s, const nh_run_spec_t *spec, char *w
 
 static int push_record_arg(lua_State *L, const void *arg)
 {
-	return push_record(L, arg) < 0 ? -1 : 1;
+	return nh_script_push_record(L, arg) < 0 ? -1 : 1;
 }
 
 int nh_script_hook_after_run(nh_script_t *s, const nh_record_t *rec, nh_err_t *err)
@@ -289,7 +289,7 @@ static int push_config_arg(lua_State *L, const void *arg)
 	lua_setfield(L, -2, "params");
 	lua_createtable(L, (int)c->n, 0);
 	for (unsigned i = 0; i < c->n; i++) {
-		if (push_record(L, c->recs[i]) < 0)
+		if (nh_script_push_record(L, c->recs[i]) < 0)
 			return -1;
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}

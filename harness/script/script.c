@@ -155,6 +155,7 @@ static void on_stop_signal(int sig)
 
 void nh_script_enter(nh_script_t *s, lua_entry_t *e)
 {
+	s->entry = e;
 	s->stop = NH_SCRIPT_RUNNING;
 	s->stop_msg[0] = '\0';
 	pending_stop = NH_SCRIPT_RUNNING;
@@ -577,7 +578,7 @@ static lua_Integer opt_int(lua_State *L, int idx, const char *key, lua_Integer d
 }
 
 /* Read one normalised run group (at the top of the stack) and add it to the plan. */
-static int add_group(lua_State *L, nh_plan_t *plan, nh_err_t *err)
+int nh_script_add_group(lua_State *L, nh_plan_t *plan, nh_err_t *err)
 {
 	int g = lua_gettop(L);
 	nh_plan_group_t group = {0};
@@ -860,7 +861,7 @@ static nh_plan_t *load_plan(nh_script_t *s, const char *path, nh_scenario_info_t
 	lua_Integer n = luaL_len(L, -1);
 	for (lua_Integer i = 1; i <= n; i++) {
 		lua_rawgeti(L, -1, i);
-		if (add_group(L, plan, err) < 0) {
+		if (nh_script_add_group(L, plan, err) < 0) {
 			nh_plan_free(plan);
 			plan = NULL;
 			goto out;

@@ -6,6 +6,7 @@
 #include "expect.h"
 #include "plan.h"
 #include "record.h"
+#include "run.h"
 #include "store.h"
 
 /* At most this many param() declarations per scenario (and --set values per command). */
@@ -96,5 +97,16 @@ void nh_script_hook_time(const nh_script_t *s, double *seconds, unsigned *calls)
 /* ---- checks the scenario's code made (nh.check) ---- */
 unsigned nh_script_check_count(const nh_script_t *s);
 const nh_check_t *nh_script_check_at(const nh_script_t *s, unsigned i);
+
+/* ---- runs on demand (nh.run) ---- */
+
+/** \brief While a sweep is on: nh.run runs its configurations with \p ro into \p store, numbered
+ *  from \p first_index / \p first_config on, at most \p max_runs of them in all (0: what the
+ *  plan limit leaves after the planned runs). NULL \p ro: no sweep (nh.run is then an error
+ *  naming why). */
+void nh_script_attach_sweep(nh_script_t *s, const nh_runner_opts_t *ro, nh_store_t *store,
+			    unsigned first_index, unsigned first_config, unsigned max_runs);
+/** \brief How many runs nh.run has made. */
+unsigned nh_script_runs_made(const nh_script_t *s);
 
 #endif

@@ -62,6 +62,24 @@ static void push_search(lua_State *L)
 	lua_remove(L, -2);
 }
 
+/* nh.run: the Lua half (nh.ondemand) made with the C half and nh.stats (the nh table on top). */
+static void push_run(lua_State *L)
+{
+	lua_getglobal(L, "require");
+	lua_pushliteral(L, "nh.ondemand");
+	if (lua_pcall(L, 1, 1, 0) != LUA_OK || !lua_istable(L, -1)) {
+		lua_pop(L, 1);
+		lua_pushnil(L); /* nh.run stays absent: calling it says "attempt to call a nil value" */
+		return;
+	}
+	lua_getfield(L, -1, "make");
+	nh_lua_push_run_now(L);
+	lua_getfield(L, -4, "stats");
+	if (lua_pcall(L, 2, 1, 0) != LUA_OK)
+		lua_pushnil(L), lua_remove(L, -2);
+	lua_remove(L, -2);
+}
+
 void nh_lua_push_api(lua_State *L)
 {
 	lua_newtable(L);
@@ -75,4 +93,6 @@ void nh_lua_push_api(lua_State *L)
 	lua_setfield(L, -2, "stats");
 	nh_lua_push_results(L);
 	lua_setfield(L, -2, "results");
+	push_run(L);
+	lua_setfield(L, -2, "run");
 }

@@ -10,5 +10,7 @@
 void nh_lua_push_api(lua_State *L);
 /** \brief nh.check (lua_check.c). */
 void nh_lua_push_check(lua_State *L);
+/** \brief nh.run's C half, run_now (lua_run.c). */
+void nh_lua_push_run_now(lua_State *L);
 
 #endif

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <sys/time.h>
 
+#include "run.h"
 #include "script.h"
 
 /* A stop message's parts: the Lua location and what stopped the script. */
@@ -36,6 +37,13 @@ struct nh_script {
 	char path[256];
 	double hook_seconds;
 	unsigned hook_calls;
+	/* What nh.run runs with while a sweep is on (nh_script_attach_sweep; NULL otherwise), the
+	 * next run and configuration numbers it gives, and the entry into Lua it suspends while a
+	 * run goes on (so a run's minutes do not count against the script's time budget). */
+	const nh_runner_opts_t *runner;
+	nh_store_t *store;
+	unsigned next_index, next_config, script_runs, max_script_runs;
+	struct lua_entry *entry;
 	/* nh.check calls, in order (lua_check.c). */
 	nh_check_t *checks;
 	unsigned check_count, check_cap;
@@ -49,6 +57,10 @@ typedef struct lua_entry {
 } lua_entry_t;
 
 void nh_script_enter(nh_script_t *s, lua_entry_t *e);
+/** \brief A record as a table shaped like its runs.jsonl line (null fields absent). -1: no memory. */
+int nh_script_push_record(lua_State *L, const nh_record_t *rec);
+/** \brief A normalised run { } table (at the top of the stack) into \p plan. */
+int nh_script_add_group(lua_State *L, nh_plan_t *plan, nh_err_t *err);
 void nh_script_leave(nh_script_t *s, lua_entry_t *e);
 /** \brief Message handler for lua_pcall: the message and a traceback. */
 int nh_script_traceback(lua_State *L);

@@ -238,6 +238,59 @@ static void script_checks(void **state)
 	(void)state;
 }
 
+/* nh.run from after_config and done: the configuration object (records, ok, outcomes, tag,
+ * values, median, cv with a reason for a metric nobody has), and its records in runs.jsonl with
+ * origin "script", the tag, the reason and the calling line; past --max-runs, a file:line error. */
+static void runs_on_demand(void **state)
+{
+	sandbox_t b;
+	sandbox_init(&b);
+	nh_proc_result_t r;
+	run_scenario(&b, "tests/e2e/hooks/run.lua", &r);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.err, "again\t3\t3\t3\tagain\ttrue\t3\tnil\tcv: no ok run of this "
+				   "configuration has metric 'nosuch'\n"
+				   "done\t1\t3\tscript\ttests/e2e/hooks/run.lua:11\n");
+	char *text = out_file(&b, "runs.jsonl");
+	assert_non_null(text);
+	assert_int_equal(nh_count_lines(text), 7);
+	unsigned tagged = 0, script = 0;
+	for (char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		json_t *rec = json_loadb(line, strcspn(line, "\n"), 0, NULL);
+		assert_non_null(rec);
+		const char *origin = json_string_value(json_object_get(rec, "origin"));
+		const char *tag = json_string_value(json_object_get(rec, "tag"));
+		const char *source = json_string_value(json_object_get(rec, "source"));
+		if (origin) {
+			assert_string_equal(origin, "script");
+			script++;
+		}
+		if (tag) {
+			assert_string_equal(tag, "again");
+			assert_string_equal(json_string_value(json_object_get(rec, "run_reason")), "re-measure 1M");
+			assert_string_equal(source, "tests/e2e/hooks/run.lua:5");
+			tagged++;
+		}
+		json_decref(rec);
+	}
+	assert_int_equal(script, 6);
+	assert_int_equal(tagged, 3);
+	free(text);
+	nh_proc_free(&r);
+	sandbox_free(&b);
+
+	sandbox_init(&b);
+	char *argv[] = {NH_BIN, "run", "tests/e2e/hooks/run_budget.lua", "--out", b.out, "--quiet",
+			"--max-runs", "3", NULL};
+	assert_int_equal(nh_proc_run(NH_SOURCE_DIR, argv, NULL, &r), 0);
+	assert_int_equal(r.status, 2);
+	assert_string_equal(r.err, "numaharness: tests/e2e/hooks/run_budget.lua:5: 3 runs = 3 reps, over "
+				   "the limit of 2; --max-runs N to allow (in done)\n");
+	nh_proc_free(&r);
+	sandbox_free(&b);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -246,6 +299,7 @@ int main(void)
 		cmocka_unit_test(setup_refuses_before_anything),
 		cmocka_unit_test(endless_hook_interrupted_and_budgeted),
 		cmocka_unit_test(script_checks),
+		cmocka_unit_test(runs_on_demand),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
