@@ -173,6 +173,12 @@ static int show_record(void *ctx, const nh_record_t *rec, unsigned total, nh_err
 	return v->o->script ? nh_script_hook_after_run(v->o->script, rec, err) : 0;
 }
 
+static int derive_hook(void *ctx, nh_record_t *rec, nh_err_t *err)
+{
+	const sweep_view_t *v = ctx;
+	return nh_script_derive(v->o->script, rec, err);
+}
+
 static int config_hook(void *ctx, unsigned config, const nh_record_t *const *recs, unsigned n, nh_err_t *err)
 {
 	const sweep_view_t *v = ctx;
@@ -239,6 +245,8 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, n
 	nh_sweep_callbacks_t cb = {.ctx = &view, .before_run = show_start, .after_run = show_record};
 	if (o->script && nh_script_has_hook(o->script, "after_config"))
 		cb.after_config = config_hook;
+	if (o->script)
+		cb.before_store = derive_hook;
 	nh_sweep_summary_t sum = {0};
 	int status = NH_EXIT_OK;
 	char hook_msg[sizeof err.msg] = "";

@@ -81,6 +81,16 @@ void nh_expect_set_scenario(nh_expect_set_t *set, const char *name, const char *
 	set->unevaluated_fails = unevaluated_fails;
 }
 
+int nh_expect_set_derived(nh_expect_set_t *set, const char *metric)
+{
+	if (set->derived_count == NH_ARRAY_LEN(set->derived) || strlen(metric) >= sizeof set->derived[0]) {
+		errno = E2BIG;
+		return -1;
+	}
+	snprintf(set->derived[set->derived_count++], sizeof set->derived[0], "%s", metric);
+	return 0;
+}
+
 unsigned nh_expect_count(const nh_expect_set_t *set) { return set->count; }
 
 const nh_expect_t *nh_expect_at(const nh_expect_set_t *set, unsigned i)
@@ -275,6 +285,8 @@ int nh_expect_check_plan(const nh_expect_set_t *set, const nh_expect_planned_t *
 						  e->kind == NH_EXPECT_RATIO ? e->of : e->policy))
 					continue;
 				known |= nh_expect_workload_has_metric(s->wl, e->what);
+				for (unsigned d = 0; d < set->derived_count; d++)
+					known |= strcmp(set->derived[d], e->what) == 0;
 				for (const nh_metric_def_t *d = s->wl->metrics; d && d->name; d++)
 					nh_expect_list_add(metrics, sizeof metrics, d->name);
 			}

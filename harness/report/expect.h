@@ -60,6 +60,9 @@ int nh_expect_add(nh_expect_set_t *set, const nh_expect_t *e, nh_err_t *err);
  *  fails the gate. */
 void nh_expect_set_scenario(nh_expect_set_t *set, const char *name, const char *source,
 			    double placement_threshold, bool unevaluated_fails);
+/** \brief A metric the scenario derives (derive { }): expectations may name it. 0, or -1 (E2BIG:
+ *  more than 8, or a name of 32 bytes or more). */
+int nh_expect_set_derived(nh_expect_set_t *set, const char *metric);
 unsigned nh_expect_count(const nh_expect_set_t *set);
 const nh_expect_t *nh_expect_at(const nh_expect_set_t *set, unsigned i);
 

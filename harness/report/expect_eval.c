@@ -58,10 +58,11 @@ static bool config_matches(const nh_expect_t *e, const nh_results_t *res,
 		return false;
 	if (policy[0] && strcmp(c->policy, policy) != 0)
 		return false;
-	/* Without a workload, a metric applies to the workloads that produce it. */
+	/* Without a workload, a metric applies to the workloads that produce it (or whose records
+	 * carry it: a metric the scenario derives). */
 	if ((e->kind == NH_EXPECT_METRIC || e->kind == NH_EXPECT_RATIO) && !e->workload[0]) {
 		const nh_workload_t *wl = nh_workload_find(c->workload, NULL);
-		if (wl && !nh_expect_workload_has_metric(wl, e->what))
+		if (wl && !nh_expect_workload_has_metric(wl, e->what) && !nh_rv_metric(rec, e->what).present)
 			return false;
 	}
 	return params_match(e, rec);

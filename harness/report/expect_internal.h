@@ -13,6 +13,9 @@ struct nh_expect_set {
 	char source[160];
 	double placement_threshold;
 	bool unevaluated_fails;
+	/* Metrics the scenario derives (derive { }): every run may carry them. */
+	char derived[8][32];
+	unsigned derived_count;
 };
 
 /* Kinds evaluated once per matching configuration (the rest are host-wide or pairs). */

@@ -255,6 +255,13 @@ char *nh_record_to_json(const nh_record_t *r)
 		json_object_set_new(mo, "value", number_or_null(m->value));
 		json_object_set_new(mo, "unit", json_string(m->unit));
 		json_object_set_new(mo, "better", json_string(better_name(m->better)));
+		for (unsigned k = 0; k < r->derived_count && k < NH_ARRAY_LEN(r->derived); k++) {
+			if (strcmp(r->derived[k].name, m->name) != 0)
+				continue;
+			json_object_set_new(mo, "derived", json_string(r->derived[k].source));
+			if (r->derived[k].absent[0])
+				json_object_set_new(mo, "absent", json_string(r->derived[k].absent));
+		}
 		json_object_set_new(metrics, m->name, mo);
 	}
 	json_object_set_new(o, "metrics", metrics);

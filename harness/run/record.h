@@ -65,6 +65,13 @@ typedef struct nh_record {
 	char tag[64];	       /* nh.run's tag: a configuration of its own for compare */
 	char run_reason[256];  /* nh.run's reason: why the script ran it */
 	bool from_script;
+	/* Metrics a scenario derived (derive { }): where, and why one is absent. */
+	unsigned derived_count;
+	struct {
+		char name[32];
+		char source[160];
+		char absent[128]; /* "" when it has a value */
+	} derived[8];
 } nh_record_t;
 
 /** \brief Add a metric to a record (ignored when full). */

@@ -82,6 +82,10 @@ int nh_sweep_run(const nh_plan_t *plan, const nh_runner_opts_t *ro, nh_store_t *
 		}
 		if (nh_run_cancelled())
 			break; /* the run it killed is not a result: leave it out */
+		if (cb->before_store && cb->before_store(cb->ctx, &recs[i], err) < 0) {
+			rc = stop_by_callback(summary);
+			break;
+		}
 		if (nh_record_store_append(store, &recs[i], err) < 0) {
 			rc = -1;
 			break;

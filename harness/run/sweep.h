@@ -19,6 +19,9 @@ typedef struct nh_sweep_callbacks {
 	 * \p skip), -1 to stop the sweep (the message in \p err). */
 	int (*before_run)(void *ctx, const nh_run_spec_t *spec, unsigned i, unsigned total, char *skip,
 			  size_t skip_len, nh_err_t *err);
+	/* After a run, before its record is stored: may add to it (a scenario's derived metrics).
+	 * -1 stops the sweep (the record is not stored). */
+	int (*before_store)(void *ctx, nh_record_t *rec, nh_err_t *err);
 	/* After a run's record is stored; \p total is the plan's size. -1 stops the sweep. */
 	int (*after_run)(void *ctx, const nh_record_t *rec, unsigned total, nh_err_t *err);
 	/* After the last counted repetition of configuration \p config is stored, with its records

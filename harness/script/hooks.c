@@ -5,6 +5,7 @@
 #include "script_internal.h"
 
 #include <errno.h>
+#include <math.h>
 #include <jansson.h>
 #include <lauxlib.h>
 #include <stdio.h>
@@ -103,6 +104,25 @@ bool nh_script_has_hook(const nh_script_t *s, const char *name)
 	return has;
 }
 
+/* The end of one entry: time counted, and a stop from outside (time, memory, Ctrl-C) said as
+ * such, whatever the Lua code made of it. */
+static int leave_entry(nh_script_t *s, lua_entry_t *e, const struct timespec *t0, const char *name,
+		       int rc, nh_err_t *err)
+{
+	struct timespec t1;
+	nh_script_leave(s, e);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	s->hook_seconds += (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+	s->hook_calls++;
+	if (s->stop == NH_SCRIPT_RUNNING)
+		return rc;
+	if (!s->stop_msg[0])
+		snprintf(s->stop_msg, sizeof s->stop_msg, "%s: interrupted", s->path);
+	nh_err_set(err, "%s (in %s)", s->stop_msg, name);
+	errno = s->stop == NH_SCRIPT_STOP_INTERRUPT ? EINTR : s->stop == NH_SCRIPT_STOP_MEMORY ? ENOMEM : ETIME;
+	return -1;
+}
+
 typedef int (*push_args_fn)(lua_State *L, const void *arg); /* pushes the arguments: how many */
 typedef int (*take_result_fn)(lua_State *L, void *out, nh_err_t *err); /* results at -2, -1 */
 
@@ -114,7 +134,7 @@ static int call_hook(nh_script_t *s, const char *name, push_args_fn push_args, c
 	if (!nh_script_has_hook(s, name))
 		return 0;
 	lua_State *L = s->L;
-	struct timespec t0, t1;
+	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	lua_entry_t e;
 	nh_script_enter(s, &e);
@@ -139,21 +159,7 @@ static int call_hook(nh_script_t *s, const char *name, push_args_fn push_args, c
 			nh_err_prefix(err, "%s: %s hook", s->path, name);
 	}
 	lua_settop(L, base);
-	nh_script_leave(s, &e);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	s->hook_seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	s->hook_calls++;
-	if (s->stop != NH_SCRIPT_RUNNING) {
-		/* Stopped from outside (time, memory, Ctrl-C): say so, whatever the hook made of it. */
-		if (!s->stop_msg[0])
-			snprintf(s->stop_msg, sizeof s->stop_msg, "%s: interrupted", s->path);
-		nh_err_set(err, "%s (in %s)", s->stop_msg, name);
-		errno = s->stop == NH_SCRIPT_STOP_INTERRUPT ? EINTR
-			: s->stop == NH_SCRIPT_STOP_MEMORY  ? ENOMEM
-							    : ETIME;
-		return -1;
-	}
-	return rc;
+	return leave_entry(s, &e, &t0, name, rc, err);
 }
 
 /* ---- the hooks ---- */
@@ -323,6 +329,88 @@ static int push_done_arg(lua_State *L, const void *arg)
 int nh_script_hook_done(nh_script_t *s, const nh_script_done_t *d, nh_err_t *err)
 {
 	return call_hook(s, "done", push_done_arg, d, NULL, NULL, err);
+}
+
+/* ---- derived metrics ---- */
+
+/* One derive { }'s value for the record on the stack at \p rec_idx: 0 with *v (NAN and \p absent
+ * filled when there is none), or -1 with the error. */
+static int derive_one(lua_State *L, int d, int rec_idx, const char *name, double *v, char *absent,
+		      size_t alen, nh_err_t *err)
+{
+	int base = lua_gettop(L);
+	lua_pushcfunction(L, nh_script_traceback);
+	lua_getfield(L, d, "from");
+	lua_pushvalue(L, rec_idx);
+	int rc = 0;
+	*v = NAN;
+	if (lua_pcall(L, 1, 1, base + 1) != LUA_OK) {
+		const char *msg = lua_tostring(L, -1);
+		nh_log(NH_LOG_DEBUG, "%s", msg ? msg : "?");
+		errno = EINVAL;
+		rc = nh_err_set(err, "%.*s (in derive %s)", (int)strcspn(msg ? msg : "?", "\n"),
+				msg ? msg : "?", name);
+	} else if (lua_isnil(L, -1)) {
+		snprintf(absent, alen, "from returned nil");
+	} else if (lua_type(L, -1) != LUA_TNUMBER) {
+		lua_getfield(L, d, "source");
+		errno = EINVAL;
+		rc = nh_err_set(err, "%s: derive %s: from returned a %s, expected a number or nil",
+				lua_tostring(L, -1), name, luaL_typename(L, -2));
+	} else if (!isfinite(*v = lua_tonumber(L, -1))) {
+		snprintf(absent, alen, "from returned %s", isnan(*v) ? "nan" : "an infinity");
+		*v = NAN;
+	}
+	lua_settop(L, base);
+	return rc;
+}
+
+int nh_script_derive(nh_script_t *s, nh_record_t *rec, nh_err_t *err)
+{
+	if (s->derives_ref == LUA_NOREF)
+		return 0;
+	lua_State *L = s->L;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	lua_entry_t e;
+	nh_script_enter(s, &e);
+	int base = lua_gettop(L), rc = 0;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, s->derives_ref);
+	int list = lua_gettop(L);
+	bool ok_run = rec->outcome == NH_OUTCOME_OK;
+	if (ok_run && nh_script_push_record(L, rec) < 0) {
+		errno = ENOMEM;
+		rc = nh_err_set(err, "%s: out of memory for the record's table", s->path);
+	}
+	int rec_idx = lua_gettop(L);
+	lua_Integer n = luaL_len(L, list);
+	for (lua_Integer i = 1; i <= n && rc == 0 && rec->derived_count < NH_ARRAY_LEN(rec->derived); i++) {
+		lua_rawgeti(L, list, i);
+		int d = lua_gettop(L);
+		lua_getfield(L, d, "name");
+		lua_getfield(L, d, "unit");
+		lua_getfield(L, d, "better");
+		lua_getfield(L, d, "source");
+		const char *name = lua_tostring(L, d + 1), *better = lua_tostring(L, d + 3);
+		double v = NAN;
+		char absent[128] = "";
+		if (!ok_run)
+			snprintf(absent, sizeof absent, "the run did not end ok (%s)", nh_outcome_name(rec->outcome));
+		else
+			rc = derive_one(L, d, rec_idx, name, &v, absent, sizeof absent, err);
+		if (rc == 0) {
+			nh_record_add_metric(rec, name, lua_tostring(L, d + 2),
+					     strcmp(better, "higher") == 0 ? 1 : strcmp(better, "lower") == 0 ? -1 : 0, v);
+			unsigned k = rec->derived_count++;
+			nh_format_cut(rec->derived[k].name, sizeof rec->derived[k].name, "%s", name);
+			nh_format_cut(rec->derived[k].source, sizeof rec->derived[k].source, "%s",
+				      lua_tostring(L, d + 4));
+			nh_format_cut(rec->derived[k].absent, sizeof rec->derived[k].absent, "%s", absent);
+		}
+		lua_settop(L, d - 1);
+	}
+	lua_settop(L, base);
+	return leave_entry(s, &e, &t0, "derive", rc, err);
 }
 
 void nh_script_hook_time(const nh_script_t *s, double *seconds, unsigned *calls)

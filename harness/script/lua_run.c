@@ -85,7 +85,9 @@ static int api_run_now(lua_State *L)
 			rec->from_script = true;
 			nh_format_cut(rec->tag, sizeof rec->tag, "%s", tag);
 			nh_format_cut(rec->run_reason, sizeof rec->run_reason, "%s", reason);
-			ran = nh_record_store_append(s->store, rec, &err);
+			ran = nh_script_derive(s, rec, &err);
+			if (ran == 0)
+				ran = nh_record_store_append(s->store, rec, &err);
 		}
 		nh_script_enter(s, e);
 		if (nh_run_cancelled()) {

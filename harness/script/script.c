@@ -445,6 +445,8 @@ static int push_env(nh_script_t *s, const char *path, nh_err_t *err)
 	lua_setfield(L, -3, "run");
 	lua_getfield(L, -1, "expect");
 	lua_setfield(L, -3, "expect");
+	lua_getfield(L, -1, "derive");
+	lua_setfield(L, -3, "derive");
 	lua_pop(L, 1);
 	/* Copies of the modules too: nh.operator calls nh.policies, whatever a script does to its
 	 * own `policies`. */
@@ -485,6 +487,7 @@ nh_script_t *nh_script_new(const nh_topo_t *topo, bool unsafe, nh_err_t *err)
 	s->topo = topo;
 	s->unsafe = unsafe;
 	s->hooks_ref = LUA_NOREF;
+	s->derives_ref = LUA_NOREF;
 	nh_script_set_limits(s, NH_SCRIPT_DEFAULT_TIME_S, NH_SCRIPT_DEFAULT_MEMORY);
 	s->max_runs = NH_PLAN_DEFAULT_MAX_RUNS;
 	luaL_openlibs(L);
@@ -722,6 +725,21 @@ static nh_expect_set_t *load_expects(lua_State *L, int sc, const nh_scenario_inf
 		lua_pop(L, 1);
 	}
 	lua_pop(L, 1);
+	lua_getfield(L, sc, "derives");
+	lua_Integer nd = lua_istable(L, -1) ? luaL_len(L, -1) : 0;
+	for (lua_Integer i = 1; i <= nd; i++) {
+		lua_rawgeti(L, -1, i);
+		const char *dname = opt_string(L, lua_gettop(L), "name");
+		const char *dsource = opt_string(L, lua_gettop(L), "source");
+		if (dname && nh_expect_set_derived(set, dname) < 0) {
+			nh_expect_set_free(set);
+			nh_err_set(err, "%s: derive %s: at most 8 derived metrics", dsource ? dsource : "?", dname);
+			lua_pop(L, 2);
+			return NULL;
+		}
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
 	unsigned count = nh_plan_count(plan);
 	nh_expect_planned_t *planned = calloc(count ? count : 1, sizeof *planned);
 	if (!planned) {
@@ -875,10 +893,14 @@ static nh_plan_t *load_plan(nh_script_t *s, const char *path, nh_scenario_info_t
 		plan = NULL;
 		goto out;
 	}
-	/* The hooks stay in the registry, with the state, for the sweep to call. */
+	/* The hooks and derived metrics stay in the registry, with the state, for the sweep. */
 	luaL_unref(L, LUA_REGISTRYINDEX, s->hooks_ref);
 	lua_getfield(L, sc, "hooks");
 	s->hooks_ref = lua_istable(L, -1) ? luaL_ref(L, LUA_REGISTRYINDEX) : (lua_pop(L, 1), LUA_NOREF);
+	luaL_unref(L, LUA_REGISTRYINDEX, s->derives_ref);
+	lua_getfield(L, sc, "derives");
+	s->derives_ref = lua_istable(L, -1) && luaL_len(L, -1) > 0 ? luaL_ref(L, LUA_REGISTRYINDEX)
+								    : (lua_pop(L, 1), LUA_NOREF);
 	snprintf(s->path, sizeof s->path, "%s", path);
 out:
 	lua_settop(L, base);

@@ -34,6 +34,7 @@ struct nh_script {
 	/* The scenario's hooks (a table in the registry; LUA_NOREF before a scenario with hooks is
 	 * loaded), its path for messages, and the time spent in them. */
 	int hooks_ref;
+	int derives_ref; /* the scenario's derive { } entries, LUA_NOREF when none */
 	char path[256];
 	double hook_seconds;
 	unsigned hook_calls;

@@ -389,6 +389,32 @@ local function size_bound(source, v)
 end
 
 --- expect { placement = 0.99 }, expect { metric = "triad", min = 1e4, policy = "membind=0" }, ...
+--- derive { name = "x", unit = "B", better = "lower", from = function(record) ... end }: a metric
+--- computed from each ok record as it is stored (nil: absent, with the reason, never 0).
+local DERIVE_FIELDS = { name = true, unit = true, better = true, from = true }
+function M.derive(d)
+  local source = caller_source(2, "derive")
+  if type(d) ~= "table" then fail(source, "derive expects a table") end
+  check_fields(source, "derive", d, DERIVE_FIELDS)
+  if type(d.name) ~= "string" or not d.name:match("^[%a_][%w_]*$") or #d.name > 31 then
+    fail(source, "derive needs name = a metric name (letters, digits, '_', at most 31), got %s",
+         tostring(d.name))
+  end
+  if d.unit ~= nil and (type(d.unit) ~= "string" or #d.unit > 15) then
+    fail(source, "derive %s: unit must be a string of at most 15 bytes", d.name)
+  end
+  local better = d.better or "none"
+  if better ~= "higher" and better ~= "lower" and better ~= "none" then
+    fail(source, "derive %s: better must be \"higher\", \"lower\" or \"none\", got %s", d.name,
+         tostring(d.better))
+  end
+  if type(d.from) ~= "function" then
+    fail(source, "derive %s: from must be a function(record)", d.name)
+  end
+  return { __nh_derive = true, source = source, name = d.name, unit = d.unit or "",
+           better = better, from = d.from }
+end
+
 function M.expect(e)
   local source = caller_source(2, "expect")
   if type(e) ~= "table" then fail(source, "expect expects a table") end
@@ -519,14 +545,19 @@ function M.scenario(s)
     end
     hooks[h] = s[h]
   end
-  local runs, expects = {}, {}
+  local runs, expects, derives = {}, {}, {}
   for i, r in ipairs(s) do
     if type(r) == "table" and r.__nh_run then
       runs[#runs + 1] = r
     elseif type(r) == "table" and r.__nh_expect then
       expects[#expects + 1] = r
+    elseif type(r) == "table" and r.__nh_derive then
+      for _, d in ipairs(derives) do
+        if d.name == r.name then fail(r.source, "derive %s: already derived at %s", r.name, d.source) end
+      end
+      derives[#derives + 1] = r
     else
-      fail(source, "scenario entry %d is not a run { ... } or an expect { ... }", i)
+      fail(source, "scenario entry %d is not a run { ... }, an expect { ... } or a derive { ... }", i)
     end
   end
   if #runs == 0 then fail(source, "scenario has no run { ... } entries") end
@@ -550,6 +581,7 @@ function M.scenario(s)
     runs = runs,
     expects = expects,
     hooks = hooks,
+    derives = derives,
   }
 end
 

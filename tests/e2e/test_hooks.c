@@ -291,6 +291,28 @@ static void runs_on_demand(void **state)
 	(void)state;
 }
 
+/* derive { }: each ok record carries the derived metric with its line ("derived"); a from()
+ * returning nil gives an absent value with the reason, never 0; expect can judge it. */
+static void derived_metrics(void **state)
+{
+	sandbox_t b;
+	sandbox_init(&b);
+	nh_proc_result_t r;
+	run_scenario(&b, "tests/e2e/hooks/derive.lua", &r);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.err, "derived\ttrue\ttests/e2e/hooks/derive.lua:4\tnil\tfrom returned nil\n"
+				   "derived\ttrue\ttests/e2e/hooks/derive.lua:4\tnil\tfrom returned nil\n");
+	char *runs = out_file(&b, "runs.jsonl");
+	assert_non_null(runs);
+	assert_non_null(strstr(runs, "\"nothing_here\":{\"value\":null,\"unit\":\"\",\"better\":\"none\","
+				     "\"derived\":\"tests/e2e/hooks/derive.lua:6\",\"absent\":\"from returned nil\"}"));
+	free(runs);
+	assert_non_null(strstr(r.out, "PASS   triad_per_thread ≥ 1 (stream default)"));
+	nh_proc_free(&r);
+	sandbox_free(&b);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +322,7 @@ int main(void)
 		cmocka_unit_test(endless_hook_interrupted_and_budgeted),
 		cmocka_unit_test(script_checks),
 		cmocka_unit_test(runs_on_demand),
+		cmocka_unit_test(derived_metrics),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
