@@ -65,6 +65,21 @@ int nh_script_push_record(lua_State *L, const nh_record_t *rec)
 	return 0;
 }
 
+/* workload, policy and params of a spec into the table on top: what names a configuration. */
+static void set_identity(lua_State *L, const nh_run_spec_t *spec)
+{
+	lua_pushstring(L, spec->wl->name);
+	lua_setfield(L, -2, "workload");
+	lua_pushstring(L, spec->policy.spec);
+	lua_setfield(L, -2, "policy");
+	lua_createtable(L, 0, (int)spec->params.count);
+	for (unsigned i = 0; i < spec->params.count; i++) {
+		lua_pushstring(L, spec->params.kv[i].value);
+		lua_setfield(L, -2, spec->params.kv[i].name);
+	}
+	lua_setfield(L, -2, "params");
+}
+
 static void push_spec(lua_State *L, const nh_run_spec_t *spec)
 {
 	lua_createtable(L, 0, 9);
@@ -76,16 +91,7 @@ static void push_spec(lua_State *L, const nh_run_spec_t *spec)
 	lua_setfield(L, -2, "rep");
 	lua_pushboolean(L, spec->warmup);
 	lua_setfield(L, -2, "warmup");
-	lua_pushstring(L, spec->wl->name);
-	lua_setfield(L, -2, "workload");
-	lua_pushstring(L, spec->policy.spec);
-	lua_setfield(L, -2, "policy");
-	lua_createtable(L, 0, (int)spec->params.count);
-	for (unsigned i = 0; i < spec->params.count; i++) {
-		lua_pushstring(L, spec->params.kv[i].value);
-		lua_setfield(L, -2, spec->params.kv[i].name);
-	}
-	lua_setfield(L, -2, "params");
+	set_identity(L, spec);
 	lua_pushnumber(L, spec->timeout_s);
 	lua_setfield(L, -2, "timeout");
 	lua_pushstring(L, spec->source);
@@ -283,16 +289,7 @@ static int push_config_arg(lua_State *L, const void *arg)
 	lua_createtable(L, 0, 5);
 	lua_pushinteger(L, spec->config);
 	lua_setfield(L, -2, "config");
-	lua_pushstring(L, spec->wl->name);
-	lua_setfield(L, -2, "workload");
-	lua_pushstring(L, spec->policy.spec);
-	lua_setfield(L, -2, "policy");
-	lua_createtable(L, 0, (int)spec->params.count);
-	for (unsigned i = 0; i < spec->params.count; i++) {
-		lua_pushstring(L, spec->params.kv[i].value);
-		lua_setfield(L, -2, spec->params.kv[i].name);
-	}
-	lua_setfield(L, -2, "params");
+	set_identity(L, spec);
 	lua_createtable(L, (int)c->n, 0);
 	for (unsigned i = 0; i < c->n; i++) {
 		if (nh_script_push_record(L, c->recs[i]) < 0)

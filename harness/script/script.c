@@ -371,7 +371,7 @@ static int require_module(lua_State *L, const char *name)
 }
 
 /* A shallow copy of the table at the top of the stack replaces it. */
-static void copy_table(lua_State *L)
+void nh_script_copy_table(lua_State *L)
 {
 	lua_newtable(L);
 	for (lua_pushnil(L); lua_next(L, -3);) {
@@ -414,7 +414,7 @@ static int push_env(nh_script_t *s, const char *path, nh_err_t *err)
 	}
 	for (size_t i = 0; i < NH_ARRAY_LEN(COPIED_LIBS); i++) {
 		lua_getglobal(L, COPIED_LIBS[i]);
-		copy_table(L);
+		nh_script_copy_table(L);
 		lua_setfield(L, -2, COPIED_LIBS[i]);
 	}
 	lua_pushcfunction(L, guarded_pcall);
@@ -452,11 +452,11 @@ static int push_env(nh_script_t *s, const char *path, nh_err_t *err)
 	 * own `policies`. */
 	if (require_module(L, "nh.policies") != LUA_OK)
 		return nh_err_set(err, "internal: nh.policies: %s", lua_tostring(L, -1));
-	copy_table(L);
+	nh_script_copy_table(L);
 	lua_setfield(L, -2, "policies");
 	if (require_module(L, "nh.operator") != LUA_OK)
 		return nh_err_set(err, "internal: nh.operator: %s", lua_tostring(L, -1));
-	copy_table(L);
+	nh_script_copy_table(L);
 	lua_setfield(L, -2, "operator");
 	nh_script_push_topo(L, s->topo);
 	lua_setfield(L, -2, "topo");

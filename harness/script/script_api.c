@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* script_api: the `nh` table of a scenario's environment. */
 #include "script_api.h"
+#include "script_internal.h"
 
 #include <lauxlib.h>
 #include <stdio.h>
@@ -53,13 +54,7 @@ static void push_search(lua_State *L)
 		lua_setmetatable(L, -2);
 		return;
 	}
-	lua_newtable(L);
-	for (lua_pushnil(L); lua_next(L, -3);) {
-		lua_pushvalue(L, -2);
-		lua_insert(L, -2);
-		lua_rawset(L, -4);
-	}
-	lua_remove(L, -2);
+	nh_script_copy_table(L);
 }
 
 /* nh.run: the Lua half (nh.ondemand) made with the C half and nh.stats (the nh table on top). */

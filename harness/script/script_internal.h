@@ -65,6 +65,9 @@ int nh_script_add_group(lua_State *L, nh_plan_t *plan, nh_err_t *err);
 void nh_script_leave(nh_script_t *s, lua_entry_t *e);
 /** \brief Message handler for lua_pcall: the message and a traceback. */
 int nh_script_traceback(lua_State *L);
+/** \brief A shallow copy of the table on top of the stack replaces it (a script's own copy of
+ *  a module, so what it changes reaches no other scenario). */
+void nh_script_copy_table(lua_State *L);
 /** \brief The topology as the scenario's `topo` table. */
 void nh_script_push_topo(lua_State *L, const nh_topo_t *t);
 
