@@ -149,6 +149,9 @@ static int show_start(void *ctx, const nh_run_spec_t *spec, unsigned i, unsigned
 		      size_t skip_len, nh_err_t *err)
 {
 	const sweep_view_t *v = ctx;
+	/* The scenario's budget.time is checked between runs, like a cancel. */
+	if (v->o->script && nh_script_budget_check(v->o->script, i, err) < 0)
+		return -1;
 	int go = v->o->script ? nh_script_hook_before_run(v->o->script, spec, skip, skip_len, err) : 0;
 	if (go >= 0 && v->tty)
 		fprintf(stderr, "[%u/%u] %s %s ...\r", i + 1, total, spec->wl->name, spec->policy.spec);

@@ -4,6 +4,7 @@
  * configuration object it returns). Only while a sweep is on: from a hook. */
 #include "script_internal.h"
 
+#include <errno.h>
 #include <lauxlib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,11 +19,29 @@ void nh_script_attach_sweep(nh_script_t *s, const nh_runner_opts_t *ro, nh_store
 	s->store = store;
 	s->next_index = first_index;
 	s->next_config = first_config;
-	/* 0: what the plan limit (--max-runs) leaves after the planned runs */
-	s->max_script_runs = max_runs ? max_runs : s->max_runs > first_index ? s->max_runs - first_index : 0;
+	/* 0: what the plan limit (--max-runs, or the scenario's budget.runs when lower) leaves after
+	 * the planned runs */
+	unsigned limit = s->budget_runs && s->budget_runs < s->max_runs ? s->budget_runs : s->max_runs;
+	s->max_script_runs = max_runs ? max_runs : limit > first_index ? limit - first_index : 0;
+	clock_gettime(CLOCK_MONOTONIC, &s->sweep_started);
 }
 
 unsigned nh_script_runs_made(const nh_script_t *s) { return s->script_runs; }
+
+int nh_script_budget_check(const nh_script_t *s, unsigned runs_done, nh_err_t *err)
+{
+	if (!s->budget_time_s)
+		return 0;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double spent = (double)(now.tv_sec - s->sweep_started.tv_sec) +
+		       (double)(now.tv_nsec - s->sweep_started.tv_nsec) / 1e9;
+	if (spent <= s->budget_time_s)
+		return 0;
+	errno = ETIME;
+	return nh_err_set(err, "%s: budget: budget.time (%g s) spent after %u runs (%.1f s)",
+			  s->budget_source, s->budget_time_s, runs_done, spent);
+}
 
 /* Errors already name the scenario's line (source): raised without Lua's own position. */
 static int raise_at(lua_State *L, const char *fmt, const char *source)
@@ -72,6 +91,10 @@ static int api_run_now(lua_State *L)
 	int out = lua_gettop(L);
 	const char *failed = NULL;
 	for (unsigned i = 0; i < n && !failed; i++) {
+		if (nh_script_budget_check(s, s->next_index, &err) < 0) {
+			failed = err.msg;
+			break;
+		}
 		nh_run_spec_t spec = *nh_plan_run(plan, i);
 		spec.index = s->next_index++;
 		spec.config += s->next_config;

@@ -875,6 +875,24 @@ static nh_plan_t *load_plan(nh_script_t *s, const char *path, nh_scenario_info_t
 		goto out;
 	}
 	nh_plan_set_max_runs(plan, s->max_runs);
+	s->budget_runs = 0;
+	s->budget_time_s = 0;
+	s->budget_source[0] = '\0';
+	lua_getfield(L, sc, "budget");
+	if (lua_istable(L, -1)) {
+		int b = lua_gettop(L);
+		const char *bsrc = opt_string(L, b, "source");
+		nh_format_cut(s->budget_source, sizeof s->budget_source, "%s", bsrc ? bsrc : path);
+		s->budget_runs = (unsigned)opt_int(L, b, "runs", 0);
+		const char *t = opt_string(L, b, "time");
+		if (t && nh_parse_duration(t, &s->budget_time_s, err) < 0) {
+			nh_err_prefix(err, "%s: budget.time", s->budget_source);
+			nh_plan_free(plan);
+			plan = NULL;
+			goto out;
+		}
+	}
+	lua_pop(L, 1);
 	lua_getfield(L, sc, "runs");
 	lua_Integer n = luaL_len(L, -1);
 	for (lua_Integer i = 1; i <= n; i++) {
@@ -887,6 +905,14 @@ static nh_plan_t *load_plan(nh_script_t *s, const char *path, nh_scenario_info_t
 		lua_pop(L, 1);
 	}
 	lua_pop(L, 1);
+	if (s->budget_runs && nh_plan_count(plan) > s->budget_runs) {
+		errno = E2BIG;
+		nh_err_set(err, "%s: budget: the plan has %u runs, over budget.runs = %u", s->budget_source,
+			   nh_plan_count(plan), s->budget_runs);
+		nh_plan_free(plan);
+		plan = NULL;
+		goto out;
+	}
 	info->expects = load_expects(L, sc, info, plan, err);
 	if (!info->expects) {
 		nh_plan_free(plan);

@@ -109,6 +109,9 @@ const nh_check_t *nh_script_check_at(const nh_script_t *s, unsigned i);
  *  naming why). */
 void nh_script_attach_sweep(nh_script_t *s, const nh_runner_opts_t *ro, nh_store_t *store,
 			    unsigned first_index, unsigned first_config, unsigned max_runs);
+/** \brief 0 while the scenario's budget.time is not spent since nh_script_attach_sweep; -1
+ *  (ETIME) with "x.lua:3: budget: budget.time (7200 s) spent after N runs (7212.4 s)". */
+int nh_script_budget_check(const nh_script_t *s, unsigned runs_done, nh_err_t *err);
 /** \brief How many runs nh.run has made. */
 unsigned nh_script_runs_made(const nh_script_t *s);
 

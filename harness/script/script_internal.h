@@ -7,6 +7,7 @@
 #include <lua.h>
 #include <signal.h>
 #include <sys/time.h>
+#include <time.h>
 
 #include "run.h"
 #include "script.h"
@@ -45,6 +46,12 @@ struct nh_script {
 	nh_store_t *store;
 	unsigned next_index, next_config, script_runs, max_script_runs;
 	struct lua_entry *entry;
+	/* The scenario's budget = { runs =, time = } (0: none), where it was written, and when the
+	 * sweep started (for its time). */
+	unsigned budget_runs;
+	double budget_time_s;
+	char budget_source[160];
+	struct timespec sweep_started;
 	/* nh.check calls, in order (lua_check.c). */
 	nh_check_t *checks;
 	unsigned check_count, check_cap;

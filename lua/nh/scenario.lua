@@ -8,7 +8,7 @@ local M = {}
 local SCENARIO_FIELDS = { name = true, description = true, reps = true, warmup = true,
                           timeout = true, placement_threshold = true, unevaluated = true,
                           setup = true, before_run = true, after_run = true, after_config = true,
-                          done = true }
+                          done = true, budget = true }
 -- The hooks a scenario may give (functions the harness calls between runs, in this process).
 local HOOKS = { "setup", "before_run", "after_run", "after_config", "done" }
 local RUN_FIELDS = { workload = true, params = true, policies = true, policy = true, reps = true,
@@ -538,6 +538,13 @@ function M.scenario(s)
   if s.unevaluated ~= nil and s.unevaluated ~= "pass" and s.unevaluated ~= "fail" then
     fail(source, "unevaluated must be \"pass\" or \"fail\", got %s", tostring(s.unevaluated))
   end
+  local budget
+  if s.budget ~= nil then
+    if type(s.budget) ~= "table" then fail(source, "budget must be a table { runs = N, time = \"2h\" }") end
+    check_fields(source, "budget", s.budget, { runs = true, time = true })
+    budget = { source = source, runs = positive_int(source, "budget.runs", s.budget.runs),
+               time = timeout_value(source, s.budget.time) }
+  end
   local hooks = {}
   for _, h in ipairs(HOOKS) do
     if s[h] ~= nil and type(s[h]) ~= "function" then
@@ -582,6 +589,7 @@ function M.scenario(s)
     expects = expects,
     hooks = hooks,
     derives = derives,
+    budget = budget,
   }
 end
 

@@ -313,6 +313,31 @@ static void derived_metrics(void **state)
 	(void)state;
 }
 
+/* budget.time spent: the sweep stops between runs (exit 2, status "stopped", the line), every
+ * run so far kept. */
+static void budget_time_stops(void **state)
+{
+	sandbox_t b;
+	sandbox_init(&b);
+	nh_proc_result_t r;
+	run_scenario(&b, "tests/e2e/hooks/budget_time.lua", &r);
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "numaharness: tests/e2e/hooks/budget_time.lua:2: budget: "
+				      "budget.time (1 s) spent after "));
+	assert_int_equal(nh_count_lines(r.err), 1);
+	char *runs = out_file(&b, "runs.jsonl");
+	assert_non_null(runs);
+	unsigned n = nh_count_lines(runs);
+	assert_true(n >= 1 && n < 50);
+	free(runs);
+	json_t *m;
+	assert_string_equal(manifest_status(&b, &m), "stopped");
+	json_decref(m);
+	nh_proc_free(&r);
+	sandbox_free(&b);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,6 +348,7 @@ int main(void)
 		cmocka_unit_test(script_checks),
 		cmocka_unit_test(runs_on_demand),
 		cmocka_unit_test(derived_metrics),
+		cmocka_unit_test(budget_time_stops),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
