@@ -143,6 +143,7 @@ static void print_summary(FILE *out, const nh_record_t *recs, unsigned n, unsign
 typedef struct sweep_view {
 	const nh_sweep_opts_t *o;
 	bool tty;
+	unsigned total; /* the plan's runs, for the progress lines of runs beyond it */
 } sweep_view_t;
 
 static int show_start(void *ctx, const nh_run_spec_t *spec, unsigned i, unsigned total, char *skip,
@@ -182,11 +183,48 @@ static int derive_hook(void *ctx, nh_record_t *rec, nh_err_t *err)
 	return nh_script_derive(v->o->script, rec, err);
 }
 
+/* after_config, and the repetitions it asks for with "again": each run and stored as it ends, then
+ * the hook called again with the configuration's records so far. */
 static int config_hook(void *ctx, unsigned config, const nh_record_t *const *recs, unsigned n, nh_err_t *err)
 {
 	const sweep_view_t *v = ctx;
 	(void)config;
-	return nh_script_hook_after_config(v->o->script, recs, n, err);
+	const nh_record_t **list = malloc(sizeof *list * n);
+	nh_record_t **extra = NULL;
+	unsigned extras = 0;
+	int rc;
+	if (!list) {
+		errno = ENOMEM;
+		return nh_err_set(err, "out of memory for configuration %u's records", config);
+	}
+	memcpy(list, recs, sizeof *list * n);
+	while ((rc = nh_script_hook_after_config(v->o->script, list, n, err)) == 1) {
+		const nh_record_t **grown_list = realloc(list, sizeof *list * (n + 1));
+		nh_record_t **grown_extra = grown_list ? realloc(extra, sizeof *extra * (extras + 1)) : NULL;
+		nh_record_t *rec = grown_extra ? malloc(sizeof *rec) : NULL;
+		if (grown_list)
+			list = grown_list;
+		if (grown_extra)
+			extra = grown_extra;
+		if (!rec) {
+			errno = ENOMEM;
+			rc = nh_err_set(err, "out of memory for another repetition");
+			break;
+		}
+		extra[extras++] = rec;
+		if (nh_script_run_again(v->o->script, &list[n - 1]->spec, rec, err) < 0) {
+			rc = -1;
+			break;
+		}
+		if (!v->o->quiet)
+			print_progress(rec, v->total);
+		list[n++] = rec;
+	}
+	for (unsigned i = 0; i < extras; i++)
+		free(extra[i]);
+	free(extra);
+	free(list);
+	return rc < 0 ? -1 : 0;
 }
 
 /* The status a hook's failure gives: 130 for a Ctrl-C inside it, else 2. */
@@ -244,7 +282,7 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, n
 		.scratch_dir = scratch,
 		.results_dir = nh_store_dir(store),
 	};
-	sweep_view_t view = {.o = o, .tty = isatty(STDERR_FILENO) && !o->quiet};
+	sweep_view_t view = {.o = o, .tty = isatty(STDERR_FILENO) && !o->quiet, .total = total};
 	nh_sweep_callbacks_t cb = {.ctx = &view, .before_run = show_start, .after_run = show_record};
 	if (o->script && nh_script_has_hook(o->script, "after_config"))
 		cb.after_config = config_hook;

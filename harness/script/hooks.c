@@ -300,12 +300,31 @@ static int push_config_arg(lua_State *L, const void *arg)
 	return 1;
 }
 
+/* after_config: nil goes on; "again" asks for one more repetition of the configuration. */
+static int take_again(lua_State *L, void *out, nh_err_t *err)
+{
+	bool *again = out;
+	int t = lua_type(L, -2);
+	if (t == LUA_TNIL)
+		return 0;
+	if (t == LUA_TSTRING && strcmp(lua_tostring(L, -2), "again") == 0) {
+		*again = true;
+		return 0;
+	}
+	errno = EINVAL;
+	return nh_err_set(err, "returned %s: nil goes on, \"again\" runs one more repetition",
+			  t == LUA_TSTRING ? lua_tostring(L, -2) : lua_typename(L, t));
+}
+
 int nh_script_hook_after_config(nh_script_t *s, const nh_record_t *const *recs, unsigned n, nh_err_t *err)
 {
 	if (n == 0)
 		return 0;
 	struct config_arg c = {recs, n};
-	return call_hook(s, "after_config", push_config_arg, &c, NULL, NULL, err);
+	bool again = false;
+	if (call_hook(s, "after_config", push_config_arg, &c, take_again, &again, err) < 0)
+		return -1;
+	return again ? 1 : 0;
 }
 
 static int push_done_arg(lua_State *L, const void *arg)

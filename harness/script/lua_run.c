@@ -43,6 +43,37 @@ int nh_script_budget_check(const nh_script_t *s, unsigned runs_done, nh_err_t *e
 			  s->budget_source, s->budget_time_s, runs_done, spent);
 }
 
+int nh_script_run_again(nh_script_t *s, const nh_run_spec_t *last, nh_record_t *rec, nh_err_t *err)
+{
+	if (!s->runner) {
+		errno = EINVAL;
+		return nh_err_set(err, "%s: after_config asked for \"again\" with no sweep on", last->source);
+	}
+	if (s->script_runs >= s->max_script_runs) {
+		errno = E2BIG;
+		return nh_err_set(err, "%s: after_config asked for \"again\": the run budget is spent (%u "
+				       "runs made by the script)", last->source, s->script_runs);
+	}
+	if (nh_script_budget_check(s, s->next_index, err) < 0)
+		return -1;
+	nh_run_spec_t spec = *last;
+	spec.index = s->next_index++;
+	spec.rep++;
+	spec.warmup = false;
+	if (nh_run_one(s->runner, &spec, rec, err) < 0)
+		return -1;
+	if (nh_run_cancelled()) {
+		errno = EINTR;
+		return nh_err_set(err, "%s: interrupted during a repetition after_config asked for", last->source);
+	}
+	rec->from_script = true;
+	nh_format_cut(rec->run_reason, sizeof rec->run_reason, "after_config returned \"again\"");
+	if (nh_script_derive(s, rec, err) < 0 || nh_record_store_append(s->store, rec, err) < 0)
+		return -1;
+	s->script_runs++;
+	return 0;
+}
+
 /* Errors already name the scenario's line (source): raised without Lua's own position. */
 static int raise_at(lua_State *L, const char *fmt, const char *source)
 {

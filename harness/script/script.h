@@ -83,8 +83,12 @@ int nh_script_hook_before_run(nh_script_t *s, const nh_run_spec_t *spec, char *w
 			      nh_err_t *err);
 /** \brief after_run(record): the record as stored, a table shaped like its runs.jsonl line. */
 int nh_script_hook_after_run(nh_script_t *s, const nh_record_t *rec, nh_err_t *err);
-/** \brief after_config(cfg): a configuration's runs done (warm-ups included). */
+/** \brief after_config(cfg): a configuration's runs done (warm-ups included). 1 when it returned
+ *  "again" (one more repetition wanted), 0 for nil. */
 int nh_script_hook_after_config(nh_script_t *s, const nh_record_t *const *recs, unsigned n, nh_err_t *err);
+/** \brief One more repetition of \p last's configuration (after_config's "again"), run and stored
+ *  like nh.run's runs (counted against the same budget; the record's run_reason says why). */
+int nh_script_run_again(nh_script_t *s, const nh_run_spec_t *last, nh_record_t *rec, nh_err_t *err);
 typedef struct nh_script_done {
 	const char *dir;
 	unsigned planned, done, went_wrong;

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "proc.h"
+#include "results.h"
 #include "util.h"
 
 typedef struct sandbox {
@@ -338,6 +339,37 @@ static void budget_time_stops(void **state)
 	(void)state;
 }
 
+/* after_config returning "again": one more repetition of the configuration each time, stored
+ * with the next rep number and its reason, and the hook called again with it, until it says no. */
+static void again_adds_repetitions(void **state)
+{
+	sandbox_t b;
+	sandbox_init(&b);
+	nh_proc_result_t r;
+	run_scenario(&b, "tests/e2e/hooks/again.lua", &r);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.err, "after_config\t1M\t2\nafter_config\t1M\t3\nafter_config\t1M\t4\n"
+				   "after_config\t2M\t2\nafter_config\t2M\t3\nafter_config\t2M\t4\n");
+	char *text = out_file(&b, "runs.jsonl");
+	assert_non_null(text);
+	assert_int_equal(nh_count_lines(text), 8);
+	assert_non_null(strstr(text, "\"config\":0,\"rep\":3"));
+	assert_non_null(strstr(text, "\"config\":1,\"rep\":3"));
+	free(text);
+	nh_err_t err;
+	char dir[700];
+	snprintf(dir, sizeof dir, "%s", b.out);
+	nh_results_t *res = nh_results_load(dir, &err);
+	assert_non_null(res);
+	assert_int_equal(nh_results_config_count(res), 2);
+	assert_int_equal(nh_results_config(res, 0)->run_count, 4);
+	assert_int_equal(nh_results_config(res, 1)->run_count, 4);
+	nh_results_free(res);
+	nh_proc_free(&r);
+	sandbox_free(&b);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +381,7 @@ int main(void)
 		cmocka_unit_test(runs_on_demand),
 		cmocka_unit_test(derived_metrics),
 		cmocka_unit_test(budget_time_stops),
+		cmocka_unit_test(again_adds_repetitions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
