@@ -324,6 +324,7 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, n
 		double seconds;
 		unsigned calls;
 		nh_script_hook_time(o->script, &seconds, &calls);
+		nh_store_set(store, "convergence", nh_script_convergence(o->script));
 		if (calls)
 			nh_store_set(store, "hooks",
 				     json_pack("{s:i, s:f}", "calls", (json_int_t)calls, "seconds", seconds));

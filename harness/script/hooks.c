@@ -429,6 +429,42 @@ int nh_script_derive(nh_script_t *s, nh_record_t *rec, nh_err_t *err)
 	return leave_entry(s, &e, &t0, "derive", rc, err);
 }
 
+json_t *nh_script_convergence(nh_script_t *s)
+{
+	lua_State *L = s->L;
+	int base = lua_gettop(L);
+	json_t *out = NULL;
+	lua_getglobal(L, "require");
+	lua_pushliteral(L, "nh.scenario");
+	if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_istable(L, -1)) {
+		lua_getfield(L, -1, "converged");
+		lua_Integer n = lua_istable(L, -1) ? luaL_len(L, -1) : 0;
+		if (n > 0)
+			out = json_array();
+		for (lua_Integer i = 1; i <= n && out; i++) {
+			lua_rawgeti(L, -1, i);
+			int c = lua_gettop(L);
+			lua_getfield(L, c, "config");
+			lua_getfield(L, c, "source");
+			lua_getfield(L, c, "rule");
+			lua_getfield(L, c, "n");
+			lua_getfield(L, c, "cv");
+			lua_getfield(L, c, "converged");
+			json_t *o = json_object();
+			json_object_set_new(o, "config", json_integer((json_int_t)lua_tointeger(L, c + 1)));
+			json_object_set_new(o, "source", json_string(lua_tostring(L, c + 2) ? lua_tostring(L, c + 2) : ""));
+			json_object_set_new(o, "rule", json_string(lua_tostring(L, c + 3) ? lua_tostring(L, c + 3) : ""));
+			json_object_set_new(o, "n", json_integer((json_int_t)lua_tointeger(L, c + 4)));
+			json_object_set_new(o, "cv", lua_isnumber(L, c + 5) ? json_real(lua_tonumber(L, c + 5)) : json_null());
+			json_object_set_new(o, "converged", json_boolean(lua_toboolean(L, c + 6)));
+			json_array_append_new(out, o);
+			lua_settop(L, c - 1);
+		}
+	}
+	lua_settop(L, base);
+	return out;
+}
+
 void nh_script_hook_time(const nh_script_t *s, double *seconds, unsigned *calls)
 {
 	*seconds = s->hook_seconds;

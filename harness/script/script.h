@@ -98,6 +98,9 @@ int nh_script_hook_done(nh_script_t *s, const nh_script_done_t *d, nh_err_t *err
 /** \brief The scenario's derive { } metrics added to \p rec before it is stored: each with its
  *  file:line, absent (with the reason) when from() returned nil or the run did not end ok. */
 int nh_script_derive(nh_script_t *s, nh_record_t *rec, nh_err_t *err);
+/** \brief What reps = { cv = } reached per configuration (config, source, rule, n, cv,
+ *  converged), for the manifest; NULL when no run { } asked for it. */
+json_t *nh_script_convergence(nh_script_t *s);
 /** \brief Seconds spent in hooks and how many calls, for the manifest. */
 void nh_script_hook_time(const nh_script_t *s, double *seconds, unsigned *calls);
 

@@ -161,13 +161,37 @@ local function normalise_policies(source, r)
   return out
 end
 
+-- reps = { min = 3, max = 15, cv = 0.02, metric = "triad" }: repeat a configuration until the
+-- coefficient of variation of the metric over its ok runs is at or below cv (after min), or max.
+-- Stops on dispersion only, never on what the numbers say.
+local function convergence(source, reps)
+  check_fields(source, "reps", reps, { min = true, max = true, cv = true, metric = true })
+  local min = positive_int(source, "reps.min", reps.min) or 3
+  local max = positive_int(source, "reps.max", reps.max)
+  if not max or max < min then fail(source, "reps.max must be an integer >= reps.min (%d)", min) end
+  if min < 2 then fail(source, "reps.min must be at least 2: a cv needs two values") end
+  if type(reps.cv) ~= "number" or reps.cv <= 0 then
+    fail(source, "reps.cv must be a positive number, got %s", tostring(reps.cv))
+  end
+  if type(reps.metric) ~= "string" then
+    fail(source, "reps = { cv = ... } needs metric = \"name\": the metric whose dispersion decides")
+  end
+  return { min = min, max = max, cv = reps.cv, metric = reps.metric, source = source }
+end
+
 --- run { workload = "stream", params = {...}, policies = {...}, reps = 3 }
 function M.run(r)
   local source = caller_source(2, "run")
   if type(r) ~= "table" then fail(source, "run expects a table") end
   check_fields(source, "run", r, RUN_FIELDS)
   if type(r.workload) ~= "string" then fail(source, "run needs workload = \"name\"") end
+  local converge
+  if type(r.reps) == "table" then
+    converge = convergence(source, r.reps)
+    r = setmetatable({ reps = converge.min }, { __index = r })
+  end
   return {
+    converge = converge,
     __nh_run = true,
     source = source,
     workload = r.workload,
@@ -523,6 +547,51 @@ function M.expect(e)
   return out
 end
 
+-- The coefficient of variation (sample stdev / |mean|) of xs, or nil.
+local function cv_of(xs)
+  local n, sum = #xs, 0
+  if n < 2 then return nil end
+  for _, x in ipairs(xs) do sum = sum + x end
+  local mean, ss = sum / n, 0
+  for _, x in ipairs(xs) do ss = ss + (x - mean) ^ 2 end
+  if mean == 0 then return nil end
+  return math.sqrt(ss / (n - 1)) / math.abs(mean)
+end
+
+-- after_config with the convergence rules of reps = { cv = }: the scenario's own after_config
+-- first (its "again" wins), then "again" while the rule wants more. What each configuration
+-- reached goes to M.converged (the harness writes it into the manifest).
+M.converged = {}
+function M.converging(hooks, rules)
+  if next(rules) == nil then return hooks end
+  local own = hooks.after_config
+  hooks.after_config = function(cfg)
+    if own and own(cfg) == "again" then return "again" end
+    local first = cfg.records[1]
+    local rule = first and rules[first.source]
+    if not rule then return nil end
+    local xs = {}
+    for _, r in ipairs(cfg.records) do
+      local m = r.metrics and r.metrics[rule.metric]
+      if r.warmup ~= true and r.outcome == "ok" and m and type(m.value) == "number" then
+        xs[#xs + 1] = m.value
+      end
+    end
+    local counted = 0
+    for _, r in ipairs(cfg.records) do if r.warmup ~= true then counted = counted + 1 end end
+    local cv = cv_of(xs)
+    local converged = counted >= rule.min and cv ~= nil and cv <= rule.cv
+    if not converged and counted < rule.max then return "again" end
+    M.converged[#M.converged + 1] = {
+      config = cfg.config, source = rule.source, metric = rule.metric,
+      rule = string.format("cv(%s) <= %g after %d..%d reps", rule.metric, rule.cv, rule.min, rule.max),
+      n = counted, cv = cv, converged = converged,
+    }
+    return nil
+  end
+  return hooks
+end
+
 --- scenario { name = "x", reps = 3, run {...}, run {...} }
 function M.scenario(s)
   local source = caller_source(2, "scenario")
@@ -553,9 +622,11 @@ function M.scenario(s)
     hooks[h] = s[h]
   end
   local runs, expects, derives = {}, {}, {}
+  local rules = {} -- reps = { cv = } per run { } line
   for i, r in ipairs(s) do
     if type(r) == "table" and r.__nh_run then
       runs[#runs + 1] = r
+      if r.converge then rules[r.source] = r.converge end
     elseif type(r) == "table" and r.__nh_expect then
       expects[#expects + 1] = r
     elseif type(r) == "table" and r.__nh_derive then
@@ -587,7 +658,7 @@ function M.scenario(s)
     unevaluated = s.unevaluated or "pass",
     runs = runs,
     expects = expects,
-    hooks = hooks,
+    hooks = M.converging(hooks, rules),
     derives = derives,
     budget = budget,
   }

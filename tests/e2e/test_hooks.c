@@ -370,6 +370,38 @@ static void again_adds_repetitions(void **state)
 	(void)state;
 }
 
+/* reps = { min, max, cv, metric }: a configuration whose metric is steady stops at min, a noisy
+ * one reaches max; the rule, n and cv of each are in the manifest. Derived metrics stand in for
+ * the measurements, so both are certain. */
+static void convergence_on_dispersion(void **state)
+{
+	sandbox_t b;
+	sandbox_init(&b);
+	nh_proc_result_t r;
+	run_scenario(&b, "tests/e2e/hooks/converge.lua", &r);
+	assert_int_equal(r.status, 0);
+	char *text = out_file(&b, "runs.jsonl");
+	assert_non_null(text);
+	assert_int_equal(nh_count_lines(text), 3 + 6);
+	free(text);
+	json_t *m;
+	manifest_status(&b, &m);
+	json_t *conv = json_object_get(m, "convergence");
+	assert_int_equal(json_array_size(conv), 2);
+	json_t *steady = json_array_get(conv, 0), *noisy = json_array_get(conv, 1);
+	assert_string_equal(json_string_value(json_object_get(steady, "rule")), "cv(steady) <= 0.02 after 3..8 reps");
+	assert_int_equal(json_integer_value(json_object_get(steady, "n")), 3);
+	assert_true(json_is_true(json_object_get(steady, "converged")));
+	assert_string_equal(json_string_value(json_object_get(noisy, "source")), "tests/e2e/hooks/converge.lua:7");
+	assert_int_equal(json_integer_value(json_object_get(noisy, "n")), 6);
+	assert_true(json_is_false(json_object_get(noisy, "converged")));
+	assert_true(json_real_value(json_object_get(noisy, "cv")) > 0.5);
+	json_decref(m);
+	nh_proc_free(&r);
+	sandbox_free(&b);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -382,6 +414,7 @@ int main(void)
 		cmocka_unit_test(derived_metrics),
 		cmocka_unit_test(budget_time_stops),
 		cmocka_unit_test(again_adds_repetitions),
+		cmocka_unit_test(convergence_on_dispersion),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
