@@ -17,6 +17,19 @@
 
 /* ---- values into Lua ---- */
 
+/* t[key] = value for the table on top of the stack. */
+static void field_str(lua_State *L, const char *key, const char *value)
+{
+	lua_pushstring(L, value);
+	lua_setfield(L, -2, key);
+}
+
+static void field_int(lua_State *L, const char *key, lua_Integer value)
+{
+	lua_pushinteger(L, value);
+	lua_setfield(L, -2, key);
+}
+
 static void push_json(lua_State *L, json_t *v)
 {
 	luaL_checkstack(L, 4, "nested record");
@@ -68,10 +81,8 @@ int nh_script_push_record(lua_State *L, const nh_record_t *rec)
 /* workload, policy and params of a spec into the table on top: what names a configuration. */
 static void set_identity(lua_State *L, const nh_run_spec_t *spec)
 {
-	lua_pushstring(L, spec->wl->name);
-	lua_setfield(L, -2, "workload");
-	lua_pushstring(L, spec->policy.spec);
-	lua_setfield(L, -2, "policy");
+	field_str(L, "workload", spec->wl->name);
+	field_str(L, "policy", spec->policy.spec);
 	lua_createtable(L, 0, (int)spec->params.count);
 	for (unsigned i = 0; i < spec->params.count; i++) {
 		lua_pushstring(L, spec->params.kv[i].value);
@@ -85,17 +96,14 @@ static void push_spec(lua_State *L, const nh_run_spec_t *spec)
 	lua_createtable(L, 0, 9);
 	lua_pushinteger(L, spec->index); /* as the record's "run" */
 	lua_setfield(L, -2, "run");
-	lua_pushinteger(L, spec->config);
-	lua_setfield(L, -2, "config");
-	lua_pushinteger(L, spec->rep);
-	lua_setfield(L, -2, "rep");
+	field_int(L, "config", spec->config);
+	field_int(L, "rep", spec->rep);
 	lua_pushboolean(L, spec->warmup);
 	lua_setfield(L, -2, "warmup");
 	set_identity(L, spec);
 	lua_pushnumber(L, spec->timeout_s);
 	lua_setfield(L, -2, "timeout");
-	lua_pushstring(L, spec->source);
-	lua_setfield(L, -2, "source");
+	field_str(L, "source", spec->source);
 }
 
 /* ---- calling one hook ---- */
@@ -178,20 +186,14 @@ static int push_setup_ctx(lua_State *L, const void *arg)
 	lua_setfield(L, -2, "topo");
 	const nh_host_facts_t *f = nh_topo_facts(s->topo);
 	lua_createtable(L, 0, 6);
-	lua_pushstring(L, f->kernel);
-	lua_setfield(L, -2, "kernel");
-	lua_pushstring(L, f->cpu_model);
-	lua_setfield(L, -2, "cpu_model");
-	lua_pushstring(L, f->thp_enabled);
-	lua_setfield(L, -2, "thp_enabled");
-	lua_pushstring(L, f->thp_defrag);
-	lua_setfield(L, -2, "thp_defrag");
+	field_str(L, "kernel", f->kernel);
+	field_str(L, "cpu_model", f->cpu_model);
+	field_str(L, "thp_enabled", f->thp_enabled);
+	field_str(L, "thp_defrag", f->thp_defrag);
 	if (f->numa_balancing >= 0) {
-		lua_pushinteger(L, f->numa_balancing);
-		lua_setfield(L, -2, "numa_balancing");
+		field_int(L, "numa_balancing", f->numa_balancing);
 	}
-	lua_pushstring(L, f->cgroup);
-	lua_setfield(L, -2, "cgroup");
+	field_str(L, "cgroup", f->cgroup);
 	lua_setfield(L, -2, "host");
 	/* The scenario's param() values, as the scenario itself got them. */
 	lua_createtable(L, 0, 0);
@@ -287,8 +289,7 @@ static int push_config_arg(lua_State *L, const void *arg)
 	const struct config_arg *c = arg;
 	const nh_run_spec_t *spec = &c->recs[c->n - 1]->spec;
 	lua_createtable(L, 0, 5);
-	lua_pushinteger(L, spec->config);
-	lua_setfield(L, -2, "config");
+	field_int(L, "config", spec->config);
 	set_identity(L, spec);
 	lua_createtable(L, (int)c->n, 0);
 	for (unsigned i = 0; i < c->n; i++) {
@@ -331,14 +332,10 @@ static int push_done_arg(lua_State *L, const void *arg)
 {
 	const nh_script_done_t *d = arg;
 	lua_createtable(L, 0, 4);
-	lua_pushstring(L, d->dir);
-	lua_setfield(L, -2, "dir");
-	lua_pushinteger(L, d->planned);
-	lua_setfield(L, -2, "planned");
-	lua_pushinteger(L, d->done);
-	lua_setfield(L, -2, "done");
-	lua_pushinteger(L, d->went_wrong);
-	lua_setfield(L, -2, "went_wrong");
+	field_str(L, "dir", d->dir);
+	field_int(L, "planned", d->planned);
+	field_int(L, "done", d->done);
+	field_int(L, "went_wrong", d->went_wrong);
 	return 1;
 }
 
