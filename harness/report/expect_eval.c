@@ -636,6 +636,19 @@ static int eval_ratio(eval_t *ev, const nh_expect_t *e)
 	return 0;
 }
 
+/* The generated name of a per-configuration expectation, before a configuration label. */
+static void per_config_name(const nh_expect_t *e, const char *bounds, char *gen, size_t len)
+{
+	switch (e->kind) {
+	case NH_EXPECT_PLACEMENT: snprintf(gen, len, "placement ≥ %.10g", e->min); break;
+	case NH_EXPECT_NUMA_MISS: snprintf(gen, len, "numa_miss ratio ≤ %.10g", e->max); break;
+	case NH_EXPECT_OUTCOMES:
+		snprintf(gen, len, "%s", e->allow_skipped ? "runs ok or skipped" : "runs ok");
+		break;
+	default: snprintf(gen, len, "%s %s", e->what, bounds); break;
+	}
+}
+
 /* Kinds evaluated per configuration: one check for each configuration the filter picks. */
 static int eval_per_config(eval_t *ev, const nh_expect_t *e)
 {
@@ -646,17 +659,7 @@ static int eval_per_config(eval_t *ev, const nh_expect_t *e)
 		matched += config_matches(e, ev->res, nh_results_config(ev->res, i), e->policy);
 	char gen[256], bounds[64];
 	fmt_bounds(bounds, sizeof bounds, e->min, e->max);
-	switch (e->kind) {
-	case NH_EXPECT_PLACEMENT: snprintf(gen, sizeof gen, "placement ≥ %.10g", e->min); break;
-	case NH_EXPECT_NUMA_MISS:
-		snprintf(gen, sizeof gen, "numa_miss ratio ≤ %.10g", e->max);
-		break;
-	case NH_EXPECT_OUTCOMES:
-		snprintf(gen, sizeof gen, "%s",
-			 e->allow_skipped ? "runs ok or skipped" : "runs ok");
-		break;
-	default: snprintf(gen, sizeof gen, "%s %s", e->what, bounds); break;
-	}
+	per_config_name(e, bounds, gen, sizeof gen);
 	if (!matched)
 		return push(ev, e, e->name[0] ? e->name : gen, NULL, NH_CHECK_NOT_EVALUATED, NAN,
 			    "no configuration in the results matches");
@@ -936,23 +939,12 @@ static void plain_name(const nh_expect_t *e, char *buf, size_t len)
 	char gen[RATIO_GEN_LEN], bounds[64] = "";
 	if (!isnan(e->min) || !isnan(e->max))
 		fmt_bounds(bounds, sizeof bounds, e->min, e->max);
-	switch (e->kind) {
-	case NH_EXPECT_PLACEMENT: snprintf(gen, sizeof gen, "placement ≥ %.10g", e->min); break;
-	case NH_EXPECT_NUMA_MISS:
-		snprintf(gen, sizeof gen, "numa_miss ratio ≤ %.10g", e->max);
-		break;
-	case NH_EXPECT_OUTCOMES:
-		snprintf(gen, sizeof gen, "%s",
-			 e->allow_skipped ? "runs ok or skipped" : "runs ok");
-		break;
-	case NH_EXPECT_RATIO:
+	if (e->kind == NH_EXPECT_RATIO)
 		snprintf(gen, sizeof gen, "%s %s / %s %s", e->what, e->of, e->to, bounds);
-		break;
-	case NH_EXPECT_LATENCY_RATIO:
+	else if (e->kind == NH_EXPECT_LATENCY_RATIO)
 		snprintf(gen, sizeof gen, "remote/local latency ratio %s", bounds);
-		break;
-	default: snprintf(gen, sizeof gen, "%s %s", e->what, bounds); break;
-	}
+	else
+		per_config_name(e, bounds, gen, sizeof gen);
 	check_name(buf, len, e, gen, NULL, 1);
 }
 
