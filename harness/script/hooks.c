@@ -118,6 +118,13 @@ bool nh_script_has_hook(const nh_script_t *s, const char *name)
 	return has;
 }
 
+/* The start of one entry into Lua from a hook or derive: timed, under the limits. */
+static void begin_entry(nh_script_t *s, lua_entry_t *e, struct timespec *t0)
+{
+	clock_gettime(CLOCK_MONOTONIC, t0);
+	nh_script_enter(s, e);
+}
+
 /* The end of one entry: time counted, and a stop from outside (time, memory, Ctrl-C) said as
  * such, whatever the Lua code made of it. */
 static int leave_entry(nh_script_t *s, lua_entry_t *e, const struct timespec *t0, const char *name,
@@ -149,9 +156,8 @@ static int call_hook(nh_script_t *s, const char *name, push_args_fn push_args, c
 		return 0;
 	lua_State *L = s->L;
 	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	lua_entry_t e;
-	nh_script_enter(s, &e);
+	begin_entry(s, &e, &t0);
 	int base = lua_gettop(L), rc = 0;
 	lua_pushcfunction(L, nh_script_traceback);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, s->hooks_ref);
@@ -384,9 +390,8 @@ int nh_script_derive(nh_script_t *s, nh_record_t *rec, nh_err_t *err)
 		return 0;
 	lua_State *L = s->L;
 	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	lua_entry_t e;
-	nh_script_enter(s, &e);
+	begin_entry(s, &e, &t0);
 	int base = lua_gettop(L), rc = 0;
 	lua_rawgeti(L, LUA_REGISTRYINDEX, s->derives_ref);
 	int list = lua_gettop(L);
