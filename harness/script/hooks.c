@@ -163,6 +163,10 @@ static int call_hook(nh_script_t *s, const char *name, push_args_fn push_args, c
 	lua_rawgeti(L, LUA_REGISTRYINDEX, s->hooks_ref);
 	lua_getfield(L, -1, name);
 	lua_remove(L, -2);
+	/* Where the hook is written: what its results are blamed on. */
+	lua_Debug ar;
+	lua_pushvalue(L, -1);
+	lua_getinfo(L, ">S", &ar);
 	int nargs = push_args ? push_args(L, arg) : 0;
 	if (nargs < 0) {
 		errno = ENOMEM;
@@ -176,7 +180,7 @@ static int call_hook(nh_script_t *s, const char *name, push_args_fn push_args, c
 	} else if (take) {
 		rc = take(L, out, err);
 		if (rc < 0)
-			nh_err_prefix(err, "%s: %s hook", s->path, name);
+			nh_err_prefix(err, "%s:%d: %s hook", s->path, ar.linedefined, name);
 	}
 	lua_settop(L, base);
 	return leave_entry(s, &e, &t0, name, rc, err);

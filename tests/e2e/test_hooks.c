@@ -402,6 +402,38 @@ static void convergence_on_dispersion(void **state)
 	(void)state;
 }
 
+/* What a hook or derive gives back that the harness cannot take: one line naming where, exit 2. */
+static void bad_hook_results(void **state)
+{
+	static const struct {
+		const char *scenario, *line;
+	} cases[] = {
+		{"tests/e2e/hooks/bad_skip.lua",
+		 "numaharness: tests/e2e/hooks/bad_skip.lua:2: before_run hook: returned number: nil runs "
+		 "the run; a reason string (or false, reason) skips it\n"},
+		{"tests/e2e/hooks/bad_again.lua",
+		 "numaharness: tests/e2e/hooks/bad_again.lua:2: after_config hook: returned more: nil goes "
+		 "on, \"again\" runs one more repetition\n"},
+		{"tests/e2e/hooks/bad_derive.lua",
+		 "numaharness: tests/e2e/hooks/bad_derive.lua:2: derive x: from returned a string, expected "
+		 "a number or nil\n"},
+		{"tests/e2e/hooks/bad_tag.lua",
+		 "numaharness: tests/e2e/hooks/bad_tag.lua:3: nh.run: tag must be letters, digits, '.', '_' "
+		 "or '-' (at most 63), got x y (in done)\n"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		sandbox_t b;
+		sandbox_init(&b);
+		nh_proc_result_t r;
+		run_scenario(&b, cases[i].scenario, &r);
+		assert_int_equal(r.status, 2);
+		assert_string_equal(r.err, cases[i].line);
+		nh_proc_free(&r);
+		sandbox_free(&b);
+	}
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -415,6 +447,7 @@ int main(void)
 		cmocka_unit_test(budget_time_stops),
 		cmocka_unit_test(again_adds_repetitions),
 		cmocka_unit_test(convergence_on_dispersion),
+		cmocka_unit_test(bad_hook_results),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
