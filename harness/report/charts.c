@@ -810,6 +810,8 @@ int nh_charts_make(const nh_results_t *r, bool render, nh_charts_t *out, nh_err_
 		rc = chart_timeseries(&x);
 	if (rc == 0)
 		rc = chart_compare(&x);
+	if (rc == 0)
+		rc = nh_charts_scenario(&x);
 	if (x.log_fd >= 0) {
 		/* Keep the log only when gnuplot had something to say. */
 		struct stat st;

@@ -19,6 +19,9 @@ typedef struct nh_chart {
 	char kind[32]; /* template: "bandwidth", "latency-matrix", "timeseries", ... */
 	char title[256];
 	char command[1024]; /* how to draw the PNG again by hand, run in DIR/charts */
+	/* 1 + the index of the scenario-report.json item it draws (nh.report.chart); 0: one of
+	 * the harness's own charts */
+	unsigned scenario_item;
 	bool png, svg;      /* rendered */
 	/* why gnuplot did not render it ("" when it did or did not run); room for "cannot run
 	 * <gnuplot>: <strerror>" whole */

@@ -214,8 +214,8 @@ static const struct nh_embedded_file *template_of(const char *kind)
 
 /* Write charts/<kind>-N.dat from \p data (a memstream's text) and charts/<kind>.gp, then draw;
  * \p ylabel (or NULL) is the y axis of templates whose unit depends on the data. */
-static int add_chart(struct nh_charts_ctx *x, const char *kind, const char *title, const char *ylabel,
-		     char *data, size_t len)
+static int add_chart(struct nh_charts_ctx *x, const char *kind, const char *title,
+		     const nh_chart_axes_t *axes, char *data, size_t len)
 {
 	const struct nh_embedded_file *tmpl = template_of(kind);
 	if (!tmpl) {
@@ -241,12 +241,20 @@ static int add_chart(struct nh_charts_ctx *x, const char *kind, const char *titl
 	snprintf(ch->name, sizeof ch->name, "%s-%u", kind, seq);
 	snprintf(ch->title, sizeof ch->title, "%s", title);
 	nh_charts_shorten(ch->title, 88); /* one line across the chart */
-	/* The title (and y label) the data implies; without them a template uses a generic one. */
-	char qtitle[300], qylabel[200], vars[600];
+	/* The title (and axis labels) the data implies; without them a template uses generic
+	 * ones. */
+	char qtitle[300], qylabel[200], qxlabel[200], vars[700];
+	const char *ylabel = axes ? axes->ylabel : NULL, *xlabel = axes ? axes->xlabel : NULL;
 	gp_quote(qtitle, sizeof qtitle, ch->title);
 	gp_quote(qylabel, sizeof qylabel, ylabel ? ylabel : "");
-	snprintf(vars, sizeof vars, "charttitle='%s'%s%s%s", qtitle, ylabel ? "; ylabeltext='" : "",
-		 qylabel, ylabel ? "'" : "");
+	gp_quote(qxlabel, sizeof qxlabel, xlabel ? xlabel : "");
+	int used = snprintf(vars, sizeof vars, "charttitle='%s'", qtitle);
+	if (ylabel)
+		used += snprintf(vars + used, sizeof vars - (size_t)used, "; ylabeltext='%s'", qylabel);
+	if (xlabel)
+		used += snprintf(vars + used, sizeof vars - (size_t)used, "; xlabeltext='%s'", qxlabel);
+	if (axes && axes->series)
+		snprintf(vars + used, sizeof vars - (size_t)used, "; series=%u", axes->series);
 	snprintf(ch->command, sizeof ch->command,
 		 "gnuplot -e \"datafile='%s.dat'; outfile='%s.png'; fmt='png'; %s\" %s.gp",
 		 ch->name, ch->name, vars, kind);
@@ -285,12 +293,19 @@ FILE *nh_charts_dat_open(char **buf, size_t *len, const char *title, const char 
 int nh_charts_dat_finish(struct nh_charts_ctx *x, FILE *f, char **buf, size_t *len,
 			 const char *kind, const char *title, const char *ylabel)
 {
+	nh_chart_axes_t axes = {.ylabel = ylabel};
+	return nh_charts_dat_finish_axes(x, f, buf, len, kind, title, &axes);
+}
+
+int nh_charts_dat_finish_axes(struct nh_charts_ctx *x, FILE *f, char **buf, size_t *len,
+			      const char *kind, const char *title, const nh_chart_axes_t *axes)
+{
 	if (fclose(f) != 0 || !*buf) {
 		free(*buf);
 		errno = ENOMEM;
 		return nh_err_set(x->err, "out of memory for chart data");
 	}
-	int rc = add_chart(x, kind, title, ylabel, *buf, *len);
+	int rc = add_chart(x, kind, title, axes, *buf, *len);
 	free(*buf);
 	*buf = NULL;
 	return rc;

@@ -44,5 +44,17 @@ FILE *nh_charts_dat_open(char **buf, size_t *len, const char *title, const char 
  * asked; \p ylabel (or NULL) is the y axis of templates whose unit depends on the data. */
 int nh_charts_dat_finish(struct nh_charts_ctx *x, FILE *f, char **buf, size_t *len,
 			 const char *kind, const char *title, const char *ylabel);
+/* What a template is told besides the title: axis labels (NULL: its own) and, for templates
+ * that cannot count them, the number of series (0: not said). */
+typedef struct nh_chart_axes {
+	const char *xlabel, *ylabel;
+	unsigned series;
+} nh_chart_axes_t;
+int nh_charts_dat_finish_axes(struct nh_charts_ctx *x, FILE *f, char **buf, size_t *len,
+			      const char *kind, const char *title, const nh_chart_axes_t *axes);
+
+/* charts_scenario.c: the charts of scenario-report.json (nh.report.chart), each marked with the
+ * item it draws. */
+int nh_charts_scenario(struct nh_charts_ctx *x);
 
 #endif

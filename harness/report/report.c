@@ -17,284 +17,12 @@
 #include <unistd.h>
 
 #include "charts.h"
+#include "report_scenario.h"
+#include "report_writer.h"
 #include "stats.h"
 
 /* Lists of single runs (failures, reasons) stop here: the records have the rest. */
 enum { MAX_LISTED = 50 };
-
-/* ---- one writer, two documents ---- */
-
-struct w {
-	FILE *md, *html;
-	char *mdbuf, *htmlbuf;
-	size_t mdlen, htmllen;
-	unsigned cols, cell; /* the table being written */
-	const char *align;   /* per column: 'l' or 'r' */
-	bool head;           /* writing its header row */
-};
-
-static char *vfmt(const char *fmt, va_list ap)
-{
-	char *s = NULL;
-	if (vasprintf(&s, fmt, ap) < 0)
-		return NULL;
-	return s;
-}
-
-/* Markdown: backslash what would otherwise be markup; a newline would end a table row. */
-static void md_text(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		if (strchr("\\`*_[]<>|#", *s))
-			fputc('\\', f);
-		fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
-	}
-}
-
-static void md_code(FILE *f, const char *s)
-{
-	/* A backtick inside needs a longer fence; a pipe is escaped even in code inside tables. */
-	const char *fence = strchr(s, '`') ? "`` " : "`";
-	fputs(fence, f);
-	for (; *s; s++) {
-		if (*s == '|')
-			fputc('\\', f);
-		fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
-	}
-	fputs(strchr(fence, ' ') ? " ``" : "`", f);
-}
-
-static void html_text(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default:
-			if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
-				fputc(*s, f);
-		}
-	}
-}
-
-static void text(struct w *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void text(struct w *w, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = vfmt(fmt, ap);
-	va_end(ap);
-	if (!s)
-		return;
-	md_text(w->md, s);
-	html_text(w->html, s);
-	free(s);
-}
-
-static void code(struct w *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void code(struct w *w, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = vfmt(fmt, ap);
-	va_end(ap);
-	if (!s)
-		return;
-	md_code(w->md, s);
-	fputs("<code>", w->html);
-	html_text(w->html, s);
-	fputs("</code>", w->html);
-	free(s);
-}
-
-static void heading(struct w *w, int level, const char *id, const char *fmt, ...)
-		__attribute__((format(printf, 4, 5)));
-static void heading(struct w *w, int level, const char *id, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = vfmt(fmt, ap);
-	va_end(ap);
-	if (!s)
-		return;
-	fprintf(w->md, "%.*s ", level, "######");
-	md_text(w->md, s);
-	fputs("\n\n", w->md);
-	if (id)
-		fprintf(w->html, "<h%d id=\"%s\">", level, id);
-	else
-		fprintf(w->html, "<h%d>", level);
-	html_text(w->html, s);
-	fprintf(w->html, "</h%d>\n", level);
-	free(s);
-}
-
-static void p_begin(struct w *w) { fputs("<p>", w->html); }
-
-static void p_end(struct w *w)
-{
-	fputs("\n\n", w->md);
-	fputs("</p>\n", w->html);
-}
-
-static void ul_begin(struct w *w) { fputs("<ul>\n", w->html); }
-
-static void ul_end(struct w *w)
-{
-	fputs("\n", w->md);
-	fputs("</ul>\n", w->html);
-}
-
-static void li_begin(struct w *w)
-{
-	fputs("- ", w->md);
-	fputs("<li>", w->html);
-}
-
-static void li_end(struct w *w)
-{
-	fputs("\n", w->md);
-	fputs("</li>\n", w->html);
-}
-
-/* A table: headers given as a NULL-terminated list; align is one 'l' or 'r' per column. */
-static void table_begin(struct w *w, const char *align, ...)
-{
-	va_list ap;
-	w->cols = (unsigned)strlen(align);
-	w->align = align;
-	w->cell = 0;
-	fputs("<table>\n<thead><tr>", w->html);
-	fputc('|', w->md);
-	va_start(ap, align);
-	for (unsigned i = 0; i < w->cols; i++) {
-		const char *h = va_arg(ap, const char *);
-		fputc(' ', w->md);
-		md_text(w->md, h);
-		fputs(" |", w->md);
-		fprintf(w->html, "<th%s>", align[i] == 'r' ? " class=\"num\"" : "");
-		html_text(w->html, h);
-		fputs("</th>", w->html);
-	}
-	va_end(ap);
-	fputs("\n|", w->md);
-	for (unsigned i = 0; i < w->cols; i++)
-		fputs(align[i] == 'r' ? "--:|" : "---|", w->md);
-	fputs("\n", w->md);
-	fputs("</tr></thead>\n<tbody>\n", w->html);
-}
-
-static void cell_open(struct w *w, const char *cls)
-{
-	if (w->cell == 0) {
-		fputc('|', w->md);
-		fputs("<tr>", w->html);
-	}
-	fputc(' ', w->md);
-	bool num = w->cell < w->cols && w->align[w->cell] == 'r';
-	if (num || cls)
-		fprintf(w->html, "<td class=\"%s%s%s\">", num ? "num" : "", num && cls ? " " : "",
-			cls ? cls : "");
-	else
-		fputs("<td>", w->html);
-}
-
-static void cell_close(struct w *w)
-{
-	fputs(" |", w->md);
-	fputs("</td>", w->html);
-	if (++w->cell == w->cols) {
-		fputc('\n', w->md);
-		fputs("</tr>\n", w->html);
-		w->cell = 0;
-	}
-}
-
-static void cell(struct w *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void cell(struct w *w, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = vfmt(fmt, ap);
-	va_end(ap);
-	cell_open(w, NULL);
-	if (s) {
-		md_text(w->md, s);
-		html_text(w->html, s);
-	}
-	cell_close(w);
-	free(s);
-}
-
-static void cell_code(struct w *w, const char *s)
-{
-	cell_open(w, NULL);
-	if (*s)
-		code(w, "%s", s);
-	cell_close(w);
-}
-
-/* A status word (pass, fail, ...) or a count, coloured in HTML and bold in Markdown when it
- * is bad news. */
-static void cell_status(struct w *w, const char *status, bool bad)
-{
-	char cls[48];
-	snprintf(cls, sizeof cls, "st-%s", status);
-	for (char *p = cls; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
-			*p = '-';
-	cell_open(w, bad ? "bad" : cls);
-	if (bad)
-		fputs("**", w->md);
-	md_text(w->md, status);
-	if (bad)
-		fputs("**", w->md);
-	html_text(w->html, status);
-	cell_close(w);
-}
-
-static void table_end(struct w *w)
-{
-	while (w->cell) /* a short row is completed, never left open */
-		cell(w, "%s", "");
-	fputs("\n", w->md);
-	fputs("</tbody>\n</table>\n", w->html);
-}
-
-/* ---- number formatting ---- */
-
-/* Whole numbers for big values (MB/s, ops/s), 4 significant digits for small (ns, ratios). */
-static const char *num(char *buf, size_t len, double v)
-{
-	if (!isfinite(v))
-		snprintf(buf, len, "–");
-	else if (fabs(v) >= 1000)
-		snprintf(buf, len, "%.0f", v);
-	else
-		snprintf(buf, len, "%.4g", v);
-	return buf;
-}
-
-static const char *pct(char *buf, size_t len, double ratio)
-{
-	if (!isfinite(ratio))
-		snprintf(buf, len, "–");
-	else
-		snprintf(buf, len, "%.1f%%", ratio * 100);
-	return buf;
-}
-
-static const char *bytes(char *buf, size_t len, double v)
-{
-	if (!isfinite(v) || v < 0)
-		snprintf(buf, len, "–");
-	else
-		nh_format_size((uint64_t)v, buf, len);
-	return buf;
-}
 
 /* ---- reading the records ---- */
 
@@ -363,43 +91,43 @@ static int label_configs(struct rep *p, nh_err_t *err)
 
 /* ---- sections ---- */
 
-static void section_title(struct w *w, struct rep *p)
+static void section_title(struct rw *w, struct rep *p)
 {
 	const nh_mv_t *m = p->manifest;
 	const char *scenario = nh_str_or(nh_mv_scenario_name(m), NULL);
-	heading(w, 1, NULL, "numaharness report: %s", scenario ? scenario : nh_results_dir(p->r));
-	ul_begin(w);
-	li_begin(w);
-	text(w, "Results: ");
-	code(w, "%s", nh_results_dir(p->r));
-	li_end(w);
+	rw_heading(w, 1, NULL, "numaharness report: %s", scenario ? scenario : nh_results_dir(p->r));
+	rw_ul_begin(w);
+	rw_li_begin(w);
+	rw_text(w, "Results: ");
+	rw_code(w, "%s", nh_results_dir(p->r));
+	rw_li_end(w);
 	if (!m) {
-		li_begin(w);
-		text(w, "No manifest.json: the host, topology and command are unknown.");
-		li_end(w);
+		rw_li_begin(w);
+		rw_text(w, "No manifest.json: the host, topology and command are unknown.");
+		rw_li_end(w);
 	} else {
 		const char *cmd = nh_str_or(nh_mv_command(m), NULL);
 		if (cmd) {
-			li_begin(w);
-			text(w, "Command: ");
-			code(w, "numaharness %s", cmd);
-			li_end(w);
+			rw_li_begin(w);
+			rw_text(w, "Command: ");
+			rw_code(w, "numaharness %s", cmd);
+			rw_li_end(w);
 		}
 		const char *path = nh_str_or(nh_mv_scenario_path(m), NULL);
 		if (path) {
-			li_begin(w);
-			text(w, "Scenario: ");
-			code(w, "%s", path);
+			rw_li_begin(w);
+			rw_text(w, "Scenario: ");
+			rw_code(w, "%s", path);
 			const char *sha = nh_str_or(nh_mv_scenario_sha256(m), NULL);
 			if (sha)
-				text(w, " (SHA-256 %.16s…)", sha);
-			li_end(w);
+				rw_text(w, " (SHA-256 %.16s…)", sha);
+			rw_li_end(w);
 		}
-		li_begin(w);
-		text(w, "Started %s, finished %s; status %s; numaharness %s",
+		rw_li_begin(w);
+		rw_text(w, "Started %s, finished %s; status %s; numaharness %s",
 		     nh_str_or(nh_mv_started_at(m), "?"), nh_str_or(nh_mv_finished_at(m), "—"),
 		     nh_str_or(nh_mv_status(m), "?"), nh_str_or(nh_mv_tool_version(m), "?"));
-		li_end(w);
+		rw_li_end(w);
 	}
 	unsigned total = nh_results_count(p->r), warm = 0, counts[NH_ARRAY_LEN(OUTCOMES)] = {0};
 	for (unsigned i = 0; i < total; i++) {
@@ -412,71 +140,71 @@ static void section_title(struct w *w, struct rep *p)
 		if (o >= 0)
 			counts[o]++;
 	}
-	li_begin(w);
-	text(w, "%u run%s in %u configuration%s", total - warm, total - warm == 1 ? "" : "s", p->nc,
+	rw_li_begin(w);
+	rw_text(w, "%u run%s in %u configuration%s", total - warm, total - warm == 1 ? "" : "s", p->nc,
 	     p->nc == 1 ? "" : "s");
 	if (warm)
-		text(w, " (and %u warm-up runs, not counted)", warm);
-	text(w, ": ");
+		rw_text(w, " (and %u warm-up runs, not counted)", warm);
+	rw_text(w, ": ");
 	bool first = true;
 	for (unsigned i = 0; i < NH_ARRAY_LEN(OUTCOMES); i++)
 		if (counts[i]) {
-			text(w, "%s%u %s", first ? "" : ", ", counts[i], OUTCOMES[i]);
+			rw_text(w, "%s%u %s", first ? "" : ", ", counts[i], OUTCOMES[i]);
 			first = false;
 		}
 	if (first)
-		text(w, "none");
-	li_end(w);
+		rw_text(w, "none");
+	rw_li_end(w);
 	if (nh_results_warning(p->r)) { /* what the reader skipped belongs beside what it read */
-		li_begin(w);
-		text(w, "%s", nh_results_warning(p->r));
-		li_end(w);
+		rw_li_begin(w);
+		rw_text(w, "%s", nh_results_warning(p->r));
+		rw_li_end(w);
 	}
-	ul_end(w);
+	rw_ul_end(w);
 }
 
 /* What the scenario was asked (manifest scenario.parameters, from its param() lines): a
  * reader of the verdicts needs the values the checks were run against, and which the
  * operator gave with --set rather than the scenario's defaults. */
-static void section_parameters(struct w *w, struct rep *p)
+static void section_parameters(struct rw *w, struct rep *p)
 {
 	if (nh_mv_param_count(p->manifest) == 0)
 		return;
-	p_begin(w);
-	text(w, "Scenario parameters (");
-	code(w, "run --set NAME=VALUE");
-	text(w, " changes them; their help texts are in the scenario and in manifest.json):");
-	p_end(w);
-	table_begin(w, "llll", "parameter", "value", "default", "--set", NULL);
+	rw_p_begin(w);
+	rw_text(w, "Scenario parameters (");
+	rw_code(w, "run --set NAME=VALUE");
+	rw_text(w, " changes them; their help texts are in the scenario and in manifest.json):");
+	rw_p_end(w);
+	rw_table_begin(w, "llll", "parameter", "value", "default", "--set", NULL);
 	nh_rv_iter_t it = NH_RV_ITER_INIT;
 	nh_mv_param_t v;
 	while (nh_mv_param_next(p->manifest, &it, &v)) {
-		cell_code(w, v.name);
-		cell_code(w, v.value);
-		cell_code(w, v.dflt);
-		cell(w, "%s", nh_flag_true(v.set) ? "yes" : "no");
+		rw_cell_code(w, v.name);
+		rw_cell_code(w, v.value);
+		rw_cell_code(w, v.dflt);
+		rw_cell(w, "%s", nh_flag_true(v.set) ? "yes" : "no");
 	}
-	table_end(w);
+	rw_table_end(w);
 }
 
-static void kv_row(struct w *w, const char *k, const char *v)
+static void kv_row(struct rw *w, const char *k, const char *v)
 {
-	cell(w, "%s", k);
-	cell(w, "%s", v);
+	rw_cell(w, "%s", k);
+	rw_cell(w, "%s", v);
 }
 
-static void section_host(struct w *w, struct rep *p)
+static void section_host(struct rw *w, struct rep *p)
 {
-	heading(w, 2, "host", "Host");
+	rw_heading(w, 2, "host", "Host");
 	nh_mv_host_t h = nh_mv_host(p->manifest);
 	if (!h.present) {
-		p_begin(w);
-		text(w, "The manifest has no host fingerprint.");
-		p_end(w);
+		rw_p_begin(w);
+		rw_text(w, "The manifest has no host fingerprint.");
+		rw_p_end(w);
 		return;
 	}
 	char buf[64];
-	table_begin(w, "ll", "fact", "value", NULL);
+	rw_table_begin(w, "ll", "fact", "value", NULL);
 	kv_row(w, "kernel", nh_str_or(h.kernel, "?"));
 	kv_row(w, "CPU model", nh_str_or(h.cpu_model, "?"));
 	snprintf(buf, sizeof buf, "enabled %s, defrag %s", nh_str_or(h.thp_enabled, "?"),
@@ -495,7 +223,7 @@ static void section_host(struct w *w, struct rep *p)
 	kv_row(w, "allowed CPUs", nh_str_or(h.allowed_cpus, "?"));
 	kv_row(w, "allowed memory nodes", nh_str_or(h.allowed_mems, "?"));
 	kv_row(w, "topology source", nh_str_or(h.source, "?"));
-	table_end(w);
+	rw_table_end(w);
 }
 
 static void cpu_list(const nh_set_t *cpus, char *buf, size_t len)
@@ -510,53 +238,53 @@ static long long node_id(const nh_mv_t *m, unsigned i)
 	return (long long)nh_num_or(nh_mv_node(m, i).id, 0);
 }
 
-static void section_topology(struct w *w, struct rep *p)
+static void section_topology(struct rw *w, struct rep *p)
 {
-	heading(w, 2, "topology", "Topology");
+	rw_heading(w, 2, "topology", "Topology");
 	const nh_mv_t *m = p->manifest;
 	unsigned nn = nh_mv_node_count(m);
 	if (!nn) {
-		p_begin(w);
-		text(w, "The manifest has no topology.");
-		p_end(w);
+		rw_p_begin(w);
+		rw_text(w, "The manifest has no topology.");
+		rw_p_end(w);
 		return;
 	}
-	table_begin(w, "rlrr", "node", "CPUs", "memory", "free at start", NULL);
+	rw_table_begin(w, "rlrr", "node", "CPUs", "memory", "free at start", NULL);
 	for (unsigned i = 0; i < nn; i++) {
 		nh_mv_node_t n = nh_mv_node(m, i);
 		char cpus[256], mem[32], fr[32];
 		cpu_list(&n.cpus, cpus, sizeof cpus);
-		cell(w, "%lld", (long long)nh_num_or(n.id, 0));
-		cell(w, "%s", cpus);
-		cell(w, "%s", bytes(mem, sizeof mem, num_or_nan(n.mem_total_bytes)));
-		cell(w, "%s", bytes(fr, sizeof fr, num_or_nan(n.mem_free_bytes)));
+		rw_cell(w, "%lld", (long long)nh_num_or(n.id, 0));
+		rw_cell(w, "%s", cpus);
+		rw_cell(w, "%s", rw_bytes(mem, sizeof mem, num_or_nan(n.mem_total_bytes)));
+		rw_cell(w, "%s", rw_bytes(fr, sizeof fr, num_or_nan(n.mem_free_bytes)));
 	}
-	table_end(w);
+	rw_table_end(w);
 
 	unsigned ncache = nh_mv_cache_count(m);
 	if (ncache) {
-		p_begin(w);
-		text(w, "Caches: ");
+		rw_p_begin(w);
+		rw_text(w, "Caches: ");
 		for (unsigned i = 0; i < ncache; i++) {
 			nh_mv_cache_t c = nh_mv_cache(m, i);
 			char sz[32];
 			const char *type = nh_str_or(c.type, "");
-			text(w, "%sL%lld%s %s × %lld", i ? ", " : "", (long long)nh_num_or(c.level, 0),
+			rw_text(w, "%sL%lld%s %s × %lld", i ? ", " : "", (long long)nh_num_or(c.level, 0),
 			     strcmp(type, "data") == 0          ? "d"
 			     : strcmp(type, "instruction") == 0 ? "i"
 								: "",
-			     bytes(sz, sizeof sz, num_or_nan(c.size_bytes)),
+			     rw_bytes(sz, sizeof sz, num_or_nan(c.size_bytes)),
 			     (long long)nh_num_or(c.count, 0));
 		}
-		text(w, ".");
-		p_end(w);
+		rw_text(w, ".");
+		rw_p_end(w);
 	}
 
 	/* The distance matrix as numactl --hardware prints it. */
 	if (nh_mv_distance_rows(m) == nn) {
-		p_begin(w);
-		text(w, "Distances (SLIT; 10 = local):");
-		p_end(w);
+		rw_p_begin(w);
+		rw_text(w, "Distances (SLIT; 10 = local):");
+		rw_p_end(w);
 		char *align = calloc(nn + 2, 1);
 		if (!align)
 			return;
@@ -577,34 +305,34 @@ static void section_topology(struct w *w, struct rep *p)
 		fputs("\n", w->md);
 		fputs("</tr></thead>\n<tbody>\n", w->html);
 		for (unsigned i = 0; i < nn; i++) {
-			cell(w, "%lld", node_id(m, i));
+			rw_cell(w, "%lld", node_id(m, i));
 			for (unsigned k = 0; k < nn; k++) {
 				nh_num_t d = nh_mv_distance(m, i, k);
 				if (d.present)
-					cell(w, "%lld", (long long)d.v);
+					rw_cell(w, "%lld", (long long)d.v);
 				else
-					cell(w, "–");
+					rw_cell(w, "–");
 			}
 		}
-		table_end(w);
+		rw_table_end(w);
 		free(align);
 		w->align = "";
 	}
 }
 
 /* Per workload: an overview of the headline metric, then every metric of each configuration. */
-static void section_results(struct w *w, struct rep *p)
+static void section_results(struct rw *w, struct rep *p)
 {
-	heading(w, 2, "results", "Results per workload and policy");
-	p_begin(w);
-	text(w, "Over the ok runs of each configuration (warm-ups left out): median, min, max, "
+	rw_heading(w, 2, "results", "Results per workload and policy");
+	rw_p_begin(w);
+	rw_text(w, "Over the ok runs of each configuration (warm-ups left out): median, min, max, "
 		"coefficient of "
 		"variation (sample standard deviation / mean) and n.");
-	p_end(w);
+	rw_p_end(w);
 	if (!p->nc) {
-		p_begin(w);
-		text(w, "No counted runs.");
-		p_end(w);
+		rw_p_begin(w);
+		rw_text(w, "No counted runs.");
+		rw_p_end(w);
 		return;
 	}
 	bool *done = calloc(p->nc, sizeof *done);
@@ -626,17 +354,17 @@ static void section_results(struct w *w, struct rep *p)
 				same[n++] = p->cfgs[k].c;
 		char common[512];
 		nh_charts_labels(same, n, NULL, labels, common, sizeof common);
-		heading(w, 3, NULL, "%s", wl);
+		rw_heading(w, 3, NULL, "%s", wl);
 		if (common[0]) {
-			p_begin(w);
-			text(w, "Every configuration: ");
-			code(w, "%s", common);
-			text(w, " (parameters not listed are at their defaults).");
-			p_end(w);
+			rw_p_begin(w);
+			rw_text(w, "Every configuration: ");
+			rw_code(w, "%s", common);
+			rw_text(w, " (parameters not listed are at their defaults).");
+			rw_p_end(w);
 		}
 		const char *head = nh_charts_headline_metric(wl);
 		if (head && n > 1) {
-			table_begin(w, "lrrrrrl", "configuration", "ok / runs", head, "min", "max",
+			rw_table_begin(w, "lrrrrrl", "configuration", "ok / runs", head, "min", "max",
 				    "CV", "unit", NULL);
 			for (unsigned k = i; k < p->nc; k++) {
 				const struct cfg *c = &p->cfgs[k];
@@ -649,22 +377,22 @@ static void section_results(struct w *w, struct rep *p)
 				nh_summary_t s = {0};
 				bool ok = m && nh_stats_summary(vals, m, &s, NULL) == 0;
 				char a[32], b[32], d[32], e[32];
-				cell_code(w, c->label);
-				cell(w, "%u / %u", c->c->ok_count, c->c->run_count);
-				cell(w, "%s", ok ? num(a, sizeof a, s.median) : "–");
-				cell(w, "%s", ok ? num(b, sizeof b, s.min) : "–");
-				cell(w, "%s", ok ? num(d, sizeof d, s.max) : "–");
-				cell(w, "%s", ok ? pct(e, sizeof e, s.cv) : "–");
-				cell(w, "%s", unit ? unit : "");
+				rw_cell_code(w, c->label);
+				rw_cell(w, "%u / %u", c->c->ok_count, c->c->run_count);
+				rw_cell(w, "%s", ok ? rw_num(a, sizeof a, s.median) : "–");
+				rw_cell(w, "%s", ok ? rw_num(b, sizeof b, s.min) : "–");
+				rw_cell(w, "%s", ok ? rw_num(d, sizeof d, s.max) : "–");
+				rw_cell(w, "%s", ok ? rw_pct(e, sizeof e, s.cv) : "–");
+				rw_cell(w, "%s", unit ? unit : "");
 			}
-			table_end(w);
+			rw_table_end(w);
 		}
 		for (unsigned k = i; k < p->nc; k++) {
 			const struct cfg *c = &p->cfgs[k];
 			if (strcmp(c->c->workload, wl) != 0)
 				continue;
 			done[k] = true;
-			heading(w, 4, NULL, "%s %s", wl, c->label);
+			rw_heading(w, 4, NULL, "%s %s", wl, c->label);
 			const char *names[128];
 			unsigned nm = nh_results_metric_names(p->r, c->c, names,
 							      NH_ARRAY_LEN(names));
@@ -677,15 +405,15 @@ static void section_results(struct w *w, struct rep *p)
 					reason = nh_str_or(nh_rv_reason(rec), "");
 					outcome = nh_str_or(nh_rv_outcome(rec), "");
 				}
-				p_begin(w);
-				text(w, "No ok run of %u", c->c->run_count);
+				rw_p_begin(w);
+				rw_text(w, "No ok run of %u", c->c->run_count);
 				if (reason[0])
-					text(w, " — %s: %s", outcome, reason);
-				text(w, ".");
-				p_end(w);
+					rw_text(w, " — %s: %s", outcome, reason);
+				rw_text(w, ".");
+				rw_p_end(w);
 				continue;
 			}
-			table_begin(w, "lllrrrrr", "metric", "unit", "better", "median", "min",
+			rw_table_begin(w, "lllrrrrr", "metric", "unit", "better", "median", "min",
 				    "max", "CV", "n", NULL);
 			for (unsigned mi = 0; mi < nm; mi++) {
 				const char *unit = NULL;
@@ -695,16 +423,16 @@ static void section_results(struct w *w, struct rep *p)
 				nh_summary_t s = {0};
 				bool ok = m && nh_stats_summary(vals, m, &s, NULL) == 0;
 				char a[32], b[32], d[32], e[32];
-				cell_code(w, names[mi]);
-				cell(w, "%s", unit ? unit : "");
-				cell(w, "%s", better > 0 ? "higher" : better < 0 ? "lower" : "");
-				cell(w, "%s", ok ? num(a, sizeof a, s.median) : "–");
-				cell(w, "%s", ok ? num(b, sizeof b, s.min) : "–");
-				cell(w, "%s", ok ? num(d, sizeof d, s.max) : "–");
-				cell(w, "%s", ok ? pct(e, sizeof e, s.cv) : "–");
-				cell(w, "%u", ok ? s.n : 0);
+				rw_cell_code(w, names[mi]);
+				rw_cell(w, "%s", unit ? unit : "");
+				rw_cell(w, "%s", better > 0 ? "higher" : better < 0 ? "lower" : "");
+				rw_cell(w, "%s", ok ? rw_num(a, sizeof a, s.median) : "–");
+				rw_cell(w, "%s", ok ? rw_num(b, sizeof b, s.min) : "–");
+				rw_cell(w, "%s", ok ? rw_num(d, sizeof d, s.max) : "–");
+				rw_cell(w, "%s", ok ? rw_pct(e, sizeof e, s.cv) : "–");
+				rw_cell(w, "%u", ok ? s.n : 0);
 			}
-			table_end(w);
+			rw_table_end(w);
 		}
 	}
 out:
@@ -714,18 +442,18 @@ out:
 	free(vals);
 }
 
-static void section_placement(struct w *w, struct rep *p)
+static void section_placement(struct rw *w, struct rep *p)
 {
-	heading(w, 2, "placement", "Placement");
-	p_begin(w);
-	text(w, "Where the pages of each run's buffers were (move_pages) against where the policy "
+	rw_heading(w, 2, "placement", "Placement");
+	rw_p_begin(w);
+	rw_text(w, "Where the pages of each run's buffers were (move_pages) against where the policy "
 		"says they "
 		"belong: ok, fallback (a preferred or local policy spilled), violated (a strict "
 		"policy with pages "
 		"elsewhere), unbalanced (interleave shares off), not-checked (the run did not get "
 		"that far).");
-	p_end(w);
-	table_begin(w, "llrrrrrrr", "configuration", "expected nodes", "ok", "fallback", "violated",
+	rw_p_end(w);
+	rw_table_begin(w, "llrrrrrrr", "configuration", "expected nodes", "ok", "fallback", "violated",
 		    "unbalanced", "not-checked", "on expected (median)", "lowest", NULL);
 	unsigned listed = 0;
 	for (unsigned k = 0; k < p->nc; k++) {
@@ -751,21 +479,21 @@ static void section_placement(struct w *w, struct rep *p)
 		for (unsigned i = 0; i < nf; i++)
 			lo = isnan(lo) || frac[i] < lo ? frac[i] : lo;
 		free(frac);
-		cell(w, "%s", c->name);
-		cell(w, "%s", expected);
+		rw_cell(w, "%s", c->name);
+		rw_cell(w, "%s", expected);
 		for (unsigned i = 0; i < NH_ARRAY_LEN(VERDICTS); i++) {
 			bool bad = counts[i] && (i == 2 || i == 3);
 			char n[16];
 			snprintf(n, sizeof n, "%u", counts[i]);
 			if (bad)
-				cell_status(w, n, true);
+				rw_cell_status(w, n, true);
 			else
-				cell(w, "%s", n);
+				rw_cell(w, "%s", n);
 		}
-		cell(w, "%s", pct(a, sizeof a, med));
-		cell(w, "%s", pct(b, sizeof b, lo));
+		rw_cell(w, "%s", rw_pct(a, sizeof a, med));
+		rw_cell(w, "%s", rw_pct(b, sizeof b, lo));
 	}
-	table_end(w);
+	rw_table_end(w);
 	/* The first reason per configuration for a verdict other than ok. */
 	bool any = false;
 	for (unsigned k = 0; k < p->nc && listed < MAX_LISTED; k++) {
@@ -777,30 +505,30 @@ static void section_placement(struct w *w, struct rep *p)
 			if (strcmp(v, "ok") == 0 || strcmp(v, "not-checked") == 0)
 				continue;
 			if (!any) {
-				p_begin(w);
-				text(w, "Verdicts other than ok (the first run of each "
+				rw_p_begin(w);
+				rw_text(w, "Verdicts other than ok (the first run of each "
 					"configuration):");
-				p_end(w);
-				ul_begin(w);
+				rw_p_end(w);
+				rw_ul_begin(w);
 				any = true;
 			}
-			li_begin(w);
-			code(w, "%s", c->name);
-			text(w, " run %lld: %s — %s", run_number(rec), v,
+			rw_li_begin(w);
+			rw_code(w, "%s", c->name);
+			rw_text(w, " run %lld: %s — %s", run_number(rec), v,
 			     nh_str_or(obs.verdict_reason, ""));
-			li_end(w);
+			rw_li_end(w);
 			listed++;
 			break;
 		}
 	}
 	if (any)
-		ul_end(w);
+		rw_ul_end(w);
 }
 
-static void section_outcomes(struct w *w, struct rep *p)
+static void section_outcomes(struct rw *w, struct rep *p)
 {
-	heading(w, 2, "outcomes", "Outcomes");
-	table_begin(w, "lrrrrrr", "configuration", "ok", "failed", "timeout", "crashed",
+	rw_heading(w, 2, "outcomes", "Outcomes");
+	rw_table_begin(w, "lrrrrrr", "configuration", "ok", "failed", "timeout", "crashed",
 		    "oom-killed", "skipped", NULL);
 	for (unsigned k = 0; k < p->nc; k++) {
 		const struct cfg *c = &p->cfgs[k];
@@ -811,17 +539,17 @@ static void section_outcomes(struct w *w, struct rep *p)
 			if (o >= 0)
 				counts[o]++;
 		}
-		cell(w, "%s", c->name);
+		rw_cell(w, "%s", c->name);
 		for (unsigned i = 0; i < NH_ARRAY_LEN(OUTCOMES); i++) {
 			char n[16];
 			snprintf(n, sizeof n, "%u", counts[i]);
 			if (counts[i] && i > 0 && i < 5)
-				cell_status(w, n, true);
+				rw_cell_status(w, n, true);
 			else
-				cell(w, "%s", n);
+				rw_cell(w, "%s", n);
 		}
 	}
-	table_end(w);
+	rw_table_end(w);
 	/* Every run that did not end ok, with its reason; skipped runs once per configuration and
 	 * reason, since a skip repeats the same reason for every rep. */
 	unsigned listed = 0, total = nh_results_count(p->r);
@@ -847,34 +575,34 @@ static void section_outcomes(struct w *w, struct rep *p)
 		if (repeat)
 			continue;
 		if (!any) {
-			p_begin(w);
-			text(w, "Runs that did not end ok:");
-			p_end(w);
-			ul_begin(w);
+			rw_p_begin(w);
+			rw_text(w, "Runs that did not end ok:");
+			rw_p_end(w);
+			rw_ul_begin(w);
 			any = true;
 		}
 		if (listed == MAX_LISTED) {
-			li_begin(w);
-			text(w, "… and more: see runs.jsonl.");
-			li_end(w);
+			rw_li_begin(w);
+			rw_text(w, "… and more: see runs.jsonl.");
+			rw_li_end(w);
 			break;
 		}
-		li_begin(w);
-		text(w, "run %lld (%s %s, rep %lld%s): ", run_number(rec),
+		rw_li_begin(w);
+		rw_text(w, "run %lld (%s %s, rep %lld%s): ", run_number(rec),
 		     nh_str_or(nh_rv_workload(rec), "?"),
 		     nh_str_or(nh_rv_policy_requested(rec), "?"),
 		     (long long)nh_num_or(nh_rv_rep(rec), 0),
 		     nh_flag_true(nh_rv_warmup(rec)) ? ", warm-up" : "");
-		text(w, "%s%s%s", o, reason[0] ? " — " : "", reason);
-		li_end(w);
+		rw_text(w, "%s%s%s", o, reason[0] ? " — " : "", reason);
+		rw_li_end(w);
 		listed++;
 	}
 	if (any)
-		ul_end(w);
+		rw_ul_end(w);
 	else {
-		p_begin(w);
-		text(w, "Every run ended ok.");
-		p_end(w);
+		rw_p_begin(w);
+		rw_text(w, "Every run ended ok.");
+		rw_p_end(w);
 	}
 }
 
@@ -897,17 +625,17 @@ static struct node_sums *node_sums_at(struct node_sums **sums, unsigned *n, cons
 	return &grown[(*n)++];
 }
 
-static void section_numastat(struct w *w, struct rep *p)
+static void section_numastat(struct rw *w, struct rep *p)
 {
-	heading(w, 2, "numastat", "Kernel NUMA counters");
-	p_begin(w);
-	text(w, "numastat deltas around each run (pages; system-wide, so other activity on the "
+	rw_heading(w, 2, "numastat", "Kernel NUMA counters");
+	rw_p_begin(w);
+	rw_text(w, "numastat deltas around each run (pages; system-wide, so other activity on the "
 		"host counts too), "
 		"summed over the counted runs of each configuration. The numa_miss ratio is "
 		"numa_miss / "
 		"(numa_hit + numa_miss).");
-	p_end(w);
-	table_begin(w, "lrrrrrrrr", "configuration", "node", "numa_hit", "numa_miss",
+	rw_p_end(w);
+	rw_table_begin(w, "lrrrrrrrr", "configuration", "node", "numa_hit", "numa_miss",
 		    "numa_foreign", "interleave_hit", "local_node", "other_node", "numa_miss ratio",
 		    NULL);
 	bool any = false;
@@ -938,32 +666,32 @@ static void section_numastat(struct w *w, struct rep *p)
 		for (unsigned i = 0; i < nodes; i++) {
 			const struct node_sums *acc = &sums[i];
 			char a[32];
-			cell(w, "%s", c->name);
-			cell(w, "%s", acc->node);
+			rw_cell(w, "%s", c->name);
+			rw_cell(w, "%s", acc->node);
 			for (unsigned f = 0; f < NH_RV_NUMASTAT_FIELDS; f++) {
 				tot[f] += acc->sum[f];
-				cell(w, "%.0f", acc->sum[f]);
+				rw_cell(w, "%.0f", acc->sum[f]);
 			}
 			double hit = acc->sum[0], miss = acc->sum[1];
-			cell(w, "%s", pct(a, sizeof a, hit + miss > 0 ? miss / (hit + miss) : NAN));
+			rw_cell(w, "%s", rw_pct(a, sizeof a, hit + miss > 0 ? miss / (hit + miss) : NAN));
 		}
 		if (nodes > 1) {
 			char a[32];
-			cell(w, "%s", c->name);
-			cell(w, "all");
+			rw_cell(w, "%s", c->name);
+			rw_cell(w, "all");
 			for (unsigned f = 0; f < NH_RV_NUMASTAT_FIELDS; f++)
-				cell(w, "%.0f", tot[f]);
-			cell(w, "%s",
-			     pct(a, sizeof a,
+				rw_cell(w, "%.0f", tot[f]);
+			rw_cell(w, "%s",
+			     rw_pct(a, sizeof a,
 				 tot[0] + tot[1] > 0 ? tot[1] / (tot[0] + tot[1]) : NAN));
 		}
 		free(sums);
 	}
-	table_end(w);
+	rw_table_end(w);
 	if (!any) {
-		p_begin(w);
-		text(w, "No run recorded numastat deltas.");
-		p_end(w);
+		rw_p_begin(w);
+		rw_text(w, "No run recorded numastat deltas.");
+		rw_p_end(w);
 	}
 }
 
@@ -1053,9 +781,9 @@ static void counter_notes_free(struct counter_notes *cn)
 	free(cn->ev);
 }
 
-static void section_counters(struct w *w, struct rep *p)
+static void section_counters(struct rw *w, struct rep *p)
 {
-	heading(w, 2, "counters", "Hardware counters");
+	rw_heading(w, 2, "counters", "Hardware counters");
 	/* Available counters: median per configuration. Unavailable ones: each name once with its
 	 * reason(s) — the same reason repeats in every run. */
 	struct counter_notes cn = {0};
@@ -1108,56 +836,56 @@ static void section_counters(struct w *w, struct rep *p)
 			if (!m || nh_stats_summary(vals, m, &s, NULL) < 0)
 				continue;
 			if (!table) {
-				table_begin(w, "lllrrrr", "configuration", "counter", "event",
+				rw_table_begin(w, "lllrrrr", "configuration", "counter", "event",
 					    "median", "min", "max", "n", NULL);
 				table = true;
 			}
 			char a[32], b[32], d[32];
 			const char *ev = counter_event_of(&cn, name);
-			cell(w, "%s", c->name);
-			cell_open(w, NULL);
-			code(w, "%s", name);
+			rw_cell(w, "%s", c->name);
+			rw_cell_open(w, NULL);
+			rw_code(w, "%s", name);
 			if (unit)
-				text(w, " (%s)", unit);
+				rw_text(w, " (%s)", unit);
 			if (mux)
-				text(w, " (multiplexed: scaled estimate)");
-			cell_close(w);
-			cell(w, "%s", ev ? ev : "");
-			cell(w, "%s", num(a, sizeof a, s.median));
-			cell(w, "%s", num(b, sizeof b, s.min));
-			cell(w, "%s", num(d, sizeof d, s.max));
-			cell(w, "%u", s.n);
+				rw_text(w, " (multiplexed: scaled estimate)");
+			rw_cell_close(w);
+			rw_cell(w, "%s", ev ? ev : "");
+			rw_cell(w, "%s", rw_num(a, sizeof a, s.median));
+			rw_cell(w, "%s", rw_num(b, sizeof b, s.min));
+			rw_cell(w, "%s", rw_num(d, sizeof d, s.max));
+			rw_cell(w, "%u", s.n);
 		}
 		free(names.items);
 	}
 	free(vals);
 	if (table)
-		table_end(w);
+		rw_table_end(w);
 	if (cn.names.n) {
-		p_begin(w);
-		text(w, table ? "Not counted:" : "No counter could be counted:");
-		p_end(w);
-		ul_begin(w);
+		rw_p_begin(w);
+		rw_text(w, table ? "Not counted:" : "No counter could be counted:");
+		rw_p_end(w);
+		rw_ul_begin(w);
 		for (unsigned i = 0; i < cn.names.n; i++) {
 			const char *name = cn.names.items[i];
-			li_begin(w);
-			code(w, "%s", name);
+			rw_li_begin(w);
+			rw_code(w, "%s", name);
 			const char *ev = counter_event_of(&cn, name);
 			if (ev) {
-				text(w, " (");
-				code(w, "%s", ev);
-				text(w, ")");
+				rw_text(w, " (");
+				rw_code(w, "%s", ev);
+				rw_text(w, ")");
 			}
-			text(w, ": ");
+			rw_text(w, ": ");
 			for (unsigned k = 0; k < cn.reasons[i].n; k++)
-				text(w, "%s%s", k ? "; " : "", cn.reasons[i].items[k]);
-			li_end(w);
+				rw_text(w, "%s%s", k ? "; " : "", cn.reasons[i].items[k]);
+			rw_li_end(w);
 		}
-		ul_end(w);
+		rw_ul_end(w);
 	} else if (!table) {
-		p_begin(w);
-		text(w, "No run recorded counters.");
-		p_end(w);
+		rw_p_begin(w);
+		rw_text(w, "No run recorded counters.");
+		rw_p_end(w);
 	}
 	counter_notes_free(&cn);
 }
@@ -1182,18 +910,18 @@ static nh_num_t cg_file(const nh_rv_t *rec) { return nh_rv_cgroup(rec).stat_file
 static nh_num_t cg_cache(const nh_rv_t *rec) { return nh_rv_cgroup(rec).stat_cache; }
 static nh_num_t series_samples(const nh_rv_t *rec) { return nh_rv_series(rec).samples; }
 
-static void section_memory(struct w *w, struct rep *p)
+static void section_memory(struct rw *w, struct rep *p)
 {
-	heading(w, 2, "memory", "Memory layers");
-	p_begin(w);
-	text(w, "Largest value over the counted runs of each configuration, at the end of the "
+	rw_heading(w, 2, "memory", "Memory layers");
+	rw_p_begin(w);
+	rw_text(w, "Largest value over the counted runs of each configuration, at the end of the "
 		"timed phase: the "
 		"worker's peak RSS (VmHWM), its transparent huge pages (AnonHugePages), and its "
 		"cgroup's memory "
 		"(memory.current, or usage_in_bytes on cgroup v1) and page cache (file, or cache "
 		"on v1).");
-	p_end(w);
-	table_begin(w, "lrrrrr", "configuration", "peak RSS (VmHWM)", "AnonHugePages",
+	rw_p_end(w);
+	rw_table_begin(w, "lrrrrr", "configuration", "peak RSS (VmHWM)", "AnonHugePages",
 		    "cgroup memory", "cgroup page cache", "series samples", NULL);
 	struct strlist cg_reasons = {0};
 	for (unsigned k = 0; k < p->nc; k++) {
@@ -1203,15 +931,15 @@ static void section_memory(struct w *w, struct rep *p)
 		if (isnan(file))
 			file = max_over(p, c, cg_cache);
 		double samples = max_over(p, c, series_samples);
-		cell(w, "%s", c->name);
-		cell(w, "%s", bytes(a, sizeof a, max_over(p, c, vm_hwm)));
-		cell(w, "%s", bytes(b, sizeof b, max_over(p, c, anon_huge)));
-		cell(w, "%s", bytes(d, sizeof d, max_over(p, c, cg_current)));
-		cell(w, "%s", bytes(e, sizeof e, file));
+		rw_cell(w, "%s", c->name);
+		rw_cell(w, "%s", rw_bytes(a, sizeof a, max_over(p, c, vm_hwm)));
+		rw_cell(w, "%s", rw_bytes(b, sizeof b, max_over(p, c, anon_huge)));
+		rw_cell(w, "%s", rw_bytes(d, sizeof d, max_over(p, c, cg_current)));
+		rw_cell(w, "%s", rw_bytes(e, sizeof e, file));
 		if (isfinite(samples))
-			cell(w, "%.0f", samples);
+			rw_cell(w, "%.0f", samples);
 		else
-			cell(w, "–");
+			rw_cell(w, "–");
 		for (unsigned r = 0; r < c->c->run_count; r++) {
 			const nh_rv_t *rec = nh_results_config_run(p->r, c->c, r);
 			nh_str_t why = nh_rv_cgroup(rec).unavailable;
@@ -1219,31 +947,31 @@ static void section_memory(struct w *w, struct rep *p)
 				strlist_add(&cg_reasons, why.s);
 		}
 	}
-	table_end(w);
+	rw_table_end(w);
 	for (unsigned i = 0; i < cg_reasons.n; i++) {
-		p_begin(w);
-		text(w, "cgroup memory unavailable: %s", cg_reasons.items[i]);
-		p_end(w);
+		rw_p_begin(w);
+		rw_text(w, "cgroup memory unavailable: %s", cg_reasons.items[i]);
+		rw_p_end(w);
 	}
 	free(cg_reasons.items);
 }
 
 /* Say why an optional document is not there: \p absent when there is no such file (a results
  * directory need not have one), else where it could not be read. */
-static void doc_missing(struct w *w, const char *name, const char *absent,
+static void doc_missing(struct rw *w, const char *name, const char *absent,
 			const nh_results_doc_error_t *why)
 {
-	p_begin(w);
+	rw_p_begin(w);
 	if (why->absent)
-		text(w, "%s", absent);
+		rw_text(w, "%s", absent);
 	else
-		text(w, "%s could not be read: line %d: %s", name, why->line, why->text);
-	p_end(w);
+		rw_text(w, "%s could not be read: line %d: %s", name, why->line, why->text);
+	rw_p_end(w);
 }
 
-static void section_expectations(struct w *w, struct rep *p)
+static void section_expectations(struct rw *w, struct rep *p)
 {
-	heading(w, 2, "expectations", "Expectations");
+	rw_heading(w, 2, "expectations", "Expectations");
 	nh_results_doc_error_t why;
 	nh_checks_view_t *doc = nh_results_checks_load(p->r, &why);
 	if (!doc) {
@@ -1258,28 +986,28 @@ static void section_expectations(struct w *w, struct rep *p)
 		fail += strcmp(st, "fail") == 0;
 		ne += strcmp(st, "not-evaluated") == 0;
 	}
-	p_begin(w);
-	text(w, "%u passed, %u failed, %u not evaluated.", pass, fail, ne);
-	p_end(w);
+	rw_p_begin(w);
+	rw_text(w, "%u passed, %u failed, %u not evaluated.", pass, fail, ne);
+	rw_p_end(w);
 	if (n) {
-		table_begin(w, "llll", "status", "check", "detail", "source", NULL);
+		rw_table_begin(w, "llll", "status", "check", "detail", "source", NULL);
 		for (unsigned i = 0; i < n; i++) {
 			nh_check_view_t k = nh_checks_view_at(doc, i);
 			const char *st = nh_str_or(k.status, "?");
 			bool gate = nh_flag_true(k.fails_gate) || strcmp(st, "fail") == 0;
-			cell_status(w, st, gate);
-			cell(w, "%s", nh_str_or(k.name, ""));
-			cell(w, "%s", nh_str_or(k.detail, ""));
-			cell(w, "%s", nh_str_or(k.source, ""));
+			rw_cell_status(w, st, gate);
+			rw_cell(w, "%s", nh_str_or(k.name, ""));
+			rw_cell(w, "%s", nh_str_or(k.detail, ""));
+			rw_cell(w, "%s", nh_str_or(k.source, ""));
 		}
-		table_end(w);
+		rw_table_end(w);
 	}
 	nh_checks_view_free(doc);
 }
 
-static void section_compare(struct w *w, struct rep *p)
+static void section_compare(struct rw *w, struct rep *p)
 {
-	heading(w, 2, "comparison", "Comparison with a baseline");
+	rw_heading(w, 2, "comparison", "Comparison with a baseline");
 	nh_results_doc_error_t why;
 	nh_cmp_view_t *doc = nh_results_comparison_load(p->r, &why);
 	if (!doc) {
@@ -1291,28 +1019,28 @@ static void section_compare(struct w *w, struct rep *p)
 		doc_missing(w, "compare.json", absent, &why);
 		return;
 	}
-	p_begin(w);
-	text(w, "Baseline ");
-	code(w, "%s", nh_str_or(nh_cmp_view_baseline(doc), "?"));
-	text(w, ", candidate ");
-	code(w, "%s", nh_str_or(nh_cmp_view_candidate(doc), "?"));
+	rw_p_begin(w);
+	rw_text(w, "Baseline ");
+	rw_code(w, "%s", nh_str_or(nh_cmp_view_baseline(doc), "?"));
+	rw_text(w, ", candidate ");
+	rw_code(w, "%s", nh_str_or(nh_cmp_view_candidate(doc), "?"));
 	nh_rv_iter_t it = NH_RV_ITER_INIT;
 	const char *verdict;
 	long long count;
 	for (bool first = true; nh_cmp_view_summary_next(doc, &it, &verdict, &count);
 	     first = false) {
 		if (first)
-			text(w, ":");
-		text(w, "%s %lld %s", first ? "" : ",", count, verdict);
+			rw_text(w, ":");
+		rw_text(w, "%s %lld %s", first ? "" : ",", count, verdict);
 	}
-	text(w, ".");
+	rw_text(w, ".");
 	const char *rule = nh_str_or(nh_cmp_view_rule(doc), NULL);
 	if (rule)
-		text(w, " A change is %s.", rule);
-	p_end(w);
+		rw_text(w, " A change is %s.", rule);
+	rw_p_end(w);
 	unsigned nrows = nh_cmp_view_row_count(doc);
 	if (nrows) {
-		table_begin(w, "llrrrrrl", "configuration", "metric", "baseline", "candidate",
+		rw_table_begin(w, "llrrrrrl", "configuration", "metric", "baseline", "candidate",
 			    "change", "interval", "p (Mann-Whitney)", "verdict", NULL);
 		for (unsigned i = 0; i < nrows; i++) {
 			nh_cmp_row_view_t r = nh_cmp_view_row(doc, i);
@@ -1322,203 +1050,106 @@ static void section_compare(struct w *w, struct rep *p)
 			double lo = num_or_nan(r.interval_lo_pct);
 			double hi = num_or_nan(r.interval_hi_pct);
 			const char *row_verdict = nh_str_or(r.verdict, "?");
-			cell(w, "%s", nh_str_or(r.label, nh_str_or(r.key, "?")));
-			cell_open(w, NULL);
-			code(w, "%s", nh_str_or(r.metric, "?"));
+			rw_cell(w, "%s", nh_str_or(r.label, nh_str_or(r.key, "?")));
+			rw_cell_open(w, NULL);
+			rw_code(w, "%s", nh_str_or(r.metric, "?"));
 			if (unit[0])
-				text(w, " (%s)", unit);
-			cell_close(w);
-			cell(w, "%s", num(a, sizeof a, num_or_nan(r.base_median)));
-			cell(w, "%s", num(b, sizeof b, num_or_nan(r.cand_median)));
+				rw_text(w, " (%s)", unit);
+			rw_cell_close(w);
+			rw_cell(w, "%s", rw_num(a, sizeof a, num_or_nan(r.base_median)));
+			rw_cell(w, "%s", rw_num(b, sizeof b, num_or_nan(r.cand_median)));
 			if (isfinite(ch))
-				cell(w, "%+.1f%%", ch);
+				rw_cell(w, "%+.1f%%", ch);
 			else
-				cell(w, "–");
+				rw_cell(w, "–");
 			if (isfinite(lo) && isfinite(hi))
-				cell(w, "%+.1f%% .. %+.1f%%", lo, hi);
+				rw_cell(w, "%+.1f%% .. %+.1f%%", lo, hi);
 			else
-				cell(w, "–");
+				rw_cell(w, "–");
 			double pmw = num_or_nan(r.p_mann_whitney);
-			cell(w, "%s",
+			rw_cell(w, "%s",
 			     isfinite(pmw) ? (snprintf(d, sizeof d, "%.3g", pmw), d) : "–");
-			cell_status(w, row_verdict, strcmp(row_verdict, "regression") == 0);
+			rw_cell_status(w, row_verdict, strcmp(row_verdict, "regression") == 0);
 		}
-		table_end(w);
+		rw_table_end(w);
 	}
 	for (int side = 0; side < 2; side++) {
 		unsigned n = nh_cmp_view_only_count(doc, side);
 		if (!n)
 			continue;
-		p_begin(w);
-		text(w, "Only in the %s:", side ? "candidate" : "baseline");
+		rw_p_begin(w);
+		rw_text(w, "Only in the %s:", side ? "candidate" : "baseline");
 		for (unsigned i = 0; i < n; i++) {
 			nh_cmp_only_view_t o = nh_cmp_view_only(doc, side, i);
-			text(w, i ? ", " : " ");
-			code(w, "%s", nh_str_or(o.label, nh_str_or(o.key, "?")));
+			rw_text(w, i ? ", " : " ");
+			rw_code(w, "%s", nh_str_or(o.label, nh_str_or(o.key, "?")));
 		}
-		text(w, ".");
-		p_end(w);
+		rw_text(w, ".");
+		rw_p_end(w);
 	}
 	unsigned nnotes = nh_cmp_view_note_count(doc);
 	if (nnotes) {
-		ul_begin(w);
+		rw_ul_begin(w);
 		for (unsigned i = 0; i < nnotes; i++) {
-			li_begin(w);
-			text(w, "Note: %s", nh_str_or(nh_cmp_view_note(doc, i), ""));
-			li_end(w);
+			rw_li_begin(w);
+			rw_text(w, "Note: %s", nh_str_or(nh_cmp_view_note(doc, i), ""));
+			rw_li_end(w);
 		}
-		ul_end(w);
+		rw_ul_end(w);
 	}
 	nh_cmp_view_free(doc);
 }
 
 /* ---- charts ---- */
 
-static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static void base64(FILE *f, const unsigned char *d, size_t n)
+static void section_charts(struct rw *w, struct rep *p)
 {
-	for (size_t i = 0; i < n; i += 3) {
-		unsigned v = (unsigned)d[i] << 16 | (i + 1 < n ? (unsigned)d[i + 1] << 8 : 0) |
-			     (i + 2 < n ? d[i + 2] : 0);
-		fputc(B64[v >> 18 & 63], f);
-		fputc(B64[v >> 12 & 63], f);
-		fputc(i + 1 < n ? B64[v >> 6 & 63] : '=', f);
-		fputc(i + 2 < n ? B64[v & 63] : '=', f);
-	}
-}
-
-/* gnuplot's SVG inline: its XML prolog dropped, its ids (gpPt0, textbox, ...) made unique per
- * chart since every chart defines the same ones and an HTML document shares one id space. */
-static bool inline_svg(FILE *html, const char *path, unsigned n, const char *title)
-{
-	size_t len;
-	char *svg = nh_read_file(path, &len, NULL);
-	if (!svg)
-		return false;
-	char *start = strstr(svg, "<svg");
-	if (!start) {
-		free(svg);
-		return false;
-	}
-	char prefix[16];
-	snprintf(prefix, sizeof prefix, "c%u-", n);
-	static const char *const refs[] = {"id='", "id=\"", "href='#", "href=\"#", "url(#"};
-	fputs("<figure class=\"chart\">\n", html);
-	for (const char *s = start; *s;) {
-		if (strncmp(s, "<title>Gnuplot</title>", 22) == 0) {
-			fputs("<title>", html);
-			html_text(html, title);
-			fputs("</title>", html);
-			s += 22;
-			continue;
-		}
-		bool hit = false;
-		for (unsigned i = 0; i < NH_ARRAY_LEN(refs) && !hit; i++) {
-			size_t l = strlen(refs[i]);
-			if (strncmp(s, refs[i], l) == 0) {
-				fwrite(s, 1, l, html);
-				fputs(prefix, html);
-				s += l;
-				hit = true;
-			}
-		}
-		if (!hit)
-			fputc(*s++, html);
-	}
-	fputs("</figure>\n", html);
-	free(svg);
-	return true;
-}
-
-static bool inline_png(FILE *html, const char *path, const char *title)
-{
-	size_t len;
-	char *png = nh_read_file(path, &len, NULL);
-	if (!png)
-		return false;
-	fputs("<figure class=\"chart\"><img alt=\"", html);
-	html_text(html, title);
-	fputs("\" src=\"data:image/png;base64,", html);
-	base64(html, (const unsigned char *)png, len);
-	fputs("\"></figure>\n", html);
-	free(png);
-	return true;
-}
-
-static void section_charts(struct w *w, struct rep *p)
-{
-	heading(w, 2, "charts", "Charts");
+	rw_heading(w, 2, "charts", "Charts");
 	const nh_charts_t *ch = &p->charts;
 	if (p->no_charts) {
-		p_begin(w);
-		text(w, "Charts were not drawn (--no-charts).");
-		p_end(w);
+		rw_p_begin(w);
+		rw_text(w, "Charts were not drawn (--no-charts).");
+		rw_p_end(w);
 		return;
 	}
 	if (!p->charts_made) {
-		p_begin(w);
-		text(w, "Charts could not be written: %s", ch->note);
-		p_end(w);
+		rw_p_begin(w);
+		rw_text(w, "Charts could not be written: %s", ch->note);
+		rw_p_end(w);
 		return;
 	}
-	if (!ch->count) {
-		p_begin(w);
-		text(w, "No chart applies to these results.");
-		p_end(w);
+	unsigned own = 0; /* the scenario's charts are drawn in its own section */
+	for (unsigned i = 0; i < ch->count; i++)
+		own += !ch->charts[i].scenario_item;
+	if (!own && !(ch->count && !ch->gnuplot_ran)) {
+		rw_p_begin(w);
+		rw_text(w, ch->count ? "No other chart applies to these results."
+				     : "No chart applies to these results.");
+		rw_p_end(w);
 		return;
 	}
 	if (!ch->gnuplot_ran) {
-		p_begin(w);
-		text(w, "%s: the data (.dat) and gnuplot templates (.gp) of %u charts are in ",
+		rw_p_begin(w);
+		rw_text(w, "%s: the data (.dat) and gnuplot templates (.gp) of %u charts are in ",
 		     ch->note, ch->count);
-		code(w, "charts/");
-		text(w, "; draw one with the command under it, run in that directory.");
-		p_end(w);
+		rw_code(w, "charts/");
+		rw_text(w, "; draw one with the command under it, run in that directory.");
+		rw_p_end(w);
 	} else {
-		p_begin(w);
-		text(w, "Drawn by ");
-		code(w, "%s", ch->gnuplot);
-		text(w, "; each chart's data and template are in ");
-		code(w, "charts/");
-		text(w, " beside its images.");
-		p_end(w);
+		rw_p_begin(w);
+		rw_text(w, "Drawn by ");
+		rw_code(w, "%s", ch->gnuplot);
+		rw_text(w, "; each chart's data and template are in ");
+		rw_code(w, "charts/");
+		rw_text(w, " beside its images.");
+		rw_p_end(w);
 	}
 	for (unsigned i = 0; i < ch->count; i++) {
 		const nh_chart_t *c = &ch->charts[i];
-		heading(w, 3, NULL, "%s", c->title);
-		char path[PATH_MAX + 100];
-		if (c->png)
-			fprintf(w->md, "![");
-		if (c->png) {
-			md_text(w->md, c->title);
-			fprintf(w->md, "](charts/%s.png)\n\n", c->name);
-		}
-		bool shown = false;
-		if (c->svg) {
-			snprintf(path, sizeof path, "%s/charts/%s.svg", nh_results_dir(p->r),
-				 c->name);
-			shown = inline_svg(w->html, path, i, c->title);
-		}
-		if (!shown && c->png) {
-			snprintf(path, sizeof path, "%s/charts/%s.png", nh_results_dir(p->r),
-				 c->name);
-			shown = inline_png(w->html, path, c->title);
-		}
-		p_begin(w);
-		if (c->error[0])
-			text(w, "Not drawn: %s. ", c->error);
-		text(w, "Data ");
-		code(w, "charts/%s.dat", c->name);
-		text(w, ", template ");
-		code(w, "charts/%s.gp", c->kind);
-		if (c->svg)
-			text(w, ", SVG ");
-		if (c->svg)
-			code(w, "charts/%s.svg", c->name);
-		text(w, "; again by hand: ");
-		code(w, "%s", c->command);
-		p_end(w);
+		if (c->scenario_item) /* drawn where the scenario put it */
+			continue;
+		rw_heading(w, 3, NULL, "%s", c->title);
+		rw_chart(w, nh_results_dir(p->r), c, i);
 	}
 }
 
@@ -1546,7 +1177,7 @@ static const char CSS[] =
 
 static int write_docs(struct rep *p, nh_report_info_t *info, nh_err_t *err)
 {
-	struct w w = {0};
+	struct rw w = {0};
 	w.md = open_memstream(&w.mdbuf, &w.mdlen);
 	w.html = open_memstream(&w.htmlbuf, &w.htmllen);
 	if (!w.md || !w.html) {
@@ -1564,7 +1195,7 @@ static int write_docs(struct rep *p, nh_report_info_t *info, nh_err_t *err)
 	      "<meta name=\"viewport\" content=\"width=device-width, "
 	      "initial-scale=1\">\n<title>numaharness report: ",
 	      w.html);
-	html_text(w.html, scenario);
+	rw_html_text(w.html, scenario);
 	fprintf(w.html, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", CSS);
 
 	section_title(&w, p);
@@ -1572,6 +1203,8 @@ static int write_docs(struct rep *p, nh_report_info_t *info, nh_err_t *err)
 	section_host(&w, p);
 	section_topology(&w, p);
 	section_results(&w, p);
+	nh_report_section_scenario(&w, p->r, p->charts_made ? &p->charts : NULL,
+				   p->no_charts ? "--no-charts" : p->charts_made ? "" : p->charts.note);
 	section_placement(&w, p);
 	section_outcomes(&w, p);
 	section_numastat(&w, p);

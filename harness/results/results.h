@@ -55,7 +55,8 @@ unsigned nh_results_metric_names(const nh_results_t *r, const nh_results_config_
 const nh_rv_t *nh_results_config_run(const nh_results_t *r, const nh_results_config_t *c,
 				     unsigned k);
 
-/* ---- the other documents of a results directory: checks.json, compare.json ---- */
+/* ---- the other documents of a results directory: checks.json, compare.json,
+ *      scenario-report.json ---- */
 
 /* Why a document that may be missing could not be read. */
 typedef struct nh_results_doc_error {
@@ -104,5 +105,47 @@ unsigned nh_cmp_view_only_count(const nh_cmp_view_t *v, bool in_candidate);
 nh_cmp_only_view_t nh_cmp_view_only(const nh_cmp_view_t *v, bool in_candidate, unsigned i);
 unsigned nh_cmp_view_note_count(const nh_cmp_view_t *v);
 nh_str_t nh_cmp_view_note(const nh_cmp_view_t *v, unsigned i);
+
+/* scenario-report.json: what the scenario's code added to the report (nh.report.section, .table,
+ * .chart), in call order, so `numaharness report DIR` shows it again without running Lua:
+ *   {"format": "numaharness-scenario-report/1", "items": [
+ *     {"type": "section", "title": T, "markdown": M, "source": "x.lua:12"},
+ *     {"type": "table", "title": T, "columns": [C...], "rows": [[cell...]...], "note": N, ...},
+ *     {"type": "chart", "title": T, "style": "lines"|"bars", "x": XLABEL, "y": YLABEL,
+ *      "series": [{"name": S, "points": [[x, y, lo, hi]...]}...], ...}]}
+ * A cell is a string, number, boolean or null; a point's x a number (or a label for bars), its
+ * y, lo and hi numbers or null. Every accessor takes a hand-edited document: what is not of its
+ * type is absent with why. */
+typedef struct nh_scen_view nh_scen_view_t;
+typedef struct nh_scen_item_view {
+	nh_str_t type; /* section, table, chart */
+	nh_str_t title, source;
+	nh_str_t markdown;		  /* section */
+	nh_str_t note;			  /* table, chart: a line under it */
+	nh_str_t style, xlabel, ylabel; /* chart */
+} nh_scen_item_view_t;
+/* A table cell or a point's x: absent (null), text, a number or a flag. */
+typedef struct nh_scen_cell {
+	enum { NH_SCEN_EMPTY, NH_SCEN_TEXT, NH_SCEN_NUMBER, NH_SCEN_FLAG } kind;
+	const char *s; /* NH_SCEN_TEXT */
+	double v;      /* NH_SCEN_NUMBER; NH_SCEN_FLAG: 0 or 1 */
+} nh_scen_cell_t;
+typedef struct nh_scen_point {
+	nh_scen_cell_t x;
+	nh_num_t y, lo, hi;
+} nh_scen_point_t;
+/** \brief DIR/scenario-report.json; NULL with \p why filled when absent or unreadable. */
+nh_scen_view_t *nh_results_scenario_load(const nh_results_t *r, nh_results_doc_error_t *why);
+void nh_scen_view_free(nh_scen_view_t *v);
+unsigned nh_scen_view_count(const nh_scen_view_t *v);
+nh_scen_item_view_t nh_scen_view_item(const nh_scen_view_t *v, unsigned i);
+unsigned nh_scen_view_columns(const nh_scen_view_t *v, unsigned i);
+nh_str_t nh_scen_view_column(const nh_scen_view_t *v, unsigned i, unsigned col);
+unsigned nh_scen_view_rows(const nh_scen_view_t *v, unsigned i);
+nh_scen_cell_t nh_scen_view_cell(const nh_scen_view_t *v, unsigned i, unsigned row, unsigned col);
+unsigned nh_scen_view_series(const nh_scen_view_t *v, unsigned i);
+nh_str_t nh_scen_view_series_name(const nh_scen_view_t *v, unsigned i, unsigned s);
+unsigned nh_scen_view_points(const nh_scen_view_t *v, unsigned i, unsigned s);
+nh_scen_point_t nh_scen_view_point(const nh_scen_view_t *v, unsigned i, unsigned s, unsigned k);
 
 #endif

@@ -220,3 +220,130 @@ nh_str_t nh_cmp_view_note(const nh_cmp_view_t *v, unsigned i)
 		return (nh_str_t){.why = WHY("notes[]", "not a string")};
 	return (nh_str_t){.present = true, .s = json_string_value(n)};
 }
+
+/* ---- scenario-report.json ---- */
+
+struct nh_scen_view {
+	json_t *doc;
+	json_t *items;
+};
+
+nh_scen_view_t *nh_results_scenario_load(const nh_results_t *r, nh_results_doc_error_t *why)
+{
+	json_t *doc = load_doc(r, "scenario-report.json", why);
+	if (!doc)
+		return NULL;
+	json_t *items = json_object_get(doc, "items");
+	if (!json_is_array(items)) {
+		json_decref(doc);
+		snprintf(why->text, sizeof why->text, "\"items\" is not an array");
+		return NULL;
+	}
+	nh_scen_view_t *v = calloc(1, sizeof *v);
+	if (!v) {
+		json_decref(doc);
+		snprintf(why->text, sizeof why->text, "out of memory");
+		return NULL;
+	}
+	v->doc = doc;
+	v->items = items;
+	return v;
+}
+
+void nh_scen_view_free(nh_scen_view_t *v)
+{
+	if (!v)
+		return;
+	json_decref(v->doc);
+	free(v);
+}
+
+unsigned nh_scen_view_count(const nh_scen_view_t *v) { return (unsigned)json_array_size(v->items); }
+
+nh_scen_item_view_t nh_scen_view_item(const nh_scen_view_t *v, unsigned i)
+{
+	const json_t *it = json_array_get(v->items, i);
+	return (nh_scen_item_view_t){
+		.type = str_at(it, "type", WHY("items[].type", "not a string")),
+		.title = str_at(it, "title", WHY("items[].title", "not a string")),
+		.source = str_at(it, "source", WHY("items[].source", "not a string")),
+		.markdown = str_at(it, "markdown", WHY("items[].markdown", "not a string")),
+		.note = str_at(it, "note", WHY("items[].note", "not a string")),
+		.style = str_at(it, "style", WHY("items[].style", "not a string")),
+		.xlabel = str_at(it, "x", WHY("items[].x", "not a string")),
+		.ylabel = str_at(it, "y", WHY("items[].y", "not a string")),
+	};
+}
+
+static const json_t *item_array(const nh_scen_view_t *v, unsigned i, const char *key)
+{
+	const json_t *a = json_object_get(json_array_get(v->items, i), key);
+	return json_is_array(a) ? a : NULL;
+}
+
+unsigned nh_scen_view_columns(const nh_scen_view_t *v, unsigned i)
+{
+	return (unsigned)json_array_size(item_array(v, i, "columns"));
+}
+
+nh_str_t nh_scen_view_column(const nh_scen_view_t *v, unsigned i, unsigned col)
+{
+	const json_t *c = json_array_get(item_array(v, i, "columns"), col);
+	if (!json_is_string(c))
+		return (nh_str_t){.why = WHY("items[].columns[]", "not a string")};
+	return (nh_str_t){.present = true, .s = json_string_value(c)};
+}
+
+unsigned nh_scen_view_rows(const nh_scen_view_t *v, unsigned i)
+{
+	return (unsigned)json_array_size(item_array(v, i, "rows"));
+}
+
+static nh_scen_cell_t cell_of(const json_t *c)
+{
+	if (json_is_string(c))
+		return (nh_scen_cell_t){.kind = NH_SCEN_TEXT, .s = json_string_value(c)};
+	if (json_is_number(c))
+		return (nh_scen_cell_t){.kind = NH_SCEN_NUMBER, .v = json_number_value(c)};
+	if (json_is_boolean(c))
+		return (nh_scen_cell_t){.kind = NH_SCEN_FLAG, .v = json_is_true(c)};
+	return (nh_scen_cell_t){.kind = NH_SCEN_EMPTY};
+}
+
+nh_scen_cell_t nh_scen_view_cell(const nh_scen_view_t *v, unsigned i, unsigned row, unsigned col)
+{
+	return cell_of(json_array_get(json_array_get(item_array(v, i, "rows"), row), col));
+}
+
+unsigned nh_scen_view_series(const nh_scen_view_t *v, unsigned i)
+{
+	return (unsigned)json_array_size(item_array(v, i, "series"));
+}
+
+nh_str_t nh_scen_view_series_name(const nh_scen_view_t *v, unsigned i, unsigned s)
+{
+	return str_at(json_array_get(item_array(v, i, "series"), s), "name",
+		      WHY("items[].series[].name", "not a string"));
+}
+
+static const json_t *series_points(const nh_scen_view_t *v, unsigned i, unsigned s)
+{
+	const json_t *p = json_object_get(json_array_get(item_array(v, i, "series"), s), "points");
+	return json_is_array(p) ? p : NULL;
+}
+
+unsigned nh_scen_view_points(const nh_scen_view_t *v, unsigned i, unsigned s)
+{
+	return (unsigned)json_array_size(series_points(v, i, s));
+}
+
+nh_scen_point_t nh_scen_view_point(const nh_scen_view_t *v, unsigned i, unsigned s, unsigned k)
+{
+	const json_t *p = json_array_get(series_points(v, i, s), k);
+	return (nh_scen_point_t){
+		.x = cell_of(json_array_get(p, 0)),
+		.y = num_of(json_array_get(p, 1), WHY("items[].series[].points[][1]", "not a number")),
+		.lo = num_of(json_array_get(p, 2), WHY("items[].series[].points[][2]", "not a number")),
+		.hi = num_of(json_array_get(p, 3), WHY("items[].series[].points[][3]", "not a number")),
+	};
+}

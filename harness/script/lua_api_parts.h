@@ -14,4 +14,8 @@ void nh_lua_push_stats(lua_State *L);
  *  directory (the results module's typed reader), closable with `<close>`. */
 void nh_lua_push_results(lua_State *L);
 
+/** \brief Push the `nh.report` table: section, table and chart add to the report what the
+ *  scenario's code says, kept in scenario-report.json (lua_report.c). */
+void nh_lua_push_report(lua_State *L);
+
 #endif

@@ -24,6 +24,11 @@ void nh_script_attach_sweep(nh_script_t *s, const nh_runner_opts_t *ro, nh_store
 	unsigned limit = s->budget_runs && s->budget_runs < s->max_runs ? s->budget_runs : s->max_runs;
 	s->max_script_runs = max_runs ? max_runs : limit > first_index ? limit - first_index : 0;
 	clock_gettime(CLOCK_MONOTONIC, &s->sweep_started);
+	/* What setup() and the scenario's load added to the report, now that there is a directory
+	 * for it; a later nh.report call writes again, so a failure here is said, not fatal. */
+	nh_err_t err;
+	if (nh_script_report_flush(s, &err) < 0)
+		nh_log(NH_LOG_ERROR, "nh.report: %s", err.msg);
 }
 
 unsigned nh_script_runs_made(const nh_script_t *s) { return s->script_runs; }

@@ -517,6 +517,7 @@ void nh_script_free(nh_script_t *s)
 		return;
 	clear_params(s);
 	free(s->checks);
+	json_decref(s->report_items);
 	/* Closing runs the scripts' __gc finalizers: under the same limits. */
 	lua_entry_t e;
 	nh_script_enter(s, &e);

@@ -119,6 +119,9 @@ void nh_script_attach_sweep(nh_script_t *s, const nh_runner_opts_t *ro, nh_store
 /** \brief 0 while the scenario's budget.time is not spent since nh_script_attach_sweep; -1
  *  (ETIME) with "x.lua:3: budget: budget.time (7200 s) spent after N runs (7212.4 s)". */
 int nh_script_budget_check(const nh_script_t *s, unsigned runs_done, nh_err_t *err);
+/** \brief Write DIR/scenario-report.json (nh.report's items) when it lags behind them and a
+ *  sweep is attached. 0, or -1 with a message. */
+int nh_script_report_flush(nh_script_t *s, nh_err_t *err);
 /** \brief How many runs nh.run has made. */
 unsigned nh_script_runs_made(const nh_script_t *s);
 

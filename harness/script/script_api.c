@@ -90,4 +90,6 @@ void nh_lua_push_api(lua_State *L)
 	lua_setfield(L, -2, "results");
 	push_run(L);
 	lua_setfield(L, -2, "run");
+	nh_lua_push_report(L);
+	lua_setfield(L, -2, "report");
 }

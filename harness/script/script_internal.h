@@ -9,6 +9,8 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "run.h"
 #include "script.h"
 
@@ -52,6 +54,11 @@ struct nh_script {
 	double budget_time_s;
 	char budget_source[160];
 	struct timespec sweep_started;
+	/* nh.report items, in order (lua_report.c): NULL before the first; their size in the
+	 * file, and whether the file lags behind them (no results directory yet). */
+	json_t *report_items;
+	size_t report_bytes;
+	bool report_unwritten;
 	/* nh.check calls, in order (lua_check.c). */
 	nh_check_t *checks;
 	unsigned check_count, check_cap;

@@ -434,6 +434,142 @@ static void bad_hook_results(void **state)
 	(void)state;
 }
 
+/* The part of the report.md between "## From the scenario" and the next section. */
+static char *scenario_section(const sandbox_t *b)
+{
+	char *md = out_file(b, "report.md");
+	assert_non_null(md);
+	char *start = strstr(md, "## From the scenario\n");
+	assert_non_null(start);
+	char *end = strstr(start + 1, "\n## ");
+	assert_non_null(end);
+	char *part = strndup(start, (size_t)(end - start));
+	free(md);
+	return part;
+}
+
+/* nh.report from load time, setup and done: kept in scenario-report.json in call order with each
+ * call's file:line, shown in the report (Markdown headings under the section's, raw HTML inert,
+ * tables by position and by column, a line and a bar chart drawn from the file), and shown the
+ * same by `numaharness report DIR` without running Lua. */
+static void report_from_scenario(void **state)
+{
+	sandbox_t b;
+	sandbox_init(&b);
+	nh_proc_result_t r;
+	run_scenario(&b, "tests/e2e/hooks/report.lua", &r);
+	assert_int_equal(r.status, 0);
+	nh_proc_free(&r);
+
+	char *text = out_file(&b, "scenario-report.json");
+	assert_non_null(text);
+	json_t *doc = json_loads(text, 0, NULL);
+	free(text);
+	assert_non_null(doc);
+	json_t *items = json_object_get(doc, "items");
+	assert_int_equal(json_array_size(items), 5);
+	static const char *const want[][2] = {{"section", "tests/e2e/hooks/report.lua:4"},
+					      {"table", "tests/e2e/hooks/report.lua:8"},
+					      {"table", "tests/e2e/hooks/report.lua:19"},
+					      {"chart", "tests/e2e/hooks/report.lua:21"},
+					      {"chart", "tests/e2e/hooks/report.lua:23"}};
+	for (size_t i = 0; i < 5; i++) {
+		json_t *it = json_array_get(items, i);
+		assert_string_equal(json_string_value(json_object_get(it, "type")), want[i][0]);
+		assert_string_equal(json_string_value(json_object_get(it, "source")), want[i][1]);
+	}
+	/* the keyed row in column order, the nil cell as null */
+	json_t *rows = json_object_get(json_array_get(items, 1), "rows");
+	assert_string_equal(json_string_value(json_array_get(json_array_get(rows, 1), 1)), "known");
+	assert_true(json_is_null(json_array_get(json_array_get(json_object_get(json_array_get(items, 2), "rows"), 0), 3)));
+	json_decref(doc);
+
+	char *first = scenario_section(&b);
+	assert_non_null(strstr(first, "### Why this scenario\n\nLoaded *first*.\n\n#### Inside\n"));
+	assert_non_null(strstr(first, "<script>alert(1)</script>\n```")); /* shown as code */
+	assert_non_null(strstr(first, "| fact | value |\n|---|---|\n| nodes | 1 |\n| kernel | known |\n"));
+	assert_non_null(strstr(first, "| size | MB/s | ok | gap |\n|---|--:|---|--:|\n| 1M | "));
+	assert_non_null(strstr(first, "Medians of 2 runs. Added by `tests/e2e/hooks/report.lua:19`."));
+	assert_non_null(strstr(first, "![Triad by configuration](charts/scenario-lines-1.png)"));
+	assert_non_null(strstr(first, "![Bars](charts/scenario-bars-1.png)"));
+	char *html = out_file(&b, "report.html");
+	assert_non_null(html);
+	assert_null(strstr(html, "<script"));
+	assert_non_null(strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+	free(html);
+	/* the bar chart's data: a row per label, "-" where a series has no value */
+	char *bars = out_file(&b, "charts/scenario-bars-1.dat");
+	assert_non_null(bars);
+	assert_non_null(strstr(bars, "\"small\" 1 1 1 3 3 3\n\"large\" 2 1.5 2.5 - - -\n"));
+	free(bars);
+
+	/* again from the directory alone */
+	char path[700];
+	snprintf(path, sizeof path, "%s/report.md", b.out);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/charts", b.out);
+	nh_rm_rf(path);
+	char *argv[] = {NH_BIN, "report", b.out, NULL};
+	assert_int_equal(nh_proc_run(NH_SOURCE_DIR, argv, NULL, &r), 0);
+	assert_int_equal(r.status, 0);
+	nh_proc_free(&r);
+	char *again = scenario_section(&b);
+	assert_string_equal(again, first);
+	free(again);
+	free(first);
+
+	/* a hand-broken file: the report says so and leaves it out; the rest is written */
+	snprintf(path, sizeof path, "%s/scenario-report.json", b.out);
+	assert_int_equal(nh_write_file_atomic(path, "{\"items\": [", 11, NULL), 0);
+	assert_int_equal(nh_proc_run(NH_SOURCE_DIR, argv, NULL, &r), 0);
+	assert_int_equal(r.status, 0);
+	nh_proc_free(&r);
+	char *broken = scenario_section(&b);
+	assert_non_null(strstr(broken, "`scenario-report.json` cannot be read (line 1: "));
+	free(broken);
+	sandbox_free(&b);
+	(void)state;
+}
+
+/* nh.report calls with bad arguments: one line at the script's line, exit 2, and what was added
+ * before it kept in the file and the report. */
+static void bad_report_calls(void **state)
+{
+	static const char *const lines[] = {
+		"numaharness: tests/e2e/hooks/bad_report.lua:4: nh.report.table: rows[2][1] is a table, "
+		"expected a string, number, boolean or nil (in done)\n",
+		"numaharness: tests/e2e/hooks/bad_report.lua:5: nh.report.chart: series[1].points[1][2] (y) "
+		"is nan, expected a finite number (nil for no value) (in done)\n",
+		"numaharness: tests/e2e/hooks/bad_report.lua:6: nh.report.chart: style must be \"lines\" or "
+		"\"bars\", got \"pie\" (in done)\n",
+		"numaharness: tests/e2e/hooks/bad_report.lua:7: nh.report.section: unknown field markdwon "
+		"(in done)\n",
+		"numaharness: tests/e2e/hooks/bad_report.lua:8: nh.report.table: rows[1].c is not a column "
+		"(in done)\n",
+		"numaharness: tests/e2e/hooks/bad_report.lua:9: nh.report.chart: series[1].points[1][1] (x) "
+		"is string, expected a number (in done)\n",
+	};
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		sandbox_t b;
+		sandbox_init(&b);
+		char set[32];
+		snprintf(set, sizeof set, "case=%zu", i + 1);
+		char *argv[] = {NH_BIN, "run", "tests/e2e/hooks/bad_report.lua", "--set", set, "--out",
+				b.out, "--quiet", NULL};
+		nh_proc_result_t r;
+		assert_int_equal(nh_proc_run(NH_SOURCE_DIR, argv, NULL, &r), 0);
+		assert_int_equal(r.status, 2);
+		assert_string_equal(r.err, lines[i]);
+		nh_proc_free(&r);
+		char *kept = scenario_section(&b);
+		assert_non_null(strstr(kept, "### Kept\n\nadded before the error\n"));
+		assert_null(strstr(kept, "### t\n"));
+		free(kept);
+		sandbox_free(&b);
+	}
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -448,6 +584,8 @@ int main(void)
 		cmocka_unit_test(again_adds_repetitions),
 		cmocka_unit_test(convergence_on_dispersion),
 		cmocka_unit_test(bad_hook_results),
+		cmocka_unit_test(report_from_scenario),
+		cmocka_unit_test(bad_report_calls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
