@@ -24,6 +24,7 @@ return scenario {
   name = "saturation",
   reps = 1,
   done = function(results)
+    local rows, curves = {}, {}
     for _, node in ipairs(topo.nodes) do
       if #node.cpus > 0 then
         local policy = string.format("cpunodebind=%d membind=%d", node.id, node.id)
@@ -41,6 +42,7 @@ return scenario {
         local name = string.format("node %d: local triad saturates", node.id)
         if not k then
           nh.check(name, nil, why)
+          rows[#rows + 1] = { node.id, nil, nil, nil, nil, #node.cpus, nil, why }
         else
           local lat = nh.run { workload = "chase", policy = policy, reps = reps,
                                params = { size = "256M", load_threads = k.x > 1 and k.x - 1 or 0 },
@@ -54,8 +56,31 @@ return scenario {
                                  100 * k.value / k.max, k.max, k.max_x,
                                  ns and string.format("%.1f", ns) or "?", k.runs, #xs, k.method),
                    { value = k.x })
+          rows[#rows + 1] = { node.id, k.x, k.value, k.max, ns, #node.cpus, k.runs, k.method }
+          -- the measured points of the curve: the median with the range of the repetitions
+          local points = {}
+          for _, m in ipairs(k.measured) do
+            if m.median then
+              local lo, hi = math.huge, -math.huge
+              for _, v in ipairs(m.values) do lo = math.min(lo, v); hi = math.max(hi, v) end
+              points[#points + 1] = { m.x, m.median, lo, hi }
+            end
+          end
+          if #curves < 8 then curves[#curves + 1] = { name = "node " .. node.id, points = points } end
         end
       end
+    end
+    nh.report.table {
+      title = "Where local bandwidth saturates",
+      columns = { "node", "knee (threads)", "triad at the knee (MB/s)", "best triad (MB/s)",
+                  "loaded latency at the knee (ns)", "CPUs", "measurements", "search" },
+      rows = rows,
+      note = string.format("The knee is the fewest threads whose median triad reaches %.0f %% of "
+                           .. "the node's best (2 %% tolerance for noise).", 100 * fraction),
+    }
+    if #curves > 0 then
+      nh.report.chart { title = "Local triad by threads (the points the search measured)",
+                        x = "threads", y = "triad (MB/s)", series = curves }
     end
   end,
   -- One small planned run: the harness needs one, and it checks the node works at all.
