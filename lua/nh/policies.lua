@@ -11,9 +11,20 @@ local function nodes_with_cpus(topo)
 end
 
 --- One spec per node: each_node(topo, "membind=%d") → { "membind=0", "membind=1", ... }.
+-- Every %d is the node: each_node(topo, "cpunodebind=%d membind=%d") binds each node to itself.
 function M.each_node(topo, fmt)
+  if type(fmt) ~= "string" then
+    error(string.format("policies.each_node: the format must be a string, got %s", type(fmt)), 2)
+  end
+  local _, uses = fmt:gsub("%%d", "")
   local out = {}
-  for _, n in ipairs(topo.nodes) do out[#out + 1] = string.format(fmt, n.id) end
+  for _, n in ipairs(topo.nodes) do
+    local ids = {}
+    for i = 1, uses do ids[i] = n.id end
+    local ok, spec = pcall(string.format, fmt, table.unpack(ids))
+    if not ok then error(string.format("policies.each_node: format %q: %s", fmt, spec), 2) end
+    out[#out + 1] = spec
+  end
   return out
 end
 

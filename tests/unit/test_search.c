@@ -342,6 +342,30 @@ static void scenario_without_the_module(void **state)
 	(void)state;
 }
 
+/* policies.each_node (the module beside nh.search in a scenario's environment) puts the node in
+ * every %d of its format; a format it cannot fill is an error at the scenario's line. */
+static void policies_each_node(void **state)
+{
+	nh_topo_t *topo = two_nodes();
+	nh_err_t err;
+	nh_script_t *s = nh_script_new(topo, false, &err);
+	assert_non_null(s);
+	nh_plan_t *plan = load_scenario(s, "each-node.lua", &err);
+	if (!plan)
+		fail_msg("%s", err.msg);
+	assert_int_equal(nh_plan_config_count(plan), 2);
+	assert_string_equal(nh_plan_run(plan, 0)->policy.spec, "cpunodebind=0 membind=0");
+	assert_string_equal(nh_plan_run(plan, nh_plan_count(plan) - 1)->policy.spec,
+			    "cpunodebind=1 membind=1");
+	nh_plan_free(plan);
+	assert_null(load_scenario(s, "each-node-bad.lua", &err));
+	if (!strstr(err.msg, "each-node-bad.lua:2: policies.each_node: format \"membind=%s-%q\": "))
+		fail_msg("%s", err.msg);
+	nh_script_free(s);
+	nh_topo_free(topo);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +378,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(argument_errors, setup, teardown),
 		cmocka_unit_test(scenario_sees_nh_search),
 		cmocka_unit_test(scenario_without_the_module),
+		cmocka_unit_test(policies_each_node),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
