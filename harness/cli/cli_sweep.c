@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "cli_sweep.h"
+#include "results.h"
 #include "run.h"
 #include "store.h"
 #include "sweep.h"
@@ -85,57 +86,60 @@ double nh_sweep_median(const nh_record_t *recs, unsigned n, unsigned config, con
 	return med;
 }
 
-/* Per configuration: counted runs, outcomes, verdicts, and the median of each metric. */
-static void print_summary(FILE *out, const nh_record_t *recs, unsigned n, unsigned configs)
+/* Per configuration of the results directory as it stands — planned runs, nh.run's and the
+ * repetitions "again" added alike: counted runs, outcomes, verdicts, the median of each metric. */
+static void print_summary(FILE *out, const char *dir)
 {
+	nh_err_t err;
+	nh_results_t *r = nh_results_load(dir, &err);
+	if (!r) {
+		nh_cli_error("summary: %s", err.msg);
+		return;
+	}
 	fprintf(out, "\n%-4s %-8s %-28s %-6s %-12s %s\n", "cfg", "workload", "policy", "ok/n", "placement",
 		"median of metrics");
-	double *vals = malloc(sizeof *vals * (n ? n : 1));
-	if (!vals)
-		return;
-	for (unsigned c = 0; c < configs; c++) {
-		const nh_record_t *first = NULL;
-		unsigned total = 0, ok = 0, placed_ok = 0, judged = 0;
-		for (unsigned i = 0; i < n; i++) {
-			if (recs[i].spec.config != c || recs[i].spec.warmup)
-				continue;
-			first = first ? first : &recs[i];
-			total++;
-			ok += recs[i].outcome == NH_OUTCOME_OK;
-			judged += recs[i].verdict != NH_VERDICT_NOT_CHECKED;
-			placed_ok += recs[i].verdict == NH_VERDICT_OK;
-		}
+	for (unsigned c = 0; c < nh_results_config_count(r); c++) {
+		const nh_results_config_t *cfg = nh_results_config(r, c);
+		const nh_rv_t *first = nh_results_config_run(r, cfg, 0);
 		if (!first)
-			continue;
-		char placement[32];
+			continue; /* warm-ups only */
+		unsigned placed_ok = 0, judged = 0;
+		for (unsigned k = 0; k < cfg->run_count; k++) {
+			const char *v = nh_str_or(nh_rv_placement(nh_results_config_run(r, cfg, k)).verdict, "");
+			judged += *v && strcmp(v, "not-checked") != 0;
+			placed_ok += strcmp(v, "ok") == 0;
+		}
+		char placement[32], policy[300];
 		if (judged)
 			snprintf(placement, sizeof placement, "%u/%u ok", placed_ok, judged);
 		else
 			snprintf(placement, sizeof placement, "-");
-		fprintf(out, "%-4u %-8s %-28s %u/%-4u %-12s", c, first->spec.wl->name, first->spec.policy.spec,
-			ok, total, placement);
+		nh_str_t tag = nh_rv_tag(first);
+		snprintf(policy, sizeof policy, "%s%s%s%s", cfg->policy, tag.present ? " [" : "",
+			 tag.present ? tag.s : "", tag.present ? "]" : "");
+		fprintf(out, "%-4u %-8s %-28s %u/%-4u %-12s", c, cfg->workload, policy, cfg->ok_count,
+			cfg->run_count, placement);
 		/* The workload's first four declared metrics; runs.jsonl has everything. */
+		const nh_workload_t *wl = nh_workload_find(cfg->workload, NULL);
+		double *vals = malloc(sizeof *vals * (cfg->run_count ? cfg->run_count : 1));
 		unsigned shown = 0;
-		for (const nh_metric_def_t *d = first->spec.wl->metrics; d && d->name && shown < 4; d++, shown++) {
-			unsigned k = 0;
-			for (unsigned i = 0; i < n; i++) {
-				if (recs[i].spec.config != c || recs[i].spec.warmup)
-					continue;
-				const nh_metric_t *m = nh_record_metric(&recs[i], d->name);
-				if (m && isfinite(m->value))
-					vals[k++] = m->value;
-			}
+		for (const nh_metric_def_t *d = wl ? wl->metrics : NULL; vals && d && d->name && shown < 4;
+		     d++, shown++) {
+			const char *unit;
+			int better;
+			unsigned k = nh_results_values(r, cfg, d->name, vals, cfg->run_count, &unit, &better);
 			if (!k)
 				continue;
 			double med = median_of(vals, k);
 			/* Whole numbers for big values (MB/s, ops/s), 4 digits for small (ns, ratios). */
 			fprintf(out, fabs(med) >= 1000 ? " %s=%.0f" : " %s=%.4g", d->name, med);
 		}
-		if (first->outcome == NH_OUTCOME_SKIPPED)
-			fprintf(out, " skipped: %s", first->reason);
+		free(vals);
+		if (strcmp(nh_str_or(nh_rv_outcome(first), ""), "skipped") == 0)
+			fprintf(out, " skipped: %s", nh_str_or(nh_rv_reason(first), ""));
 		fputc('\n', out);
 	}
-	free(vals);
+	nh_results_free(r);
 }
 
 /* What the sweep shows as it goes: a transient "[i/n] ..." line on a terminal, then each record's
@@ -331,7 +335,7 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, n
 	}
 	unsigned done = sum.done;
 	if (!gate)
-		print_summary(o->json ? stderr : stdout, recs, done, nh_plan_config_count(plan));
+		print_summary(o->json ? stderr : stdout, nh_store_dir(store));
 	if (sum.interrupted) {
 		if (view.tty)
 			fputs("\033[K", stderr);

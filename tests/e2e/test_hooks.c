@@ -252,6 +252,8 @@ static void runs_on_demand(void **state)
 	assert_string_equal(r.err, "again\t3\t3\t3\tagain\ttrue\t3\tnil\tcv: no ok run of this "
 				   "configuration has metric 'nosuch'\n"
 				   "done\t1\t3\tscript\ttests/e2e/hooks/run.lua:11\n");
+	/* nh.run's tagged configuration in the summary table, beside the planned one */
+	assert_non_null(strstr(r.out, "\n1    stream   default [again]              3/3    3/3 ok "));
 	char *text = out_file(&b, "runs.jsonl");
 	assert_non_null(text);
 	assert_int_equal(nh_count_lines(text), 7);
@@ -350,6 +352,9 @@ static void again_adds_repetitions(void **state)
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.err, "after_config\t1M\t2\nafter_config\t1M\t3\nafter_config\t1M\t4\n"
 				   "after_config\t2M\t2\nafter_config\t2M\t3\nafter_config\t2M\t4\n");
+	/* the summary table counts the repetitions "again" added */
+	assert_non_null(strstr(r.out, "\n0    stream   default                      4/4    4/4 ok "));
+	assert_non_null(strstr(r.out, "\n1    stream   default                      4/4    4/4 ok "));
 	char *text = out_file(&b, "runs.jsonl");
 	assert_non_null(text);
 	assert_int_equal(nh_count_lines(text), 8);
