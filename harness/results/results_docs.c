@@ -44,6 +44,24 @@ static json_t *load_doc(const nh_results_t *r, const char *name, nh_results_doc_
 	return NULL;
 }
 
+/* A view of DIR/NAME: \p size bytes whose first member is the document, which the view then
+ * owns; NULL with why when the file is absent, not JSON or memory runs out. */
+static void *load_view(const nh_results_t *r, const char *name, size_t size,
+		       nh_results_doc_error_t *why)
+{
+	json_t *doc = load_doc(r, name, why);
+	if (!doc)
+		return NULL;
+	json_t **v = calloc(1, size);
+	if (!v) {
+		json_decref(doc);
+		snprintf(why->text, sizeof why->text, "out of memory");
+		return NULL;
+	}
+	*v = doc;
+	return v;
+}
+
 /* ---- checks.json ---- */
 
 struct nh_checks_view {
@@ -53,17 +71,9 @@ struct nh_checks_view {
 
 nh_checks_view_t *nh_results_checks_load(const nh_results_t *r, nh_results_doc_error_t *why)
 {
-	json_t *doc = load_doc(r, "checks.json", why);
-	if (!doc)
-		return NULL;
-	nh_checks_view_t *v = calloc(1, sizeof *v);
-	if (!v) {
-		json_decref(doc);
-		snprintf(why->text, sizeof why->text, "out of memory");
-		return NULL;
-	}
-	v->doc = doc;
-	v->checks = json_is_array(doc) ? doc : json_object_get(doc, "checks");
+	nh_checks_view_t *v = load_view(r, "checks.json", sizeof *v, why);
+	if (v)
+		v->checks = json_is_array(v->doc) ? v->doc : json_object_get(v->doc, "checks");
 	return v;
 }
 
@@ -104,17 +114,7 @@ struct nh_cmp_view {
 
 nh_cmp_view_t *nh_results_comparison_load(const nh_results_t *r, nh_results_doc_error_t *why)
 {
-	json_t *doc = load_doc(r, "compare.json", why);
-	if (!doc)
-		return NULL;
-	nh_cmp_view_t *v = calloc(1, sizeof *v);
-	if (!v) {
-		json_decref(doc);
-		snprintf(why->text, sizeof why->text, "out of memory");
-		return NULL;
-	}
-	v->doc = doc;
-	return v;
+	return load_view(r, "compare.json", sizeof(nh_cmp_view_t), why);
 }
 
 void nh_cmp_view_free(nh_cmp_view_t *v)
@@ -230,23 +230,12 @@ struct nh_scen_view {
 
 nh_scen_view_t *nh_results_scenario_load(const nh_results_t *r, nh_results_doc_error_t *why)
 {
-	json_t *doc = load_doc(r, "scenario-report.json", why);
-	if (!doc)
-		return NULL;
-	json_t *items = json_object_get(doc, "items");
-	if (!json_is_array(items)) {
-		json_decref(doc);
+	nh_scen_view_t *v = load_view(r, "scenario-report.json", sizeof *v, why);
+	if (v && !json_is_array(v->items = json_object_get(v->doc, "items"))) {
+		nh_scen_view_free(v);
 		snprintf(why->text, sizeof why->text, "\"items\" is not an array");
 		return NULL;
 	}
-	nh_scen_view_t *v = calloc(1, sizeof *v);
-	if (!v) {
-		json_decref(doc);
-		snprintf(why->text, sizeof why->text, "out of memory");
-		return NULL;
-	}
-	v->doc = doc;
-	v->items = items;
 	return v;
 }
 
