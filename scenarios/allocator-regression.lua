@@ -28,7 +28,11 @@
 --   run naming its Debian package), or too few runs for the test to reach alpha at all (with 3
 --   and 3 runs no p is below 0.1: --set reps=N).
 -- Both runs belong on the same host, idle, with the same settings; `numaharness compare
--- results/alloc-base results/<candidate>` shows every metric side by side.
+-- results/alloc-base results/<candidate>` shows every metric side by side. The test takes each
+-- run's repetitions as independent samples: a host whose speed drifts between the two runs (a
+-- shared VM, another job, frequency scaling) shows as a "significant" change, in both
+-- directions — on the 2-vCPU development VM two runs of the same libraries differed by up to
+-- 3x in ns_per_op. Run an A/A pair (the same build twice) once on a new host to see its floor.
 --
 -- The metric compared (`metric`) is by default ns_per_op, derived below: the wall time one
 -- thread spends per malloc or free, threads / ops_per_s. ops_per_s sums every thread, so it
@@ -209,31 +213,29 @@ return scenario {
     local only = next(theirs)
     if only and next(theirs, only) ~= nil then only = nil end
     local paired = #list == 1 and only and only ~= list[1] and only or nil
+    local with = paired and string.format(" (paired with the baseline's %s)", paired) or ""
     for _, c in ipairs(measured) do
-      local name = check_name(c)
+      local ok, detail, bounds
       local found, key, why = pcall(b.find, b, { workload = "churn", policy = c.policy,
                                                 allocator = paired or c.allocator,
                                                 params = c.params })
-      if not found then
-        nh.check(name, nil, "the baseline's configuration: " .. tostring(key))
+      if #c.values == 0 then
+        detail = string.format("no ok run of this configuration has %s (%s)", metric,
+                               c.why or "no value")
+      elseif not found then
+        detail = "the baseline's configuration: " .. tostring(key)
       elseif not key then
-        nh.check(name, nil, string.format("the baseline has no such configuration (run both "
-                                          .. "with the same quick, allocators and policy): %s",
-                                          why))
-      elseif #c.values == 0 then
-        nh.check(name, nil, string.format("no ok run of this configuration has %s (%s)", metric,
-                                          c.why or "no value"))
+        detail = "the baseline has no such configuration (run both with the same quick, "
+                 .. "allocators and policy): " .. why
       else
         local base = b:values(key, metric)
         if #base == 0 then
-          nh.check(name, nil, string.format("no ok run of the baseline's configuration has %s",
-                                            metric))
+          detail = string.format("no ok run of the baseline's configuration has %s", metric)
         else
-          local ok, detail, bounds = judge(base, c.values, c.unit)
-          if paired then detail = detail .. string.format(" (paired with the baseline's %s)", paired) end
-          nh.check(name, ok, detail, bounds)
+          ok, detail, bounds = judge(base, c.values, c.unit)
         end
       end
+      nh.check(check_name(c), ok, detail .. with, bounds)
     end
   end,
 }
