@@ -121,11 +121,11 @@ local function judge(base, cand, unit)
                               mw.min_p, alpha)
   end
   local ch = nh.stats.bootstrap_change(base, cand)
-  if not ch.ratio then
+  if not ch.change then
     return nil, string.format("the baseline's median %s is 0: no relative change", metric)
   end
-  -- bootstrap_change's "ratio" is the relative change: median(cand) / median(base) - 1
-  local worse = BETTER[metric] == "lower" and ch.ratio or -ch.ratio
+  -- the relative change: median(cand) / median(base) - 1
+  local worse = BETTER[metric] == "lower" and ch.change or -ch.change
   local regressed, significant = worse > threshold, mw.p < alpha
   local what
   if regressed and significant then
@@ -140,10 +140,10 @@ local function judge(base, cand, unit)
   end
   local detail = string.format("%s (median %.4g -> %.4g %s; %g%% interval %s .. %s), "
                                .. "Mann-Whitney p = %.3g over %d and %d runs: %s",
-                               pct(ch.ratio), nh.stats.median(base), nh.stats.median(cand),
-                               unit or "", 100 * ch.level, pct(ch.ratio_low or 0 / 0),
-                               pct(ch.ratio_high or 0 / 0), mw.p, #base, #cand, what)
-  local bounds = { value = 1 + ch.ratio }
+                               pct(ch.change), nh.stats.median(base), nh.stats.median(cand),
+                               unit or "", 100 * ch.level, pct(ch.change_low or 0 / 0),
+                               pct(ch.change_high or 0 / 0), mw.p, #base, #cand, what)
+  local bounds = { value = 1 + ch.change }
   if BETTER[metric] == "lower" then bounds.max = 1 + threshold else bounds.min = 1 - threshold end
   return not (regressed and significant), detail, bounds
 end

@@ -191,8 +191,8 @@ static int judge(nh_compare_row_t *row, const double *bx, unsigned nb, const dou
 	row->p_mw = mw.p;
 	if (nh_stats_welch(bx, nb, cx, nc, &tt, NULL) == 0)
 		row->p_welch = tt.p;
-	row->ci_lo = boot.ratio_lo;
-	row->ci_hi = boot.ratio_hi;
+	row->ci_lo = boot.change_lo;
+	row->ci_hi = boot.change_hi;
 	double nb_noise = rel_half_iqr(&row->base), nc_noise = rel_half_iqr(&row->cand);
 	row->noise = nb_noise < nc_noise ? nb_noise : nc_noise;
 

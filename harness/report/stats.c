@@ -263,7 +263,7 @@ int nh_stats_bootstrap_medians(const double *x, unsigned nx, const double *y, un
 	}
 	gsl_quiet();
 	double mx = nh_stats_median(x, nx), my = nh_stats_median(y, ny);
-	*out = (nh_boot_t){.ratio = mx != 0 ? my / mx - 1 : NAN, .diff = my - mx};
+	*out = (nh_boot_t){.change = mx != 0 ? my / mx - 1 : NAN, .diff = my - mx};
 	double *ratio = malloc(sizeof *ratio * resamples), *diff = malloc(sizeof *diff * resamples);
 	double *buf = malloc(sizeof *buf * (nx > ny ? nx : ny));
 	/* Mersenne Twister with a fixed seed: a comparison must read the same every time. */
@@ -289,11 +289,11 @@ int nh_stats_bootstrap_medians(const double *x, unsigned nx, const double *y, un
 	gsl_sort(diff, 1, resamples);
 	out->diff_lo = gsl_stats_quantile_from_sorted_data(diff, 1, resamples, lo);
 	out->diff_hi = gsl_stats_quantile_from_sorted_data(diff, 1, resamples, hi);
-	out->ratio_lo = out->ratio_hi = NAN;
+	out->change_lo = out->change_hi = NAN;
 	if (ratio_ok) {
 		gsl_sort(ratio, 1, resamples);
-		out->ratio_lo = gsl_stats_quantile_from_sorted_data(ratio, 1, resamples, lo);
-		out->ratio_hi = gsl_stats_quantile_from_sorted_data(ratio, 1, resamples, hi);
+		out->change_lo = gsl_stats_quantile_from_sorted_data(ratio, 1, resamples, lo);
+		out->change_hi = gsl_stats_quantile_from_sorted_data(ratio, 1, resamples, hi);
 	}
 	rc = 0;
 out:

@@ -67,8 +67,8 @@ double nh_stats_mann_whitney_min_p(unsigned nx, unsigned ny);
 
 /* Bootstrap percentile interval of the change of medians from x (baseline) to y (candidate). */
 typedef struct nh_boot {
-	double ratio;              /* median(y) / median(x) - 1; NAN when median(x) is 0 */
-	double ratio_lo, ratio_hi; /* its interval; NAN when a resampled baseline median is 0 */
+	double change;             /* median(y) / median(x) - 1 (the relative change); NAN when median(x) is 0 */
+	double change_lo, change_hi; /* its interval; NAN when a resampled baseline median is 0 */
 	double diff;               /* median(y) - median(x) */
 	double diff_lo, diff_hi;   /* its interval */
 } nh_boot_t;

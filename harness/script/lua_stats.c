@@ -297,7 +297,8 @@ static int stats_bootstrap_ci(lua_State *L)
 }
 
 /* bootstrap_change(base, cand, opts): compare's interval of the change of medians from base to
- * cand; the ratio fields are nil when a baseline median is 0. */
+ * cand: diff (cand - base) and change (the relative change, median(cand) / median(base) - 1,
+ * 0.2 for +20 %), each with its interval; the change fields are nil when a baseline median is 0. */
 static int stats_bootstrap_change(lua_State *L)
 {
 	lua_settop(L, 3);
@@ -314,9 +315,9 @@ static int stats_bootstrap_change(lua_State *L)
 	set_number(L, "diff", b.diff);
 	set_number(L, "diff_low", b.diff_lo);
 	set_number(L, "diff_high", b.diff_hi);
-	set_number(L, "ratio", b.ratio);
-	set_number(L, "ratio_low", b.ratio_lo);
-	set_number(L, "ratio_high", b.ratio_hi);
+	set_number(L, "change", b.change);
+	set_number(L, "change_low", b.change_lo);
+	set_number(L, "change_high", b.change_hi);
 	set_boot_opts(L, &o);
 	return 1;
 }

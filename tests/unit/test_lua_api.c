@@ -145,8 +145,8 @@ static void bootstrap_as_compare_computes(void **state)
 			 0);
 	run_ok(L, "return nh.stats.bootstrap_change(" XS ", " YS ")");
 	static const char *const fields[] = {"diff",  "diff_low",  "diff_high",
-					     "ratio", "ratio_low", "ratio_high"};
-	const double want[] = {b.diff, b.diff_lo, b.diff_hi, b.ratio, b.ratio_lo, b.ratio_hi};
+					     "change", "change_low", "change_high"};
+	const double want[] = {b.diff, b.diff_lo, b.diff_hi, b.change, b.change_lo, b.change_hi};
 	for (unsigned i = 0; i < 6; i++) {
 		lua_getfield(L, 1, fields[i]);
 		assert_true(lua_tonumber(L, -1) == want[i]);
@@ -154,9 +154,9 @@ static void bootstrap_as_compare_computes(void **state)
 	}
 	run_ok(L, "local b = nh.stats.bootstrap_change(" XS ", " YS ")"
 		  " assert(b.level == 0.95 and b.resamples == 2000 and b.seed == 0x6e756d61)");
-	/* a baseline median of 0: no ratio, the difference still */
+	/* a baseline median of 0: no relative change, the difference still */
 	run_ok(L, "local b = nh.stats.bootstrap_change({0, 0, 0}, {1, 2, 3})"
-		  " assert(b.ratio == nil and b.ratio_low == nil and b.diff == 2)");
+		  " assert(b.change == nil and b.change_low == nil and b.diff == 2)");
 
 	/* one sample: the interval of its median, from the same resampling */
 	const double zero = 0;

@@ -233,20 +233,20 @@ static void bootstrap_shift(void **state)
 	nh_boot_t b, again;
 	nh_err_t err;
 	assert_int_equal(nh_stats_bootstrap_medians(base, 5, cand, 5, 2000, 0.95, 42, &b, &err), 0);
-	assert_near(b.ratio, -0.2, 1e-12);
+	assert_near(b.change, -0.2, 1e-12);
 	assert_near(b.diff, -5000, 1e-9);
-	assert_true(b.ratio_lo <= -0.2 && b.ratio_hi >= -0.2);
-	assert_true(b.ratio_hi < 0); /* excludes 0 */
+	assert_true(b.change_lo <= -0.2 && b.change_hi >= -0.2);
+	assert_true(b.change_hi < 0); /* excludes 0 */
 	assert_true(b.diff_hi < 0);
 	/* a fixed seed: the same interval every time */
 	assert_int_equal(nh_stats_bootstrap_medians(base, 5, cand, 5, 2000, 0.95, 42, &again, &err),
 			 0);
-	assert_near(again.ratio_lo, b.ratio_lo, 0);
-	assert_near(again.ratio_hi, b.ratio_hi, 0);
+	assert_near(again.change_lo, b.change_lo, 0);
+	assert_near(again.change_hi, b.change_hi, 0);
 	/* the same data on both sides: an interval around 0 */
 	assert_int_equal(nh_stats_bootstrap_medians(base, 5, base, 5, 2000, 0.95, 42, &b, &err), 0);
-	assert_near(b.ratio, 0, 0);
-	assert_true(b.ratio_lo < 0 && b.ratio_hi > 0);
+	assert_near(b.change, 0, 0);
+	assert_true(b.change_lo < 0 && b.change_hi > 0);
 	(void)state;
 }
 
@@ -256,7 +256,7 @@ static void bootstrap_zero_baseline(void **state)
 	nh_boot_t b;
 	nh_err_t err;
 	assert_int_equal(nh_stats_bootstrap_medians(base, 4, cand, 4, 500, 0.95, 1, &b, &err), 0);
-	assert_true(isnan(b.ratio) && isnan(b.ratio_lo) && isnan(b.ratio_hi));
+	assert_true(isnan(b.change) && isnan(b.change_lo) && isnan(b.change_hi));
 	assert_near(b.diff, 1.5, 1e-12);
 	assert_true(b.diff_lo >= 1 && b.diff_hi <= 2);
 	assert_int_equal(nh_stats_bootstrap_medians(base, 4, cand, 4, 500, 1.5, 1, &b, &err), -1);
