@@ -105,7 +105,14 @@ static void set_num(lua_State *L, const char *name, nh_num_t v)
 	lua_setfield(L, -2, name);
 }
 
-/* h:configs(): {key=, workload=, policy=, params={name=value}, allocator=, runs=, ok=,
+/* The tag of a configuration (nh.run's tag), or NULL when it has none. */
+static const char *config_tag(const nh_results_t *r, const nh_results_config_t *c)
+{
+	nh_str_t tag = nh_rv_tag(nh_results_config_run(r, c, 0));
+	return tag.present ? tag.s : NULL;
+}
+
+/* h:configs(): {key=, workload=, policy=, params={name=value}, allocator=, tag=, runs=, ok=,
  * metrics={names}} per configuration, in the order of the sweep. */
 static int h_configs(lua_State *L)
 {
@@ -119,6 +126,8 @@ static int h_configs(lua_State *L)
 		set_string(L, "workload", c->workload);
 		set_string(L, "policy", c->policy);
 		set_string(L, "allocator", c->allocator);
+		if (config_tag(r, c))
+			set_string(L, "tag", config_tag(r, c));
 		set_integer(L, "runs", c->run_count);
 		set_integer(L, "ok", c->ok_count);
 		/* the parameters as the first counted run recorded them; they are the key's, so the
@@ -249,12 +258,12 @@ static void check_query(lua_State *L)
 	lua_pushnil(L);
 	while (lua_next(L, 2)) {
 		const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-		bool known = key && strcmp(key, "params") == 0;
+		bool known = key && (strcmp(key, "params") == 0 || strcmp(key, "tag") == 0);
 		for (unsigned f = 0; key && f < FIND_FIELDS; f++)
 			known = known || strcmp(key, find_fields[f]) == 0;
 		if (!known)
 			luaL_error(L, "nh.results: find: unknown field %s (workload, policy, params, "
-				      "allocator)",
+				      "allocator, tag)",
 				   key ? lua_pushfstring(L, "'%s'", key) : luaL_typename(L, -2));
 		lua_pop(L, 1);
 	}
@@ -271,11 +280,16 @@ static void check_query(lua_State *L)
 		}
 	}
 	lua_pop(L, 1);
+	int t = lua_getfield(L, 2, "tag");
+	if (t != LUA_TNIL && t != LUA_TSTRING && !(t == LUA_TBOOLEAN && !lua_toboolean(L, -1)))
+		luaL_error(L, "nh.results: find: tag is a %s, expected a string (or false: untagged)",
+			   luaL_typename(L, -1));
+	lua_pop(L, 1);
 }
 
-/* h:find{workload=, policy=, params={...}, allocator=}: the key of the one configuration that
- * has every field given; nil and why when none has. Several matching is an error: the query is
- * too loose, and picking one would hide which was meant. */
+/* h:find{workload=, policy=, params={...}, allocator=, tag=}: the key of the one configuration
+ * that has every field given (tag = false: untagged only); nil and why when none has. Several
+ * matching is an error: the query is too loose, and picking one would hide which was meant. */
 static int h_find(lua_State *L)
 {
 	nh_results_t *r = check_open(L, "find");
@@ -289,6 +303,8 @@ static int h_find(lua_State *L)
 		want[f] = lua_getfield(L, 2, find_fields[f]) == LUA_TNIL
 				  ? NULL
 				  : query_text(L, -1, find_fields[f]);
+	int tag_type = lua_getfield(L, 2, "tag");
+	const char *want_tag = tag_type == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
 	lua_getfield(L, 2, "params");
 	int params = lua_istable(L, -1) ? lua_gettop(L) : 0;
 	const nh_results_config_t *match[2] = {NULL, NULL};
@@ -299,6 +315,9 @@ static int h_find(lua_State *L)
 		bool same = true;
 		for (unsigned f = 0; f < FIND_FIELDS && same; f++)
 			same = !want[f] || strcmp(want[f], have[f]) == 0;
+		const char *tag = config_tag(r, c);
+		if (tag_type != LUA_TNIL && (want_tag ? !tag || strcmp(tag, want_tag) != 0 : tag != NULL))
+			continue;
 		if (!same || (params && !config_has_params(L, r, c, params)))
 			continue;
 		if (matches < 2)

@@ -251,7 +251,8 @@ static void runs_on_demand(void **state)
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.err, "again\t3\t3\t3\tagain\ttrue\t3\tnil\tcv: no ok run of this "
 				   "configuration has metric 'nosuch'\n"
-				   "done\t1\t3\tscript\ttests/e2e/hooks/run.lua:11\n");
+				   "done\t1\t3\tscript\ttests/e2e/hooks/run.lua:11\n"
+				   "find\ttrue\t|again\t2\tnil\tagain\tfalse\ttrue\n");
 	/* nh.run's tagged configuration in the summary table, beside the planned one */
 	assert_non_null(strstr(r.out, "\n1    stream   default [again]              3/3    3/3 ok "));
 	char *text = out_file(&b, "runs.jsonl");

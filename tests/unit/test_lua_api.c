@@ -327,7 +327,14 @@ static void results_find_and_manifest(void **state)
 	error_is(L, "local h <close> = nh.results(COMPARE .. '/baseline')"
 		    " h:find{workload = 'chase', polciy = 'x'}",
 		 "t:1: nh.results: find: unknown field 'polciy' (workload, policy, params, "
-		 "allocator)");
+		 "allocator, tag)");
+	error_is(L, "local h <close> = nh.results(COMPARE .. '/baseline')"
+		    " h:find{workload = 'chase', tag = true}",
+		 "t:1: nh.results: find: tag is a boolean, expected a string (or false: untagged)");
+	/* no configuration of the fixture is tagged: tag = false changes nothing, a tag finds none */
+	run_ok(L, "local h <close> = nh.results(COMPARE .. '/baseline')"
+		  " assert(h:find{workload = 'chase', tag = false} == h:find{workload = 'chase'})"
+		  " assert(h:find{workload = 'chase', tag = 'x'} == nil)");
 	error_is(L, "local h <close> = nh.results(COMPARE .. '/baseline')"
 		    " h:find{workload = 'chase', params = {threads = {}}}",
 		 "t:1: nh.results: find: threads is a table, expected a string or number");

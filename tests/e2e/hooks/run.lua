@@ -10,6 +10,12 @@ return scenario {
   done = function(res)
     local c = nh.run { workload = "stream", params = { size = "1M", ntimes = 2, threads = 1 } }
     print("done", res.done, #c.records, c.records[1].origin, c.records[1].source)
+    -- the planned configuration and nh.run's tagged one told apart by find's tag
+    local h <close> = nh.results(res.dir)
+    local plain, tagged = h:find { workload = "stream", tag = false }, h:find { workload = "stream", tag = "again" }
+    local ok, why = pcall(h.find, h, { workload = "stream" })
+    print("find", plain ~= tagged, tagged:sub(-6), #h:configs(), h:configs()[1].tag, h:configs()[2].tag,
+          ok, why:match("2 configurations match") ~= nil)
   end,
   run { workload = "stream", params = { size = "1M", ntimes = 2, threads = 1 } },
 }
