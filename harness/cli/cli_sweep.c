@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "cli_sweep.h"
+#include "charts.h"
 #include "results.h"
 #include "run.h"
 #include "store.h"
@@ -48,12 +49,26 @@ static void headline(const nh_record_t *r, char *buf, size_t len)
 		snprintf(buf, len, fabs(m->value) >= 1000 ? "%s=%.0f %s" : "%s=%.4g %s", m->name, m->value, m->unit);
 }
 
+/* The policy and the parameters off their defaults ("membind=0 size=16M allocator=jemalloc"):
+ * what tells this run's configuration from the others'. */
+static void run_label(const nh_run_spec_t *spec, char *buf, size_t len)
+{
+	char params[2048] = "", shown[512];
+	size_t used = 0;
+	for (unsigned i = 0; i < spec->params.count && used < sizeof params; i++)
+		used += (size_t)snprintf(params + used, sizeof params - used, "%s%s=%s", i ? " " : "",
+					 spec->params.kv[i].name, spec->params.kv[i].value);
+	nh_charts_short_params(spec->wl->name, params, shown, sizeof shown);
+	nh_format_cut(buf, len, "%s%s%s", spec->policy.spec, shown[0] ? " " : "", shown);
+}
+
 static void print_progress(const nh_record_t *r, unsigned total)
 {
-	char head[96];
+	char head[96], label[600];
 	headline(r, head, sizeof head);
+	run_label(&r->spec, label, sizeof label);
 	fprintf(stderr, "[%*u/%u] %-8s %-28s %-7s %-10s %-34s placement %s%s%s\n", total >= 100 ? 3 : 2,
-		r->spec.index + 1, total, r->spec.wl->name, r->spec.policy.spec,
+		r->spec.index + 1, total, r->spec.wl->name, label,
 		r->spec.warmup ? "warm-up" : "", nh_outcome_name(r->outcome), head, nh_verdict_name(r->verdict),
 		r->reason[0] ? " — " : "", r->reason);
 }
@@ -96,10 +111,23 @@ static void print_summary(FILE *out, const char *dir)
 		nh_cli_error("summary: %s", err.msg);
 		return;
 	}
-	fprintf(out, "\n%-4s %-8s %-28s %-6s %-12s %s\n", "cfg", "workload", "policy", "ok/n", "placement",
-		"median of metrics");
-	for (unsigned c = 0; c < nh_results_config_count(r); c++) {
-		const nh_results_config_t *cfg = nh_results_config(r, c);
+	/* Each configuration named by what tells it apart within its workload, as the report does. */
+	unsigned nc = nh_results_config_count(r);
+	const nh_results_config_t **cfgs = calloc(nc ? nc : 1, sizeof *cfgs);
+	char(*labels)[256] = calloc(nc ? nc : 1, sizeof *labels);
+	for (unsigned c = 0; cfgs && labels && c < nc; c++)
+		cfgs[c] = nh_results_config(r, c);
+	if (!cfgs || !labels || nh_charts_workload_labels(cfgs, nc, labels) < 0) {
+		nh_cli_error("summary: out of memory");
+		free(cfgs);
+		free(labels);
+		nh_results_free(r);
+		return;
+	}
+	fprintf(out, "\n%-4s %-8s %-28s %-6s %-12s %s\n", "cfg", "workload", "configuration", "ok/n",
+		"placement", "median of metrics");
+	for (unsigned c = 0; c < nc; c++) {
+		const nh_results_config_t *cfg = cfgs[c];
 		const nh_rv_t *first = nh_results_config_run(r, cfg, 0);
 		if (!first)
 			continue; /* warm-ups only */
@@ -115,7 +143,8 @@ static void print_summary(FILE *out, const char *dir)
 		else
 			snprintf(placement, sizeof placement, "-");
 		nh_str_t tag = nh_rv_tag(first);
-		snprintf(policy, sizeof policy, "%s%s%s%s", cfg->policy, tag.present ? " [" : "",
+		snprintf(policy, sizeof policy, "%s%s%s%s", labels[c][0] ? labels[c] : cfg->policy,
+			 tag.present ? " [" : "",
 			 tag.present ? tag.s : "", tag.present ? "]" : "");
 		fprintf(out, "%-4u %-8s %-28s %u/%-4u %-12s", c, cfg->workload, policy, cfg->ok_count,
 			cfg->run_count, placement);
@@ -139,6 +168,8 @@ static void print_summary(FILE *out, const char *dir)
 			fprintf(out, " skipped: %s", nh_str_or(nh_rv_reason(first), ""));
 		fputc('\n', out);
 	}
+	free(cfgs);
+	free(labels);
 	nh_results_free(r);
 }
 

@@ -354,8 +354,8 @@ static void again_adds_repetitions(void **state)
 	assert_string_equal(r.err, "after_config\t1M\t2\nafter_config\t1M\t3\nafter_config\t1M\t4\n"
 				   "after_config\t2M\t2\nafter_config\t2M\t3\nafter_config\t2M\t4\n");
 	/* the summary table counts the repetitions "again" added */
-	assert_non_null(strstr(r.out, "\n0    stream   default                      4/4    4/4 ok "));
-	assert_non_null(strstr(r.out, "\n1    stream   default                      4/4    4/4 ok "));
+	assert_non_null(strstr(r.out, "\n0    stream   size=1M                      4/4    4/4 ok "));
+	assert_non_null(strstr(r.out, "\n1    stream   size=2M                      4/4    4/4 ok "));
 	char *text = out_file(&b, "runs.jsonl");
 	assert_non_null(text);
 	assert_int_equal(nh_count_lines(text), 8);
