@@ -231,8 +231,8 @@ static int chart_matrix(struct nh_charts_ctx *x, const char *workload, const cha
 			snprintf(sp + l, sizeof sp - l, "%s%s", l ? " " : "",
 				 g->cfgs[0]->allocator);
 		}
-		snprintf(title, sizeof title, "%s%s%s%s", what, sp[0] ? " (" : "", sp,
-			 sp[0] ? ")" : "");
+		nh_format_cut(title, sizeof title, "%s%s%s%s", what, sp[0] ? " (" : "", sp,
+			      sp[0] ? ")" : "");
 		char *buf = NULL;
 		size_t len = 0;
 		FILE *f = nh_charts_dat_open(&buf, &len, title, "mem_node cpu_node median min max n");

@@ -253,8 +253,8 @@ static int make_labels(eval_t *ev)
 			size_t used = strlen(varying);
 			snprintf(varying + used, sizeof varying - used, " %s=%s", p.name, p.text);
 		}
-		snprintf(ev->labels[i], sizeof ev->labels[i], "%s %s%s", c->workload, c->policy,
-			 varying);
+		nh_format_cut(ev->labels[i], sizeof ev->labels[i], "%s %s%s", c->workload, c->policy,
+			      varying);
 		snprintf(ev->pair_labels[i], sizeof ev->pair_labels[i], "%s%s", c->workload,
 			 varying);
 	}
@@ -806,10 +806,10 @@ static int eval_topology(eval_t *ev, const nh_expect_t *e)
 			if (!within(k, e->min, e->max) && !bad[0])
 				snprintf(bad, sizeof bad, "node %lld has %.0f CPUs", id, k);
 		}
-		char note[128] = "";
+		char note[160] = "";
 		if (cpuless[0])
-			snprintf(note, sizeof note, " (node(s) %s without CPUs not counted)",
-				 cpuless);
+			nh_format_cut(note, sizeof note, " (node(s) %s without CPUs not counted)",
+				      cpuless);
 		if (!with_cpus)
 			return push(ev, e, name, NULL, NH_CHECK_NOT_EVALUATED, NAN,
 				    "no node has CPUs");

@@ -53,7 +53,7 @@ static void parse_ok(nh_policy_t *p, const char *spec, const nh_topo_t *topo)
 {
 	nh_err_t err = {{0}};
 	if (nh_policy_parse(p, spec, topo, &err) != 0)
-		fail_msg("parse '%s': %s", spec, err.msg);
+		fail_msg("parse '%s': %s", spec ? spec : "(null)", err.msg);
 }
 
 /* Parse must fail with exactly \p msg (errno set). */
