@@ -499,6 +499,73 @@ nh_mv_host_t nh_mv_host(const nh_mv_t *mv)
 	return out;
 }
 
+/* A firmware fact, or absent with the reason the writer recorded in firmware.absent. */
+static nh_str_t firmware_fact(const nh_mv_t *mv, const char *key, const char *path)
+{
+	json_t *fw = json_object_get(host(mv), "firmware");
+	if (!mv)
+		return (nh_str_t){.why = NO_MANIFEST};
+	if (!json_is_object(fw))
+		return (nh_str_t){.why = WHY("host.firmware", "not recorded")};
+	json_t *why = json_object_get(json_object_get(fw, "absent"), key);
+	if (!json_object_get(fw, key) && json_is_string(why))
+		return (nh_str_t){.why = json_string_value(why)};
+	return str_of(json_object_get(fw, key), path, path, path);
+}
+
+nh_mv_identity_t nh_mv_identity(const nh_mv_t *mv)
+{
+	json_t *h = host(mv);
+	return (nh_mv_identity_t){
+		.hostname = STR(h, "hostname", "host.hostname"),
+		.id = STR(h, "id", "host.id"),
+		.id_source = STR(h, "id_source", "host.id_source"),
+		.bios_vendor = firmware_fact(mv, "bios_vendor", WHY("host.firmware.bios_vendor", "not a string")),
+		.bios_version = firmware_fact(mv, "bios_version", WHY("host.firmware.bios_version", "not a string")),
+		.bios_date = firmware_fact(mv, "bios_date", WHY("host.firmware.bios_date", "not a string")),
+		.product_name = firmware_fact(mv, "product_name", WHY("host.firmware.product_name", "not a string")),
+		.board_vendor = firmware_fact(mv, "board_vendor", WHY("host.firmware.board_vendor", "not a string")),
+		.board_name = firmware_fact(mv, "board_name", WHY("host.firmware.board_name", "not a string")),
+	};
+}
+
+nh_str_t nh_mv_label(const nh_mv_t *mv, const char *name)
+{
+	if (!mv)
+		return (nh_str_t){.why = NO_MANIFEST};
+	return str_of(json_object_get(json_object_get(host(mv), "labels"), name),
+		      WHY("host.labels", "no such label"), WHY("host.labels", "null"),
+		      WHY("host.labels", "not a string"));
+}
+
+bool nh_mv_label_next(const nh_mv_t *mv, nh_rv_iter_t *it, const char **name, const char **value)
+{
+	json_t *labels = json_object_get(host(mv), "labels"), *v;
+	while (iter_next(labels, it, name, &v))
+		if (json_is_string(v)) {
+			*value = json_string_value(v);
+			return true;
+		}
+	return false;
+}
+
+nh_str_t nh_mv_engine(const nh_mv_t *mv, const char *engine, const char *field)
+{
+	if (!mv)
+		return (nh_str_t){.why = NO_MANIFEST};
+	json_t *e = json_object_get(json_object_get(host(mv), "engine"), engine);
+	if (!json_is_object(e))
+		return (nh_str_t){.why = WHY("host.engine", "that engine was not found")};
+	return str_of(json_object_get(e, field), WHY("host.engine", "no such field"),
+		      WHY("host.engine", "null"), WHY("host.engine", "not a string"));
+}
+
+bool nh_mv_engine_next(const nh_mv_t *mv, nh_rv_iter_t *it, const char **engine)
+{
+	json_t *v;
+	return iter_next(json_object_get(host(mv), "engine"), it, engine, &v);
+}
+
 static json_t *nodes(const nh_mv_t *mv) { return json_object_get(host(mv), "nodes"); }
 
 bool nh_mv_has_nodes(const nh_mv_t *mv, const char **why)

@@ -228,6 +228,30 @@ typedef struct nh_mv_host {
 } nh_mv_host_t;
 nh_mv_host_t nh_mv_host(const nh_mv_t *mv);
 
+/* Who the host is (manifest host.hostname, host.id, host.labels, host.engine, host.firmware):
+ * what a fleet report names and groups hosts by.
+ *   "hostname": "web-17", "id": "web-17", "id_source": "hostname" | "--host-id" | "NH_HOST_ID",
+ *   "labels": {"cohort": "gen3", ...},
+ *   "engine": {"slurm": {"job_id": "42", "node": "n1"}, "ansible": {"host": "web-17"},
+ *              "kubernetes": {"node": "k1"}}  (only the engines found; {} when none),
+ *   "firmware": {"bios_vendor": ..., "bios_version": ..., "bios_date": ..., "product_name": ...,
+ *                "board_vendor": ..., "board_name": ..., "absent": {"bios_date": "reason"}}
+ * A firmware fact that could not be read is left out of firmware and its reason put in
+ * firmware.absent: the accessor's why is that reason. */
+typedef struct nh_mv_identity {
+	nh_str_t hostname, id, id_source;
+	nh_str_t bios_vendor, bios_version, bios_date, product_name, board_vendor, board_name;
+} nh_mv_identity_t;
+nh_mv_identity_t nh_mv_identity(const nh_mv_t *mv);
+/** \brief The value of label \p name (host.labels), absent when the host has no such label. */
+nh_str_t nh_mv_label(const nh_mv_t *mv, const char *name);
+/** \brief The labels in their recorded order (values that are not strings are skipped). */
+bool nh_mv_label_next(const nh_mv_t *mv, nh_rv_iter_t *it, const char **name, const char **value);
+/** \brief host.engine.ENGINE.FIELD ("slurm", "job_id"); absent when that engine was not found. */
+nh_str_t nh_mv_engine(const nh_mv_t *mv, const char *engine, const char *field);
+/** \brief The engines found, in their recorded order ("slurm", "ansible", ...). */
+bool nh_mv_engine_next(const nh_mv_t *mv, nh_rv_iter_t *it, const char **engine);
+
 /* The topology: nodes, SLIT distances, caches. */
 /** \brief Whether the manifest lists nodes at all (host.nodes); \p why says why not. */
 bool nh_mv_has_nodes(const nh_mv_t *mv, const char **why);
