@@ -79,17 +79,42 @@ void nh_rm_rf(const char *path)
 		fprintf(stderr, "could not remove %s\n", path);
 }
 
-pid_t nh_proc_start(const char *bin, const char *cwd, const char *errpath, char *const argv[])
+pid_t nh_proc_start_out(const char *bin, const char *cwd, const char *outpath, const char *errpath,
+			char *const argv[])
 {
 	pid_t pid = fork();
 	if (pid == 0) {
-		if (!freopen(errpath, "w", stderr) || !freopen("/dev/null", "w", stdout) ||
+		if (!freopen(errpath, "w", stderr) || !freopen(outpath ? outpath : "/dev/null", "w", stdout) ||
 		    (cwd && chdir(cwd) != 0))
 			_exit(99);
 		execv(bin, argv);
 		_exit(98);
 	}
 	return pid;
+}
+
+pid_t nh_proc_start(const char *bin, const char *cwd, const char *errpath, char *const argv[])
+{
+	return nh_proc_start_out(bin, cwd, NULL, errpath, argv);
+}
+
+bool nh_proc_wait_for(const char *path, const char *text, double seconds)
+{
+	for (double waited = 0; waited < seconds; waited += 0.05) {
+		char content[65536];
+		size_t n = 0;
+		FILE *f = fopen(path, "r");
+		if (f) {
+			n = fread(content, 1, sizeof content - 1, f);
+			fclose(f);
+		}
+		content[n] = '\0';
+		bool seen = strstr(content, text) != NULL;
+		if (seen)
+			return true;
+		usleep(50 * 1000);
+	}
+	return false;
 }
 
 int nh_proc_interrupt(pid_t pid)

@@ -2,6 +2,7 @@
 #ifndef NH_TEST_PROC_H
 #define NH_TEST_PROC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -18,6 +19,12 @@ void nh_proc_free(nh_proc_result_t *r);
 /* \p bin started in the background from \p cwd (NULL: here), stderr into \p errpath, stdout
  * discarded; its pid. */
 pid_t nh_proc_start(const char *bin, const char *cwd, const char *errpath, char *const argv[]);
+/* The same with stdout into \p outpath (NULL: discarded). */
+pid_t nh_proc_start_out(const char *bin, const char *cwd, const char *outpath, const char *errpath,
+			char *const argv[]);
+/* Whether the file \p path holds \p text within \p seconds (polled): a process started in the
+ * background has reached a point, however slow the machine (a sanitizer build, a loaded CI). */
+bool nh_proc_wait_for(const char *path, const char *text, double seconds);
 /* Ctrl-C to \p pid and wait: its exit status, or -1 when it died of a signal instead. */
 int nh_proc_interrupt(pid_t pid);
 /* Number of lines in text (a final line without newline counts). */
