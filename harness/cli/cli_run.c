@@ -14,14 +14,18 @@
 #include "cli.h"
 #include "cli_sweep.h"
 #include "expect.h"
+#include "install.h"
 #include "results.h"
 #include "script.h"
 
 static void run_usage(FILE *out)
 {
-	fputs("usage: numaharness run SCENARIO.lua [--set NAME=VALUE]... [--out DIR] [--results DIR]\n"
+	fputs("usage: numaharness run SCENARIO [--set NAME=VALUE]... [--out DIR] [--results DIR]\n"
 	      "                       [--json] [--quiet] [--unsafe] [--max-runs N] [--keep-going]\n"
 	      "                       [--lua-time DURATION] [--lua-memory SIZE]\n"
+	      "  SCENARIO       a file (a path with '/' or ending in .lua), or the name of one in\n"
+	      "                 $NH_SCENARIO_PATH (colon list), then in share/numaharness/scenarios\n"
+	      "                 of the installation (bios-check: <data dir>/scenarios/bios-check.lua)\n"
 	      "  --set NAME=VALUE\n"
 	      "                 a value for the scenario's param(\"NAME\", default, help), read as\n"
 	      "                 the default's type (number, boolean, string); repeatable; recorded\n"
@@ -246,7 +250,13 @@ int nh_cli_run(int argc, char **argv)
 		nh_cli_error("run: expected exactly one scenario file (see numaharness run --help)");
 		return NH_EXIT_ERROR;
 	}
-	o.scenario_path = argv[optind];
+	/* A name is looked up; what follows (errors at file:line, the manifest) names the file. */
+	char scenario_file[PATH_MAX];
+	if (nh_install_find_scenario(argv[optind], scenario_file, sizeof scenario_file, &err) < 0) {
+		nh_cli_error("run: %s", err.msg);
+		return NH_EXIT_ERROR;
+	}
+	o.scenario_path = scenario_file;
 
 	nh_topo_t *topo = nh_cli_load_topo(&err);
 	if (!topo) {

@@ -7,12 +7,13 @@
 
 static void usage(FILE *out)
 {
-	fputs("usage: numaharness [-v|--verbose] COMMAND [ARGS]\n"
+	fputs("usage: numaharness [-v|--verbose] [--version] COMMAND [ARGS]\n"
 	      "\n"
 	      "commands:\n"
 	      "  topo [--json]                      nodes, CPUs, memory, distances, caches, host facts\n"
-	      "  run SCENARIO.lua [--set NAME=VALUE]... [--out DIR]\n"
-	      "                                     run a scenario; results in results/<name>-<UTC time>/\n"
+	      "  run SCENARIO [--set NAME=VALUE]... [--out DIR]\n"
+	      "                                     run a scenario (a .lua file, or an installed one's\n"
+	      "                                     name: bios-check); results in results/<name>-<time>/\n"
 	      "  bench WORKLOAD [POLICY FLAGS] [name=value ...] [--reps N] [--out DIR] [--json]\n"
 	      "                                     run one configuration ad hoc (numactl-style flags)\n"
 	      "  matrix latency|bandwidth|sweep     every CPU node x memory node pair (chase latency or\n"

@@ -14,39 +14,74 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "install.h"
 #include "run_options.h"
 #include "worker_report.h"
 
-int nh_run_find_worker(char *buf, size_t len, nh_err_t *err)
+/* buf = the worker when \p candidate is an executable file; 1 found, 0 not, -1 too long. */
+static int worker_at(const char *candidate, char *buf, size_t len, nh_err_t *err)
 {
-	const char *env = getenv("NH_WORKER");
-	int n;
-	if (env && *env) {
-		n = snprintf(buf, len, "%s", env);
-	} else {
-		char self[PATH_MAX];
-		ssize_t got = readlink("/proc/self/exe", self, sizeof self - 1);
-		if (got < 0)
-			return nh_err_set(err, "cannot locate own executable: %s", strerror(errno));
-		self[got] = '\0';
-		char *slash = strrchr(self, '/');
-		if (slash)
-			*slash = '\0';
-		n = snprintf(buf, len, "%s/nh-worker", self);
-	}
+	int n = snprintf(buf, len, "%s", candidate);
 	/* A cut path would name (and exec) another file. */
 	if (n < 0 || (size_t)n >= len) {
 		buf[0] = '\0';
 		errno = ENAMETOOLONG;
 		return nh_err_set(err, "worker path too long (%d bytes, at most %zu)", n, len - 1);
 	}
-	if (access(buf, X_OK) < 0)
-		return nh_err_set(err, "worker '%s' is not executable: %s", buf, strerror(errno));
-	return 0;
+	/* errno says why not (stat's or access's; EISDIR, EINVAL for another kind of file). */
+	struct stat st;
+	if (stat(buf, &st) < 0)
+		return 0;
+	if (!S_ISREG(st.st_mode)) {
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		return 0;
+	}
+	return access(buf, X_OK) == 0;
+}
+
+/* $NH_WORKER, else nh-worker beside the executable (a build tree), else in the installed
+ * layout's libexec/numaharness relative to it (a package, any prefix). */
+int nh_run_find_worker(char *buf, size_t len, nh_err_t *err)
+{
+	const char *env = getenv("NH_WORKER");
+	if (env && *env) {
+		int got = worker_at(env, buf, len, err);
+		if (got < 0)
+			return -1;
+		if (!got)
+			return nh_err_set(err, "worker '%s' (NH_WORKER) is not an executable file: %s",
+					  env, strerror(errno));
+		nh_log(NH_LOG_INFO, "worker %s (NH_WORKER)", buf);
+		return 0;
+	}
+	char dir[PATH_MAX], beside[PATH_MAX], libexec[PATH_MAX], installed[PATH_MAX];
+	if (nh_install_exe_dir(dir, sizeof dir, err) < 0)
+		return -1;
+	if (snprintf(beside, sizeof beside, "%s/nh-worker", dir) >= (int)sizeof beside ||
+	    nh_install_libexec_dir(dir, libexec, sizeof libexec, err) < 0 ||
+	    snprintf(installed, sizeof installed, "%s/nh-worker", libexec) >= (int)sizeof installed) {
+		errno = ENAMETOOLONG;
+		return nh_err_set(err, "worker path too long (the executable is in %s)", dir);
+	}
+	const char *where[] = {beside, installed};
+	for (unsigned i = 0; i < NH_ARRAY_LEN(where); i++) {
+		int got = worker_at(where[i], buf, len, err);
+		if (got < 0)
+			return -1;
+		if (got) {
+			nh_log(NH_LOG_INFO, "worker %s", buf);
+			return 0;
+		}
+	}
+	buf[0] = '\0';
+	errno = ENOENT;
+	return nh_err_set(err, "worker nh-worker not found: not an executable file at %s nor %s "
+			  "(set NH_WORKER to its path)", beside, installed);
 }
 
 static volatile sig_atomic_t running_pid;

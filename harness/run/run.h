@@ -26,7 +26,9 @@ void nh_run_cancel(void);
 /** \brief true once nh_run_cancel was called. */
 bool nh_run_cancelled(void);
 
-/** \brief Path of the worker next to the running executable (or $NH_WORKER). */
+/** \brief Path of the worker: $NH_WORKER, else nh-worker next to the running executable (a
+ *  build tree), else in libexec/numaharness of the installed layout around it. Logs the one
+ *  used at INFO (-v); not found: -1 (ENOENT) with a message naming both places. */
 int nh_run_find_worker(char *buf, size_t len, nh_err_t *err);
 
 #endif
