@@ -21,7 +21,8 @@ static void matrix_usage(FILE *out)
 	      "             the cache levels\n"
 	      "name=value   workload parameters and run options (e.g. pages=thp, samples=500)\n"
 	      "options:     --reps N (default 3)  --warmup N  --timeout DURATION  --out DIR  --max-runs N\n"
-	      "             --results DIR  --json  --quiet\n",
+	      "             --results DIR  --json  --quiet\n"
+	      NH_IDENTITY_USAGE,
 	      out);
 }
 

@@ -23,6 +23,7 @@ static void run_usage(FILE *out)
 	fputs("usage: numaharness run SCENARIO [--set NAME=VALUE]... [--out DIR] [--results DIR]\n"
 	      "                       [--json] [--quiet] [--unsafe] [--max-runs N] [--keep-going]\n"
 	      "                       [--lua-time DURATION] [--lua-memory SIZE]\n"
+	      "                       [--host-id ID] [--label KEY=VALUE]...\n"
 	      "  SCENARIO       a file (a path with '/' or ending in .lua), or the name of one in\n"
 	      "                 $NH_SCENARIO_PATH (colon list), then in share/numaharness/scenarios\n"
 	      "                 of the installation (bios-check: <data dir>/scenarios/bios-check.lua)\n"
@@ -42,7 +43,8 @@ static void run_usage(FILE *out)
 	      "  --lua-time DURATION\n"
 	      "                 stop the scenario's Lua code after this long (default 60s)\n"
 	      "  --lua-memory SIZE\n"
-	      "                 stop it when the Lua state holds more than this (default 512M)\n",
+	      "                 stop it when the Lua state holds more than this (default 512M)\n"
+	      NH_IDENTITY_USAGE,
 	      out);
 }
 
@@ -190,7 +192,8 @@ int nh_cli_run(int argc, char **argv)
 		{"unsafe", no_argument, NULL, 'u'},	   {"help", no_argument, NULL, 'h'},
 		{"set", required_argument, NULL, 's'},	   {"max-runs", required_argument, NULL, 'M'},
 		{"lua-time", required_argument, NULL, 'T'}, {"lua-memory", required_argument, NULL, 'L'},
-		{"keep-going", no_argument, NULL, 'k'},	    {NULL, 0, NULL, 0},
+		{"keep-going", no_argument, NULL, 'k'},	    NH_IDENTITY_LONGOPTS,
+		{NULL, 0, NULL, 0},
 	};
 	double lua_time = NH_SCRIPT_DEFAULT_TIME_S;
 	uint64_t lua_memory = NH_SCRIPT_DEFAULT_MEMORY, max_runs = NH_PLAN_DEFAULT_MAX_RUNS;
@@ -202,6 +205,11 @@ int nh_cli_run(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	for (int c; (c = getopt_long(argc, argv, "o:r:jquh", longopts, NULL)) != -1;) {
+		int taken = nh_sweep_identity_option("run", c, optarg, &o);
+		if (taken < 0)
+			return NH_EXIT_ERROR;
+		if (taken)
+			continue;
 		switch (c) {
 		case 's':
 			/* one more than allowed, so nh_script_set_params names the limit */
@@ -340,6 +348,7 @@ static void bench_usage(FILE *out)
 	      "options:\n"
 	      "  --reps N  --warmup N  --timeout DURATION  --out DIR  --results DIR  --json  --quiet\n"
 	      "  --max-runs N (refuse more runs than N; default 10000)\n"
+	      NH_IDENTITY_USAGE
 	      "example: numaharness bench stream --membind=0 size=256M threads=2 --reps 3 --json\n",
 	      out);
 }

@@ -279,6 +279,13 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, n
 	}
 	unsigned total = nh_plan_count(plan);
 	o->hook_failed = false;
+	/* Who the host is, before anything runs: a bad NH_HOST_ID stops here. NH_DMI_DIR is a test
+	 * hook, as NH_TOPO_XML is: firmware facts from a directory of the test's. */
+	const char *dmi = getenv("NH_DMI_DIR");
+	if (nh_identity_read(&o->identity, dmi && *dmi ? dmi : NULL, nh_env_process, NULL, &err) < 0) {
+		nh_cli_error("%s", err.msg);
+		return NH_EXIT_ERROR;
+	}
 	/* setup may abort: before anything is written, so nothing is left half-done. */
 	if (o->script && nh_script_hook_setup(o->script, &err) < 0) {
 		int saved = errno;
@@ -295,7 +302,8 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, n
 		.param_count = o->param_count,
 	};
 	const char *root = o->results_root ? o->results_root : getenv("NH_RESULTS_DIR");
-	nh_store_t *store = nh_record_store_create(o->out_dir, root ? root : "results", topo, &mi, &err);
+	nh_store_t *store = nh_record_store_create(o->out_dir, root ? root : "results", topo,
+						   &o->identity, &mi, &err);
 	if (!store) {
 		nh_cli_error("%s", err.msg);
 		return NH_EXIT_ERROR;
@@ -400,9 +408,33 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, n
 	return status;
 }
 
+int nh_sweep_identity_option(const char *cmd, int c, const char *arg, nh_sweep_opts_t *o)
+{
+	nh_err_t err;
+	switch (c) {
+	case NH_SWEEP_O_HOST_ID:
+		if (nh_host_id_check(arg, &err) < 0) {
+			nh_cli_error("%s: --host-id: %s", cmd, err.msg);
+			return -1;
+		}
+		o->identity.host_id = arg;
+		return 1;
+	case NH_SWEEP_O_LABEL:
+		if (nh_identity_add_label(&o->identity, arg, &err) < 0) {
+			nh_cli_error("%s: --label: %s", cmd, err.msg);
+			return -1;
+		}
+		return 1;
+	default: return 0;
+	}
+}
+
 int nh_sweep_cli_option(const char *cmd, int c, const char *arg, nh_sweep_cli_t *s)
 {
 	nh_err_t err;
+	int taken = nh_sweep_identity_option(cmd, c, arg, &s->o);
+	if (taken)
+		return taken;
 	switch (c) {
 	case NH_SWEEP_O_REPS:
 		if (nh_parse_uint(arg, 1, 100000, &s->reps, &err) < 0) {

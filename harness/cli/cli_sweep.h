@@ -3,6 +3,7 @@
 #ifndef NH_CLI_SWEEP_H
 #define NH_CLI_SWEEP_H
 
+#include "identity.h"
 #include "plan.h"
 #include "record.h"
 #include "script.h"
@@ -29,6 +30,9 @@ typedef struct nh_sweep_opts {
 	 * *stopped as its status. NULL: always run. */
 	int (*before_first_run)(void *ctx, const char *dir, const char **stopped);
 	void *ctx;
+	/* Who the host is, for the manifest: --host-id and --label here (nh_sweep_identity_option);
+	 * the rest read by nh_sweep_execute. */
+	nh_identity_t identity;
 } nh_sweep_opts_t;
 
 /* The records of a finished sweep, for commands that print their own tables (matrix). */
@@ -44,11 +48,30 @@ typedef struct nh_sweep_result {
 int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, nh_sweep_opts_t *o,
 		     nh_sweep_result_t *result);
 
+/* The host identity options of every command that writes a results directory (run, bench,
+ * matrix): put NH_IDENTITY_LONGOPTS in the getopt_long table and offer each option to
+ * nh_sweep_identity_option. */
+enum { NH_SWEEP_O_HOST_ID = 500, NH_SWEEP_O_LABEL };
+#define NH_IDENTITY_LONGOPTS                                                                   \
+	{"host-id", required_argument, NULL, NH_SWEEP_O_HOST_ID},                              \
+	{"label", required_argument, NULL, NH_SWEEP_O_LABEL}
+/* Their help lines, for the usage texts. */
+#define NH_IDENTITY_USAGE                                                                      \
+	"  --host-id ID   the host's id in manifest.json (default: $NH_HOST_ID, else the\n"      \
+	"                 hostname): at most 63 printable characters, no '/'\n"                   \
+	"  --label KEY=VALUE\n"                                                                  \
+	"                 a label of the host in manifest.json (e.g. cohort=gen3), repeatable,\n"  \
+	"                 at most 32; KEY of A-Z a-z 0-9 _ . -\n"
+/** \brief Take option \p c if it is --host-id or --label. Returns 1 taken, 0 not one of them,
+ *  -1 bad value (printed: "CMD: --label: label 'x' is not key=value"). */
+int nh_sweep_identity_option(const char *cmd, int c, const char *arg, nh_sweep_opts_t *o);
+
 /* The options every ad-hoc sweep command (bench, matrix) takes, parsed in one place: put
  * NH_SWEEP_LONGOPTS in the getopt_long table and offer each option to nh_sweep_cli_option. */
 enum { NH_SWEEP_O_REPS = 512, NH_SWEEP_O_WARMUP, NH_SWEEP_O_TIMEOUT, NH_SWEEP_O_OUT,
        NH_SWEEP_O_RESULTS, NH_SWEEP_O_JSON, NH_SWEEP_O_QUIET, NH_SWEEP_O_MAX_RUNS };
 #define NH_SWEEP_LONGOPTS                                                                      \
+	NH_IDENTITY_LONGOPTS,                                                                  \
 	{"reps", required_argument, NULL, NH_SWEEP_O_REPS},                                    \
 	{"warmup", required_argument, NULL, NH_SWEEP_O_WARMUP},                                \
 	{"timeout", required_argument, NULL, NH_SWEEP_O_TIMEOUT},                              \

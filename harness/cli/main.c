@@ -25,6 +25,8 @@ static void usage(FILE *out)
 	      "  inspect PID [--expect SPEC | --libvirt-xml DOMAIN.xml] [--watch INTERVAL] [--json]\n"
 	      "                                     a running process's threads and memory per node,\n"
 	      "                                     checked against a policy or a libvirt domain\n"
+	      "  export prom DIR [--out FILE]       a results directory as a node_exporter textfile\n"
+	      "                                     (Prometheus metrics: checks, triad, latency, ...)\n"
 	      "  workloads                          list workloads with their parameters and metrics\n"
 	      "  events [PATTERN]                   counter event sets and events, and whether this host\n"
 	      "                                     can count them (and why not)\n"
@@ -77,6 +79,8 @@ int main(int argc, char **argv)
 		return nh_cli_compare(sub_argc, sub_argv);
 	if (strcmp(cmd, "inspect") == 0)
 		return nh_cli_inspect(sub_argc, sub_argv);
-	nh_cli_error("unknown command '%s' (commands: topo, run, bench, matrix, compare, report, inspect, workloads, events)", cmd);
+	if (strcmp(cmd, "export") == 0)
+		return nh_cli_export(sub_argc, sub_argv);
+	nh_cli_error("unknown command '%s' (commands: topo, run, bench, matrix, compare, report, inspect, export, workloads, events)", cmd);
 	return NH_EXIT_ERROR;
 }

@@ -193,6 +193,81 @@ static void kv_row(struct rw *w, const char *k, const char *v)
 	rw_cell(w, "%s", v);
 }
 
+/* A firmware fact, or "unknown (why)". */
+static const char *fact_or_why(nh_str_t f, char *buf, size_t len)
+{
+	if (f.present)
+		return f.s;
+	nh_format_cut(buf, len, "unknown (%s)", f.why ? f.why : "not recorded");
+	return buf;
+}
+
+/* Append to a display line; a cut ends it in "..." and later appends add nothing. */
+static void append_cut(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void append_cut(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	if (used + 1 >= len)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	nh_vformat_cut(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+/* Who the host is (manifest host.id, labels, engine, firmware): what a fleet names and groups
+ * it by. Results written before the harness recorded it have none of these rows. */
+static void identity_rows(struct rw *w, const nh_mv_t *m)
+{
+	nh_mv_identity_t id = nh_mv_identity(m);
+	if (!id.id.present && !id.hostname.present)
+		return;
+	char buf[1024] = "", fact[512];
+	nh_format_cut(buf, sizeof buf, "%s (from %s)", nh_str_or(id.id, "?"), nh_str_or(id.id_source, "?"));
+	kv_row(w, "host id", buf);
+	kv_row(w, "hostname", nh_str_or(id.hostname, "?"));
+	nh_rv_iter_t it = NH_RV_ITER_INIT;
+	const char *name, *value;
+	buf[0] = '\0';
+	while (nh_mv_label_next(m, &it, &name, &value))
+		append_cut(buf, sizeof buf, "%s%s=%s", buf[0] ? ", " : "", name, value);
+	kv_row(w, "labels", buf[0] ? buf : "none");
+	/* The engine that started it: Ansible's inventory name, the Slurm job, the Kubernetes node. */
+	buf[0] = '\0';
+	it = NH_RV_ITER_INIT;
+	while (nh_mv_engine_next(m, &it, &name)) {
+		const char *sep = buf[0] ? "; " : "";
+		if (strcmp(name, "ansible") == 0)
+			append_cut(buf, sizeof buf, "%sAnsible host %s", sep,
+				   nh_str_or(nh_mv_engine(m, "ansible", "host"), "?"));
+		else if (strcmp(name, "slurm") == 0) {
+			nh_str_t part = nh_mv_engine(m, "slurm", "partition");
+			append_cut(buf, sizeof buf, "%sSlurm job %s on node %s%s%s", sep,
+				   nh_str_or(nh_mv_engine(m, "slurm", "job_id"), "?"),
+				   nh_str_or(nh_mv_engine(m, "slurm", "node"), "?"),
+				   part.present ? ", partition " : "", nh_str_or(part, ""));
+		}
+		else if (strcmp(name, "kubernetes") == 0)
+			append_cut(buf, sizeof buf, "%sKubernetes node %s", sep,
+				   nh_str_or(nh_mv_engine(m, "kubernetes", "node"), "? (no NODE_NAME in the pod)"));
+		else
+			append_cut(buf, sizeof buf, "%s%s", sep, name);
+	}
+	kv_row(w, "started by", buf[0] ? buf : "no engine found (by hand)");
+	if (id.bios_version.present)
+		nh_format_cut(buf, sizeof buf, "%s %s, %s", nh_str_or(id.bios_vendor, "?"), id.bios_version.s,
+			      nh_str_or(id.bios_date, "date unknown"));
+	else
+		fact_or_why(id.bios_version, buf, sizeof buf);
+	kv_row(w, "BIOS", buf);
+	kv_row(w, "product", fact_or_why(id.product_name, fact, sizeof fact));
+	if (id.board_name.present)
+		nh_format_cut(buf, sizeof buf, "%s %s", nh_str_or(id.board_vendor, "?"), id.board_name.s);
+	else
+		fact_or_why(id.board_name, buf, sizeof buf);
+	kv_row(w, "board", buf);
+}
+
 static void section_host(struct rw *w, struct rep *p)
 {
 	rw_heading(w, 2, "host", "Host");
@@ -223,6 +298,7 @@ static void section_host(struct rw *w, struct rep *p)
 	kv_row(w, "allowed CPUs", nh_str_or(h.allowed_cpus, "?"));
 	kv_row(w, "allowed memory nodes", nh_str_or(h.allowed_mems, "?"));
 	kv_row(w, "topology source", nh_str_or(h.source, "?"));
+	identity_rows(w, p->manifest);
 	rw_table_end(w);
 }
 

@@ -7,11 +7,17 @@
 #include "topo_json.h"
 
 nh_store_t *nh_record_store_create(const char *out_dir, const char *results_root, const nh_topo_t *topo,
-				   const nh_manifest_info_t *info, nh_err_t *err)
+				   const nh_identity_t *identity, const nh_manifest_info_t *info,
+				   nh_err_t *err)
 {
 	nh_manifest_info_t with_header = *info;
 	with_header.csv_header = nh_record_csv_header();
 	json_t *host = topo ? nh_topo_json(topo, true) : NULL;
+	if (topo && (!host || (identity && nh_identity_json_add(host, identity) < 0))) {
+		json_decref(host);
+		nh_err_set(err, "out of memory describing the host for manifest.json");
+		return NULL;
+	}
 	nh_store_t *s = nh_store_create(out_dir, results_root, host, &with_header, err);
 	json_decref(host);
 	return s;

@@ -116,6 +116,71 @@ static int add_host(json_t *root, const nh_host_facts_t *f)
 	return 0;
 }
 
+/* A string member set only when the value is non-empty. */
+static int set_if(json_t *obj, const char *key, const char *value)
+{
+	return *value ? json_object_set_new(obj, key, json_string(value)) : 0;
+}
+
+static int add_engine(json_t *host, const nh_engine_ctx_t *e)
+{
+	json_t *engine = json_object(), *a = NULL, *s = NULL, *k = NULL;
+	if (json_object_set_new(host, "engine", engine) < 0)
+		return -1;
+	if (e->ansible && (json_object_set_new(engine, "ansible", a = json_object()) < 0 ||
+			   set_if(a, "host", e->ansible_host) < 0))
+		return -1;
+	if (e->slurm && (json_object_set_new(engine, "slurm", s = json_object()) < 0 ||
+			 set_if(s, "job_id", e->slurm_job_id) < 0 || set_if(s, "node", e->slurm_node) < 0 ||
+			 set_if(s, "partition", e->slurm_partition) < 0))
+		return -1;
+	if (e->kubernetes && (json_object_set_new(engine, "kubernetes", k = json_object()) < 0 ||
+			      set_if(k, "node", e->kubernetes_node) < 0))
+		return -1;
+	return 0;
+}
+
+static int add_firmware(json_t *host, const nh_firmware_t *fw)
+{
+	json_t *firmware = json_object(), *absent = json_object();
+	if (json_object_set_new(host, "firmware", firmware) < 0) {
+		json_decref(absent);
+		return -1;
+	}
+	for (unsigned f = 0; f < NH_FW_FACTS; f++)
+		if (set_if(firmware, nh_firmware_key(f), fw->value[f]) < 0)
+			goto fail;
+	if (json_object_set_new(firmware, "absent", absent) < 0)
+		return -1;
+	for (unsigned f = 0; f < NH_FW_FACTS; f++)
+		if (!fw->value[f][0] && json_object_set_new(absent, nh_firmware_key(f),
+							     text(fw->absent[f])) < 0)
+			return -1;
+	return 0;
+fail:
+	json_decref(absent);
+	return -1;
+}
+
+int nh_identity_json_add(json_t *host, const nh_identity_t *idn)
+{
+	json_t *labels;
+	if (json_object_set_new(host, "hostname", text(idn->hostname)) < 0 ||
+	    json_object_set_new(host, "id", json_string(idn->id)) < 0 ||
+	    json_object_set_new(host, "id_source", json_string(idn->id_source)) < 0 ||
+	    json_object_set_new(host, "labels", labels = json_object()) < 0)
+		goto fail;
+	for (unsigned i = 0; i < idn->label_count; i++)
+		if (json_object_set_new(labels, idn->labels[i].key, json_string(idn->labels[i].value)) < 0)
+			goto fail;
+	if (add_engine(host, &idn->engine) < 0 || add_firmware(host, &idn->firmware) < 0)
+		goto fail;
+	return 0;
+fail:
+	errno = ENOMEM;
+	return -1;
+}
+
 json_t *nh_topo_json(const nh_topo_t *t, bool with_facts)
 {
 	json_t *root = json_object();

@@ -205,7 +205,7 @@ static void store_append_failure_cuts_back(void **state)
 	snprintf(out, sizeof out, "%s/run", root);
 	nh_manifest_info_t info = {.scenario_name = "store-test", .planned_runs = 3};
 	nh_err_t err;
-	nh_store_t *store = nh_record_store_create(out, NULL, NULL, &info, &err);
+	nh_store_t *store = nh_record_store_create(out, NULL, NULL, NULL, &info, &err);
 	assert_non_null(store);
 	nh_record_t r;
 	make(&r, NH_MEM_BIND, "0", "membind=0");

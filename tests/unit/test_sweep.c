@@ -105,7 +105,7 @@ static void setup(fixture_t *f, const char *const *sizes, unsigned nsizes, unsig
 	assert_non_null(f->root);
 	snprintf(f->out, sizeof f->out, "%s/r", f->root);
 	nh_manifest_info_t mi = {.scenario_name = "sweep-test", .planned_runs = nh_plan_count(f->plan)};
-	f->store = nh_record_store_create(f->out, NULL, f->topo, &mi, &err);
+	f->store = nh_record_store_create(f->out, NULL, f->topo, NULL, &mi, &err);
 	assert_non_null(f->store);
 	f->recs = calloc(nh_plan_count(f->plan), sizeof *f->recs);
 	assert_non_null(f->recs);
