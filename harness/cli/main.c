@@ -24,6 +24,11 @@ static void usage(FILE *out)
 	      "  inspect PID [--expect SPEC | --libvirt-xml DOMAIN.xml] [--watch INTERVAL] [--json]\n"
 	      "                                     a running process's threads and memory per node,\n"
 	      "                                     checked against a policy or a libvirt domain\n"
+	      "  fleet DIR... [--planned-hosts FILE] [--cohort-by label:NAME] [--threshold M=PCT,...]\n"
+	      "        [--baseline FLEET.json] [--out DIR]\n"
+	      "                                     judge many hosts' results together: verdict per host\n"
+	      "                                     (PASS, FAIL, OUTLIER, UNSTABLE, ERROR, MISSING), the bad\n"
+	      "                                     ones named with a plain reading\n"
 	      "  workloads                          list workloads with their parameters and metrics\n"
 	      "  events [PATTERN]                   counter event sets and events, and whether this host\n"
 	      "                                     can count them (and why not)\n"
@@ -76,6 +81,8 @@ int main(int argc, char **argv)
 		return nh_cli_compare(sub_argc, sub_argv);
 	if (strcmp(cmd, "inspect") == 0)
 		return nh_cli_inspect(sub_argc, sub_argv);
-	nh_cli_error("unknown command '%s' (commands: topo, run, bench, matrix, compare, report, inspect, workloads, events)", cmd);
+	if (strcmp(cmd, "fleet") == 0)
+		return nh_cli_fleet(sub_argc, sub_argv);
+	nh_cli_error("unknown command '%s' (commands: topo, run, bench, matrix, compare, report, inspect, fleet, workloads, events)", cmd);
 	return NH_EXIT_ERROR;
 }
