@@ -143,7 +143,7 @@ static series_t *pick(host_reading_t *r, enum kind k, unsigned a, unsigned b)
 /* A figure from its runs: median, the host's own spread (MAD), CV. */
 static fleet_value_t of_runs(series_t *s)
 {
-	fleet_value_t v = {.present = true, .n = s->n, .cv = NAN};
+	fleet_value_t v = {.present = true, .n = s->n, .cv = NAN, .ref = NAN, .dev_pct = NAN, .z = NAN};
 	double mean = 0;
 	for (unsigned i = 0; i < s->n; i++)
 		mean += s->v[i];

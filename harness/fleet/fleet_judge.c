@@ -69,12 +69,44 @@ static int cmp_unsigned(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The distinct values among \p ids (sorted), most hosts first, then by name. */
+typedef struct value_count {
+	unsigned id, hosts;
+	const char *text;
+} value_count_t;
+
+static int by_hosts(const void *a, const void *b)
+{
+	const value_count_t *x = a, *y = b;
+	if (x->hosts != y->hosts)
+		return x->hosts > y->hosts ? -1 : 1;
+	return strcmp(x->text, y->text);
+}
+
+/* Runs of equal ids into \p out (room for \p n); returns how many values. */
+static unsigned value_counts(const nh_fleet_t *f, const unsigned *ids, unsigned n,
+			     value_count_t *out)
+{
+	unsigned count = 0;
+	for (unsigned i = 0, run; i < n; i += run) {
+		for (run = 1; i + run < n && ids[i + run] == ids[i]; run++)
+			;
+		out[count++] = (value_count_t){.id = ids[i], .hosts = run, .text = fleet_str(f, ids[i])};
+	}
+	qsort(out, count, sizeof *out, by_hosts);
+	return count;
+}
+
 /* \p order: host indexes grouped by cohort, \p start[c] .. start[c + 1] those of cohort c. */
 static int usual_values(nh_fleet_t *f, const unsigned *order, const unsigned *start)
 {
 	unsigned *ids = malloc((f->host_count + 1) * sizeof *ids);
-	if (!ids)
+	value_count_t *counts = malloc((f->host_count + 1) * sizeof *counts);
+	if (!ids || !counts) {
+		free(ids);
+		free(counts);
 		return -1;
+	}
 	for (unsigned c = 0; c < f->cohort_count; c++) {
 		fleet_cohort_t *co = &f->cohorts[c];
 		for (unsigned fact = 0; fact < NH_FACT_COUNT; fact++) {
@@ -87,41 +119,29 @@ static int usual_values(nh_fleet_t *f, const unsigned *order, const unsigned *st
 			if (!n)
 				continue;
 			qsort(ids, n, sizeof *ids, cmp_unsigned);
-			unsigned best = 0, best_count = 0, distinct = 0;
-			bool tie = false;
-			for (unsigned i = 0, run; i < n; i += run) {
-				for (run = 1; i + run < n && ids[i + run] == ids[i]; run++)
-					;
-				distinct++;
-				if (run > best_count) {
-					best = ids[i], best_count = run, tie = false;
-				} else if (run == best_count) {
-					tie = true;
-				}
-			}
-			if (!tie) {
-				co->usual[fact] = best;
+			unsigned distinct = value_counts(f, ids, n, counts);
+			if (distinct == 1 || counts[0].hosts > counts[1].hosts) {
+				co->usual[fact] = counts[0].id;
 				continue;
 			}
 			/* no value most hosts share: nothing to call drift, said once */
 			char text[1024];
-			size_t used = (size_t)snprintf(text, sizeof text, "%s: no usual value (%u values",
-						       nh_fleet_fact_def(fact)->label, distinct);
-			for (unsigned i = 0, run, shown = 0; i < n && shown < 3; i += run, shown++) {
-				for (run = 1; i + run < n && ids[i + run] == ids[i]; run++)
-					;
-				if (used < sizeof text)
-					nh_format_cut(text + used, sizeof text - used, "%s %s: %u hosts",
-						      shown ? ";" : ":", fleet_str(f, ids[i]), run);
-				used = strlen(text);
+			snprintf(text, sizeof text, "%s: no usual value (%u values",
+				 nh_fleet_fact_def(fact)->label, distinct);
+			for (unsigned i = 0; i < distinct && i < 3; i++) {
+				size_t used = strlen(text);
+				nh_format_cut(text + used, sizeof text - used, "%s %s: %u hosts",
+					      i ? ";" : ":", counts[i].text, counts[i].hosts);
 			}
 			if (fleet_strv_add(&co->notes, "%s)", text) < 0) {
 				free(ids);
+				free(counts);
 				return -1;
 			}
 		}
 	}
 	free(ids);
+	free(counts);
 	return 0;
 }
 
@@ -418,38 +438,39 @@ static int mixed(nh_fleet_t *f, const char *what, size_t offset)
 			ids[n++] = id;
 	}
 	qsort(ids, n, sizeof *ids, cmp_unsigned);
-	unsigned distinct = 0;
-	for (unsigned i = 0; i < n; i++)
-		distinct += i == 0 || ids[i] != ids[i - 1];
+	value_count_t *counts = malloc((n + 1) * sizeof *counts);
+	if (!counts) {
+		free(ids);
+		return -1;
+	}
+	unsigned distinct = value_counts(f, ids, n, counts);
 	int rc = 0;
 	if (distinct > 1) {
 		char text[1024];
-		size_t used = (size_t)snprintf(text, sizeof text, "mixed %s across the fleet: ", what);
-		for (unsigned i = 0, run, shown = 0; i < n; i += run) {
-			for (run = 1; i + run < n && ids[i + run] == ids[i]; run++)
-				;
-			if (shown++ < 4 && used < sizeof text) {
-				/* a few host names of the value, so the odd ones can be found */
-				char hosts[256] = "";
-				unsigned named = 0;
-				for (unsigned k = 0; k < f->host_count && named < 3; k++) {
-					const fleet_host_t *h = &f->hosts[k];
-					if (judged_host(h) &&
-					    *(const unsigned *)((const char *)h + offset) == ids[i]) {
-						size_t hu = strlen(hosts);
-						nh_format_cut(hosts + hu, sizeof hosts - hu, "%s%s",
-							      named++ ? ", " : "", h->name);
-					}
+		snprintf(text, sizeof text, "mixed %s across the fleet: ", what);
+		for (unsigned v = 0; v < distinct && v < 4; v++) {
+			/* a few host names of each value, so the odd ones can be found */
+			char hosts[256] = "";
+			unsigned named = 0;
+			for (unsigned k = 0; k < f->host_count && named < 3; k++) {
+				const fleet_host_t *h = &f->hosts[k];
+				if (judged_host(h) &&
+				    *(const unsigned *)((const char *)h + offset) == counts[v].id) {
+					size_t hu = strlen(hosts);
+					nh_format_cut(hosts + hu, sizeof hosts - hu, "%s%s",
+						      named++ ? ", " : "", h->name);
 				}
-				nh_format_cut(text + used, sizeof text - used, "%s%s (%u host%s: %s%s)",
-					      shown > 1 ? "; " : "", fleet_str(f, ids[i]), run,
-					      run == 1 ? "" : "s", hosts, run > 3 ? ", ..." : "");
-				used = strlen(text);
 			}
+			size_t used = strlen(text);
+			nh_format_cut(text + used, sizeof text - used, "%s%s (%u host%s: %s%s)",
+				      v ? "; " : "", counts[v].text, counts[v].hosts,
+				      counts[v].hosts == 1 ? "" : "s", hosts,
+				      counts[v].hosts > 3 ? ", ..." : "");
 		}
 		rc = fleet_strv_add(&f->warnings, "%s — the hosts did not measure the same way, so "
 				    "the comparison is not valid: rerun them alike", text);
 	}
+	free(counts);
 	free(ids);
 	return rc;
 }

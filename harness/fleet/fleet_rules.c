@@ -92,6 +92,9 @@ static const struct fleet_rule {
 	 "rerun it on an idle host"},
 };
 
+unsigned nh_fleet_rule_count(void) { return NH_ARRAY_LEN(RULES); }
+const char *nh_fleet_rule_id(unsigned i) { return i < NH_ARRAY_LEN(RULES) ? RULES[i].id : NULL; }
+
 /* The metric behind each signal bit, in the order evidence is written. */
 static const struct {
 	unsigned sig;

@@ -72,6 +72,10 @@ typedef struct nh_fleet_signals {
 unsigned nh_fleet_readings(const nh_fleet_signals_t *s, char (*out)[NH_FLEET_READING_LEN],
 			   const char **rules, unsigned max);
 
+/** \brief The rules' ids in the order they are tried (a test per rule checks it has one). */
+unsigned nh_fleet_rule_count(void);
+const char *nh_fleet_rule_id(unsigned i);
+
 /* "−8.3 %" / "+12.0 %": a deviation as the readings write it (U+2212 for minus). */
 char *nh_fleet_pct(char *buf, size_t len, double pct);
 

@@ -7,7 +7,11 @@
  * two-socket server and run-to-run noise. Faults are planted per host with --host.
  *
  *   nh-fleetgen OUT --hosts N [--nodes K] [--cpus C] [--cohort NAME] [--prefix P] [--first I]
- *               [--reps R] [--seed S] [--host NAME:key=value,...]...
+ *               [--reps R] [--uniform] [--host NAME:key=value,...]...
+ *
+ * --uniform: every host alike to the last bit, no run-to-run noise (noise= still sets it per
+ * host), so a planted fault's deviation is exactly what was planted. NH_FLEETGEN_SEED varies the
+ * noise.
  *
  * --host keys (PCT: a signed percentage applied to the figure; N: a node number or "all"):
  *   triad.N=PCT latency.N=PCT remote.N=PCT (remote latency from node N) memtotal.N=PCT
@@ -34,7 +38,7 @@ typedef struct spec {
 	unsigned nodes, cpus, reps, distance;
 	double triad[MAX_NODES], latency[MAX_NODES], remote[MAX_NODES], memtotal[MAX_NODES];
 	double noise;
-	bool check_fail, nolabel;
+	bool check_fail, nolabel, uniform;
 	char error[256], kernel[128], bios[64], thp[32], tool[32], sha[80], cohort[64], id[128];
 	char status[64], manifest[16], checks[16], csv[16];
 	int balancing;
@@ -227,7 +231,7 @@ static void write_manifest(const spec_t *s, const char *dir, const char *run_id,
 		fprintf(f, "      {\n        \"id\": %u,\n        \"cpus\": [", n);
 		for (unsigned c = 0; c < s->cpus; c++)
 			fprintf(f, "%s\n          %u", c ? "," : "", cpu++);
-		double total = node_bytes * s->memtotal[n] * (1 + 0.00005 * gauss());
+		double total = node_bytes * s->memtotal[n] * (s->uniform ? 1 : 1 + 0.00005 * gauss());
 		fprintf(f, "\n        ],\n        \"mem_total_bytes\": %.0f,\n"
 			   "        \"mem_free_bytes\": %.0f\n      }%s\n",
 			floor(total / 4096) * 4096, floor(total * 0.93 / 4096) * 4096,
@@ -365,7 +369,7 @@ static void write_checks(const spec_t *s, const char *dir, unsigned reps)
 	fclose(f);
 }
 
-static double noisy(double v, double cv) { return v * (1 + cv * gauss()); }
+static double noisy(double v, double cv) { return cv > 0 ? v * (1 + cv * gauss()) : v; }
 
 /* One run's rows, the figures of its workload. */
 static void rows(FILE *f, const char *run_id, unsigned run, unsigned config, unsigned rep,
@@ -475,8 +479,8 @@ static void host(const spec_t *base, const char *out, unsigned index, const char
 		return;
 	}
 	/* a host's own level, about 2 % apart between hosts for bandwidth, 1 % for latency */
-	double host_triad = 92000 * 2 / s.nodes * (1 + 0.02 * gauss());
-	double host_latency = 96 * (1 + 0.01 * gauss());
+	double host_triad = 92000 * 2 / s.nodes * (s.uniform ? 1 : 1 + 0.02 * gauss());
+	double host_latency = 96 * (s.uniform ? 1 : 1 + 0.01 * gauss());
 	char run_id[64];
 	snprintf(run_id, sizeof run_id, "bios-check-20261206T021626Z");
 	unsigned runs = write_metrics(&s, dir, run_id, host_triad, host_latency);
@@ -502,6 +506,11 @@ int main(int argc, char **argv)
 		base.triad[i] = base.latency[i] = base.remote[i] = base.memtotal[i] = 1;
 	for (int i = 2; i < argc; i++) {
 		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(o, "--uniform") == 0) {
+			base.uniform = true;
+			base.noise = 0;
+			continue;
+		}
 		if (!v)
 			die("option %s needs a value", o);
 		i++;
