@@ -33,15 +33,17 @@ static void fleet_usage(FILE *out)
 	      "                         (so cohorts under 5 hosts are judged too)\n"
 	      "  --out DIR              where the report goes (default ./fleet-<UTC time>/; must be\n"
 	      "                         new or empty)\n"
+	      "  --no-charts            no charts (no gnuplot run)\n"
 	      "  --quiet                no summary on stdout\n"
-	      "Writes fleet.json, fleet.csv, fleet.md, fleet.xml (JUnit) and hosts-failed.txt.\n"
+	      "Writes fleet.json, fleet.csv, fleet.md, fleet.html (charts inline), fleet.xml (JUnit),\n"
+	      "hosts-failed.txt, and the charts' data, templates and images in charts/.\n"
 	      "Verdicts: PASS, FAIL (its own checks), OUTLIER, UNSTABLE, ERROR, MISSING.\n"
 	      "Exit status: 0 every planned host (every host) PASS and one tool version and scenario,\n"
 	      "1 otherwise, 2 bad input.\n",
 	      out);
 }
 
-static void summary(const nh_fleet_t *f, const char *dir)
+static void summary(const nh_fleet_t *f, const char *dir, const char *charts_note)
 {
 	printf("fleet: %u hosts in %u cohort%s:", nh_fleet_host_count(f), nh_fleet_cohort_count(f),
 	       nh_fleet_cohort_count(f) == 1 ? "" : "s");
@@ -69,12 +71,17 @@ static void summary(const nh_fleet_t *f, const char *dir)
 		printf("... and %u more: see %s/fleet.md\n", flagged - shown, dir);
 	for (unsigned i = 0; i < nh_fleet_warning_count(f); i++)
 		printf("warning: %s\n", nh_fleet_warning(f, i));
-	printf("fleet: %s/fleet.md (fleet.json, fleet.csv, fleet.xml, hosts-failed.txt)\n", dir);
+	if (charts_note[0] && strcmp(charts_note, "--no-charts") != 0)
+		printf("fleet: charts not drawn: %s; their data and templates are in %s/charts\n",
+		       charts_note, dir);
+	printf("fleet: %s/fleet.html (fleet.md, fleet.json, fleet.csv, fleet.xml, hosts-failed.txt)\n",
+	       dir);
 }
 
 int nh_cli_fleet(int argc, char **argv)
 {
-	enum { O_PLANNED = 256, O_COHORT, O_THRESHOLD, O_BASELINE, O_OUT, O_MAX_CV, O_QUIET };
+	enum { O_PLANNED = 256, O_COHORT, O_THRESHOLD, O_BASELINE, O_OUT, O_MAX_CV, O_QUIET,
+	       O_NO_CHARTS };
 	static const struct option longopts[] = {
 		{"planned-hosts", required_argument, NULL, O_PLANNED},
 		{"cohort-by", required_argument, NULL, O_COHORT},
@@ -83,13 +90,14 @@ int nh_cli_fleet(int argc, char **argv)
 		{"out", required_argument, NULL, O_OUT},
 		{"max-cv", required_argument, NULL, O_MAX_CV},
 		{"quiet", no_argument, NULL, O_QUIET},
+		{"no-charts", no_argument, NULL, O_NO_CHARTS},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	nh_fleet_opts_t o;
 	nh_fleet_opts_default(&o);
 	const char *planned = NULL, *baseline = NULL, *out = NULL;
-	bool quiet = false;
+	bool quiet = false, charts = true;
 	nh_err_t err;
 	optind = 1;
 	opterr = 0;
@@ -99,6 +107,7 @@ int nh_cli_fleet(int argc, char **argv)
 		case O_BASELINE: baseline = optarg; break;
 		case O_OUT: out = optarg; break;
 		case O_QUIET: quiet = true; break;
+		case O_NO_CHARTS: charts = false; break;
 		case O_COHORT:
 			if (nh_fleet_parse_cohort_by(&o, optarg, &err) < 0) {
 				nh_cli_error("fleet: %s", err.msg);
@@ -149,12 +158,12 @@ int nh_cli_fleet(int argc, char **argv)
 	for (int i = optind; i < argc; i++)
 		if (nh_fleet_add(f, argv[i], &err) < 0)
 			goto fail;
-	char dir[4096];
+	char dir[4096], note[512];
 	if (nh_fleet_judge(f, &err) < 0 || nh_fleet_out_dir(out, dir, sizeof dir, &err) < 0 ||
-	    nh_fleet_write(f, dir, &err) < 0)
+	    nh_fleet_write(f, dir, charts, note, sizeof note, &err) < 0)
 		goto fail;
 	if (!quiet)
-		summary(f, dir);
+		summary(f, dir, note);
 	rc = nh_fleet_gate_passed(f) ? NH_EXIT_OK : NH_EXIT_CHECK_FAILED;
 	nh_fleet_free(f);
 	return rc;

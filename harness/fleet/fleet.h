@@ -107,9 +107,13 @@ int nh_fleet_judge(nh_fleet_t *f, nh_err_t *err);
 /** \brief The output directory: \p requested (created when missing, refused when it holds
  *  anything) or ./fleet-<UTC time>[-N]/, into \p out. 0, or -1 with a message. */
 int nh_fleet_out_dir(const char *requested, char *out, size_t len, nh_err_t *err);
-/** \brief fleet.json, fleet.csv, fleet.md, fleet.xml (JUnit) and hosts-failed.txt into \p dir,
- *  each written atomically. 0, or -1 with a message. */
-int nh_fleet_write(const nh_fleet_t *f, const char *dir, nh_err_t *err);
+/** \brief fleet.json, fleet.csv, fleet.xml (JUnit), hosts-failed.txt, and fleet.md and
+ *  fleet.html (the same content, charts inline in the HTML) into \p dir, each written
+ *  atomically; with \p charts, the charts into \p dir/charts/ (gnuplot, as the report draws
+ *  them). \p note (may be NULL) says why charts were not drawn ("" when they were). 0, or -1
+ *  with a message. */
+int nh_fleet_write(const nh_fleet_t *f, const char *dir, bool charts, char *note, size_t len,
+		   nh_err_t *err);
 
 /* ---- what was found, for the command's summary and for tests ---- */
 

@@ -136,4 +136,9 @@ int fleet_read_host(nh_fleet_t *f, const char *dir, nh_err_t *err);
 /* fleet_judge.c */
 int fleet_judge(nh_fleet_t *f, nh_err_t *err);
 
+/* fleet_charts.c: the charts into OUT/charts/ (the report module's gnuplot path). */
+struct nh_charts;
+int fleet_charts(const nh_fleet_t *f, const char *out_dir, bool render, struct nh_charts *charts,
+		 nh_err_t *err);
+
 #endif

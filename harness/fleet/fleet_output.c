@@ -15,7 +15,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "charts.h"
 #include "host_summary.h"
+#include "report_writer.h"
 
 /* ---- the output directory ---- */
 
@@ -391,33 +393,34 @@ static int write_csv(const nh_fleet_t *f, const char *dir, nh_err_t *err)
 	return doc_write(&d, dir, "fleet.csv", err);
 }
 
-/* ---- fleet.md ---- */
+/* ---- fleet.md and fleet.html: one writer, the same content ---- */
 
-/* Text for a Markdown table cell or list item: '|' escaped, line ends made blanks. */
-static void md(FILE *o, const char *s)
-{
-	for (; s && *s; s++) {
-		if (*s == '|')
-			fputs("\\|", o);
-		else if (*s == '\n' || *s == '\r')
-			fputc(' ', o);
-		else
-			fputc(*s, o);
-	}
-}
+static const char CSS[] =
+	"body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;"
+	"max-width:1100px;padding:0 1em;color:#222;line-height:1.45}\n"
+	"h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}\n"
+	"table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.9em}\n"
+	"th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}\n"
+	"th{background:#f3f3f3}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+	"tbody tr:nth-child(even){background:#fafafa}\n"
+	"code{background:#f2f2f2;padding:0 .2em;border-radius:3px;font-size:.92em}\n"
+	".st-PASS{color:#1b7a1b}.bad{color:#b00020;font-weight:bold}\n"
+	"li{margin:.25em 0}\n"
+	"figure.chart{margin:1em 0}figure.chart svg,figure.chart img{width:100%;height:auto;"
+	"max-width:1000px;border:1px solid #eee}\n";
 
-static void md_value(FILE *o, enum nh_fleet_metric m, double v)
+static void md_value(char *buf, size_t len, enum nh_fleet_metric m, double v)
 {
 	if (!isfinite(v))
-		fputs("-", o);
+		snprintf(buf, len, "-");
 	else if (m == NH_FLEET_TRIAD)
-		fprintf(o, "%.0f MB/s", v);
+		snprintf(buf, len, "%.0f MB/s", v);
 	else if (m == NH_FLEET_LATENCY)
-		fprintf(o, "%.1f ns", v);
+		snprintf(buf, len, "%.1f ns", v);
 	else if (m == NH_FLEET_MEMTOTAL)
-		fprintf(o, "%.2f GiB", v / (1024.0 * 1024 * 1024));
+		snprintf(buf, len, "%.2f GiB", v / (1024.0 * 1024 * 1024));
 	else
-		fprintf(o, "%.3f", v);
+		snprintf(buf, len, "%.3f", v);
 }
 
 /* Worst first: the order a reader acts in. */
@@ -425,75 +428,106 @@ static const enum nh_fleet_verdict SEVERITY[] = {NH_FLEET_ERROR, NH_FLEET_MISSIN
 						  NH_FLEET_OUTLIER, NH_FLEET_UNSTABLE};
 enum { MD_MAX_FLAGGED = 500 };
 
-static int write_md(const nh_fleet_t *f, const char *dir, nh_err_t *err)
-{
-	doc_t d;
-	if (doc_open(&d, err) < 0)
-		return -1;
-	FILE *o = d.f;
-	fprintf(o, "# Fleet: %u hosts, %u cohort%s\n\n", f->host_count, f->cohort_count,
-		f->cohort_count == 1 ? "" : "s");
-	fprintf(o, "Judged %s by numaharness %s, cohorts by %s%s. ", f->created_at, NH_VERSION,
-		f->o.cohort_label[0] ? "label " : "none (one cohort)", f->o.cohort_label);
-	fprintf(o, "Gate: **%s** (exit %d).\n\n", nh_fleet_gate_passed(f) ? "pass" : "fail",
-		nh_fleet_gate_passed(f) ? 0 : 1);
-	fputs("| verdict | hosts | meaning |\n|---|---:|---|\n", o);
-	static const char *const meaning[NH_FLEET_VERDICTS] = {
-		"its own checks pass and nothing sets it apart from its cohort",
-		"a check of its own (checks.json) failed",
-		"a figure off its cohort's, or another shape (node count, CPUs, distances)",
-		"its own repetitions disagree too much to judge it",
-		"it could not run, or what it left cannot be read",
-		"planned, no results",
-	};
-	for (unsigned v = 0; v < NH_FLEET_VERDICTS; v++)
-		fprintf(o, "| %s | %u | %s |\n", nh_fleet_verdict_name(v), f->counts[v], meaning[v]);
-	fputs("\n", o);
-	if (f->warnings.n) {
-		fputs("## Warnings: the comparison is not valid\n\n", o);
-		for (unsigned i = 0; i < f->warnings.n; i++) {
-			fputs("- ", o);
-			md(o, f->warnings.s[i]);
-			fputs("\n", o);
-		}
-		fputs("\n", o);
-	}
+static const char *const MEANING[NH_FLEET_VERDICTS] = {
+	"its own checks pass and nothing sets it apart from its cohort",
+	"a check of its own (checks.json) failed",
+	"a figure off its cohort's, or another shape (node count, CPUs, distances)",
+	"its own repetitions disagree too much to judge it",
+	"it could not run, or what it left cannot be read",
+	"planned, no results",
+};
 
-	fputs("## Flagged hosts\n\n", o);
+static void section_counts(struct rw *w, const nh_fleet_t *f)
+{
+	bool pass = nh_fleet_gate_passed(f);
+	rw_heading(w, 1, NULL, "Fleet: %u hosts, %u cohort%s", f->host_count, f->cohort_count,
+		   f->cohort_count == 1 ? "" : "s");
+	rw_p_begin(w);
+	rw_text(w, "Judged %s by numaharness %s, cohorts by %s%s. Gate: ", f->created_at,
+		NH_VERSION, f->o.cohort_label[0] ? "label " : "none (one cohort)", f->o.cohort_label);
+	fputs(pass ? "**pass**" : "**fail**", w->md);
+	fprintf(w->html, "<strong class=\"%s\">%s</strong>", pass ? "st-PASS" : "bad",
+		pass ? "pass" : "fail");
+	rw_text(w, " (exit %d).", pass ? 0 : 1);
+	rw_p_end(w);
+	rw_table_begin(w, "lrl", "verdict", "hosts", "meaning");
+	for (unsigned v = 0; v < NH_FLEET_VERDICTS; v++) {
+		rw_cell_status(w, nh_fleet_verdict_name(v), v != NH_FLEET_PASS && f->counts[v]);
+		rw_cell(w, "%u", f->counts[v]);
+		rw_cell(w, "%s", MEANING[v]);
+	}
+	rw_table_end(w);
+	if (!f->warnings.n)
+		return;
+	rw_heading(w, 2, "warnings", "Warnings: the comparison is not valid");
+	rw_ul_begin(w);
+	for (unsigned i = 0; i < f->warnings.n; i++) {
+		rw_li_begin(w);
+		rw_text(w, "%s", f->warnings.s[i]);
+		rw_li_end(w);
+	}
+	rw_ul_end(w);
+}
+
+static void section_flagged(struct rw *w, const nh_fleet_t *f)
+{
+	rw_heading(w, 2, "flagged", "Flagged hosts");
 	unsigned shown = 0, flagged = 0;
 	for (unsigned s = 0; s < NH_ARRAY_LEN(SEVERITY); s++)
 		for (unsigned i = 0; i < f->host_count; i++) {
 			const fleet_host_t *h = &f->hosts[i];
-			if (h->verdict != SEVERITY[s])
+			if (h->verdict != SEVERITY[s] || flagged++ >= MD_MAX_FLAGGED)
 				continue;
-			if (flagged++ >= MD_MAX_FLAGGED)
-				continue;
-			shown++;
-			fputs("- **", o);
-			md(o, h->name);
-			fprintf(o, "** (%s) %s%s", cohort_name(f, h) ? cohort_name(f, h) : "-",
-				nh_fleet_verdict_name(h->verdict), h->drift ? " +DRIFT" : "");
+			if (shown++ == 0)
+				rw_ul_begin(w);
+			rw_li_begin(w);
+			fputs("**", w->md);
+			fputs("<strong>", w->html);
+			rw_text(w, "%s", h->name);
+			fputs("**", w->md);
+			fputs("</strong>", w->html);
+			rw_text(w, " (%s) ", cohort_name(f, h) ? cohort_name(f, h) : "-");
+			fputs("<span class=\"bad\">", w->html);
+			rw_text(w, "%s%s", nh_fleet_verdict_name(h->verdict), h->drift ? " +DRIFT" : "");
+			fputs("</span>", w->html);
 			for (unsigned k = 0; k < h->readings.n; k++) {
-				fputs(k ? "<br>" : ": ", o);
-				md(o, h->readings.s[k]);
+				fputs(k ? "<br>" : ": ", w->md);
+				fputs(k ? "<br>" : ": ", w->html);
+				rw_text(w, "%s", h->readings.s[k]);
 			}
-			fputs("\n", o);
+			/* the evidence under it */
+			fputs("\n<ul>", w->html);
 			for (unsigned k = 0; k < h->reasons.n; k++) {
-				fputs("  - ", o);
-				md(o, h->reasons.s[k]);
-				fputs("\n", o);
+				fputs("\n  - ", w->md);
+				fputs("<li>", w->html);
+				rw_text(w, "%s", h->reasons.s[k]);
+				fputs("</li>", w->html);
 			}
+			fputs("</ul>", w->html);
+			rw_li_end(w);
 		}
+	if (shown)
+		rw_ul_end(w);
+	rw_p_begin(w);
 	if (!flagged)
-		fputs("None: every host passes.\n", o);
+		rw_text(w, "None: every host passes.");
 	else if (flagged > shown)
-		fprintf(o, "- ... and %u more (every host is in fleet.json, fleet.csv and "
-			   "hosts-failed.txt)\n", flagged - shown);
-	fputs("\n", o);
+		rw_text(w, "... and %u more: every host is in fleet.json, fleet.csv and "
+			   "hosts-failed.txt.", flagged - shown);
+	else
+		rw_text(w, "Their names, one a line, are in hosts-failed.txt (ansible-playbook --limit "
+			   "@hosts-failed.txt reruns them).");
+	rw_p_end(w);
+}
 
-	fputs("## Drift\n\nBy category, against the value most of the cohort's hosts share. A "
-	      "node count, CPUs per node or distances that differ make the host OUTLIER; the others "
-	      "are notes beside its verdict.\n\n", o);
+static void section_drift(struct rw *w, const nh_fleet_t *f)
+{
+	rw_heading(w, 2, "drift", "Drift");
+	rw_p_begin(w);
+	rw_text(w, "By category, against the value most of the cohort's hosts share. A node count, "
+		   "CPUs per node or distances that differ make the host OUTLIER; the others are "
+		   "notes beside its verdict.");
+	rw_p_end(w);
 	unsigned drifted = 0;
 	for (unsigned i = 0; i < f->host_count; i++) {
 		const fleet_host_t *h = &f->hosts[i];
@@ -501,96 +535,182 @@ static int write_md(const nh_fleet_t *f, const char *dir, nh_err_t *err)
 			if (!(h->drift_facts & (1u << fact)))
 				continue;
 			if (drifted++ == 0)
-				fputs("| host | cohort | what | its value | the cohort's | effect |\n"
-				      "|---|---|---|---|---|---|\n", o);
+				rw_table_begin(w, "llllll", "host", "cohort", "what", "its value",
+					       "the cohort's", "effect");
 			if (drifted > MD_MAX_FLAGGED)
 				continue;
 			const nh_fleet_fact_def_t *fd = nh_fleet_fact_def(fact);
-			fputs("| ", o);
-			md(o, h->name);
-			fputs(" | ", o);
-			md(o, cohort_name(f, h));
-			fprintf(o, " | %s | ", fd->label);
-			md(o, fleet_str(f, h->fact[fact]));
-			fputs(" | ", o);
-			md(o, fleet_str(f, f->cohorts[h->cohort].usual[fact]));
-			fprintf(o, " | %s |\n", fd->shape ? "verdict" : "note");
+			rw_cell(w, "%s", h->name);
+			rw_cell(w, "%s", cohort_name(f, h));
+			rw_cell(w, "%s", fd->label);
+			rw_cell(w, "%s", fleet_str(f, h->fact[fact]));
+			rw_cell(w, "%s", fleet_str(f, f->cohorts[h->cohort].usual[fact]));
+			rw_cell_status(w, fd->shape ? "verdict" : "note", fd->shape);
 		}
 	}
+	if (drifted)
+		rw_table_end(w);
+	rw_p_begin(w);
 	if (!drifted)
-		fputs("None.\n", o);
+		rw_text(w, "None.");
 	else if (drifted > MD_MAX_FLAGGED)
-		fprintf(o, "\n... and %u more (fleet.json: drift_facts)\n", drifted - MD_MAX_FLAGGED);
-	fputs("\n", o);
+		rw_text(w, "... and %u more (fleet.json: drift_facts).", drifted - MD_MAX_FLAGGED);
+	rw_p_end(w);
+}
 
-	fputs("## Cohorts\n\n", o);
-	fprintf(o, "Per cohort × node × metric: the median and MAD of its hosts. A host is an "
-		   "outlier when its modified z-score 0.6745 (x − reference) / floor exceeds %.1f "
-		   "and it is at least the threshold off in the bad direction; floor = max(MAD, the "
-		   "host's own MAD over its runs, a share of the reference). A cohort needs %u hosts "
-		   "to be its own reference, else `--baseline`. UNSTABLE: a repeated figure's CV "
-		   "above %.2f.\n\n",
-		NH_FLEET_Z_LIMIT, NH_FLEET_MIN_COHORT, f->o.max_cv);
-	fputs("| metric | threshold | bad | floor |\n|---|---:|---|---:|\n", o);
-	for (unsigned m = 0; m < NH_FLEET_METRICS; m++) {
-		const nh_fleet_metric_def_t *md_ = nh_fleet_metric_def(m);
-		fprintf(o, "| %s | %g %% | %s | %g %% |\n", md_->label, f->o.threshold_pct[m],
-			bad_way(md_), 100 * md_->floor_frac);
+static void section_charts(struct rw *w, const char *dir, const nh_charts_t *charts,
+			   const char *why_not)
+{
+	rw_heading(w, 2, "charts", "Charts");
+	if (why_not) {
+		rw_p_begin(w);
+		rw_text(w, "No charts: %s.", why_not);
+		rw_p_end(w);
+		return;
 	}
-	fputs("\n", o);
+	if (charts->note[0]) {
+		rw_p_begin(w);
+		rw_text(w, "Not drawn: %s; their data and templates are in charts/.", charts->note);
+		rw_p_end(w);
+	}
+	for (unsigned i = 0; i < charts->count; i++) {
+		rw_heading(w, 3, NULL, "%s", charts->charts[i].title);
+		rw_chart(w, dir, &charts->charts[i], i + 1);
+	}
+}
+
+static void section_cohorts(struct rw *w, const nh_fleet_t *f)
+{
+	rw_heading(w, 2, "cohorts", "Cohorts");
+	rw_p_begin(w);
+	rw_text(w, "Per cohort × node × metric: the median and MAD of its hosts. A host is an "
+		   "outlier when its modified z-score 0.6745 (x − reference) / floor exceeds %.1f and "
+		   "it is at least the threshold off in the bad direction; floor = max(MAD, the "
+		   "host's own MAD over its runs, a share of the reference). A cohort needs %u hosts "
+		   "to be its own reference, else ",
+		NH_FLEET_Z_LIMIT, NH_FLEET_MIN_COHORT);
+	rw_code(w, "--baseline");
+	rw_text(w, " (an earlier fleet.json). UNSTABLE: a repeated figure's CV above %.2f.",
+		f->o.max_cv);
+	rw_p_end(w);
+	rw_table_begin(w, "lrlr", "metric", "threshold", "bad", "floor");
+	for (unsigned m = 0; m < NH_FLEET_METRICS; m++) {
+		const nh_fleet_metric_def_t *d = nh_fleet_metric_def(m);
+		rw_cell(w, "%s", d->label);
+		rw_cell(w, "%g %%", f->o.threshold_pct[m]);
+		rw_cell(w, "%s", bad_way(d));
+		rw_cell(w, "%g %%", 100 * d->floor_frac);
+	}
+	rw_table_end(w);
 	for (unsigned c = 0; c < f->cohort_count; c++) {
 		const fleet_cohort_t *co = &f->cohorts[c];
-		fputs("### ", o);
-		md(o, fleet_str(f, co->name));
-		fprintf(o, " (%u hosts, %u ERROR)\n\n", co->hosts, co->errors);
+		rw_heading(w, 3, NULL, "%s (%u hosts, %u ERROR)", fleet_str(f, co->name), co->hosts,
+			   co->errors);
 		bool any = false;
 		for (unsigned fact = 0; fact < NH_FACT_COUNT; fact++)
 			if (co->usual[fact]) {
-				fprintf(o, "%s %s: ", any ? "," : "Usual", nh_fleet_fact_def(fact)->label);
-				md(o, fleet_str(f, co->usual[fact]));
+				if (!any)
+					rw_p_begin(w);
+				rw_text(w, "%s %s: %s", any ? "," : "Usual", nh_fleet_fact_def(fact)->label,
+					fleet_str(f, co->usual[fact]));
 				any = true;
 			}
-		fputs(any ? ".\n\n" : "", o);
-		for (unsigned i = 0; i < co->notes.n; i++) {
-			fputs("- ", o);
-			md(o, co->notes.s[i]);
-			fputs("\n", o);
+		if (any) {
+			rw_text(w, ".");
+			rw_p_end(w);
 		}
-		if (co->notes.n)
-			fputs("\n", o);
-		fputs("| node | metric | hosts | median | MAD | reference | low | high |\n"
-		      "|---:|---|---:|---:|---:|---|---:|---:|\n", o);
+		if (co->notes.n) {
+			rw_ul_begin(w);
+			for (unsigned i = 0; i < co->notes.n; i++) {
+				rw_li_begin(w);
+				rw_text(w, "%s", co->notes.s[i]);
+				rw_li_end(w);
+			}
+			rw_ul_end(w);
+		}
+		rw_table_begin(w, "rlrrrlrr", "node", "metric", "hosts", "median", "MAD", "reference",
+			       "low", "high");
 		for (unsigned node = 0; node < NH_FLEET_MAX_NODES; node++)
 			for (unsigned m = 0; m < NH_FLEET_METRICS; m++)
 				for (unsigned i = 0; i < f->ref_count; i++) {
 					const fleet_ref_t *r = &f->refs[i];
 					if (r->cohort != c || r->node != node || r->metric != m)
 						continue;
-					fprintf(o, "| %u | %s | %u | ", node,
-						nh_fleet_metric_def(m)->label, r->n);
-					md_value(o, m, r->median);
-					fputs(" | ", o);
-					md_value(o, m, r->mad);
-					fputs(" | ", o);
-					if (!r->judged) {
-						fprintf(o, "insufficient (< %u hosts)", NH_FLEET_MIN_COHORT);
-					} else {
-						fputs(r->baseline ? "baseline " : "this cohort ", o);
-						md_value(o, m, r->ref_median);
-					}
-					fprintf(o, " | %u | %u |\n", r->low, r->high);
+					char med[48], mad[48], ref[48];
+					md_value(med, sizeof med, m, r->median);
+					md_value(mad, sizeof mad, m, r->mad);
+					md_value(ref, sizeof ref, m, r->ref_median);
+					rw_cell(w, "%u", node);
+					rw_cell(w, "%s", nh_fleet_metric_def(m)->label);
+					rw_cell(w, "%u", r->n);
+					rw_cell(w, "%s", med);
+					rw_cell(w, "%s", mad);
+					if (!r->judged)
+						rw_cell_status(w, "insufficient", false);
+					else
+						rw_cell(w, "%s %s", r->baseline ? "baseline" : "this cohort",
+							ref);
+					rw_cell(w, "%u", r->low);
+					rw_cell(w, "%u", r->high);
 				}
-		fputs("\n", o);
+		rw_table_end(w);
 	}
-	if (f->notes.n) {
-		fputs("## Notes\n\n", o);
-		for (unsigned i = 0; i < f->notes.n; i++) {
-			fputs("- ", o);
-			md(o, f->notes.s[i]);
-			fputs("\n", o);
-		}
+	if (!f->notes.n)
+		return;
+	rw_heading(w, 2, "notes", "Notes");
+	rw_ul_begin(w);
+	for (unsigned i = 0; i < f->notes.n; i++) {
+		rw_li_begin(w);
+		rw_text(w, "%s", f->notes.s[i]);
+		rw_li_end(w);
 	}
-	return doc_write(&d, dir, "fleet.md", err);
+	rw_ul_end(w);
+}
+
+static int write_report(const nh_fleet_t *f, const char *dir, const nh_charts_t *charts,
+			const char *why_not, nh_err_t *err)
+{
+	struct rw w = {0};
+	w.md = open_memstream(&w.mdbuf, &w.mdlen);
+	w.html = open_memstream(&w.htmlbuf, &w.htmllen);
+	int rc = -1;
+	if (!w.md || !w.html) {
+		nh_err_set(err, "out of memory for fleet.md");
+		goto out;
+	}
+	fprintf(w.html, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+			"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+			"<title>numaharness fleet: %u hosts</title>\n<style>\n%s</style>\n</head>\n"
+			"<body>\n",
+		f->host_count, CSS);
+	section_counts(&w, f);
+	section_flagged(&w, f);
+	section_drift(&w, f);
+	section_charts(&w, dir, charts, why_not);
+	section_cohorts(&w, f);
+	fputs("</body>\n</html>\n", w.html);
+	bool bad = ferror(w.md) || ferror(w.html);
+	bad |= fclose(w.md) != 0;
+	bad |= fclose(w.html) != 0;
+	w.md = w.html = NULL;
+	if (bad || !w.mdbuf || !w.htmlbuf) {
+		nh_err_set(err, "out of memory for fleet.md");
+		goto out;
+	}
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/fleet.md", dir);
+	if (nh_write_file_atomic(path, w.mdbuf, w.mdlen, err) < 0)
+		goto out;
+	snprintf(path, sizeof path, "%s/fleet.html", dir);
+	rc = nh_write_file_atomic(path, w.htmlbuf, w.htmllen, err);
+out:
+	if (w.md)
+		fclose(w.md);
+	if (w.html)
+		fclose(w.html);
+	free(w.mdbuf);
+	free(w.htmlbuf);
+	return rc;
 }
 
 /* ---- fleet.xml (JUnit) ---- */
@@ -713,12 +833,22 @@ static int write_failed(const nh_fleet_t *f, const char *dir, nh_err_t *err)
 	return doc_write(&d, dir, "hosts-failed.txt", err);
 }
 
-int nh_fleet_write(const nh_fleet_t *f, const char *dir, nh_err_t *err)
+int nh_fleet_write(const nh_fleet_t *f, const char *dir, bool charts, char *note, size_t len,
+		   nh_err_t *err)
 {
 	int (*const writers[])(const nh_fleet_t *, const char *, nh_err_t *) = {
-		write_json, write_csv, write_md, write_junit, write_failed};
+		write_json, write_csv, write_junit, write_failed};
 	for (unsigned i = 0; i < NH_ARRAY_LEN(writers); i++)
 		if (writers[i](f, dir, err) < 0)
 			return -1;
-	return 0;
+	nh_charts_t drawn = {0};
+	if (charts && fleet_charts(f, dir, true, &drawn, err) < 0) {
+		nh_charts_free(&drawn);
+		return -1;
+	}
+	if (note)
+		snprintf(note, len, "%s", !charts ? "--no-charts" : drawn.note);
+	int rc = write_report(f, dir, &drawn, charts ? NULL : "--no-charts", err);
+	nh_charts_free(&drawn);
+	return rc;
 }

@@ -5,6 +5,7 @@
 #include "host_summary.h"
 #include "results.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
@@ -35,11 +36,19 @@ static json_t *load_doc(const char *dir, const char *name, nh_results_doc_error_
 	char path[PATH_MAX + 40];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	json_error_t je;
-	json_t *doc = json_load_file(path, 0, &je);
+	size_t len;
+	/* read whole, then parsed: jansson's own file reader takes a byte at a time */
+	char *text = nh_read_file(path, &len, NULL);
 	memset(why, 0, sizeof *why);
+	if (!text) {
+		why->absent = errno == ENOENT;
+		snprintf(why->text, sizeof why->text, "%s", strerror(errno));
+		return NULL;
+	}
+	json_t *doc = json_loadb(text, len, 0, &je);
+	free(text);
 	if (doc)
 		return doc;
-	why->absent = access(path, F_OK) != 0;
 	why->line = je.line;
 	snprintf(why->text, sizeof why->text, "%s", je.text);
 	return NULL;

@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "charts.h"
 #include "proc.h"
 #include "util.h"
 
@@ -369,6 +370,25 @@ static void test_faults(void **state)
 	char *md = read_in(out, "fleet.md");
 	contains(md, "- **host-0004** (gen3) OUTLIER: node 1: MemTotal " MINUS "8.3 %");
 	contains(md, "| host-0010 | gen3 | kernel | 6.1.0-18-amd64 | 6.1.0-28-amd64 | note |");
+	contains(md, "| host-0009 | gen3 | node count | 4 | 2 | **verdict** |");
+	/* the charts: data and templates always; drawn where gnuplot is */
+	char *heat = read_in(out, "charts/fleet-heatmap-1.dat");
+	contains(heat, "\"host\" \"n0 triad\" \"n0 latency\" \"n0 MemTotal\" \"n0 ratio\" \"n1 triad\"");
+	contains(heat, "\"host-0004\" 0.00 0.00 0.00 0.00 16.00 0.00 8.30 0.00\n");
+	char *ranked = read_in(out, "charts/fleet-ranked-1.dat");
+	contains(ranked, "1 -25.0000 1 -15 \"host-0011\"\n");
+	char *html = read_in(out, "fleet.html");
+	contains(html, "<strong>host-0004</strong> (gen3) <span class=\"bad\">OUTLIER</span>: node 1: "
+		       "MemTotal " MINUS "8.3 % and local triad " MINUS "16.0 %");
+	char gnuplot[NH_CHARTS_GNUPLOT_LEN];
+	if (nh_charts_find_gnuplot(gnuplot, sizeof gnuplot, NULL) == 0) {
+		char *svg = read_in(out, "charts/fleet-heatmap-1.svg");
+		contains(svg, "host-0004");
+		free(svg);
+		contains(html, "<figure class=\"chart\">");
+		contains(html, "<title>The 7 hosts furthest from their cohort (of 41)</title>");
+	}
+	free(heat), free(ranked), free(html);
 	free(failed), free(csv), free(xml), free(md), free(plan);
 	json_decref(doc);
 	nh_proc_free(&r);
@@ -387,8 +407,17 @@ static void test_unplanned(void **state)
 		snprintf(planned + strlen(planned), sizeof planned - strlen(planned), "host-%04u\n", i);
 	write_in(root, "planned.txt", planned);
 	char *plan = path_in(root, "planned.txt");
-	nh_proc_result_t r = fleet(NULL, hosts, "--planned-hosts", plan, "--out", out, NULL);
+	nh_proc_result_t r = fleet(NULL, hosts, "--planned-hosts", plan, "--out", out, "--no-charts",
+				   NULL);
 	assert_int_equal(r.status, 0);
+	/* no charts asked: none drawn, and the report says so */
+	char *charts = path_in(out, "charts");
+	struct stat st;
+	assert_int_equal(stat(charts, &st), -1);
+	free(charts);
+	char *html = read_in(out, "fleet.html");
+	contains(html, "<p>No charts: --no-charts.</p>");
+	free(html);
 	json_t *doc = load_fleet(out);
 	assert_string_equal(verdict(doc, "host-0007"), "ERROR");
 	assert_false(json_is_true(json_object_get(host(doc, "host-0007"), "planned")));
@@ -460,7 +489,7 @@ static void test_drift_tie(void **state)
 	char *root = nh_tmpdir(), *hosts = path_in(root, "fleet"), *out = path_in(root, "out");
 	gen(hosts, "--hosts", "6", "--uniform", "--host", "host-0000:kernel=6.12.0", "--host",
 	    "host-0001:kernel=6.12.0", "--host", "host-0002:kernel=6.12.0", NULL);
-	nh_proc_result_t r = fleet(NULL, hosts, "--out", out, NULL);
+	nh_proc_result_t r = fleet(NULL, hosts, "--out", out, "--no-charts", NULL);
 	assert_int_equal(r.status, 0);
 	json_t *doc = load_fleet(out);
 	json_t *cohort = json_array_get(json_object_get(doc, "cohorts"), 0);
@@ -480,7 +509,7 @@ static void test_mixed_versions(void **state)
 	char *root = nh_tmpdir(), *hosts = path_in(root, "fleet"), *out = path_in(root, "out");
 	gen(hosts, "--hosts", "10", "--uniform", "--host", "host-0003:tool=0.0.9", "--host",
 	    "host-0005:sha=deadbeef", NULL);
-	nh_proc_result_t r = fleet(NULL, hosts, "--out", out, NULL);
+	nh_proc_result_t r = fleet(NULL, hosts, "--out", out, "--no-charts", NULL);
 	assert_int_equal(r.status, 1);
 	contains(r.out, "fleet: 10 hosts in 1 cohort: 10 PASS\n");
 	contains(r.out, "warning: mixed tool versions across the fleet: 0.1.0 (9 hosts: host-0000, "
@@ -497,6 +526,26 @@ static void test_mixed_versions(void **state)
 	assert_string_equal(failed, "");
 	free(xml), free(failed);
 	json_decref(doc);
+	nh_proc_free(&r);
+	nh_rm_rf(root);
+	free(root), free(hosts), free(out);
+}
+
+/* Two directories of one name: the fleet cannot tell them apart, and says so. */
+static void test_duplicate_names(void **state)
+{
+	(void)state;
+	char *root = nh_tmpdir(), *hosts = path_in(root, "fleet"), *out = path_in(root, "out");
+	gen(hosts, "--hosts", "6", "--uniform", "--host", "host-0004:id=host-0003", NULL);
+	nh_proc_result_t r = fleet(NULL, hosts, "--out", out, "--no-charts", NULL);
+	assert_int_equal(r.status, 1);
+	char want[1024];
+	snprintf(want, sizeof want, "warning: host name host-0003 is used by more than one directory "
+		 "(%s/host-0003, %s/host-0004): each host needs its own id (--host-id)\n", hosts, hosts);
+	contains(r.out, want);
+	char *failed = read_in(out, "hosts-failed.txt");
+	assert_string_equal(failed, "");
+	free(failed);
 	nh_proc_free(&r);
 	nh_rm_rf(root);
 	free(root), free(hosts), free(out);
@@ -638,6 +687,7 @@ int main(void)
 		cmocka_unit_test(test_insufficient_then_baseline),
 		cmocka_unit_test(test_drift_tie),
 		cmocka_unit_test(test_mixed_versions),
+		cmocka_unit_test(test_duplicate_names),
 		cmocka_unit_test(test_inputs_and_default_out),
 		cmocka_unit_test(test_bad_inputs),
 	};
