@@ -504,12 +504,13 @@ int nh_fleet_add(nh_fleet_t *f, const char *path, nh_err_t *err)
 	int n = scandir(path, &list, NULL, by_name);
 	if (n < 0)
 		return nh_err_set(err, "%s: %s", path, strerror(errno));
-	int rc = 0;
-	unsigned hosts = 0;
+	char **hosts = calloc((size_t)n + 1, sizeof *hosts);
+	unsigned count = 0;
+	int rc = hosts ? 0 : nh_err_set(err, "out of memory");
 	for (int i = 0; i < n; i++) {
 		const char *name = list[i]->d_name;
 		char sub[4200];
-		bool skip = name[0] == '.' ||
+		bool skip = rc < 0 || name[0] == '.' ||
 			    snprintf(sub, sizeof sub, "%s/%s", path, name) >= (int)sizeof sub ||
 			    stat(sub, &st) < 0 || !S_ISDIR(st.st_mode);
 		if (!skip && holds(sub, "fleet.json")) {
@@ -519,14 +520,17 @@ int nh_fleet_add(nh_fleet_t *f, const char *path, nh_err_t *err)
 				rc = nh_err_set(err, "out of memory");
 			skip = true;
 		}
-		if (!skip && rc == 0) {
-			rc = fleet_read_host(f, sub, err);
-			hosts++;
-		}
+		if (!skip && !(hosts[count++] = strdup(sub)))
+			rc = nh_err_set(err, "out of memory");
 		free(list[i]);
 	}
 	free(list);
-	if (rc == 0 && hosts == 0 &&
+	if (rc == 0)
+		rc = fleet_read_hosts(f, hosts, count, err);
+	for (unsigned i = 0; hosts && i < count; i++)
+		free(hosts[i]);
+	free(hosts);
+	if (rc == 0 && count == 0 &&
 	    fleet_strv_add(&f->notes, "%s: no host directories in it", path) < 0)
 		rc = nh_err_set(err, "out of memory");
 	return rc;

@@ -6,12 +6,15 @@
 #include "fleet_internal.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "host_summary.h"
 
@@ -292,20 +295,42 @@ static void read_error_txt(const char *dir, char *buf, size_t len)
 		snprintf(buf, len, "error.txt is empty: the harness could not run there");
 }
 
-static unsigned intern_fmt(nh_fleet_t *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static unsigned intern_fmt(nh_fleet_t *f, const char *fmt, ...)
+/* A host as read, before it joins the fleet: its summary and, as text, what the fleet interns
+ * (facts, cohort, versions). Reading one touches nothing shared, so hosts are read in parallel. */
+typedef struct host_raw {
+	fleet_host_t h;
+	char *fact[NH_FACT_COUNT];
+	char *cohort, *tool_version, *scenario_sha, *status;
+	bool oom;
+} host_raw_t;
+
+static void raw_free_strings(host_raw_t *raw)
+{
+	for (unsigned i = 0; i < NH_FACT_COUNT; i++)
+		free(raw->fact[i]);
+	free(raw->cohort);
+	free(raw->tool_version);
+	free(raw->scenario_sha);
+	free(raw->status);
+}
+
+static char *dup_fmt(host_raw_t *raw, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static char *dup_fmt(host_raw_t *raw, const char *fmt, ...)
 {
 	char buf[1024];
 	va_list ap;
 	va_start(ap, fmt);
 	nh_vformat_cut(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	return fleet_intern(f, buf);
+	char *copy = strdup(buf);
+	raw->oom |= !copy;
+	return copy;
 }
 
 /* Identity, cohort, and the facts drift is judged on. */
-static int identity(nh_fleet_t *f, fleet_host_t *h, const nh_mv_t *mv)
+static int identity(const nh_fleet_opts_t *o, host_raw_t *raw, const nh_mv_t *mv)
 {
+	fleet_host_t *h = &raw->h;
 	nh_mv_identity_t id = nh_mv_identity(mv);
 	const char *name = id.id.present && *id.id.s		 ? id.id.s
 			   : id.hostname.present && *id.hostname.s ? id.hostname.s
@@ -317,29 +342,26 @@ static int identity(nh_fleet_t *f, fleet_host_t *h, const nh_mv_t *mv)
 		free(h->name);
 		h->name = copy;
 	}
-	if (f->o.cohort_label[0]) {
-		nh_str_t label = nh_mv_label(mv, f->o.cohort_label);
-		char unlabelled[96];
-		snprintf(unlabelled, sizeof unlabelled, "(no %s label)", f->o.cohort_label);
-		h->cohort = fleet_cohort_of(f, label.present ? label.s : unlabelled);
+	if (o->cohort_label[0]) {
+		nh_str_t label = nh_mv_label(mv, o->cohort_label);
+		raw->cohort = label.present ? dup_fmt(raw, "%s", label.s)
+					    : dup_fmt(raw, "(no %s label)", o->cohort_label);
 	} else {
-		h->cohort = fleet_cohort_of(f, "all");
+		raw->cohort = dup_fmt(raw, "all");
 	}
-	if (h->cohort == UINT_MAX)
-		return -1;
-	h->tool_version = fleet_intern(f, nh_str_or(nh_mv_tool_version(mv), "unknown"));
-	h->scenario_sha = fleet_intern(f, nh_str_or(nh_mv_scenario_sha256(mv), "unknown"));
-	h->status = fleet_intern(f, nh_str_or(nh_mv_status(mv), "unknown"));
+	raw->tool_version = dup_fmt(raw, "%s", nh_str_or(nh_mv_tool_version(mv), "unknown"));
+	raw->scenario_sha = dup_fmt(raw, "%s", nh_str_or(nh_mv_scenario_sha256(mv), "unknown"));
+	raw->status = dup_fmt(raw, "%s", nh_str_or(nh_mv_status(mv), "unknown"));
 
 	nh_mv_host_t host = nh_mv_host(mv);
 	if (nh_mv_has_nodes(mv, NULL)) {
 		unsigned n = nh_mv_node_count(mv);
-		h->fact[NH_FACT_NODES] = intern_fmt(f, "%u", n);
+		raw->fact[NH_FACT_NODES] = dup_fmt(raw, "%u", n);
 		char cpus[512] = "";
 		for (unsigned i = 0; i < n; i++)
 			snprintf(cpus + strlen(cpus), sizeof cpus - strlen(cpus), "%s%u", i ? "," : "",
 				 nh_mv_node(mv, i).cpu_count);
-		h->fact[NH_FACT_CPUS] = fleet_intern(f, cpus);
+		raw->fact[NH_FACT_CPUS] = dup_fmt(raw, "%s", cpus);
 	}
 	unsigned rows = nh_mv_distance_rows(mv);
 	if (rows) {
@@ -351,19 +373,19 @@ static int identity(nh_fleet_t *f, fleet_host_t *h, const nh_mv_t *mv)
 				snprintf(dist + used, sizeof dist - used, "%s%s%.0f",
 					 c ? " " : r ? "/" : "", d.present ? "" : "?", d.v);
 			}
-		h->fact[NH_FACT_DISTANCES] = fleet_intern(f, dist);
+		raw->fact[NH_FACT_DISTANCES] = dup_fmt(raw, "%s", dist);
 	}
 	if (host.thp_enabled.present)
-		h->fact[NH_FACT_THP] = intern_fmt(f, "enabled=%s defrag=%s", host.thp_enabled.s,
-						  nh_str_or(host.thp_defrag, "?"));
+		raw->fact[NH_FACT_THP] = dup_fmt(raw, "enabled=%s defrag=%s", host.thp_enabled.s,
+						 nh_str_or(host.thp_defrag, "?"));
 	if (host.numa_balancing.present)
-		h->fact[NH_FACT_BALANCING] = fleet_intern(f, host.numa_balancing.v ? "on" : "off");
+		raw->fact[NH_FACT_BALANCING] = dup_fmt(raw, "%s", host.numa_balancing.v ? "on" : "off");
 	if (host.kernel.present)
-		h->fact[NH_FACT_KERNEL] = fleet_intern(f, host.kernel.s);
+		raw->fact[NH_FACT_KERNEL] = dup_fmt(raw, "%s", host.kernel.s);
 	if (host.cpu_model.present)
-		h->fact[NH_FACT_CPU_MODEL] = fleet_intern(f, host.cpu_model.s);
+		raw->fact[NH_FACT_CPU_MODEL] = dup_fmt(raw, "%s", host.cpu_model.s);
 	if (id.bios_version.present)
-		h->fact[NH_FACT_BIOS] = fleet_intern(f, id.bios_version.s);
+		raw->fact[NH_FACT_BIOS] = dup_fmt(raw, "%s", id.bios_version.s);
 	/* the parameters given with --set (the defaults come with the scenario, whose hash is
 	 * compared fleet-wide) */
 	char params[1024] = "";
@@ -375,7 +397,7 @@ static int identity(nh_fleet_t *f, fleet_host_t *h, const nh_mv_t *mv)
 			nh_format_cut(params + used, sizeof params - used, "%s%s=%s", used ? " " : "",
 				      p.name, p.value);
 		}
-	h->fact[NH_FACT_PARAMS] = fleet_intern(f, params[0] ? params : "(defaults)");
+	raw->fact[NH_FACT_PARAMS] = dup_fmt(raw, "%s", params[0] ? params : "(defaults)");
 
 	for (unsigned i = 0; i < nh_mv_node_count(mv); i++) {
 		nh_mv_node_t node = nh_mv_node(mv, i);
@@ -390,7 +412,7 @@ static int identity(nh_fleet_t *f, fleet_host_t *h, const nh_mv_t *mv)
 		else
 			mem->why = "manifest.json: no mem_total_bytes for this node";
 	}
-	return 0;
+	return raw->oom ? -1 : 0;
 }
 
 /* Its own checks: failures that fail the gate make it FAIL. */
@@ -424,15 +446,14 @@ static int own_checks(fleet_host_t *h, const char *dir)
 	return rc;
 }
 
-/* metrics.csv streamed: the rows of local and cross-node triads and latencies. */
-static int stream_metrics(fleet_host_t *h, const char *dir, host_reading_t *r, nh_err_t *err)
+/* metrics.csv streamed: the rows of local and cross-node triads and latencies. -1: out of
+ * memory. */
+static int stream_metrics(fleet_host_t *h, const char *dir, host_reading_t *r)
 {
 	nh_err_t why;
 	nh_metrics_csv_t *c = nh_metrics_csv_open(dir, &why);
 	if (!c)
-		return set_error(h, "%s", errno == ENOENT ? "no metrics.csv" : why.msg) < 0
-			       ? nh_err_set(err, "out of memory")
-			       : 0;
+		return set_error(h, "%s", errno == ENOENT ? "no metrics.csv" : why.msg);
 	nh_metrics_row_t row;
 	int got;
 	while ((got = nh_metrics_csv_next(c, &row, &why)) > 0) {
@@ -450,7 +471,7 @@ static int stream_metrics(fleet_host_t *h, const char *dir, host_reading_t *r, n
 		}
 		if (add_value(r, k, a, b, row.params, row.value.v) < 0) {
 			nh_metrics_csv_close(c);
-			return nh_err_set(err, "out of memory");
+			return -1;
 		}
 	}
 	int rc = 0;
@@ -459,18 +480,19 @@ static int stream_metrics(fleet_host_t *h, const char *dir, host_reading_t *r, n
 	else if (nh_metrics_csv_warning(c))
 		rc = fleet_strv_add(&h->notes, "%s", nh_metrics_csv_warning(c));
 	nh_metrics_csv_close(c);
-	return rc < 0 ? nh_err_set(err, "out of memory") : 0;
+	return rc;
 }
 
 /* A run that did not finish and measured nothing has nothing to judge. */
-static int status_check(nh_fleet_t *f, fleet_host_t *h)
+static int status_check(host_raw_t *raw)
 {
-	const char *status = fleet_str(f, h->status);
+	fleet_host_t *h = &raw->h;
+	const char *status = raw->status;
 	bool measured = false;
 	for (unsigned i = 0; i < h->node_count; i++)
 		measured |= h->nodes[i].m[NH_FLEET_TRIAD].present ||
 			    h->nodes[i].m[NH_FLEET_LATENCY].present;
-	if (!status || strcmp(status, "complete") == 0)
+	if (!status || strcmp(status, "complete") == 0 || strcmp(status, "unknown") == 0)
 		return measured ? 0
 				: fleet_strv_add(&h->notes,
 						 "no local triad or latency in metrics.csv (stream / "
@@ -487,16 +509,13 @@ static int status_check(nh_fleet_t *f, fleet_host_t *h)
 	return fleet_strv_add(&h->notes, "manifest status '%s': judged on what it measured", status);
 }
 
-int fleet_read_host(nh_fleet_t *f, const char *dir, nh_err_t *err)
+/* Read one host directory into \p raw (zeroed by the caller). -1 only when memory runs out. */
+static int read_raw(const nh_fleet_opts_t *o, const char *dir, host_raw_t *raw)
 {
-	if (err)
-		err->msg[0] = '\0'; /* an out-of-memory below that sets nothing is said at the end */
-	fleet_host_t *h = fleet_new_host(f);
-	if (!h)
-		return nh_err_set(err, "out of memory for host %s", dir);
+	fleet_host_t *h = &raw->h;
 	h->dir = strdup(dir);
 	if (!h->dir)
-		return nh_err_set(err, "out of memory");
+		return -1;
 	/* named by its directory until its manifest says who it is */
 	char base[4200];
 	snprintf(base, sizeof base, "%s", dir);
@@ -505,27 +524,19 @@ int fleet_read_host(nh_fleet_t *f, const char *dir, nh_err_t *err)
 	const char *slash = strrchr(base, '/');
 	h->name = strdup(slash && slash[1] ? slash + 1 : base);
 	if (!h->name)
-		return nh_err_set(err, "out of memory");
-	h->cohort = UINT_MAX; /* no manifest, no cohort: an ERROR host is in none */
+		return -1;
 
 	int rc = 0;
 	nh_err_t why;
 	nh_mv_t *mv = nh_mv_load(dir, &why);
 	bool no_manifest = !mv && errno == ENOENT;
-	char error_txt[512];
-	bool has_error_txt = false;
-	{
-		char path[4200];
-		snprintf(path, sizeof path, "%s/error.txt", dir);
-		FILE *probe = fopen(path, "re");
-		if (probe) {
-			fclose(probe);
-			has_error_txt = true;
-			read_error_txt(dir, error_txt, sizeof error_txt);
-		}
-	}
-	if (mv && identity(f, h, mv) < 0) {
-		rc = nh_err_set(err, "out of memory");
+	char path[4200], error_txt[512];
+	snprintf(path, sizeof path, "%s/error.txt", dir);
+	bool has_error_txt = access(path, F_OK) == 0;
+	if (has_error_txt)
+		read_error_txt(dir, error_txt, sizeof error_txt);
+	if (mv && identity(o, raw, mv) < 0) {
+		rc = -1;
 		goto out;
 	}
 	if (has_error_txt) {
@@ -541,15 +552,122 @@ int fleet_read_host(nh_fleet_t *f, const char *dir, nh_err_t *err)
 	if ((rc = own_checks(h, dir)) < 0 || h->error)
 		goto out;
 	host_reading_t r = {0};
-	rc = stream_metrics(h, dir, &r, err);
+	rc = stream_metrics(h, dir, &r);
 	if (rc == 0 && !h->error && figures(h, &r) < 0)
-		rc = nh_err_set(err, "out of memory");
+		rc = -1;
 	reading_free(&r);
 	if (rc == 0 && !h->error)
-		rc = status_check(f, h);
+		rc = status_check(raw);
 out:
 	nh_mv_free(mv);
-	if (rc < 0 && err && !err->msg[0])
-		nh_err_set(err, "out of memory");
 	return rc;
+}
+
+/* The host joins the fleet: its text interned, its cohort found. \p raw is emptied. */
+static int merge(nh_fleet_t *f, host_raw_t *raw)
+{
+	fleet_host_t *h = fleet_new_host(f);
+	if (!h)
+		return -1;
+	*h = raw->h;
+	memset(&raw->h, 0, sizeof raw->h);
+	h->cohort = UINT_MAX; /* no manifest, no cohort: an ERROR host is in none */
+	if (raw->cohort && (h->cohort = fleet_cohort_of(f, raw->cohort)) == UINT_MAX)
+		return -1;
+	for (unsigned i = 0; i < NH_FACT_COUNT; i++)
+		if (raw->fact[i] && !(h->fact[i] = fleet_intern(f, raw->fact[i])))
+			return -1;
+	if ((raw->tool_version && !(h->tool_version = fleet_intern(f, raw->tool_version))) ||
+	    (raw->scenario_sha && !(h->scenario_sha = fleet_intern(f, raw->scenario_sha))) ||
+	    (raw->status && !(h->status = fleet_intern(f, raw->status))))
+		return -1;
+	return 0;
+}
+
+static void raw_free(host_raw_t *raw)
+{
+	fleet_host_t *h = &raw->h;
+	free(h->name);
+	free(h->dir);
+	free(h->nodes);
+	fleet_strv_free(&h->reasons);
+	fleet_strv_free(&h->readings);
+	fleet_strv_free(&h->notes);
+	raw_free_strings(raw);
+	memset(raw, 0, sizeof *raw);
+}
+
+/* A batch of hosts read by a few threads: each takes the next index until none is left. */
+typedef struct batch {
+	const nh_fleet_opts_t *o;
+	char *const *dirs;
+	host_raw_t *raw;
+	unsigned count;
+	unsigned next; /* atomic */
+	int failed;    /* atomic: a read ran out of memory */
+} batch_t;
+
+static void *reader(void *arg)
+{
+	batch_t *b = arg;
+	for (;;) {
+		unsigned i = __atomic_fetch_add(&b->next, 1, __ATOMIC_RELAXED);
+		if (i >= b->count)
+			return NULL;
+		if (read_raw(b->o, b->dirs[i], &b->raw[i]) < 0)
+			__atomic_store_n(&b->failed, 1, __ATOMIC_RELAXED);
+	}
+}
+
+/* How many threads read hosts: the CPUs this process may use, at most 16 (reading is mostly
+ * parsing; more threads than that wait on the disk); $NH_FLEET_THREADS when set. */
+static unsigned reader_threads(void)
+{
+	const char *env = getenv("NH_FLEET_THREADS");
+	long n = env && *env ? strtol(env, NULL, 10) : 0;
+	if (n <= 0) {
+		cpu_set_t set;
+		n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+	}
+	return n < 1 ? 1 : n > 16 ? 16 : (unsigned)n;
+}
+
+int fleet_read_hosts(nh_fleet_t *f, char *const *dirs, unsigned count, nh_err_t *err)
+{
+	enum { BATCH = 256 }; /* hosts in memory at once before they join the fleet */
+	host_raw_t *raw = calloc(BATCH, sizeof *raw);
+	if (!raw)
+		return nh_err_set(err, "out of memory");
+	unsigned threads = count > 1 ? reader_threads() : 1;
+	if (threads > 1)
+		nh_host_summary_threads();
+	int rc = 0;
+	for (unsigned start = 0; start < count && rc == 0; start += BATCH) {
+		batch_t b = {.o = &f->o, .dirs = dirs + start, .raw = raw,
+			     .count = count - start < BATCH ? count - start : BATCH};
+		pthread_t tid[16];
+		unsigned started = 0;
+		for (unsigned t = 1; t < threads && t < b.count; t++)
+			if (pthread_create(&tid[started], NULL, reader, &b) == 0)
+				started++;
+		reader(&b); /* this thread reads too */
+		for (unsigned t = 0; t < started; t++)
+			pthread_join(tid[t], NULL);
+		if (b.failed)
+			rc = nh_err_set(err, "out of memory reading hosts");
+		/* in directory order, so the fleet is the same however the threads ran */
+		for (unsigned i = 0; i < b.count; i++) {
+			if (rc == 0 && merge(f, &raw[i]) < 0)
+				rc = nh_err_set(err, "out of memory");
+			raw_free(&raw[i]);
+		}
+	}
+	free(raw);
+	return rc;
+}
+
+int fleet_read_host(nh_fleet_t *f, const char *dir, nh_err_t *err)
+{
+	char *dirs[] = {(char *)dir};
+	return fleet_read_hosts(f, dirs, 1, err);
 }

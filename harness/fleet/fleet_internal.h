@@ -130,7 +130,9 @@ unsigned fleet_cohort_of(nh_fleet_t *f, const char *name); /* index, created; UI
 double fleet_median(double *x, unsigned n);		   /* sorts x; NAN when n is 0 */
 double fleet_mad(const double *x, unsigned n, double median, double *scratch);
 
-/* fleet_host.c: read one host directory into a summary. -1 only when memory runs out. */
+/* fleet_host.c: read host directories into summaries (a few threads read, the fleet takes
+ * them in the order given). -1 only when memory runs out. */
+int fleet_read_hosts(nh_fleet_t *f, char *const *dirs, unsigned count, nh_err_t *err);
 int fleet_read_host(nh_fleet_t *f, const char *dir, nh_err_t *err);
 
 /* fleet_judge.c */

@@ -13,6 +13,10 @@
 #include "results.h"
 #include "util.h"
 
+/** \brief Call once before reading hosts from several threads: the JSON parser sets up its
+ *  hashing on first use, which is not safe to race. Each host's documents are its own after. */
+void nh_host_summary_threads(void);
+
 /* ---- manifest.json and checks.json of a directory ---- */
 
 /** \brief DIR's manifest.json alone, read through the nh_mv_* accessors of record_view.h.

@@ -205,13 +205,28 @@ static void test_realistic_no_false_alarm(void **state)
 	(void)state;
 	char *root = nh_tmpdir(), *hosts = path_in(root, "fleet"), *out = path_in(root, "out");
 	gen(hosts, "--hosts", "60", NULL);
-	nh_proc_result_t r = fleet(NULL, hosts, "--out", out, "--quiet", NULL);
+	nh_proc_result_t r = fleet(NULL, hosts, "--out", out, "--quiet", "--no-charts", NULL);
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.out, "");
 	json_t *doc = load_fleet(out);
 	assert_int_equal(count(doc, "PASS"), 60);
 	json_decref(doc);
 	nh_proc_free(&r);
+	/* one reader thread or four: the same fleet, figure for figure */
+	char *one = path_in(root, "one"), *four = path_in(root, "four");
+	char *argv1[] = {NH_BIN, "fleet", hosts, "--out", one, "--quiet", "--no-charts", NULL};
+	char *argv4[] = {NH_BIN, "fleet", hosts, "--out", four, "--quiet", "--no-charts", NULL};
+	char *env1[] = {"NH_FLEET_THREADS=1", NULL}, *env4[] = {"NH_FLEET_THREADS=4", NULL};
+	assert_int_equal(nh_proc_run(NULL, argv1, env1, &r), 0);
+	assert_int_equal(r.status, 0);
+	nh_proc_free(&r);
+	assert_int_equal(nh_proc_run(NULL, argv4, env4, &r), 0);
+	assert_int_equal(r.status, 0);
+	nh_proc_free(&r);
+	char *csv1 = read_in(one, "fleet.csv"), *csv4 = read_in(four, "fleet.csv");
+	assert_int_equal(nh_count_lines(csv1), 1 + 60 * 2 * 4);
+	assert_string_equal(csv1, csv4);
+	free(csv1), free(csv4), free(one), free(four);
 	nh_rm_rf(root);
 	free(root), free(hosts), free(out);
 }
