@@ -769,7 +769,10 @@ static int write_junit(const nh_fleet_t *f, const char *dir, nh_err_t *err)
 	for (unsigned i = 0; i < f->host_count; i++) {
 		const fleet_host_t *h = &f->hosts[i];
 		fputs("    <testcase classname=\"fleet.", o);
-		xml(o, cohort_name(f, h) ? cohort_name(f, h) : "missing");
+		/* a host in no cohort: never started, or nothing of it could be read */
+		xml(o, cohort_name(f, h)		       ? cohort_name(f, h)
+		       : h->verdict == NH_FLEET_MISSING ? "missing"
+							: "unknown");
 		fputs("\" name=\"", o);
 		xml(o, h->name);
 		fputs("\">\n", o);
