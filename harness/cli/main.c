@@ -27,6 +27,11 @@ static void usage(FILE *out)
 	      "                                     checked against a policy or a libvirt domain\n"
 	      "  export prom DIR [--out FILE]       a results directory as a node_exporter textfile\n"
 	      "                                     (Prometheus metrics: checks, triad, latency, ...)\n"
+	      "  fleet DIR... [--planned-hosts FILE] [--cohort-by label:NAME] [--threshold M=PCT,...]\n"
+	      "        [--baseline FLEET.json] [--out DIR]\n"
+	      "                                     judge many hosts' results together: verdict per host\n"
+	      "                                     (PASS, FAIL, OUTLIER, UNSTABLE, ERROR, MISSING), the bad\n"
+	      "                                     ones named with a plain reading\n"
 	      "  workloads                          list workloads with their parameters and metrics\n"
 	      "  events [PATTERN]                   counter event sets and events, and whether this host\n"
 	      "                                     can count them (and why not)\n"
@@ -81,6 +86,8 @@ int main(int argc, char **argv)
 		return nh_cli_inspect(sub_argc, sub_argv);
 	if (strcmp(cmd, "export") == 0)
 		return nh_cli_export(sub_argc, sub_argv);
-	nh_cli_error("unknown command '%s' (commands: topo, run, bench, matrix, compare, report, inspect, export, workloads, events)", cmd);
+	if (strcmp(cmd, "fleet") == 0)
+		return nh_cli_fleet(sub_argc, sub_argv);
+	nh_cli_error("unknown command '%s' (commands: topo, run, bench, matrix, compare, report, inspect, fleet, export, workloads, events)", cmd);
 	return NH_EXIT_ERROR;
 }

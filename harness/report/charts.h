@@ -46,6 +46,23 @@ typedef struct nh_charts {
 int nh_charts_make(const nh_results_t *r, bool render, nh_charts_t *out, nh_err_t *err);
 void nh_charts_free(nh_charts_t *c);
 
+/* Charts of data that is not a results directory's (the fleet's): each a .dat text its caller
+ * made, drawn by a plots/<kind>.gp template into a directory of its own, exactly as the report's
+ * charts are (the template copied beside the data, gnuplot spawned without a shell, PNG and
+ * SVG, gnuplot.log kept only when gnuplot said something). */
+typedef struct nh_charts_set nh_charts_set_t;
+/** \brief Charts into \p dir (created, emptied), drawn when \p render and gnuplot is found
+ *  (else \p out's note says why). NULL with a message when \p dir cannot be made. */
+nh_charts_set_t *nh_charts_set_open(const char *dir, bool render, nh_charts_t *out, nh_err_t *err);
+/** \brief One chart: \p data (its .dat text, \p len bytes) drawn by plots/<kind>.gp, with its
+ *  title, axis labels (NULL: the template's own) and, for templates that size themselves by
+ *  it, \p series (0: not said). 0, or -1 with a message (a file that cannot be written, no such
+ *  template); a chart gnuplot cannot draw is no error (the chart's error says why). */
+int nh_charts_set_add(nh_charts_set_t *s, const char *kind, const char *title, const char *xlabel,
+		      const char *ylabel, unsigned series, const char *data, size_t len);
+/** \brief Done: the log closed (and removed when empty). */
+void nh_charts_set_close(nh_charts_set_t *s);
+
 /** \brief The gnuplot to run: $NH_GNUPLOT when set (a path, or a name looked up on $PATH), else
  *  "gnuplot" on $PATH. Returns 0 with its path in \p path, or -1 with errno ENOENT (or
  *  ENAMETOOLONG: its path does not fit \p len) and a message starting "gnuplot not found". */

@@ -215,7 +215,7 @@ static const struct nh_embedded_file *template_of(const char *kind)
 /* Write charts/<kind>-N.dat from \p data (a memstream's text) and charts/<kind>.gp, then draw;
  * \p ylabel (or NULL) is the y axis of templates whose unit depends on the data. */
 static int add_chart(struct nh_charts_ctx *x, const char *kind, const char *title,
-		     const nh_chart_axes_t *axes, char *data, size_t len)
+		     const nh_chart_axes_t *axes, const char *data, size_t len)
 {
 	const struct nh_embedded_file *tmpl = template_of(kind);
 	if (!tmpl) {
@@ -309,4 +309,69 @@ int nh_charts_dat_finish_axes(struct nh_charts_ctx *x, FILE *f, char **buf, size
 	free(*buf);
 	*buf = NULL;
 	return rc;
+}
+
+/* ---- charts of other data (the fleet's) ---- */
+
+struct nh_charts_set {
+	struct nh_charts_ctx x;
+	char log[PATH_MAX + 20];
+};
+
+nh_charts_set_t *nh_charts_set_open(const char *dir, bool render, nh_charts_t *out, nh_err_t *err)
+{
+	memset(out, 0, sizeof *out);
+	nh_charts_set_t *s = calloc(1, sizeof *s);
+	if (!s) {
+		nh_err_set(err, "out of memory");
+		return NULL;
+	}
+	s->x = (struct nh_charts_ctx){.out = out, .render = render, .log_fd = -1, .err = err};
+	if (snprintf(s->x.dir, sizeof s->x.dir, "%s", dir) >= (int)sizeof s->x.dir) {
+		errno = ENAMETOOLONG;
+		nh_err_set(err, "%.256s...: path too long for charts", dir);
+		goto fail;
+	}
+	if (nh_mkdir_p(s->x.dir, err) < 0 || nh_empty_dir(s->x.dir, err) < 0)
+		goto fail;
+	if (render) {
+		nh_err_t gerr;
+		if (nh_charts_find_gnuplot(out->gnuplot, sizeof out->gnuplot, &gerr) < 0)
+			snprintf(out->note, sizeof out->note, "%s", gerr.msg);
+	} else {
+		snprintf(out->note, sizeof out->note, "charts not drawn (asked not to)");
+	}
+	snprintf(s->log, sizeof s->log, "%s/gnuplot.log", s->x.dir);
+	if (out->gnuplot[0]) {
+		s->x.log_fd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+		if (s->x.log_fd < 0) {
+			nh_err_set(err, "%s: %s", s->log, strerror(errno));
+			goto fail;
+		}
+	}
+	return s;
+fail:
+	free(s);
+	return NULL;
+}
+
+int nh_charts_set_add(nh_charts_set_t *s, const char *kind, const char *title, const char *xlabel,
+		      const char *ylabel, unsigned series, const char *data, size_t len)
+{
+	nh_chart_axes_t axes = {.xlabel = xlabel, .ylabel = ylabel, .series = series};
+	return add_chart(&s->x, kind, title, &axes, data, len);
+}
+
+void nh_charts_set_close(nh_charts_set_t *s)
+{
+	if (!s)
+		return;
+	if (s->x.log_fd >= 0) {
+		/* Keep the log only when gnuplot had something to say. */
+		struct stat st;
+		if (fstat(s->x.log_fd, &st) == 0 && st.st_size == 0)
+			unlink(s->log);
+		close(s->x.log_fd);
+	}
+	free(s);
 }

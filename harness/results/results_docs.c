@@ -2,8 +2,10 @@
 /* results_docs: the documents written beside the records read back — checks.json (the
  * expectations' verdicts) and compare.json (a comparison with a baseline) — for the report and
  * its charts. Their key names are here, beside the records'. */
+#include "host_summary.h"
 #include "results.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
@@ -29,16 +31,24 @@ static nh_num_t num_of(const json_t *v, const char *absent)
 }
 
 /* DIR/NAME as JSON, or NULL with why: no such file, or where it is not JSON. */
-static json_t *load_doc(const nh_results_t *r, const char *name, nh_results_doc_error_t *why)
+static json_t *load_doc(const char *dir, const char *name, nh_results_doc_error_t *why)
 {
 	char path[PATH_MAX + 40];
-	snprintf(path, sizeof path, "%s/%s", nh_results_dir(r), name);
+	snprintf(path, sizeof path, "%s/%s", dir, name);
 	json_error_t je;
-	json_t *doc = json_load_file(path, 0, &je);
+	size_t len;
+	/* read whole, then parsed: jansson's own file reader takes a byte at a time */
+	char *text = nh_read_file(path, &len, NULL);
 	memset(why, 0, sizeof *why);
+	if (!text) {
+		why->absent = errno == ENOENT;
+		snprintf(why->text, sizeof why->text, "%s", strerror(errno));
+		return NULL;
+	}
+	json_t *doc = json_loadb(text, len, 0, &je);
+	free(text);
 	if (doc)
 		return doc;
-	why->absent = access(path, F_OK) != 0;
 	why->line = je.line;
 	snprintf(why->text, sizeof why->text, "%s", je.text);
 	return NULL;
@@ -46,10 +56,10 @@ static json_t *load_doc(const nh_results_t *r, const char *name, nh_results_doc_
 
 /* A view of DIR/NAME: \p size bytes whose first member is the document, which the view then
  * owns; NULL with why when the file is absent, not JSON or memory runs out. */
-static void *load_view(const nh_results_t *r, const char *name, size_t size,
+static void *load_view(const char *dir, const char *name, size_t size,
 		       nh_results_doc_error_t *why)
 {
-	json_t *doc = load_doc(r, name, why);
+	json_t *doc = load_doc(dir, name, why);
 	if (!doc)
 		return NULL;
 	json_t **v = calloc(1, size);
@@ -69,12 +79,17 @@ struct nh_checks_view {
 	json_t *checks; /* the array: the document itself, or its "checks" member */
 };
 
-nh_checks_view_t *nh_results_checks_load(const nh_results_t *r, nh_results_doc_error_t *why)
+nh_checks_view_t *nh_checks_view_load(const char *dir, nh_results_doc_error_t *why)
 {
-	nh_checks_view_t *v = load_view(r, "checks.json", sizeof *v, why);
+	nh_checks_view_t *v = load_view(dir, "checks.json", sizeof *v, why);
 	if (v)
 		v->checks = json_is_array(v->doc) ? v->doc : json_object_get(v->doc, "checks");
 	return v;
+}
+
+nh_checks_view_t *nh_results_checks_load(const nh_results_t *r, nh_results_doc_error_t *why)
+{
+	return nh_checks_view_load(nh_results_dir(r), why);
 }
 
 void nh_checks_view_free(nh_checks_view_t *v)
@@ -114,7 +129,7 @@ struct nh_cmp_view {
 
 nh_cmp_view_t *nh_results_comparison_load(const nh_results_t *r, nh_results_doc_error_t *why)
 {
-	return load_view(r, "compare.json", sizeof(nh_cmp_view_t), why);
+	return load_view(nh_results_dir(r), "compare.json", sizeof(nh_cmp_view_t), why);
 }
 
 void nh_cmp_view_free(nh_cmp_view_t *v)
@@ -230,7 +245,7 @@ struct nh_scen_view {
 
 nh_scen_view_t *nh_results_scenario_load(const nh_results_t *r, nh_results_doc_error_t *why)
 {
-	nh_scen_view_t *v = load_view(r, "scenario-report.json", sizeof *v, why);
+	nh_scen_view_t *v = load_view(nh_results_dir(r), "scenario-report.json", sizeof *v, why);
 	if (v && !json_is_array(v->items = json_object_get(v->doc, "items"))) {
 		nh_scen_view_free(v);
 		snprintf(why->text, sizeof why->text, "\"items\" is not an array");
