@@ -492,6 +492,14 @@ static int status_check(host_raw_t *raw)
 	for (unsigned i = 0; i < h->node_count; i++)
 		measured |= h->nodes[i].m[NH_FLEET_TRIAD].present ||
 			    h->nodes[i].m[NH_FLEET_LATENCY].present;
+	bool single = false;
+	for (unsigned i = 0; i < h->node_count; i++)
+		for (unsigned m = 0; m < NH_FLEET_METRICS; m++)
+			single |= nh_fleet_metric_def(m)->repeated && h->nodes[i].m[m].present &&
+				  h->nodes[i].m[m].n < 2;
+	if (single && fleet_strv_add(&h->notes, "a figure from one run only: how steady it is "
+				     "cannot be told (not judged for UNSTABLE; run more repetitions)") < 0)
+		return -1;
 	if (!status || strcmp(status, "complete") == 0 || strcmp(status, "unknown") == 0)
 		return measured ? 0
 				: fleet_strv_add(&h->notes,

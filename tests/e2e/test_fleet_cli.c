@@ -416,7 +416,8 @@ static void test_unplanned(void **state)
 {
 	(void)state;
 	char *root = nh_tmpdir(), *hosts = path_in(root, "fleet"), *out = path_in(root, "out");
-	gen(hosts, "--hosts", "8", "--uniform", "--host", "host-0007:error=not ours", NULL);
+	gen(hosts, "--hosts", "8", "--uniform", "--reps", "1", "--host", "host-0007:error=not ours",
+	    NULL);
 	char planned[512] = "";
 	for (unsigned i = 0; i < 7; i++)
 		snprintf(planned + strlen(planned), sizeof planned - strlen(planned), "host-%04u\n", i);
@@ -437,6 +438,10 @@ static void test_unplanned(void **state)
 	assert_string_equal(verdict(doc, "host-0007"), "ERROR");
 	assert_false(json_is_true(json_object_get(host(doc, "host-0007"), "planned")));
 	assert_true(json_is_true(json_object_get(host(doc, "host-0000"), "planned")));
+	/* one repetition: a PASS that says its steadiness is unknown */
+	assert_string_equal(verdict(doc, "host-0000"), "PASS");
+	assert_true(has_note(doc, "host-0000", "a figure from one run only: how steady it is cannot "
+					       "be told"));
 	contains(json_string_value(json_array_get(json_object_get(doc, "notes"), 0)),
 		 "host-0007 (");
 	char *failed = read_in(out, "hosts-failed.txt");

@@ -353,6 +353,8 @@ static void test_z_exact(void **state)
 	assert_true(fabs(v.deviation_pct + 20) < 1e-9);
 	assert_true(fabs(v.z - 0.6745 * -20 / 1.0) < 1e-9);
 	assert_int_equal(verdict_of(f, "h05"), NH_FLEET_OUTLIER);
+	assert_true(isnan(v.cv)); /* one run: no CV, and the host says its steadiness is unknown */
+	assert_int_equal(v.runs, 1);
 	assert_string_equal(nh_fleet_host(f, (unsigned)nh_fleet_find(f, "h05")).reading,
 			    "node 0: local triad \u221220.0 % against the cohort \u2192 node 0's bandwidth "
 			    "alone is low: a memory channel degraded or populated unevenly (capacity "
