@@ -10,11 +10,12 @@
 #   badpkg        ERROR     its host_vars give it a truncated .deb: the install fails
 #   ghost         MISSING   in the inventory, its sshd never started
 # Hosts run one at a time (the playbook's default), each a quick bios-check.
-#   test-fleet.sh SOURCE_DIR BUILD_DIR [NUMAHARNESS NH_WORKER]   (default: BUILD_DIR/numaharness ...)
+#   test-fleet.sh SOURCE_DIR BUILD_DIR [NUMAHARNESS NH_WORKER [DEB_FILE]]
+# NUMAHARNESS and NH_WORKER default to BUILD_DIR's; DEB_FILE is the package the hosts install.
 # Exit 0 passed, 1 failed, 77 skipped (the reason on stdout).
 set -euo pipefail
 src=$(cd "$1" && pwd) build=$(cd "$2" && pwd)
-nh=${3:-$build/numaharness} worker=${4:-$build/nh-worker}
+nh=${3:-$build/numaharness} worker=${4:-$build/nh-worker} deb_file=${5:-}
 started=$SECONDS
 
 skip() { echo "SKIP: $*"; exit 77; }
@@ -23,7 +24,7 @@ say() { echo "fleet-test: $*"; }
 
 # --- Can it run here at all? -------------------------------------------------------------------
 [ "$(id -u)" -eq 0 ] || skip "needs root (namespaces, mounts, a cgroup cpuset, sshd logins as root)"
-for tool in unshare setpriv ssh ssh-keygen ansible-playbook python3 dpkg-deb flock; do
+for tool in unshare setpriv ssh ssh-keygen ansible-playbook python3 dpkg dpkg-deb flock; do
 	command -v "$tool" >/dev/null ||
 		skip "$tool is not installed (.ci/bootstrap --tests installs ansible-core, openssh-server)"
 done
@@ -78,17 +79,17 @@ machine_view() {
 machine_before=$(machine_view)
 
 # --- The package ---------------------------------------------------------------------------------
-# The suite's own .deb (target nh_deb, contract 3), built under a lock since other tests may want
-# it at the same time. Until that target exists: a stand-in .deb of this build's binaries (no
-# dependencies declared, scenarios given by path).
+# The suite's own .deb (DEB_FILE, made by package.deb, fixture nh_deb), copied under a shared lock
+# on DEB_FILE.lock since a rebuild replaces it. Without one: a stand-in .deb of this build's two
+# binaries (no dependencies declared, the scenario given by its path).
 scenario=bios-check
-if grep -q '/nh_deb.dir$' "$build/CMakeFiles/TargetDirectories.txt" 2>/dev/null; then
-	flock "$build/.nh_deb.lock" cmake --build "$build" --target nh_deb >"$T/deb-build.log" 2>&1 ||
-		{ cat "$T/deb-build.log"; fail "building the .deb (target nh_deb) failed"; }
-	deb=$(ls -t "$build"/numaharness_*.deb 2>/dev/null | head -n 1)
-	[ -n "$deb" ] || fail "target nh_deb made no $build/numaharness_*.deb"
+if [ -n "$deb_file" ]; then
+	[ -s "$deb_file" ] || fail "no package $deb_file (the test package.deb makes it)"
+	deb=$T/$(basename "$deb_file")
+	(flock -s -w 900 9 && cp "$deb_file" "$deb") 9<>"$deb_file.lock" ||
+		fail "cannot copy $deb_file under a shared lock on $deb_file.lock"
 else
-	say "no nh_deb target in this build: a stand-in .deb of $build's binaries"
+	say "no package given: a stand-in .deb of $nh and $worker"
 	root=$T/standin
 	mkdir -p "$root/DEBIAN" "$root/usr/bin" "$root/usr/share/numaharness"
 	cp "$nh" "$worker" "$root/usr/bin/"
