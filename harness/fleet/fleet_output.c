@@ -395,19 +395,8 @@ static int write_csv(const nh_fleet_t *f, const char *dir, nh_err_t *err)
 
 /* ---- fleet.md and fleet.html: one writer, the same content ---- */
 
-static const char CSS[] =
-	"body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;"
-	"max-width:1100px;padding:0 1em;color:#222;line-height:1.45}\n"
-	"h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}\n"
-	"table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.9em}\n"
-	"th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}\n"
-	"th{background:#f3f3f3}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}\n"
-	"tbody tr:nth-child(even){background:#fafafa}\n"
-	"code{background:#f2f2f2;padding:0 .2em;border-radius:3px;font-size:.92em}\n"
-	".st-PASS{color:#1b7a1b}.bad{color:#b00020;font-weight:bold}\n"
-	"li{margin:.25em 0}\n"
-	"figure.chart{margin:1em 0}figure.chart svg,figure.chart img{width:100%;height:auto;"
-	"max-width:1000px;border:1px solid #eee}\n";
+/* The fleet's status words, coloured; the rest of the style is the report writer's. */
+static const char STATUS_CSS[] = ".st-PASS{color:#1b7a1b}\nli{margin:.25em 0}\n";
 
 static void md_value(char *buf, size_t len, enum nh_fleet_metric m, double v)
 {
@@ -670,47 +659,19 @@ static void section_cohorts(struct rw *w, const nh_fleet_t *f)
 static int write_report(const nh_fleet_t *f, const char *dir, const nh_charts_t *charts,
 			const char *why_not, nh_err_t *err)
 {
-	struct rw w = {0};
-	w.md = open_memstream(&w.mdbuf, &w.mdlen);
-	w.html = open_memstream(&w.htmlbuf, &w.htmllen);
-	int rc = -1;
-	if (!w.md || !w.html) {
-		nh_err_set(err, "out of memory for fleet.md");
-		goto out;
-	}
-	fprintf(w.html, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-			"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-			"<title>numaharness fleet: %u hosts</title>\n<style>\n%s</style>\n</head>\n"
-			"<body>\n",
-		f->host_count, CSS);
+	struct rw w;
+	char title[64], md[PATH_MAX], html[PATH_MAX];
+	snprintf(title, sizeof title, "numaharness fleet: %u hosts", f->host_count);
+	if (rw_begin(&w, title, STATUS_CSS, err) < 0)
+		return -1;
 	section_counts(&w, f);
 	section_flagged(&w, f);
 	section_drift(&w, f);
 	section_charts(&w, dir, charts, why_not);
 	section_cohorts(&w, f);
-	fputs("</body>\n</html>\n", w.html);
-	bool bad = ferror(w.md) || ferror(w.html);
-	bad |= fclose(w.md) != 0;
-	bad |= fclose(w.html) != 0;
-	w.md = w.html = NULL;
-	if (bad || !w.mdbuf || !w.htmlbuf) {
-		nh_err_set(err, "out of memory for fleet.md");
-		goto out;
-	}
-	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/fleet.md", dir);
-	if (nh_write_file_atomic(path, w.mdbuf, w.mdlen, err) < 0)
-		goto out;
-	snprintf(path, sizeof path, "%s/fleet.html", dir);
-	rc = nh_write_file_atomic(path, w.htmlbuf, w.htmllen, err);
-out:
-	if (w.md)
-		fclose(w.md);
-	if (w.html)
-		fclose(w.html);
-	free(w.mdbuf);
-	free(w.htmlbuf);
-	return rc;
+	nh_format_cut(md, sizeof md, "%s/fleet.md", dir);
+	nh_format_cut(html, sizeof html, "%s/fleet.html", dir);
+	return rw_finish(&w, md, html, err);
 }
 
 /* ---- fleet.xml (JUnit) ---- */

@@ -1231,48 +1231,19 @@ static void section_charts(struct rw *w, struct rep *p)
 
 /* ---- the documents ---- */
 
-static const char CSS[] =
-		"body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em "
-		"auto;max-width:1100px;"
-		"padding:0 1em;color:#222;line-height:1.45}\n"
-		"h1{font-size:1.6em}h2{border-bottom:1px solid "
-		"#ccc;padding-bottom:.2em;margin-top:2em}\n"
-		"table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.9em}\n"
-		"th,td{border:1px solid #ccc;padding:.25em "
-		".6em;text-align:left;vertical-align:top}\n"
-		"th{background:#f3f3f3}td.num,th.num{text-align:right;font-variant-numeric:tabular-"
-		"nums}\n"
-		"tbody tr:nth-child(even){background:#fafafa}\n"
-		"code{background:#f2f2f2;padding:0 .2em;border-radius:3px;font-size:.92em}\n"
-		".st-pass,.st-ok,.st-improvement{color:#1b7a1b}.bad{color:#b00020;font-weight:bold}"
-		"\n"
-		".st-not-evaluated,.st-insufficient,.st-changed{color:#8a6d00}\n"
-		"figure.chart{margin:1em 0}figure.chart svg,figure.chart "
-		"img{width:100%;height:auto;max-width:1000px;"
-		"border:1px solid #eee}\n";
+/* The report's status words, coloured; the rest of the style is the writer's. */
+static const char STATUS_CSS[] =
+	".st-pass,.st-ok,.st-improvement{color:#1b7a1b}\n"
+	".st-not-evaluated,.st-insufficient,.st-changed{color:#8a6d00}\n";
 
 static int write_docs(struct rep *p, nh_report_info_t *info, nh_err_t *err)
 {
-	struct rw w = {0};
-	w.md = open_memstream(&w.mdbuf, &w.mdlen);
-	w.html = open_memstream(&w.htmlbuf, &w.htmllen);
-	if (!w.md || !w.html) {
-		if (w.md)
-			fclose(w.md);
-		if (w.html)
-			fclose(w.html);
-		free(w.mdbuf);
-		free(w.htmlbuf);
-		errno = ENOMEM;
-		return nh_err_set(err, "out of memory for the report");
-	}
+	struct rw w;
 	const char *scenario = nh_str_or(nh_mv_scenario_name(p->manifest), nh_results_dir(p->r));
-	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-	      "<meta name=\"viewport\" content=\"width=device-width, "
-	      "initial-scale=1\">\n<title>numaharness report: ",
-	      w.html);
-	rw_html_text(w.html, scenario);
-	fprintf(w.html, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", CSS);
+	char title[600];
+	nh_format_cut(title, sizeof title, "numaharness report: %s", scenario);
+	if (rw_begin(&w, title, STATUS_CSS, err) < 0)
+		return -1;
 
 	section_title(&w, p);
 	section_parameters(&w, p);
@@ -1290,31 +1261,16 @@ static int write_docs(struct rep *p, nh_report_info_t *info, nh_err_t *err)
 	section_compare(&w, p);
 	section_charts(&w, p);
 
-	fputs("</body>\n</html>\n", w.html);
-	bool bad = ferror(w.md) || ferror(w.html);
-	bad |= fclose(w.md) != 0;
-	bad |= fclose(w.html) != 0;
-	int rc = -1;
-	if (bad || !w.mdbuf || !w.htmlbuf) {
-		errno = ENOMEM;
-		nh_err_set(err, "out of memory for the report");
-		goto out;
-	}
 	char md[4200], html[4200];
 	snprintf(md, sizeof md, "%s/report.md", nh_results_dir(p->r));
 	snprintf(html, sizeof html, "%s/report.html", nh_results_dir(p->r));
-	if (nh_write_file_atomic(md, w.mdbuf, w.mdlen, err) < 0 ||
-	    nh_write_file_atomic(html, w.htmlbuf, w.htmllen, err) < 0)
-		goto out;
+	if (rw_finish(&w, md, html, err) < 0)
+		return -1;
 	if (info) {
 		snprintf(info->md, sizeof info->md, "%s", md);
 		snprintf(info->html, sizeof info->html, "%s", html);
 	}
-	rc = 0;
-out:
-	free(w.mdbuf);
-	free(w.htmlbuf);
-	return rc;
+	return 0;
 }
 
 int nh_report_write_results(const nh_results_t *r, const nh_report_opts_t *o,

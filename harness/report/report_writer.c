@@ -6,6 +6,7 @@
 #include "report_writer.h"
 
 #include <cmark.h>
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -22,6 +23,71 @@ static char *rw_vfmt(const char *fmt, va_list ap)
 	if (vasprintf(&s, fmt, ap) < 0)
 		return NULL;
 	return s;
+}
+
+/* ---- the two documents ---- */
+
+/* What every report page looks like; a document adds the colours of its own status words. */
+static const char CSS[] =
+	"body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;"
+	"max-width:1100px;padding:0 1em;color:#222;line-height:1.45}\n"
+	"h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}\n"
+	"table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.9em}\n"
+	"th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}\n"
+	"th{background:#f3f3f3}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+	"tbody tr:nth-child(even){background:#fafafa}\n"
+	"code{background:#f2f2f2;padding:0 .2em;border-radius:3px;font-size:.92em}\n"
+	".bad{color:#b00020;font-weight:bold}\n"
+	"figure.chart{margin:1em 0}figure.chart svg,figure.chart img{width:100%;height:auto;"
+	"max-width:1000px;border:1px solid #eee}\n";
+
+void rw_discard(struct rw *w)
+{
+	if (w->md)
+		fclose(w->md);
+	if (w->html)
+		fclose(w->html);
+	free(w->mdbuf);
+	free(w->htmlbuf);
+	memset(w, 0, sizeof *w);
+}
+
+int rw_begin(struct rw *w, const char *title, const char *extra_css, nh_err_t *err)
+{
+	memset(w, 0, sizeof *w);
+	w->md = open_memstream(&w->mdbuf, &w->mdlen);
+	w->html = open_memstream(&w->htmlbuf, &w->htmllen);
+	if (!w->md || !w->html) {
+		rw_discard(w);
+		errno = ENOMEM;
+		return nh_err_set(err, "out of memory for %s", title);
+	}
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+	      w->html);
+	rw_html_text(w->html, title);
+	fprintf(w->html, "</title>\n<style>\n%s%s</style>\n</head>\n<body>\n", CSS,
+		extra_css ? extra_css : "");
+	return 0;
+}
+
+int rw_finish(struct rw *w, const char *md_path, const char *html_path, nh_err_t *err)
+{
+	fputs("</body>\n</html>\n", w->html);
+	bool bad = ferror(w->md) || ferror(w->html);
+	bad |= fclose(w->md) != 0;
+	bad |= fclose(w->html) != 0;
+	w->md = w->html = NULL;
+	int rc = -1;
+	if (bad || !w->mdbuf || !w->htmlbuf) {
+		errno = ENOMEM;
+		nh_err_set(err, "out of memory for %s", md_path);
+	} else if (nh_write_file_atomic(md_path, w->mdbuf, w->mdlen, err) == 0 &&
+		   nh_write_file_atomic(html_path, w->htmlbuf, w->htmllen, err) == 0) {
+		rc = 0;
+	}
+	rw_discard(w);
+	return rc;
 }
 
 /* Markdown: backslash what would otherwise be markup; a newline would end a table row. */

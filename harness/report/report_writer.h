@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "charts.h"
+#include "util.h"
 
 struct rw {
 	FILE *md, *html;
@@ -18,6 +19,16 @@ struct rw {
 	const char *align;   /* per column: 'l' or 'r' */
 	bool head;           /* writing its header row */
 };
+
+/* The two documents, begun together: report.md-style Markdown and a self-contained HTML page
+ * titled \p title, styled by the writer's stylesheet plus \p extra_css (status colours of the
+ * document's own words; may be NULL). 0, or -1 with ENOMEM and a message. */
+int rw_begin(struct rw *w, const char *title, const char *extra_css, nh_err_t *err);
+/* End both, and write them to \p md_path and \p html_path atomically; the writer's buffers are
+ * freed either way. 0, or -1 with errno and a message. */
+int rw_finish(struct rw *w, const char *md_path, const char *html_path, nh_err_t *err);
+/* Free what rw_begin set up, for a document abandoned before rw_finish. */
+void rw_discard(struct rw *w);
 
 /* Text escaped for each document (a newline ends no table row). */
 void rw_md_text(FILE *f, const char *s);
