@@ -39,8 +39,8 @@ typedef struct series {
 typedef struct host_reading {
 	series_t *s;
 	unsigned count, cap;
-	char **params;
-	unsigned param_count, param_cap, last_param;
+	fleet_strv_t params; /* the parameter sets met, in order */
+	unsigned last_param;
 	unsigned not_ok[K_KINDS]; /* runs of the kind that did not end ok */
 } host_reading_t;
 
@@ -49,9 +49,7 @@ static void reading_free(host_reading_t *r)
 	for (unsigned i = 0; i < r->count; i++)
 		free(r->s[i].v);
 	free(r->s);
-	for (unsigned i = 0; i < r->param_count; i++)
-		free(r->params[i]);
-	free(r->params);
+	fleet_strv_free(&r->params);
 }
 
 /* "cpunodebind=A membind=B" in either order, one node each: the pair, or false. */
@@ -73,26 +71,18 @@ static bool node_pair(const char *policy, unsigned *a, unsigned *b)
 
 static int param_index(host_reading_t *r, const char *params, unsigned *out)
 {
-	if (r->param_count && strcmp(r->params[r->last_param], params) == 0) {
+	if (r->params.n && strcmp(r->params.s[r->last_param], params) == 0) {
 		*out = r->last_param; /* rows come a run at a time */
 		return 0;
 	}
-	for (unsigned i = 0; i < r->param_count; i++)
-		if (strcmp(r->params[i], params) == 0) {
+	for (unsigned i = 0; i < r->params.n; i++)
+		if (strcmp(r->params.s[i], params) == 0) {
 			*out = r->last_param = i;
 			return 0;
 		}
-	if (r->param_count == r->param_cap) {
-		unsigned cap = r->param_cap ? 2 * r->param_cap : 4;
-		char **grown = realloc(r->params, cap * sizeof *grown);
-		if (!grown)
-			return -1;
-		r->params = grown;
-		r->param_cap = cap;
-	}
-	if (!(r->params[r->param_count] = strdup(params)))
+	if (fleet_strv_add(&r->params, "%s", params) < 0)
 		return -1;
-	*out = r->last_param = r->param_count++;
+	*out = r->last_param = r->params.n - 1;
 	return 0;
 }
 
