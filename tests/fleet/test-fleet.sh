@@ -82,40 +82,16 @@ machine_before=$(machine_view)
 
 # --- The package ---------------------------------------------------------------------------------
 # The suite's own .deb (DEB_FILE, made by package.deb, fixture nh_deb), copied under a shared lock
-# on DEB_FILE.lock since a rebuild replaces it. Without one: a stand-in .deb of this build's two
-# binaries (no dependencies declared, the scenario given by its path).
+# on DEB_FILE.lock since a rebuild replaces it.
 scenario=bios-check
-if [ -n "$deb_file" ]; then
-	[ -s "$deb_file" ] || fail "no package $deb_file (the test package.deb makes it)"
-	deb=$T/$(basename "$deb_file")
-	(flock -s -w 900 9 && cp "$deb_file" "$deb") 9<>"$deb_file.lock" ||
-		fail "cannot copy $deb_file under a shared lock on $deb_file.lock"
-else
-	say "no package given: a stand-in .deb of $nh and $worker"
-	root=$T/standin
-	mkdir -p "$root/DEBIAN" "$root/usr/bin" "$root/usr/share/numaharness"
-	cp "$nh" "$worker" "$root/usr/bin/"
-	cp -r "$src/scenarios" "$root/usr/share/numaharness/"
-	cat >"$root/DEBIAN/control" <<-EOF
-	Package: numaharness
-	Version: 0.0~fleettest
-	Architecture: $(dpkg --print-architecture)
-	Maintainer: numaharness fleet test <root@localhost>
-	Description: numaharness (stand-in for the fleet test)
-	EOF
-	deb=$T/numaharness_0.0~fleettest_$(dpkg --print-architecture).deb
-	dpkg-deb --root-owner-group -b "$root" "$deb" >/dev/null
-	scenario=/usr/share/numaharness/scenarios/bios-check.lua
-fi
+[ -n "$deb_file" ] || fail "no package given (the fifth argument: the .deb package.deb makes)"
+[ -s "$deb_file" ] || fail "no package $deb_file (the test package.deb makes it)"
+deb=$T/$(basename "$deb_file")
+(flock -s -w 900 9 && cp "$deb_file" "$deb") 9<>"$deb_file.lock" ||
+	fail "cannot copy $deb_file under a shared lock on $deb_file.lock"
 mkdir -p "$T/broken"
 head -c 4096 "$deb" >"$T/broken/numaharness_truncated.deb"
 
-# Host identity (--host-id, --label): passed once this build's `run` takes them.
-identity=false
-"$nh" run --help 2>&1 | grep -q -- '--host-id' && identity=true
-# `numaharness fleet`: the verdicts are asserted once this build has it.
-have_fleet=false
-"$nh" fleet --help >/dev/null 2>&1 && have_fleet=true
 
 # This machine's shape, as a SKU's group_vars would state it (node_memory a little under).
 read -r nodes cpus_per_node node_memory < <("$nh" topo --json | python3 -c '
@@ -194,7 +170,7 @@ ansible_ssh_common_args: >-
 ansible_python_interpreter: /usr/bin/python3
 numaharness_deb: $deb
 numaharness_scenario: $scenario
-numaharness_identity: $identity
+numaharness_identity: true
 numaharness_timeout: 300
 # Measured hosts hold their SSH session: a poll of an async job is a Python process taking one
 # of the 2 CPUs from the measurement, and would make a good host look slow.
@@ -279,10 +255,10 @@ grep -Eq 'ASYNC [A-Z]+ on wrongsku' "$T/play.log" && ! grep -Eq 'ASYNC [A-Z]+ on
 check $? "wrongsku alone should have run as a polled async job"
 
 # Each host's own results: its checks (a wrong node count fails only on wrongsku), the one CPU
-# onecpu's runs were confined to, and its identity where this build writes one.
-python3 - "$T/fleet" "$identity" "$one_cpu" <<'EOF' >&2
+# onecpu's runs were confined to, and its identity.
+python3 - "$T/fleet" "$one_cpu" <<'EOF' >&2
 import json, os, sys
-fleet, identity, one_cpu = sys.argv[1], sys.argv[2] == "true", sys.argv[3]
+fleet, one_cpu = sys.argv[1], sys.argv[2]
 bad = 0
 def fail(msg):
     global bad
@@ -299,67 +275,59 @@ for h in sorted(os.listdir(fleet)):
     allowed = host["host"]["allowed_cpus"]
     if (h == "onecpu") != (allowed == one_cpu):
         fail(f"{h}: its runs were allowed CPUs {allowed} (onecpu alone should have {one_cpu})")
-    if identity:
-        got = (host.get("id"), host.get("hostname"), host.get("labels", {}).get("cohort"),
-               host.get("engine", {}).get("ansible", {}).get("host"))
-        want = (h, "rack1-" + h, "test", h)
-        if got != want:
-            fail(f"{h}: identity (id, hostname, cohort, ansible host) {got}, expected {want}")
+    got = (host.get("id"), host.get("hostname"), host.get("labels", {}).get("cohort"),
+           host.get("engine", {}).get("ansible", {}).get("host"))
+    want = (h, "rack1-" + h, "test", h)
+    if got != want:
+        fail(f"{h}: identity (id, hostname, cohort, ansible host) {got}, expected {want}")
 sys.exit(1 if bad else 0)
 EOF
 check $? "the hosts' own results (above)"
-[ "$identity" = true ] || say "SKIPPED identity assertions: this build's 'run' takes no --host-id yet"
 
 # --- The verdicts --------------------------------------------------------------------------------
-if [ "$have_fleet" = true ]; then
-	{ printf '%s PASS\n' "${goods[@]}"
-	  printf '%s\n' "badpkg ERROR" "ghost MISSING" "onecpu OUTLIER" "wrongsku FAIL"
-	} | sort >"$T/want-verdicts"
-	# The verdicts, and each host's local triad and idle latency against the cohort's, to show.
-	python3 - "$T/report/fleet.json" "$T/got-verdicts" <<-'EOF'
-	import json, sys
-	hosts = sorted(json.load(open(sys.argv[1]))["hosts"], key=lambda h: h["name"])
-	with open(sys.argv[2], "w") as out:
-	    for h in hosts:
-	        out.write("%s %s\n" % (h["name"], h["verdict"]))
-	print("  %-9s %-8s %s" % ("host", "verdict",
-	      "node: local triad MB/s, idle latency ns (each: deviation from the cohort median, z)"))
-	for h in hosts:
-	    figs = []
-	    for n in h["nodes"]:
-	        m = [n["metrics"].get(k, {}) for k in ("triad", "latency")]
-	        if all(x.get("value") is not None for x in m):
-	            figs.append("%d: %.0f (%+.1f %%, z %.1f), %.0f (%+.1f %%, z %.1f)" % (n["node"],
-	                *(v for x in m for v in (x["value"], x.get("deviation_pct") or 0,
-	                                         x.get("z") or 0))))
-	    print("  %-9s %-8s %s" % (h["name"], h["verdict"], "; ".join(figs) or "-"))
-	EOF
-	if ! diff -u "$T/want-verdicts" "$T/got-verdicts" >&2; then
-		cat "$T/report/fleet.md" >&2
-		# The verdicts that come from the hosts' own results (FAIL, ERROR, MISSING) must be
-		# exact whatever the machine did. The measured ones (the goods PASS, onecpu OUTLIER)
-		# need a quiet machine: on a busy one the good hosts' triads spread until onecpu's
-		# halved triad is no longer 3.5 robust deviations off. That is said and skipped,
-		# not passed — but only when the rest is right.
-		exact="badpkg ERROR|ghost MISSING|wrongsku FAIL"
-		if [ "$(grep -E "^($exact)\$" "$T/got-verdicts" | wc -l)" -eq 3 ] && [ "$errors" -eq 0 ]; then
-			busy="the measured hosts' verdicts differ from the injected faults' on a busy machine"
-			busy="$busy (load average $(cut -d' ' -f1-3 /proc/loadavg)); FAIL, ERROR and MISSING were exact"
-			skip "$busy"
-		fi
-		check 1 "the fleet's verdicts are not the injected faults' (fleet.md above; load average" \
-			"$(cut -d' ' -f1-3 /proc/loadavg): a busy machine makes good hosts' triads spread)"
+{ printf '%s PASS\n' "${goods[@]}"
+  printf '%s\n' "badpkg ERROR" "ghost MISSING" "onecpu OUTLIER" "wrongsku FAIL"
+} | sort >"$T/want-verdicts"
+# The verdicts, and each host's local triad and idle latency against the cohort's, to show.
+python3 - "$T/report/fleet.json" "$T/got-verdicts" <<-'EOF'
+import json, sys
+hosts = sorted(json.load(open(sys.argv[1]))["hosts"], key=lambda h: h["name"])
+with open(sys.argv[2], "w") as out:
+    for h in hosts:
+        out.write("%s %s\n" % (h["name"], h["verdict"]))
+print("  %-9s %-8s %s" % ("host", "verdict",
+      "node: local triad MB/s, idle latency ns (each: deviation from the cohort median, z)"))
+for h in hosts:
+    figs = []
+    for n in h["nodes"]:
+        m = [n["metrics"].get(k, {}) for k in ("triad", "latency")]
+        if all(x.get("value") is not None for x in m):
+            figs.append("%d: %.0f (%+.1f %%, z %.1f), %.0f (%+.1f %%, z %.1f)" % (n["node"],
+                *(v for x in m for v in (x["value"], x.get("deviation_pct") or 0,
+                                         x.get("z") or 0))))
+    print("  %-9s %-8s %s" % (h["name"], h["verdict"], "; ".join(figs) or "-"))
+EOF
+if ! diff -u "$T/want-verdicts" "$T/got-verdicts" >&2; then
+	cat "$T/report/fleet.md" >&2
+	# The verdicts that come from the hosts' own results (FAIL, ERROR, MISSING) must be
+	# exact whatever the machine did. The measured ones (the goods PASS, onecpu OUTLIER)
+	# need a quiet machine: on a busy one the good hosts' triads spread until onecpu's
+	# halved triad is no longer 3.5 robust deviations off. That is said and skipped,
+	# not passed — but only when the rest is right.
+	exact="badpkg ERROR|ghost MISSING|wrongsku FAIL"
+	if [ "$(grep -E "^($exact)\$" "$T/got-verdicts" | wc -l)" -eq 3 ] && [ "$errors" -eq 0 ]; then
+		busy="the measured hosts' verdicts differ from the injected faults' on a busy machine"
+		busy="$busy (load average $(cut -d' ' -f1-3 /proc/loadavg)); FAIL, ERROR and MISSING were exact"
+		skip "$busy"
 	fi
-	printf '%s\n' badpkg ghost onecpu wrongsku >"$T/want-failed"
-	sort "$T/report/hosts-failed.txt" | diff -u "$T/want-failed" - >&2
-	check $? "hosts-failed.txt should name the 4 hosts that did not pass"
-	grep -q 'Not every planned host passed' "$T/play.log"
-	check $? "the last play should fail naming fleet.md and hosts-failed.txt"
-else
-	say "SKIPPED the verdict assertions: this build has no 'numaharness fleet' yet"
-	grep -q 'TASK \[Judge every host (numaharness fleet)\]' "$T/play.log"
-	check $? "the last play should have run numaharness fleet"
+	check 1 "the fleet's verdicts are not the injected faults' (fleet.md above; load average" \
+		"$(cut -d' ' -f1-3 /proc/loadavg): a busy machine makes good hosts' triads spread)"
 fi
+printf '%s\n' badpkg ghost onecpu wrongsku >"$T/want-failed"
+sort "$T/report/hosts-failed.txt" | diff -u "$T/want-failed" - >&2
+check $? "hosts-failed.txt should name the 4 hosts that did not pass"
+grep -q 'Not every planned host passed' "$T/play.log"
+check $? "the last play should fail naming fleet.md and hosts-failed.txt"
 
 # --- Nothing reached the real machine ------------------------------------------------------------
 [ "$(machine_view)" = "$machine_before" ]

@@ -575,201 +575,108 @@ static void expect_reading(const nh_fleet_signals_t *s, const char *id, const ch
 #define ARROW " \u2192 "
 #define MINUS "\u2212"
 
-static void test_rule_dimm(void **state)
-{
-	(void)state;
-	nh_fleet_signals_t s;
-	signals(&s, 2);
-	flag(&s, 1, NH_SIG_MEM_LOW, NH_FLEET_MEMTOTAL, -8.3);
-	flag(&s, 1, NH_SIG_TRIAD_LOW, NH_FLEET_TRIAD, -14.9);
-	expect_reading(&s, "dimm",
-		       "node 1: MemTotal " MINUS "8.3 % and local triad " MINUS "14.9 % against the "
-		       "cohort" ARROW "a missing or failed DIMM on node 1");
-}
+/* One flagged signal: node, signal bit, metric and its deviation in percent. */
+struct flagged {
+	unsigned node, sig;
+	enum nh_fleet_metric metric;
+	double pct;
+};
 
-static void test_rule_memory_only(void **state)
-{
-	(void)state;
-	nh_fleet_signals_t s;
-	signals(&s, 2);
-	flag(&s, 0, NH_SIG_MEM_LOW, NH_FLEET_MEMTOTAL, -4.0);
-	expect_reading(&s, "memory-only",
-		       "node 0: MemTotal " MINUS "4.0 % against the cohort" ARROW "less memory on "
-		       "node 0 with its bandwidth intact: a smaller or mapped-out DIMM, or memory "
-		       "reserved at boot (crashkernel=, memmap=)");
-}
+/* A host's signals and the one reading they must give. */
+struct reading_case {
+	const char *id;
+	unsigned nodes;
+	struct flagged flags[4]; /* up to the first with sig 0 */
+	int fact;		 /* a drifted fact (drift_value set), or -1 */
+	const char *drift_value, *drift_usual;
+	const char *text;
+};
 
-static void test_rule_slow_memory(void **state)
-{
-	(void)state;
-	nh_fleet_signals_t s;
-	signals(&s, 2);
-	flag(&s, 1, NH_SIG_TRIAD_LOW, NH_FLEET_TRIAD, -18);
-	flag(&s, 1, NH_SIG_LATENCY_HIGH, NH_FLEET_LATENCY, 12.5);
-	expect_reading(&s, "slow-memory",
-		       "node 1: local triad " MINUS "18.0 % and idle latency +12.5 % against the "
-		       "cohort" ARROW "node 1's memory is slower: DIMMs at a lower speed or with "
-		       "slower timings, or a memory-controller setting of that socket");
-}
+#define T_LOW(n, v) {n, NH_SIG_TRIAD_LOW, NH_FLEET_TRIAD, v}
+#define L_HIGH(n, v) {n, NH_SIG_LATENCY_HIGH, NH_FLEET_LATENCY, v}
+#define M_LOW(n, v) {n, NH_SIG_MEM_LOW, NH_FLEET_MEMTOTAL, v}
+#define R_HIGH(n, v) {n, NH_SIG_RATIO_HIGH, NH_FLEET_RATIO, v}
+#define R_LOW(n, v) {n, NH_SIG_RATIO_LOW, NH_FLEET_RATIO, v}
 
-static void test_rule_bandwidth_only(void **state)
-{
-	(void)state;
-	nh_fleet_signals_t s;
-	signals(&s, 2);
-	flag(&s, 0, NH_SIG_TRIAD_LOW, NH_FLEET_TRIAD, -25);
-	expect_reading(&s, "bandwidth-only",
-		       "node 0: local triad " MINUS "25.0 % against the cohort" ARROW "node 0's "
-		       "bandwidth alone is low: a memory channel degraded or populated unevenly "
-		       "(capacity kept), or other work on node 0's CPUs");
-}
+/* clang-format off */
+static const struct reading_case READINGS[] = {
+	{"dimm", 2, {M_LOW(1, -8.3), T_LOW(1, -14.9)}, -1, NULL, NULL,
+	 "node 1: MemTotal " MINUS "8.3 % and local triad " MINUS "14.9 % against the cohort" ARROW
+	 "a missing or failed DIMM on node 1"},
+	{"memory-only", 2, {M_LOW(0, -4.0)}, -1, NULL, NULL,
+	 "node 0: MemTotal " MINUS "4.0 % against the cohort" ARROW "less memory on node 0 with its "
+	 "bandwidth intact: a smaller or mapped-out DIMM, or memory reserved at boot (crashkernel=, "
+	 "memmap=)"},
+	{"slow-memory", 2, {T_LOW(1, -18), L_HIGH(1, 12.5)}, -1, NULL, NULL,
+	 "node 1: local triad " MINUS "18.0 % and idle latency +12.5 % against the cohort" ARROW
+	 "node 1's memory is slower: DIMMs at a lower speed or with slower timings, or a "
+	 "memory-controller setting of that socket"},
+	{"bandwidth-only", 2, {T_LOW(0, -25)}, -1, NULL, NULL,
+	 "node 0: local triad " MINUS "25.0 % against the cohort" ARROW "node 0's bandwidth alone is "
+	 "low: a memory channel degraded or populated unevenly (capacity kept), or other work on "
+	 "node 0's CPUs"},
+	{"latency-only", 2, {L_HIGH(1, 11)}, -1, NULL, NULL,
+	 "node 1: idle latency +11.0 % against the cohort" ARROW "node 1's memory takes longer to "
+	 "reach: slower DIMM timings or a memory power-saving setting of that socket"},
+	{"ratio-high", 2, {R_HIGH(0, 22)}, -1, NULL, NULL,
+	 "node 0: remote/local latency ratio +22.0 % against the cohort" ARROW "remote memory from "
+	 "node 0 is slower than the cohort's: the link between the sockets runs degraded, or another "
+	 "snoop-mode setting"},
+	{"ratio-low", 2, {R_LOW(1, -35)}, -1, NULL, NULL,
+	 "node 1: remote/local latency ratio " MINUS "35.0 % against the cohort" ARROW "remote memory "
+	 "from node 1 is hardly slower than local: nodes without memory of their own (node "
+	 "interleaving, SNC/NPS setting)"},
+	{"all-triad", 2, {T_LOW(0, -20.1), T_LOW(1, -19.8)}, NH_FACT_BIOS, "2.1.0", "2.3.5",
+	 "every node: local triad " MINUS "20.1 % (node 0), " MINUS "19.8 % (node 1) against the "
+	 "cohort" ARROW "a BIOS power/memory setting or the CPU frequency (power profile, turbo, "
+	 "C-states, memory speed), every node alike; its BIOS version 2.1.0 differs from the "
+	 "cohort's 2.3.5"},
+	{"all-latency", 2, {L_HIGH(0, 14), L_HIGH(1, 13)}, -1, NULL, NULL,
+	 "every node: idle latency +14.0 % (node 0), +13.0 % (node 1) against the cohort" ARROW
+	 "memory slower to reach on every node: memory timings or a power-saving setting (uncore "
+	 "frequency, C-states)"},
+	{"all-triad-latency", 2, {T_LOW(0, -30), L_HIGH(0, 15), T_LOW(1, -30), L_HIGH(1, 15)}, -1,
+	 NULL, NULL,
+	 "every node: local triad " MINUS "30.0 % (node 0), " MINUS "30.0 % (node 1) and idle latency "
+	 "+15.0 % (node 0), +15.0 % (node 1) against the cohort" ARROW "memory slower on every node "
+	 "alike: a lower memory speed, or the BIOS memory or power profile"},
+	{"all-ratio-high", 2, {R_HIGH(0, 25), R_HIGH(1, 24)}, -1, NULL, NULL,
+	 "every node: remote/local latency ratio +25.0 % (node 0), +24.0 % (node 1) against the "
+	 "cohort" ARROW "the link between the sockets is slower: UPI / Infinity Fabric running "
+	 "degraded (fewer lanes, lower speed) or another snoop-mode BIOS setting"},
+	{"all-ratio-low", 2, {R_LOW(0, -38), R_LOW(1, -37)}, -1, NULL, NULL,
+	 "every node: remote/local latency ratio " MINUS "38.0 % (node 0), " MINUS "37.0 % (node 1) "
+	 "against the cohort" ARROW "remote memory hardly slower than local: the nodes may not have "
+	 "memory of their own (node interleaving, SNC/NPS setting)"},
+	/* node 2's MemTotal is not read: another shape */
+	{"node-count", 4, {M_LOW(2, -50)}, NH_FACT_NODES, "4", "2",
+	 "node count 4 against the cohort's 2" ARROW "the SNC/NPS (sub-NUMA clustering) or "
+	 "node-interleaving BIOS setting differs, or a socket or its memory is not seen; its "
+	 "per-node figures are not compared"},
+	{"cpus-per-node", 2, {{0}}, NH_FACT_CPUS, "28,28", "56,56",
+	 "CPUs per node 28,28 against the cohort's 56,56" ARROW "CPUs offline, or the SMT "
+	 "(hyper-threading) or core-count BIOS setting differs"},
+	{"distances", 2, {{0}}, NH_FACT_DISTANCES, "10 32/32 10", "10 21/21 10",
+	 "SLIT distances 10 32/32 10 against the cohort's 10 21/21 10" ARROW "the firmware's distance "
+	 "table (SLIT) differs: another BIOS version or SNC/NPS setting"},
+};
+/* clang-format on */
 
-static void test_rule_latency_only(void **state)
+static void test_rule_readings(void **state)
 {
 	(void)state;
-	nh_fleet_signals_t s;
-	signals(&s, 2);
-	flag(&s, 1, NH_SIG_LATENCY_HIGH, NH_FLEET_LATENCY, 11);
-	expect_reading(&s, "latency-only",
-		       "node 1: idle latency +11.0 % against the cohort" ARROW "node 1's memory takes "
-		       "longer to reach: slower DIMM timings or a memory power-saving setting of "
-		       "that socket");
-}
-
-static void test_rule_ratio_high(void **state)
-{
-	(void)state;
-	nh_fleet_signals_t s;
-	signals(&s, 2);
-	flag(&s, 0, NH_SIG_RATIO_HIGH, NH_FLEET_RATIO, 22);
-	expect_reading(&s, "ratio-high",
-		       "node 0: remote/local latency ratio +22.0 % against the cohort" ARROW "remote "
-		       "memory from node 0 is slower than the cohort's: the link between the sockets "
-		       "runs degraded, or another snoop-mode setting");
-}
-
-static void test_rule_ratio_low(void **state)
-{
-	(void)state;
-	nh_fleet_signals_t s;
-	signals(&s, 2);
-	flag(&s, 1, NH_SIG_RATIO_LOW, NH_FLEET_RATIO, -35);
-	expect_reading(&s, "ratio-low",
-		       "node 1: remote/local latency ratio " MINUS "35.0 % against the cohort" ARROW
-		       "remote memory from node 1 is hardly slower than local: nodes without memory "
-		       "of their own (node interleaving, SNC/NPS setting)");
-}
-
-static void test_rule_all_triad(void **state)
-{
-	(void)state;
-	nh_fleet_signals_t s;
-	signals(&s, 2);
-	flag(&s, 0, NH_SIG_TRIAD_LOW, NH_FLEET_TRIAD, -20.1);
-	flag(&s, 1, NH_SIG_TRIAD_LOW, NH_FLEET_TRIAD, -19.8);
-	s.drift_value[NH_FACT_BIOS] = "2.1.0";
-	s.drift_usual[NH_FACT_BIOS] = "2.3.5";
-	expect_reading(&s, "all-triad",
-		       "every node: local triad " MINUS "20.1 % (node 0), " MINUS "19.8 % (node 1) "
-		       "against the cohort" ARROW "a BIOS power/memory setting or the CPU frequency "
-		       "(power profile, turbo, C-states, memory speed), every node alike; its BIOS "
-		       "version 2.1.0 differs from the cohort's 2.3.5");
-}
-
-static void test_rule_all_latency(void **state)
-{
-	(void)state;
-	nh_fleet_signals_t s;
-	signals(&s, 2);
-	flag(&s, 0, NH_SIG_LATENCY_HIGH, NH_FLEET_LATENCY, 14);
-	flag(&s, 1, NH_SIG_LATENCY_HIGH, NH_FLEET_LATENCY, 13);
-	expect_reading(&s, "all-latency",
-		       "every node: idle latency +14.0 % (node 0), +13.0 % (node 1) against the "
-		       "cohort" ARROW "memory slower to reach on every node: memory timings or a "
-		       "power-saving setting (uncore frequency, C-states)");
-}
-
-static void test_rule_all_triad_latency(void **state)
-{
-	(void)state;
-	nh_fleet_signals_t s;
-	signals(&s, 2);
-	for (unsigned n = 0; n < 2; n++) {
-		flag(&s, n, NH_SIG_TRIAD_LOW, NH_FLEET_TRIAD, -30);
-		flag(&s, n, NH_SIG_LATENCY_HIGH, NH_FLEET_LATENCY, 15);
+	for (unsigned c = 0; c < NH_ARRAY_LEN(READINGS); c++) {
+		const struct reading_case *rc = &READINGS[c];
+		nh_fleet_signals_t s;
+		signals(&s, rc->nodes);
+		for (unsigned f = 0; f < NH_ARRAY_LEN(rc->flags) && rc->flags[f].sig; f++)
+			flag(&s, rc->flags[f].node, rc->flags[f].sig, rc->flags[f].metric, rc->flags[f].pct);
+		if (rc->drift_value) {
+			s.drift_value[rc->fact] = rc->drift_value;
+			s.drift_usual[rc->fact] = rc->drift_usual;
+		}
+		expect_reading(&s, rc->id, rc->text);
 	}
-	expect_reading(&s, "all-triad-latency",
-		       "every node: local triad " MINUS "30.0 % (node 0), " MINUS "30.0 % (node 1) and "
-		       "idle latency +15.0 % (node 0), +15.0 % (node 1) against the cohort" ARROW
-		       "memory slower on every node alike: a lower memory speed, or the BIOS memory "
-		       "or power profile");
-}
-
-static void test_rule_all_ratio_high(void **state)
-{
-	(void)state;
-	nh_fleet_signals_t s;
-	signals(&s, 2);
-	flag(&s, 0, NH_SIG_RATIO_HIGH, NH_FLEET_RATIO, 25);
-	flag(&s, 1, NH_SIG_RATIO_HIGH, NH_FLEET_RATIO, 24);
-	expect_reading(&s, "all-ratio-high",
-		       "every node: remote/local latency ratio +25.0 % (node 0), +24.0 % (node 1) "
-		       "against the cohort" ARROW "the link between the sockets is slower: UPI / "
-		       "Infinity Fabric running degraded (fewer lanes, lower speed) or another "
-		       "snoop-mode BIOS setting");
-}
-
-static void test_rule_all_ratio_low(void **state)
-{
-	(void)state;
-	nh_fleet_signals_t s;
-	signals(&s, 2);
-	flag(&s, 0, NH_SIG_RATIO_LOW, NH_FLEET_RATIO, -38);
-	flag(&s, 1, NH_SIG_RATIO_LOW, NH_FLEET_RATIO, -37);
-	expect_reading(&s, "all-ratio-low",
-		       "every node: remote/local latency ratio " MINUS "38.0 % (node 0), " MINUS
-		       "37.0 % (node 1) against the cohort" ARROW "remote memory hardly slower than "
-		       "local: the nodes may not have memory of their own (node interleaving, SNC/NPS "
-		       "setting)");
-}
-
-static void test_rule_node_count(void **state)
-{
-	(void)state;
-	nh_fleet_signals_t s;
-	signals(&s, 4);
-	flag(&s, 2, NH_SIG_MEM_LOW, NH_FLEET_MEMTOTAL, -50); /* not read: another shape */
-	s.drift_value[NH_FACT_NODES] = "4";
-	s.drift_usual[NH_FACT_NODES] = "2";
-	expect_reading(&s, "node-count",
-		       "node count 4 against the cohort's 2" ARROW "the SNC/NPS (sub-NUMA clustering) "
-		       "or node-interleaving BIOS setting differs, or a socket or its memory is not "
-		       "seen; its per-node figures are not compared");
-}
-
-static void test_rule_cpus_per_node(void **state)
-{
-	(void)state;
-	nh_fleet_signals_t s;
-	signals(&s, 2);
-	s.drift_value[NH_FACT_CPUS] = "28,28";
-	s.drift_usual[NH_FACT_CPUS] = "56,56";
-	expect_reading(&s, "cpus-per-node",
-		       "CPUs per node 28,28 against the cohort's 56,56" ARROW "CPUs offline, or the SMT "
-		       "(hyper-threading) or core-count BIOS setting differs");
-}
-
-static void test_rule_distances(void **state)
-{
-	(void)state;
-	nh_fleet_signals_t s;
-	signals(&s, 2);
-	s.drift_value[NH_FACT_DISTANCES] = "10 32/32 10";
-	s.drift_usual[NH_FACT_DISTANCES] = "10 21/21 10";
-	expect_reading(&s, "distances",
-		       "SLIT distances 10 32/32 10 against the cohort's 10 21/21 10" ARROW "the "
-		       "firmware's distance table (SLIT) differs: another BIOS version or SNC/NPS "
-		       "setting");
 }
 
 static void test_rule_noisy(void **state)
@@ -849,21 +756,7 @@ int main(void)
 		cmocka_unit_test(test_unstable),
 		cmocka_unit_test(test_insufficient),
 		cmocka_unit_test(test_baseline),
-		cmocka_unit_test(test_rule_node_count),
-		cmocka_unit_test(test_rule_cpus_per_node),
-		cmocka_unit_test(test_rule_distances),
-		cmocka_unit_test(test_rule_all_triad_latency),
-		cmocka_unit_test(test_rule_all_triad),
-		cmocka_unit_test(test_rule_all_latency),
-		cmocka_unit_test(test_rule_all_ratio_high),
-		cmocka_unit_test(test_rule_all_ratio_low),
-		cmocka_unit_test(test_rule_dimm),
-		cmocka_unit_test(test_rule_memory_only),
-		cmocka_unit_test(test_rule_slow_memory),
-		cmocka_unit_test(test_rule_bandwidth_only),
-		cmocka_unit_test(test_rule_latency_only),
-		cmocka_unit_test(test_rule_ratio_high),
-		cmocka_unit_test(test_rule_ratio_low),
+		cmocka_unit_test(test_rule_readings),
 		cmocka_unit_test(test_rule_noisy),
 		cmocka_unit_test(test_rule_combinations),
 		cmocka_unit_test(test_every_rule_tested),
