@@ -370,6 +370,10 @@ static int identity(const nh_fleet_opts_t *o, host_raw_t *raw, const nh_mv_t *mv
 						 nh_str_or(host.thp_defrag, "?"));
 	if (host.numa_balancing.present)
 		raw->fact[NH_FACT_BALANCING] = dup_fmt(raw, "%s", host.numa_balancing.v ? "on" : "off");
+	/* Categorical, so noise cannot hide it: a host whose runs were confined to fewer CPUs
+	 * measured less than its machine (a Slurm job's cpuset, a service's AllowedCPUs). */
+	if (host.allowed_cpus.present)
+		raw->fact[NH_FACT_ALLOWED] = dup_fmt(raw, "%s", host.allowed_cpus.s);
 	if (host.kernel.present)
 		raw->fact[NH_FACT_KERNEL] = dup_fmt(raw, "%s", host.kernel.s);
 	if (host.cpu_model.present)

@@ -13,6 +13,7 @@ static const nh_fleet_fact_def_t FACTS[NH_FACT_COUNT] = {
 	[NH_FACT_NODES] = {"nodes", "node count", true},
 	[NH_FACT_CPUS] = {"cpus_per_node", "CPUs per node", true},
 	[NH_FACT_DISTANCES] = {"distances", "SLIT distances", true},
+	[NH_FACT_ALLOWED] = {"allowed_cpus", "CPUs the runs could use", true},
 	[NH_FACT_THP] = {"thp", "THP", false},
 	[NH_FACT_BALANCING] = {"numa_balancing", "NUMA balancing", false},
 	[NH_FACT_KERNEL] = {"kernel", "kernel", false},
@@ -48,6 +49,9 @@ static const struct fleet_rule {
 	 "CPUs offline, or the SMT (hyper-threading) or core-count BIOS setting differs"},
 	{"distances", SCOPE_SHAPE, NH_FACT_DISTANCES, 0, 0,
 	 "the firmware's distance table (SLIT) differs: another BIOS version or SNC/NPS setting"},
+	{"allowed-cpus", SCOPE_SHAPE, NH_FACT_ALLOWED, 0, 0,
+	 "a cpuset, CPU affinity or isolcpus confined the harness to other CPUs than the cohort's "
+	 "hosts: its figures are not the whole machine's; rerun it unconfined"},
 
 	{"all-triad-latency", SCOPE_ALL_NODES, 0, NH_SIG_TRIAD_LOW | NH_SIG_LATENCY_HIGH,
 	 NH_SIG_MEM_LOW,

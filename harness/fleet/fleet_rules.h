@@ -15,6 +15,7 @@ enum nh_fleet_fact {
 	NH_FACT_NODES,	  /* node count */
 	NH_FACT_CPUS,	  /* CPUs of each node */
 	NH_FACT_DISTANCES, /* the SLIT matrix */
+	NH_FACT_ALLOWED,   /* the CPUs the harness could use (its cpuset and affinity) */
 	NH_FACT_THP,
 	NH_FACT_BALANCING, /* automatic NUMA balancing */
 	NH_FACT_KERNEL,

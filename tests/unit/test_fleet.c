@@ -659,6 +659,11 @@ static const struct reading_case READINGS[] = {
 	{"distances", 2, {{0}}, NH_FACT_DISTANCES, "10 32/32 10", "10 21/21 10",
 	 "SLIT distances 10 32/32 10 against the cohort's 10 21/21 10" ARROW "the firmware's distance "
 	 "table (SLIT) differs: another BIOS version or SNC/NPS setting"},
+	/* a confined host: the shape reading, and its nodes' own readings after it */
+	{"allowed-cpus", 2, {{0}}, NH_FACT_ALLOWED, "0", "0-1",
+	 "CPUs the runs could use 0 against the cohort's 0-1" ARROW "a cpuset, CPU affinity or "
+	 "isolcpus confined the harness to other CPUs than the cohort's hosts: its figures are not "
+	 "the whole machine's; rerun it unconfined"},
 };
 /* clang-format on */
 
