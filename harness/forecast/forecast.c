@@ -104,15 +104,18 @@ static void rate_units(double magnitude, double *per, const char **per_name, dou
 	}
 }
 
-/* "1.2", "12", "−0.3", "+0.2": one decimal under 10 in the unit. */
+/* "1.2", "12", "0.25", "−0.03", "+0.2": two significant digits under 1 in the unit, one decimal
+ * under 10, whole numbers above. */
 static void number(char *buf, size_t len, double v, bool sign)
 {
 	double a = fabs(v);
-	const char *s = v < 0 && a >= 0.05 ? MINUS : sign ? "+" : "";
-	if (a < 9.95)
+	const char *s = v < 0 ? MINUS : sign ? "+" : "";
+	if (a >= 9.95)
+		snprintf(buf, len, "%s%.0f", s, a);
+	else if (a >= 0.995 || a == 0)
 		snprintf(buf, len, "%s%.1f", s, a);
 	else
-		snprintf(buf, len, "%s%.0f", s, a);
+		snprintf(buf, len, "%s%.2g", s, a);
 }
 
 char *nh_fc_rate(double bps, char *buf, size_t len)
@@ -136,6 +139,10 @@ char *nh_fc_rate_range(double low, double high, char *buf, size_t len)
 		snprintf(buf, len, "unknown");
 		return buf;
 	}
+	if (low == 0 && high == 0) { /* a constant series */
+		snprintf(buf, len, "0 B/s");
+		return buf;
+	}
 	double per, size;
 	const char *per_name, *size_name;
 	rate_units(fmax(fabs(low), fabs(high)), &per, &per_name, &size, &size_name);
@@ -156,6 +163,7 @@ void nh_fc_sentence(nh_fc_layer_t *l)
 	nh_fc_rate(l->trend.slope, rate, sizeof rate);
 	nh_fc_rate_range(l->trend.low, l->trend.high, range, sizeof range);
 	bool node = l->has_limit && l->limit.capacity;
+	bool plural = strncmp(l->label, "nodes ", 6) == 0; /* "nodes 0-1 fill" */
 	char *s = l->sentence;
 	size_t cap = sizeof l->sentence;
 	int used = 0;
@@ -165,8 +173,8 @@ void nh_fc_sentence(nh_fc_layer_t *l)
 		break;
 	case NH_FC_AT_LIMIT:
 		if (node)
-			used = snprintf(s, cap, "%s is full already (%s of its %s for the run)", l->label,
-					last, lim);
+			used = snprintf(s, cap, "%s %s full already (%s of %s %s for the run)", l->label,
+					plural ? "are" : "is", last, plural ? "their" : "its", lim);
 		else
 			used = snprintf(s, cap, "%s is at its limit already (%s of %s %s)", l->label, last,
 					l->limit.name, lim);
@@ -176,16 +184,16 @@ void nh_fc_sentence(nh_fc_layer_t *l)
 		break;
 	case NH_FC_GROWTH:
 		if (!l->has_limit) {
-			used = snprintf(s, cap, "%s grows at %s (%s); no limit to reach: %s", l->label,
-					rate, range, l->no_limit);
+			used = snprintf(s, cap, "%s %s at %s (%s); no limit to reach: %s", l->label,
+					plural ? "grow" : "grows", rate, range, l->no_limit);
 			break;
 		}
 		nh_fc_duration(l->ttl, when, sizeof when);
 		nh_fc_duration(l->ttl_low, lo, sizeof lo);
 		nh_fc_duration(l->ttl_high, hi, sizeof hi);
 		if (node)
-			used = snprintf(s, cap, "%s fills in %s (%s %s %s) at %s", l->label, when, lo,
-					EN_DASH, hi, rate);
+			used = snprintf(s, cap, "%s %s in %s (%s %s %s) at %s", l->label,
+					plural ? "fill" : "fills", when, lo, EN_DASH, hi, rate);
 		else
 			used = snprintf(s, cap, "%s reaches %s %s in %s (%s %s %s) at %s", l->label,
 					l->limit.name, lim, when, lo, EN_DASH, hi, rate);
