@@ -7,9 +7,14 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A whole number (bytes, counts) as an integer, so a writer's real precision never rounds it. */
 static json_t *num(double v)
 {
-	return isfinite(v) ? json_real(v) : json_null();
+	if (!isfinite(v))
+		return json_null();
+	if (v == floor(v) && fabs(v) < 9007199254740992.0)
+		return json_integer((json_int_t)v);
+	return json_real(v);
 }
 
 static json_t *layer_json(const nh_fc_layer_t *l)

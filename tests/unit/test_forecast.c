@@ -19,6 +19,8 @@
 #include <gsl/gsl_rng.h>
 
 #include "forecast.h"
+#include "../e2e/proc.h"
+#include "results.h"
 
 #define MiB 1048576.0
 
@@ -475,7 +477,7 @@ static void run_bound_to_node_1(void **state)
 	json_t *jl = json_array_get(json_object_get(j, "layers"), 3);
 	assert_string_equal(json_string_value(json_object_get(jl, "verdict")), "growth");
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(jl, "limit"), "node")), 1);
-	assert_true(fabs(json_real_value(json_object_get(jl, "time_to_limit_s")) - 200) < 1e-6);
+	assert_true(fabs(json_number_value(json_object_get(jl, "time_to_limit_s")) - 200) < 1e-6);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(jl, "steps"), "count")), 0);
 	assert_true(json_is_null(json_object_get(json_object_get(jl, "steps"), "size")));
 	json_t *j0 = json_array_get(json_object_get(j, "layers"), 2);
@@ -547,6 +549,74 @@ static void run_from_an_older_series(void **state)
 	(void)state;
 }
 
+/* The section as records carry it, read back through record_view: a round trip. */
+static void record_section_round_trip(void **state)
+{
+	char *text = two_node_series(121, false);
+	nh_series_csv_t csv = parse_ok(text);
+	free(text);
+	nh_fc_limits_t lim;
+	nh_fc_limits_init(&lim);
+	nh_set_add(&lim.mem_nodes, 1);
+	nh_forecast_t f;
+	assert_int_equal(nh_forecast_series(&csv, &lim, NAN, NULL, &f, NULL), 0);
+	json_t *rec = json_pack("{s:i, s:s, s:s, s:{}, s:{s:s}, s:o}", "run", 0, "workload", "grow",
+				"outcome", "ok", "params", "policy", "requested", "membind=1", "forecast",
+				nh_forecast_json(&f, "series/run-0.csv"));
+	char *line = json_dumps(rec, JSON_COMPACT);
+	json_decref(rec);
+	char *dir = nh_tmpdir(), path[600];
+	snprintf(path, sizeof path, "%s/runs.jsonl", dir);
+	FILE *out = fopen(path, "w");
+	assert_non_null(out);
+#define REC(n, more) "{\"run\":" #n ",\"workload\":\"grow\",\"outcome\":\"ok\",\"params\":{}," \
+		     "\"policy\":{\"requested\":\"default\"}" more "}\n"
+	fprintf(out, "%s\n" REC(1, "") REC(2, ",\"forecast\":{\"unavailable\":\"no series\"}"), line);
+	fclose(out);
+	free(line);
+	nh_err_t err;
+	nh_results_t *r = nh_results_load(dir, &err);
+	if (!r)
+		fail_msg("%s", err.msg);
+	const nh_rv_t *rv = nh_results_record(r, 0);
+	nh_rv_forecast_t v = nh_rv_forecast(rv);
+	assert_true(v.present);
+	assert_false(v.unavailable.present);
+	assert_string_equal(v.series.s, "series/run-0.csv");
+	assert_string_equal(v.nearest.s, "node1");
+	assert_int_equal(v.layer_count, 4);
+	nh_rv_forecast_layer_t l = nh_rv_forecast_layer(rv, 3);
+	assert_string_equal(l.layer.s, "node1");
+	assert_string_equal(l.verdict.s, "growth");
+	assert_string_equal(l.sentence.s, f.layers[3].sentence);
+	assert_true(l.slope.present && fabs(l.slope.v - MiB) < 1);
+	assert_int_equal((long)l.limit_node.v, 1);
+	assert_true(fabs(l.limit_bytes.v - 270 * MiB) < 1);
+	assert_true(fabs(l.time_to_limit_s.v - 200) < 1e-6);
+	assert_int_equal((long)l.steps_count.v, 0);
+	assert_false(l.steps_size.present);
+	assert_string_equal(l.steps_size.why, "forecast.layers[].steps.size: null (not measured)");
+	assert_true(l.high_never.present && !l.high_never.v);
+	nh_rv_forecast_layer_t n0 = nh_rv_forecast_layer(rv, 2);
+	assert_false(n0.limit_bytes.present);
+	assert_string_equal(n0.no_limit.s, "memory is confined to node 1 ()");
+	assert_false(n0.time_to_limit_s.present);
+	/* past the end: absent with why */
+	assert_false(nh_rv_forecast_layer(rv, 9).verdict.present);
+	nh_rv_forecast_t none = nh_rv_forecast(nh_results_record(r, 1));
+	assert_false(none.present);
+	assert_string_equal(none.why, "forecast: not recorded");
+	nh_rv_forecast_t un = nh_rv_forecast(nh_results_record(r, 2));
+	assert_true(un.present && un.unavailable.present);
+	assert_string_equal(un.unavailable.s, "no series");
+	nh_results_free(r);
+	nh_rm_rf(dir);
+	free(dir);
+	nh_forecast_free(&f);
+	nh_series_csv_free(&csv);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -565,6 +635,7 @@ int main(void)
 		cmocka_unit_test(csv_reader),
 		cmocka_unit_test(run_bound_to_node_1),
 		cmocka_unit_test(run_from_an_older_series),
+		cmocka_unit_test(record_section_round_trip),
 	};
 	return cmocka_run_group_tests_name("forecast", tests, setup, teardown);
 }
