@@ -131,7 +131,7 @@ static void print_text(const nh_rv_t *rec, long run, const char *file, const nh_
 	if (f->nearest >= 0) {
 		const nh_fc_layer_t *l = &f->layers[f->nearest];
 		char sz[32];
-		nh_format_size((uint64_t)l->limit.bytes, sz, sizeof sz);
+		nh_fc_size(l->limit.bytes, sz, sizeof sz);
 		printf("  nearest limit: %s (%s)\n", l->limit.name, sz);
 	} else {
 		printf("  nearest limit: none known\n");

@@ -38,6 +38,13 @@ const char *nh_fc_pattern_name(enum nh_fc_pattern p)
 
 /* ---- human forms ---- */
 
+char *nh_fc_size(double bytes, char *buf, size_t len)
+{
+	/* A series can hold anything: what no uint64_t holds is shown as the most one does. */
+	uint64_t b = !(bytes > 0) ? 0 : bytes >= 18446744073709549568.0 ? UINT64_MAX : (uint64_t)bytes;
+	return nh_format_size(b, buf, len);
+}
+
 char *nh_fc_duration(double s, char *buf, size_t len)
 {
 	if (isnan(s)) {
@@ -158,8 +165,8 @@ char *nh_fc_rate_range(double low, double high, char *buf, size_t len)
 void nh_fc_sentence(nh_fc_layer_t *l)
 {
 	char rate[64], range[80], when[48], lo[48], hi[48], lim[32], last[32];
-	nh_format_size(l->has_limit && l->limit.bytes > 0 ? (uint64_t)l->limit.bytes : 0, lim, sizeof lim);
-	nh_format_size(l->last > 0 ? (uint64_t)l->last : 0, last, sizeof last);
+	nh_fc_size(l->has_limit ? l->limit.bytes : 0, lim, sizeof lim);
+	nh_fc_size(l->last, last, sizeof last);
 	nh_fc_rate(l->trend.slope, rate, sizeof rate);
 	nh_fc_rate_range(l->trend.low, l->trend.high, range, sizeof range);
 	bool node = l->has_limit && l->limit.capacity;
@@ -204,12 +211,12 @@ void nh_fc_sentence(nh_fc_layer_t *l)
 	/* How it grows, when it is not a plain ramp. */
 	char a[32], b[48];
 	if (l->pattern == NH_FC_STEPS && l->verdict != NH_FC_INSUFFICIENT) {
-		nh_format_size((uint64_t)fmax(l->steps.size, 0), a, sizeof a);
+		nh_fc_size(l->steps.size, a, sizeof a);
 		nh_fc_duration(l->steps.period_s, b, sizeof b);
 		snprintf(s + used, cap - (size_t)used, "; in %u steps of %s every %s", l->steps.count,
 			 a, b);
 	} else if (l->pattern == NH_FC_SAWTOOTH && l->verdict != NH_FC_INSUFFICIENT) {
-		nh_format_size((uint64_t)fmax(l->saw.drop, 0), a, sizeof a);
+		nh_fc_size(l->saw.drop, a, sizeof a);
 		nh_fc_duration(l->saw.period_s, b, sizeof b);
 		snprintf(s + used, cap - (size_t)used, "; a sawtooth freeing %s every %s, its troughs %s",
 			 a, b, l->verdict == NH_FC_NO_GROWTH ? "level" : "rising");

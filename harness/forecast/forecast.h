@@ -118,7 +118,9 @@ void nh_fc_layer(const char *layer, const char *label, const double *t, const do
 /** \brief Rewrite \p l's sentence (after its figures changed). */
 void nh_fc_sentence(nh_fc_layer_t *l);
 
-/* Human forms: "3 h 20 min", "45 s", "never"; "1.2 MiB/min"; "−0.1 to +0.2 MiB/min". */
+/* Human forms: "3 h 20 min", "45 s", "never"; "1.2 MiB/min"; "−0.1 to +0.2 MiB/min"; "256 MiB"
+ * (nh_format_size of any double: negative and NAN as 0, clamped to what a uint64_t holds). */
+char *nh_fc_size(double bytes, char *buf, size_t len);
 char *nh_fc_duration(double seconds, char *buf, size_t len);
 char *nh_fc_rate(double bytes_per_s, char *buf, size_t len);
 char *nh_fc_rate_range(double low, double high, char *buf, size_t len);

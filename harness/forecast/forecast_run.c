@@ -115,7 +115,8 @@ bool nh_forecast_layer_values(const nh_series_csv_t *csv, const char *layer, dou
 	unsigned node;
 	int c = strcmp(layer, "rss") == 0 ? k.rss : strcmp(layer, "cgroup") == 0 ? k.cgroup : -2;
 	if (c >= 0) {
-		memcpy(y, csv->col[c], csv->rows * sizeof *y);
+		if (csv->rows) /* no rows: no column storage at all */
+			memcpy(y, csv->col[c], csv->rows * sizeof *y);
 		return true;
 	}
 	if (c == -1)

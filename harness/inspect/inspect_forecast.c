@@ -238,7 +238,7 @@ static void forecast_all(nh_live_forecast_t *lf)
 	char label[96], now[32];
 	if (isfinite(lf->cg_current))
 		snprintf(label, sizeof label, "the cgroup (now %s)",
-			 nh_format_size((uint64_t)lf->cg_current, now, sizeof now));
+			 nh_fc_size(lf->cg_current, now, sizeof now));
 	else
 		snprintf(label, sizeof label, "the cgroup");
 	nh_fc_layer("cgroup", label, lf->t, lf->y[L_CGROUP], lf->n, &lim, isfinite(lf->cg_limit) ? 1 : 0,
