@@ -162,6 +162,12 @@ typedef struct nh_fc_limits {
 } nh_fc_limits_t;
 /** \brief No limit known, no confinement. */
 void nh_fc_limits_init(nh_fc_limits_t *l);
+/** \brief Confine \p l to where a run's memory may go: the nodes of its memory policy when it
+ *  binds (\p mem_mode "bind", \p mem_nodes "1" as the worker read them back; preferred and
+ *  interleave spill to other nodes, so they do not confine), within its cpuset's \p cpuset_mems
+ *  ("0-1"; NULL or "" when none narrows it). Says what confined it in mem_nodes_from. */
+void nh_fc_limits_confine(nh_fc_limits_t *l, const char *mem_mode, const char *mem_nodes,
+			  const char *cpuset_mems);
 
 typedef struct nh_forecast {
 	nh_fc_layer_t *layers;

@@ -19,6 +19,32 @@ void nh_fc_limits_init(nh_fc_limits_t *l)
 	snprintf(l->memory_max_why, sizeof l->memory_max_why, "no cgroup limit known");
 }
 
+void nh_fc_limits_confine(nh_fc_limits_t *l, const char *mem_mode, const char *mem_nodes,
+			  const char *cpuset_mems)
+{
+	nh_set_t bind, mems;
+	bool by_policy = mem_mode && mem_nodes && strcmp(mem_mode, "bind") == 0 &&
+			 nh_set_parse(&bind, mem_nodes, NULL) == 0 && !nh_set_empty(&bind);
+	bool by_cpuset = cpuset_mems && *cpuset_mems && nh_set_parse(&mems, cpuset_mems, NULL) == 0 &&
+			 !nh_set_empty(&mems);
+	nh_set_clear(&l->mem_nodes);
+	l->mem_nodes_from[0] = '\0';
+	if (!by_policy && !by_cpuset)
+		return;
+	if (by_policy && by_cpuset) {
+		l->mem_nodes = bind;
+		nh_set_and(&l->mem_nodes, &mems);
+		if (nh_set_empty(&l->mem_nodes)) /* nothing in common: the run could not allocate */
+			l->mem_nodes = mems;
+	} else {
+		l->mem_nodes = by_policy ? bind : mems;
+	}
+	nh_format_cut(l->mem_nodes_from, sizeof l->mem_nodes_from, "%s%s%s%s%s",
+		      by_policy ? "policy bind:" : "", by_policy ? mem_nodes : "",
+		      by_policy && by_cpuset ? ", " : "", by_cpuset ? "cpuset mems " : "",
+		      by_cpuset ? cpuset_mems : "");
+}
+
 void nh_forecast_free(nh_forecast_t *f)
 {
 	if (!f)

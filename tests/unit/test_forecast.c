@@ -617,6 +617,28 @@ static void record_section_round_trip(void **state)
 	(void)state;
 }
 
+/* Where a run's memory may go: bind confines, within the cpuset; preferred spills. */
+static void confinement(void **state)
+{
+	nh_fc_limits_t l;
+	char nodes[32];
+	nh_fc_limits_init(&l);
+	nh_fc_limits_confine(&l, "bind", "1", "0-1");
+	assert_string_equal(nh_set_format(&l.mem_nodes, nodes, sizeof nodes), "1");
+	assert_string_equal(l.mem_nodes_from, "policy bind:1, cpuset mems 0-1");
+	nh_fc_limits_confine(&l, "bind", "0-1", "1");
+	assert_string_equal(nh_set_format(&l.mem_nodes, nodes, sizeof nodes), "1");
+	nh_fc_limits_confine(&l, "preferred", "1", NULL);
+	assert_true(nh_set_empty(&l.mem_nodes));
+	assert_string_equal(l.mem_nodes_from, "");
+	nh_fc_limits_confine(&l, "interleave", "0-1", "1");
+	assert_string_equal(nh_set_format(&l.mem_nodes, nodes, sizeof nodes), "1");
+	assert_string_equal(l.mem_nodes_from, "cpuset mems 1");
+	nh_fc_limits_confine(&l, "default", "", "");
+	assert_true(nh_set_empty(&l.mem_nodes));
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -636,6 +658,7 @@ int main(void)
 		cmocka_unit_test(run_bound_to_node_1),
 		cmocka_unit_test(run_from_an_older_series),
 		cmocka_unit_test(record_section_round_trip),
+		cmocka_unit_test(confinement),
 	};
 	return cmocka_run_group_tests_name("forecast", tests, setup, teardown);
 }
