@@ -140,6 +140,12 @@ static void print_text(const nh_rv_t *rec, long run, const char *file, const nh_
 		printf("  %s\n", f->layers[i].sentence);
 	if (f->note[0])
 		printf("  note: %s\n", f->note);
+	for (unsigned i = 0; i < f->count; i++)
+		if (f->layers[i].thinned) { /* said once: every layer has the same rows */
+			printf("  (a long series: %u points, seen as bins of their medians, the slope "
+			       "fit over %u of them)\n", f->layers[i].points, f->layers[i].trend.used);
+			break;
+		}
 }
 
 static int print_json(const nh_rv_t *rec, long run, json_t *section)
