@@ -323,8 +323,8 @@ void nh_report_section_forecast(struct rw *w, const nh_results_t *r, const nh_ch
 	}
 	if (flat) {
 		rw_p_begin(w);
-		rw_text(w, "%u run%s with no growth in any layer and no limit known: not listed.", flat,
-			flat == 1 ? "" : "s");
+		rw_text(w, "%u run%s where no layer grows (or has points enough to say) and no limit "
+			   "is known: not listed.", flat, flat == 1 ? "" : "s");
 		rw_p_end(w);
 	}
 	for (unsigned i = 0; i < total; i++) {
