@@ -410,16 +410,13 @@ static int watch(const struct inspect_opts *o, const struct expectation *x, cons
 	json_array_append_new(samples, sample);
 	*last = *first;
 	int rc = 0;
+	bool gone = false; /* between its first snapshot and the reads beside it */
 	if (forecast_sample(o, lf, first, sample, &err) < 0) {
-		if (errno == ESRCH) {
-			if (!o->json)
-				printf("process %d exited\n", (int)o->pid);
-			return 0;
-		}
-		nh_cli_error("inspect: %s", err.msg);
-		return -1;
+		if (!o->json)
+			printf("process %d exited\n", (int)o->pid);
+		gone = true;
 	}
-	for (unsigned long n = 1; !interrupted && (!o->count || n < o->count); n++) {
+	for (unsigned long n = 1; !gone && !interrupted && (!o->count || n < o->count); n++) {
 		if (o->duration > 0 && nh_now() - first->t + o->interval > o->duration + 1e-3)
 			break;
 		nap(o->interval);
