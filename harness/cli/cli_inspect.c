@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "inspect.h"
 #include "inspect_checks.h"
+#include "inspect_forecast.h"
 
 struct inspect_opts {
 	pid_t pid;
@@ -22,13 +23,15 @@ struct inspect_opts {
 	double interval;	/* --watch; 0 = one snapshot */
 	unsigned long count;	/* --count: samples, 0 = until --duration, exit or Ctrl-C */
 	double duration;	/* --duration, 0 = none */
+	bool forecast;		/* --forecast: with --watch, each layer's time to its limit */
 	bool json;
 };
 
 static void usage(FILE *out)
 {
 	fputs("usage: numaharness inspect PID [--expect SPEC] [--libvirt-xml DOMAIN.xml]\n"
-	      "                          [--min-share F] [--watch INTERVAL [--count N] [--duration D]]\n"
+	      "                          [--min-share F] [--watch INTERVAL [--count N] [--duration D]\n"
+	      "                          [--forecast]]\n"
 	      "                          [--json]\n"
 	      "  Where a running process's threads run and its memory sits, per node: allowed and\n"
 	      "  last CPUs, memory policies (numa_maps), anon / shmem / hugetlb / page cache per node,\n"
@@ -42,6 +45,10 @@ static void usage(FILE *out)
 	      "  --watch INTERVAL       sample every INTERVAL (e.g. 1s) and report drift: memory moving\n"
 	      "                         between nodes (NUMA balancing), growth; stops after --count\n"
 	      "                         samples, --duration, when the process exits, or on Ctrl-C\n"
+	      "  --forecast             with --watch: after each sample, when its memory reaches the\n"
+	      "                         nearest limit (cgroup limit, a bound node's capacity,\n"
+	      "                         RLIMIT_AS), or that it does not grow (Theil-Sen slope, 95%%\n"
+	      "                         interval); RSS, the cgroup and each node\n"
 	      "  --json                 one JSON document on stdout\n"
 	      "Exit status: 0 checks pass (or none asked), 1 a check failed, 2 could not inspect.\n",
 	      out);
@@ -61,7 +68,7 @@ static int parse_opts(int argc, char **argv, struct inspect_opts *o)
 		{"min-share", required_argument, NULL, 'm'}, {"watch", required_argument, NULL, 'w'},
 		{"count", required_argument, NULL, 'c'},    {"duration", required_argument, NULL, 'd'},
 		{"json", no_argument, NULL, 'j'},	    {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}};
+		{"forecast", no_argument, NULL, 'f'},	    {NULL, 0, NULL, 0}};
 	nh_err_t err;
 	uint64_t v;
 	*o = (struct inspect_opts){.min_share = 0.99};
@@ -71,6 +78,7 @@ static int parse_opts(int argc, char **argv, struct inspect_opts *o)
 		case 'e': o->expect_spec = optarg; break;
 		case 'x': o->libvirt_xml = optarg; break;
 		case 'j': o->json = true; break;
+		case 'f': o->forecast = true; break;
 		case 'm': {
 			char *end;
 			errno = 0;
@@ -122,6 +130,10 @@ static int parse_opts(int argc, char **argv, struct inspect_opts *o)
 	o->pid = (pid_t)v;
 	if ((o->count || o->duration > 0) && o->interval <= 0) {
 		nh_cli_error("inspect: --count and --duration go with --watch INTERVAL");
+		return -1;
+	}
+	if (o->forecast && o->interval <= 0) {
+		nh_cli_error("inspect: --forecast goes with --watch INTERVAL (a forecast needs samples)");
 		return -1;
 	}
 	if (o->expect_spec && o->libvirt_xml) {
@@ -360,9 +372,31 @@ static void nap(double seconds)
 /* Sample every interval until --count, --duration, the process's exit or a signal. \p last
  * gets the last snapshot (first's storage when there was only one), \p checks its verdicts with
  * every earlier failure kept. Returns 0, or -1 after printing the error. */
+/* --forecast: add \p s to the forecast, print its line or put it in the sample's JSON.
+ * Returns 0, or -1 with errno ESRCH when the process is gone. */
+static int forecast_sample(const struct inspect_opts *o, nh_live_forecast_t *lf,
+			   const nh_proc_snapshot_t *s, json_t *sample, nh_err_t *err)
+{
+	if (!lf)
+		return 0;
+	if (nh_live_forecast_add(lf, s, err) < 0)
+		return -1;
+	if (o->json) {
+		json_t *f = nh_forecast_json(nh_live_forecast_result(lf), NULL);
+		if (f)
+			json_object_set_new(sample, "forecast", f);
+		return 0;
+	}
+	char line[2048];
+	nh_live_forecast_line(lf, line, sizeof line);
+	printf("  %s\n", line);
+	fflush(stdout);
+	return 0;
+}
+
 static int watch(const struct inspect_opts *o, const struct expectation *x, const nh_topo_t *topo,
 		 const nh_proc_snapshot_t *first, nh_proc_snapshot_t *last, nh_ichecks_t *checks,
-		 json_t *samples)
+		 json_t *samples, nh_live_forecast_t *lf)
 {
 	struct sigaction sa = {.sa_handler = on_interrupt};
 	sigaction(SIGINT, &sa, NULL);
@@ -372,10 +406,17 @@ static int watch(const struct inspect_opts *o, const struct expectation *x, cons
 	note_failures(&failures, checks, 0);
 	if (!o->json)
 		print_sample_line(first, first, topo);
-	json_array_append_new(samples, nh_proc_sample_json(first, first->t, topo));
+	json_t *sample = nh_proc_sample_json(first, first->t, topo);
+	json_array_append_new(samples, sample);
 	*last = *first;
 	int rc = 0;
-	for (unsigned long n = 1; !interrupted && (!o->count || n < o->count); n++) {
+	bool gone = false; /* between its first snapshot and the reads beside it */
+	if (forecast_sample(o, lf, first, sample, &err) < 0) {
+		if (!o->json)
+			printf("process %d exited\n", (int)o->pid);
+		gone = true;
+	}
+	for (unsigned long n = 1; !gone && !interrupted && (!o->count || n < o->count); n++) {
 		if (o->duration > 0 && nh_now() - first->t + o->interval > o->duration + 1e-3)
 			break;
 		nap(o->interval);
@@ -394,7 +435,15 @@ static int watch(const struct inspect_opts *o, const struct expectation *x, cons
 		}
 		if (!o->json)
 			print_sample_line(&s, first, topo);
-		json_array_append_new(samples, nh_proc_sample_json(&s, first->t, topo));
+		sample = nh_proc_sample_json(&s, first->t, topo);
+		json_array_append_new(samples, sample);
+		if (forecast_sample(o, lf, &s, sample, &err) < 0 && errno == ESRCH) {
+			/* gone between the snapshot and the reads beside it */
+			if (!o->json)
+				printf("process %d exited\n", (int)o->pid);
+			nh_proc_snapshot_free(&s);
+			break;
+		}
 		nh_ichecks_t now = {0};
 		if (evaluate(o, x, &s, topo, &now, &err) < 0) { /* cannot happen after the first */
 			nh_cli_error("inspect: %s", err.msg);
@@ -430,6 +479,7 @@ int nh_cli_inspect(int argc, char **argv)
 	nh_proc_snapshot_t first = {0}, last = {0};
 	nh_ichecks_t checks = {0};
 	json_t *samples = json_array();
+	nh_live_forecast_t *lf = NULL;
 	int status = NH_EXIT_ERROR;
 	if (load_expectation(&o, topo, &x) < 0)
 		goto out;
@@ -439,8 +489,12 @@ int nh_cli_inspect(int argc, char **argv)
 		goto out;
 	}
 	bool checking = o.expect_spec || x.domain;
+	if (o.forecast && !(lf = nh_live_forecast_new(o.pid, topo))) {
+		nh_cli_error("inspect: out of memory for the forecast");
+		goto out;
+	}
 	if (o.interval > 0) {
-		if (watch(&o, &x, topo, &first, &last, &checks, samples) < 0)
+		if (watch(&o, &x, topo, &first, &last, &checks, samples, lf) < 0)
 			goto out_last;
 	} else {
 		last = first;
@@ -453,6 +507,9 @@ int nh_cli_inspect(int argc, char **argv)
 			json_object_set_new(doc, "samples", samples);
 			samples = NULL;
 			json_object_set_new(doc, "drift", nh_drift_json(&drift, topo));
+			if (lf)
+				json_object_set_new(doc, "forecast",
+						    nh_forecast_json(nh_live_forecast_result(lf), NULL));
 		}
 		if (checking) {
 			json_object_set_new(doc, "expect", json_string(o.expect_spec ? o.expect_spec : o.libvirt_xml));
@@ -485,6 +542,7 @@ out:
 	nh_proc_snapshot_free(&first);
 	nh_ichecks_free(&checks);
 	json_decref(samples);
+	nh_live_forecast_free(lf);
 	free(x.domain);
 	nh_topo_free(topo);
 	return status;

@@ -25,6 +25,9 @@ static void usage(FILE *out)
 	      "  inspect PID [--expect SPEC | --libvirt-xml DOMAIN.xml] [--watch INTERVAL] [--json]\n"
 	      "                                     a running process's threads and memory per node,\n"
 	      "                                     checked against a policy or a libvirt domain\n"
+	      "  forecast DIR [--run N] [--until SECONDS] [--limit BYTES] [--json]\n"
+	      "                                     per run's series: does memory grow, and when does it\n"
+	      "                                     reach the nearest limit (cgroup, bound node)\n"
 	      "  export prom DIR [--out FILE]       a results directory as a node_exporter textfile\n"
 	      "                                     (Prometheus metrics: checks, triad, latency, ...)\n"
 	      "  fleet DIR... [--planned-hosts FILE] [--cohort-by label:NAME] [--threshold M=PCT,...]\n"
@@ -88,6 +91,8 @@ int main(int argc, char **argv)
 		return nh_cli_export(sub_argc, sub_argv);
 	if (strcmp(cmd, "fleet") == 0)
 		return nh_cli_fleet(sub_argc, sub_argv);
-	nh_cli_error("unknown command '%s' (commands: topo, run, bench, matrix, compare, report, inspect, fleet, export, workloads, events)", cmd);
+	if (strcmp(cmd, "forecast") == 0)
+		return nh_cli_forecast(sub_argc, sub_argv);
+	nh_cli_error("unknown command '%s' (commands: topo, run, bench, matrix, compare, report, inspect, fleet, export, workloads, events, forecast)", cmd);
 	return NH_EXIT_ERROR;
 }

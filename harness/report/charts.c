@@ -809,6 +809,8 @@ int nh_charts_make(const nh_results_t *r, bool render, nh_charts_t *out, nh_err_
 	if (rc == 0)
 		rc = chart_timeseries(&x);
 	if (rc == 0)
+		rc = nh_charts_forecast(&x);
+	if (rc == 0)
 		rc = chart_compare(&x);
 	if (rc == 0)
 		rc = nh_charts_scenario(&x);

@@ -57,4 +57,8 @@ int nh_charts_dat_finish_axes(struct nh_charts_ctx *x, FILE *f, char **buf, size
  * item it draws. */
 int nh_charts_scenario(struct nh_charts_ctx *x);
 
+/* report_forecast.c: a chart per run whose forecast grows or has a limit (kind "forecast",
+ * titled "Forecast: run N, LAYER (...)"): the series, its trend, its limit. */
+int nh_charts_forecast(struct nh_charts_ctx *x);
+
 #endif

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "charts.h"
+#include "report_forecast.h"
 #include "report_scenario.h"
 #include "report_writer.h"
 #include "stats.h"
@@ -1196,7 +1197,7 @@ static void section_charts(struct rw *w, struct rep *p)
 	}
 	unsigned own = 0; /* the scenario's charts are drawn in its own section */
 	for (unsigned i = 0; i < ch->count; i++)
-		own += !ch->charts[i].scenario_item;
+		own += !ch->charts[i].scenario_item && strcmp(ch->charts[i].kind, "forecast") != 0;
 	if (!own && !(ch->count && !ch->gnuplot_ran)) {
 		rw_p_begin(w);
 		rw_text(w, ch->count ? "No other chart applies to these results."
@@ -1222,7 +1223,7 @@ static void section_charts(struct rw *w, struct rep *p)
 	}
 	for (unsigned i = 0; i < ch->count; i++) {
 		const nh_chart_t *c = &ch->charts[i];
-		if (c->scenario_item) /* drawn where the scenario put it */
+		if (c->scenario_item || strcmp(c->kind, "forecast") == 0) /* drawn in their sections */
 			continue;
 		rw_heading(w, 3, NULL, "%s", c->title);
 		rw_chart(w, nh_results_dir(p->r), c, i);
@@ -1257,6 +1258,7 @@ static int write_docs(struct rep *p, nh_report_info_t *info, nh_err_t *err)
 	section_numastat(&w, p);
 	section_counters(&w, p);
 	section_memory(&w, p);
+	nh_report_section_forecast(&w, p->r, p->charts_made ? &p->charts : NULL);
 	section_expectations(&w, p);
 	section_compare(&w, p);
 	section_charts(&w, p);

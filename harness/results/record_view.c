@@ -632,3 +632,59 @@ nh_mv_cache_t nh_mv_cache(const nh_mv_t *mv, unsigned i)
 		.count = INT(c, "count", "host.caches[].count"),
 	};
 }
+
+/* ---- the forecast section ---- */
+
+#define K_FORECAST "forecast"
+
+nh_rv_forecast_t nh_rv_forecast(const nh_rv_t *rv)
+{
+	json_t *f = json_object_get(REC(rv), K_FORECAST);
+	if (!json_is_object(f))
+		return (nh_rv_forecast_t){.why = f ? WHY("forecast", "not an object")
+						   : WHY("forecast", "not recorded")};
+	return (nh_rv_forecast_t){
+		.present = true,
+		.unavailable = STR(f, K_UNAVAILABLE, "forecast.unavailable"),
+		.series = STR(f, "series", "forecast.series"),
+		.nearest = STR(f, "nearest", "forecast.nearest"),
+		.note = STR(f, "note", "forecast.note"),
+		.rows = INT(f, "rows", "forecast.rows"),
+		.until_s = NUM(f, "until_s", "forecast.until_s"),
+		.layer_count = (unsigned)json_array_size(json_object_get(f, "layers")),
+	};
+}
+
+nh_rv_forecast_layer_t nh_rv_forecast_layer(const nh_rv_t *rv, unsigned i)
+{
+	json_t *l = json_array_get(json_object_get(json_object_get(REC(rv), K_FORECAST), "layers"), i);
+	json_t *steps = json_object_get(l, "steps"), *limit = json_object_get(l, "limit");
+	return (nh_rv_forecast_layer_t){
+		.layer = STR(l, "layer", "forecast.layers[].layer"),
+		.label = STR(l, "label", "forecast.layers[].label"),
+		.verdict = STR(l, "verdict", "forecast.layers[].verdict"),
+		.pattern = STR(l, "pattern", "forecast.layers[].pattern"),
+		.sentence = STR(l, "sentence", "forecast.layers[].sentence"),
+		.why = STR(l, "why", "forecast.layers[].why"),
+		.points = INT(l, "points", "forecast.layers[].points"),
+		.t_last_s = NUM(l, "t_last_s", "forecast.layers[].t_last_s"),
+		.last = NUM(l, "last", "forecast.layers[].last"),
+		.level = NUM(l, "level", "forecast.layers[].level"),
+		.slope = NUM(l, "slope", "forecast.layers[].slope"),
+		.slope_low = NUM(l, "slope_low", "forecast.layers[].slope_low"),
+		.slope_high = NUM(l, "slope_high", "forecast.layers[].slope_high"),
+		.intercept = NUM(l, "intercept", "forecast.layers[].intercept"),
+		.steps_count = INT(steps, "count", "forecast.layers[].steps.count"),
+		.steps_size = NUM(steps, "size", "forecast.layers[].steps.size"),
+		.steps_period_s = NUM(steps, "period_s", "forecast.layers[].steps.period_s"),
+		.limit_name = STR(limit, "name", "forecast.layers[].limit.name"),
+		.no_limit = STR(l, "no_limit", "forecast.layers[].no_limit"),
+		.limit_node = INT(limit, "node", "forecast.layers[].limit.node"),
+		.limit_bytes = NUM(limit, "bytes", "forecast.layers[].limit.bytes"),
+		.time_to_limit_s = NUM(l, "time_to_limit_s", "forecast.layers[].time_to_limit_s"),
+		.low = NUM(l, "low", "forecast.layers[].low"),
+		.high = NUM(l, "high", "forecast.layers[].high"),
+		.limit_at_s = NUM(l, "limit_at_s", "forecast.layers[].limit_at_s"),
+		.high_never = FLAG(l, "high_never", "forecast.layers[].high_never"),
+	};
+}

@@ -274,4 +274,34 @@ typedef struct nh_mv_cache {
 } nh_mv_cache_t;
 nh_mv_cache_t nh_mv_cache(const nh_mv_t *mv, unsigned i);
 
+/* ---- the forecast section (harness/forecast writes it: nh_forecast_json) ---- */
+
+/* "forecast": {"series", "rows", "until_s", "nearest", "note", "layers": [...]} or
+ * {"unavailable": why}. */
+typedef struct nh_rv_forecast {
+	bool present;	      /* the record has the section */
+	const char *why;      /* absent: why */
+	nh_str_t unavailable; /* the section says why there is no forecast */
+	nh_str_t series, nearest, note;
+	nh_num_t rows, until_s;
+	unsigned layer_count;
+} nh_rv_forecast_t;
+nh_rv_forecast_t nh_rv_forecast(const nh_rv_t *rv);
+
+/* One layer of it: verdict and sentence, the slope (B/s) and its interval, the shape, the
+ * nearest limit and the time to it (s; high absent and high_never true when the interval
+ * allows never). */
+typedef struct nh_rv_forecast_layer {
+	nh_str_t layer, label, verdict, pattern, sentence, why;
+	nh_num_t points, t_last_s, last, level;
+	nh_num_t slope, slope_low, slope_high, intercept;
+	nh_num_t steps_count, steps_size, steps_period_s;
+	nh_str_t limit_name, no_limit;
+	nh_num_t limit_node, limit_bytes;
+	nh_num_t time_to_limit_s, low, high, limit_at_s;
+	nh_flag_t high_never;
+} nh_rv_forecast_layer_t;
+/** \brief Layer \p i (< layer_count): every field absent with why past the end. */
+nh_rv_forecast_layer_t nh_rv_forecast_layer(const nh_rv_t *rv, unsigned i);
+
 #endif
