@@ -170,9 +170,10 @@ local function summarise(results)
         peak = k.max
         row["peak triad (MB/s)"], row["knee (threads)"] = round(peak), k.x
         nh.check(name, true, string.format("knee at %d of %d threads: %s MB/s, %.0f%% of the best "
-                                           .. "%s MB/s (at %d threads); %d measurements (%s)", k.x,
+                                           .. "%s MB/s (at %d thread%s); %d measurements (%s)", k.x,
                                            #node.cpus, fmt(k.value), 100 * k.value / k.max, fmt(k.max),
-                                           k.max_x, k.runs, k.method), { value = k.x })
+                                           k.max_x, k.max_x == 1 and "" or "s", k.runs, k.method),
+                 { value = k.x })
         knees[#knees + 1] = { id, k.x, round(k.value), round(k.max), k.max_x, #node.cpus, k.runs, k.method }
         local points = {}
         for _, m in ipairs(k.measured) do
@@ -211,8 +212,10 @@ local function summarise(results)
         end
         local line, at = { name = "node " .. id, points = {} }, { name = "node " .. id .. " at 50/80/95 %", points = {} }
         for _, p in ipairs(points) do line.points[#line.points + 1] = { p.bw, p.lat } end
-        local reached = 0
-        for _, p in ipairs(points) do reached = math.max(reached, p.bw) end
+        local reached, at_most = 0, nil -- the most load measured, and the chase's latency there
+        for _, p in ipairs(points) do
+          if p.bw > reached then reached, at_most = p.bw, p.lat end
+        end
         local unreached = {}
         for _, f in ipairs(FRACTIONS) do
           local target = f * peak
@@ -236,9 +239,9 @@ local function summarise(results)
         end
         if #unreached > 0 then
           notes[#notes + 1] = string.format("%s of peak not reached: the load threads drove at most "
-                                            .. "%s MB/s beside the chase (%.0f %% of peak)",
-                                            table.concat(unreached, ", "), fmt(reached),
-                                            100 * reached / peak)
+                                            .. "%s MB/s beside the chase (%.0f %% of peak), the chase "
+                                            .. "then at %s ns", table.concat(unreached, ", "),
+                                            fmt(reached), 100 * reached / peak, fmt(at_most, 1))
         end
         if #marks < 8 and #line.points > 0 then marks[#marks + 1] = line end
         if #marks < 8 and #at.points > 0 then marks[#marks + 1] = at end
