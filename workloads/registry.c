@@ -12,6 +12,7 @@ extern const nh_workload_t nh_workload_chase;
 extern const nh_workload_t nh_workload_xcache;
 extern const nh_workload_t nh_workload_churn;
 extern const nh_workload_t nh_workload_filexfer;
+extern const nh_workload_t nh_workload_grow;
 
 static const nh_workload_t *const nh_workload_registry[] = {
 	&nh_workload_stream,
@@ -19,6 +20,7 @@ static const nh_workload_t *const nh_workload_registry[] = {
 	&nh_workload_xcache,
 	&nh_workload_churn,
 	&nh_workload_filexfer,
+	&nh_workload_grow,
 	NULL,
 };
 

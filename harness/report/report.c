@@ -1247,6 +1247,8 @@ static int write_docs(struct rep *p, nh_report_info_t *info, nh_err_t *err)
 		return -1;
 
 	section_title(&w, p);
+	nh_report_scenario_top(&w, p->r, p->charts_made ? &p->charts : NULL,
+			       p->no_charts ? "--no-charts" : p->charts_made ? "" : p->charts.note);
 	section_parameters(&w, p);
 	section_host(&w, p);
 	section_topology(&w, p);

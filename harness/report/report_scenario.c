@@ -78,6 +78,58 @@ static void item_chart(struct rw *w, const nh_results_t *r, unsigned i, const nh
 	rw_p_end(w);
 }
 
+static bool is_top(const nh_scen_item_view_t *it)
+{
+	return it->placement.present && strcmp(it->placement.s, "top") == 0;
+}
+
+/* One item under its title at heading \p level, with where the script added it. */
+static void item(struct rw *w, const nh_results_t *r, const nh_scen_view_t *v, unsigned i,
+		 int level, const nh_charts_t *charts, const char *charts_note)
+{
+	nh_scen_item_view_t it = nh_scen_view_item(v, i);
+	const char *type = nh_str_or(it.type, "");
+	rw_heading(w, level, NULL, "%s", nh_str_or(it.title, "(untitled)"));
+	if (strcmp(type, "section") == 0) {
+		if (!rw_markdown(w, nh_str_or(it.markdown, ""), level)) {
+			rw_p_begin(w);
+			rw_text(w, "The section's Markdown could not be rendered (out of memory).");
+			rw_p_end(w);
+		}
+	} else if (strcmp(type, "table") == 0) {
+		item_table(w, v, i);
+	} else if (strcmp(type, "chart") == 0) {
+		item_chart(w, r, i, charts, charts_note);
+	} else {
+		rw_p_begin(w);
+		rw_text(w, "Item %u is a '%s', which this report does not know (section, table, "
+			   "chart): left out.", i + 1, type);
+		rw_p_end(w);
+	}
+	rw_p_begin(w);
+	if (it.note.present && *it.note.s)
+		rw_text(w, "%s ", it.note.s);
+	rw_text(w, "Added by ");
+	rw_code(w, "%s", nh_str_or(it.source, "?"));
+	rw_text(w, ".");
+	rw_p_end(w);
+}
+
+void nh_report_scenario_top(struct rw *w, const nh_results_t *r, const nh_charts_t *charts,
+			    const char *charts_note)
+{
+	nh_results_doc_error_t why;
+	nh_scen_view_t *v = nh_results_scenario_load(r, &why);
+	if (!v) /* absent, or unreadable: the section after the results says why */
+		return;
+	for (unsigned i = 0; i < nh_scen_view_count(v); i++) {
+		nh_scen_item_view_t it = nh_scen_view_item(v, i);
+		if (is_top(&it))
+			item(w, r, v, i, 2, charts, charts_note);
+	}
+	nh_scen_view_free(v);
+}
+
 void nh_report_section_scenario(struct rw *w, const nh_results_t *r, const nh_charts_t *charts,
 				const char *charts_note)
 {
@@ -85,6 +137,15 @@ void nh_report_section_scenario(struct rw *w, const nh_results_t *r, const nh_ch
 	nh_scen_view_t *v = nh_results_scenario_load(r, &why);
 	if (!v && why.absent)
 		return;
+	unsigned n = v ? nh_scen_view_count(v) : 0, here = 0;
+	for (unsigned i = 0; i < n; i++) {
+		nh_scen_item_view_t it = nh_scen_view_item(v, i);
+		here += !is_top(&it);
+	}
+	if (v && n && !here) { /* everything it added opens the report */
+		nh_scen_view_free(v);
+		return;
+	}
 	rw_heading(w, 2, "scenario", "From the scenario");
 	if (!v) {
 		rw_p_begin(w);
@@ -97,7 +158,6 @@ void nh_report_section_scenario(struct rw *w, const nh_results_t *r, const nh_ch
 		rw_p_end(w);
 		return;
 	}
-	unsigned n = nh_scen_view_count(v);
 	if (!n) {
 		rw_p_begin(w);
 		rw_text(w, "The scenario added nothing to the report.");
@@ -105,31 +165,8 @@ void nh_report_section_scenario(struct rw *w, const nh_results_t *r, const nh_ch
 	}
 	for (unsigned i = 0; i < n; i++) {
 		nh_scen_item_view_t it = nh_scen_view_item(v, i);
-		const char *type = nh_str_or(it.type, "");
-		rw_heading(w, 3, NULL, "%s", nh_str_or(it.title, "(untitled)"));
-		if (strcmp(type, "section") == 0) {
-			if (!rw_markdown(w, nh_str_or(it.markdown, ""), 3)) {
-				rw_p_begin(w);
-				rw_text(w, "The section's Markdown could not be rendered (out of memory).");
-				rw_p_end(w);
-			}
-		} else if (strcmp(type, "table") == 0) {
-			item_table(w, v, i);
-		} else if (strcmp(type, "chart") == 0) {
-			item_chart(w, r, i, charts, charts_note);
-		} else {
-			rw_p_begin(w);
-			rw_text(w, "Item %u is a '%s', which this report does not know (section, table, "
-				   "chart): left out.", i + 1, type);
-			rw_p_end(w);
-		}
-		rw_p_begin(w);
-		if (it.note.present && *it.note.s)
-			rw_text(w, "%s ", it.note.s);
-		rw_text(w, "Added by ");
-		rw_code(w, "%s", nh_str_or(it.source, "?"));
-		rw_text(w, ".");
-		rw_p_end(w);
+		if (!is_top(&it))
+			item(w, r, v, i, 3, charts, charts_note);
 	}
 	nh_scen_view_free(v);
 }

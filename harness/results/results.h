@@ -113,8 +113,9 @@ nh_str_t nh_cmp_view_note(const nh_cmp_view_t *v, unsigned i);
  *     {"type": "table", "title": T, "columns": [C...], "rows": [[cell...]...], "note": N, ...},
  *     {"type": "chart", "title": T, "style": "lines"|"bars", "x": XLABEL, "y": YLABEL,
  *      "series": [{"name": S, "points": [[x, y, lo, hi]...]}...], ...}]}
- * A cell is a string, number, boolean or null; a point's x a number (or a label for bars), its
- * y, lo and hi numbers or null. Every accessor takes a hand-edited document: what is not of its
+ * Any item may have "placement": "top" (it opens the report) or "results" (the default: after
+ * the results, in "From the scenario"). A cell is a string, number, boolean or null; a point's
+ * x a number (or a label for bars), its y, lo and hi numbers or null. Every accessor takes a hand-edited document: what is not of its
  * type is absent with why. */
 typedef struct nh_scen_view nh_scen_view_t;
 typedef struct nh_scen_item_view {
@@ -123,6 +124,7 @@ typedef struct nh_scen_item_view {
 	nh_str_t markdown;		  /* section */
 	nh_str_t note;			  /* table, chart: a line under it */
 	nh_str_t style, xlabel, ylabel; /* chart */
+	nh_str_t placement;		  /* "top" or "results"; absent: results */
 } nh_scen_item_view_t;
 /* A table cell or a point's x: absent (null), text, a number or a flag. */
 typedef struct nh_scen_cell {

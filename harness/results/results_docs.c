@@ -276,6 +276,7 @@ nh_scen_item_view_t nh_scen_view_item(const nh_scen_view_t *v, unsigned i)
 		.style = str_at(it, "style", WHY("items[].style", "not a string")),
 		.xlabel = str_at(it, "x", WHY("items[].x", "not a string")),
 		.ylabel = str_at(it, "y", WHY("items[].y", "not a string")),
+		.placement = str_at(it, "placement", WHY("items[].placement", "not a string")),
 	};
 }
 

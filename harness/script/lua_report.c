@@ -204,6 +204,19 @@ static void set_text(json_t *item, const char *key, const char *v)
 		json_object_set_new(item, key, json_string(v));
 }
 
+/* Where the item goes: "top" opens the report (before the host and the results: a summary a
+ * reader hands on), "results" (the default) in "From the scenario" after the results. Kept only
+ * when given, so the files of scenarios that never ask stay as they were. */
+static void set_placement(lua_State *L, json_t *item, const char *fn, const char *placement)
+{
+	if (!placement)
+		return;
+	if (strcmp(placement, "top") != 0 && strcmp(placement, "results") != 0)
+		luaL_error(L, "nh.report.%s: placement must be \"top\" or \"results\", got \"%s\"", fn,
+			   placement);
+	json_object_set_new(item, "placement", json_string(placement));
+}
+
 /* Write the items to DIR/scenario-report.json, whole and atomically: one item a line, so a
  * diff of two runs' files reads item by item. */
 static int write_doc(nh_script_t *s, nh_err_t *err)
@@ -285,13 +298,15 @@ static int api_section(lua_State *L)
 {
 	nh_script_t *s = state_of(L, "section");
 	luaL_checktype(L, 1, LUA_TTABLE);
-	static const char *const fields[] = {"title", "markdown", NULL};
+	static const char *const fields[] = {"title", "markdown", "placement", NULL};
 	only_fields(L, 1, "section", fields);
 	const char *title = opt_text(L, 1, "section", "title", MAX_TITLE, true);
 	const char *markdown = opt_text(L, 1, "section", "markdown", MAX_MARKDOWN, true);
+	const char *placement = opt_text(L, 1, "section", "placement", MAX_TITLE, false);
 	json_t *item = new_item(L, "section");
 	set_text(item, "title", title);
 	set_text(item, "markdown", markdown);
+	set_placement(L, item, "section", placement);
 	return add_item(L, s, "section");
 }
 
@@ -299,13 +314,15 @@ static int api_table(lua_State *L)
 {
 	nh_script_t *s = state_of(L, "table");
 	luaL_checktype(L, 1, LUA_TTABLE);
-	static const char *const fields[] = {"title", "columns", "rows", "note", NULL};
+	static const char *const fields[] = {"title", "columns", "rows", "note", "placement", NULL};
 	only_fields(L, 1, "table", fields);
 	const char *title = opt_text(L, 1, "table", "title", MAX_TITLE, true);
 	const char *note = opt_text(L, 1, "table", "note", MAX_CELL, false);
+	const char *placement = opt_text(L, 1, "table", "placement", MAX_TITLE, false);
 	json_t *item = new_item(L, "table"); /* at 2 */
 	set_text(item, "title", title);
 	set_text(item, "note", note);
+	set_placement(L, item, "table", placement);
 	json_t *columns = json_array(), *rows = json_array();
 	json_object_set_new(item, "columns", columns);
 	json_object_set_new(item, "rows", rows);
@@ -426,7 +443,8 @@ static int api_chart(lua_State *L)
 {
 	nh_script_t *s = state_of(L, "chart");
 	luaL_checktype(L, 1, LUA_TTABLE);
-	static const char *const fields[] = {"title", "style", "x", "y", "series", "note", NULL};
+	static const char *const fields[] = {"title", "style", "x", "y", "series", "note",
+					     "placement", NULL};
 	only_fields(L, 1, "chart", fields);
 	const char *title = opt_text(L, 1, "chart", "title", MAX_TITLE, true);
 	const char *style = opt_text(L, 1, "chart", "style", 16, false);
@@ -437,12 +455,14 @@ static int api_chart(lua_State *L)
 	const char *xlabel = opt_text(L, 1, "chart", "x", MAX_TITLE, false);
 	const char *ylabel = opt_text(L, 1, "chart", "y", MAX_TITLE, false);
 	const char *note = opt_text(L, 1, "chart", "note", MAX_CELL, false);
+	const char *placement = opt_text(L, 1, "chart", "placement", MAX_TITLE, false);
 	json_t *item = new_item(L, "chart"); /* at 2 */
 	set_text(item, "title", title);
 	json_object_set_new(item, "style", json_string(bars ? "bars" : "lines"));
 	set_text(item, "x", xlabel);
 	set_text(item, "y", ylabel);
 	set_text(item, "note", note);
+	set_placement(L, item, "chart", placement);
 	json_t *series = json_array();
 	if (!series || json_object_set_new(item, "series", series) < 0)
 		return luaL_error(L, "nh.report.chart: out of memory");

@@ -554,6 +554,8 @@ static void bad_report_calls(void **state)
 		"(in done)\n",
 		"numaharness: tests/e2e/hooks/bad_report.lua:9: nh.report.chart: series[1].points[1][1] (x) "
 		"is string, expected a number (in done)\n",
+		"numaharness: tests/e2e/hooks/bad_report.lua:10: nh.report.table: placement must be "
+		"\"top\" or \"results\", got \"bottom\" (in done)\n",
 	};
 	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
 		sandbox_t b;
@@ -576,6 +578,90 @@ static void bad_report_calls(void **state)
 	(void)state;
 }
 
+/* The offset of \p text in \p md, failing when it is not there. */
+static size_t at_offset(const char *md, const char *text)
+{
+	const char *p = strstr(md, text);
+	if (!p)
+		fail_msg("report.md has no \"%s\"", text);
+	return (size_t)(p - md);
+}
+
+/* placement = "top": the items open the report, right after its title block and before the
+ * parameters, host and results, in the order added; the others stay in "From the scenario"
+ * after the results. Kept in scenario-report.json ("placement" only where given), shown the same
+ * by `numaharness report DIR`; with every item at the top, "From the scenario" is left out. */
+static void report_items_at_top(void **state)
+{
+	sandbox_t b;
+	sandbox_init(&b);
+	nh_proc_result_t r;
+	run_scenario(&b, "tests/e2e/hooks/report_top.lua", &r);
+	assert_int_equal(r.status, 0);
+	nh_proc_free(&r);
+	char *text = out_file(&b, "scenario-report.json");
+	assert_non_null(text);
+	json_t *doc = json_loads(text, 0, NULL);
+	free(text);
+	json_t *items = json_object_get(doc, "items");
+	assert_int_equal(json_array_size(items), 4);
+	static const char *const placements[] = {NULL, "top", "top", "results"};
+	for (size_t i = 0; i < 4; i++) {
+		json_t *p = json_object_get(json_array_get(items, i), "placement");
+		if (placements[i])
+			assert_string_equal(json_string_value(p), placements[i]);
+		else
+			assert_null(p);
+	}
+	json_decref(doc);
+
+	char *md = out_file(&b, "report.md");
+	assert_non_null(md);
+	size_t summary = at_offset(md, "## Summary\n\n| node | MB/s |\n|--:|--:|\n| 0 | ");
+	size_t chart = at_offset(md, "## Summary chart\n");
+	size_t results = at_offset(md, "## Results per workload and policy\n");
+	size_t scenario = at_offset(md, "## From the scenario\n");
+	assert_true(at_offset(md, "# numaharness report: ") < summary);
+	assert_true(summary < chart && chart < at_offset(md, "## Host\n") && chart < results);
+	assert_true(results < scenario);
+	at_offset(md, "The one-page summary. Added by `tests/e2e/hooks/report_top.lua:9`.");
+	at_offset(md, "![Summary chart](charts/scenario-lines-1.png)");
+	char *rest = scenario_section(&b);
+	assert_non_null(strstr(rest, "### How to read it\n\nRead the *summary* first.\n"));
+	assert_non_null(strstr(rest, "### Details\n"));
+	assert_null(strstr(rest, "Summary"));
+	free(rest);
+
+	/* again from the directory alone: the same document */
+	char path[700];
+	snprintf(path, sizeof path, "%s/report.md", b.out);
+	unlink(path);
+	char *argv[] = {NH_BIN, "report", b.out, NULL};
+	assert_int_equal(nh_proc_run(NH_SOURCE_DIR, argv, NULL, &r), 0);
+	assert_int_equal(r.status, 0);
+	nh_proc_free(&r);
+	char *again = out_file(&b, "report.md");
+	assert_string_equal(again, md);
+	free(again);
+	free(md);
+	sandbox_free(&b);
+
+	sandbox_init(&b);
+	char *all[] = {NH_BIN, "run", "tests/e2e/hooks/report_top.lua", "--set", "all_top=true",
+		       "--out", b.out, "--quiet", NULL};
+	assert_int_equal(nh_proc_run(NH_SOURCE_DIR, all, NULL, &r), 0);
+	assert_int_equal(r.status, 0);
+	nh_proc_free(&r);
+	md = out_file(&b, "report.md");
+	assert_null(strstr(md, "## From the scenario"));
+	assert_true(at_offset(md, "## How to read it\n\nRead the *summary* first.\n") <
+		    at_offset(md, "## Summary\n"));
+	assert_true(at_offset(md, "## Details\n") < at_offset(md, "## Results per workload"));
+	free(md);
+	sandbox_free(&b);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -592,6 +678,7 @@ int main(void)
 		cmocka_unit_test(bad_hook_results),
 		cmocka_unit_test(report_from_scenario),
 		cmocka_unit_test(bad_report_calls),
+		cmocka_unit_test(report_items_at_top),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

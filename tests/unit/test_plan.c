@@ -91,7 +91,7 @@ static void errors_name_the_source(void **state)
 
 	nh_plan_group_t g2 = {.workload = "nope", .reps = 1, .source = "s.lua:10"};
 	assert_int_equal(nh_plan_add_group(plan, &g2, &err), -1);
-	assert_string_equal(err.msg, "s.lua:10: unknown workload 'nope' (known: stream, chase, xcache, churn, filexfer)");
+	assert_string_equal(err.msg, "s.lua:10: unknown workload 'nope' (known: stream, chase, xcache, churn, filexfer, grow)");
 
 	nh_plan_group_t g3 = {.workload = "stream", .reps = 1, .source = "s.lua:11", .param_count = 1,
 			      .params = {{"size", 2, {"1M", "1Z"}}}};

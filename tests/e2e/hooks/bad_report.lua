@@ -7,6 +7,7 @@ local bad = {
   function() nh.report.section { title = "s", markdwon = "typo" } end,
   function() nh.report.table { title = "t", columns = { "a", "b" }, rows = { { a = 1, c = 2 } } } end,
   function() nh.report.chart { title = "c", series = { { name = "s", points = { { "x", 1 } } } } } end,
+  function() nh.report.table { title = "t", columns = { "a" }, rows = {}, placement = "bottom" } end,
 }
 return scenario {
   done = function()
