@@ -43,10 +43,12 @@ const nh_param_def_t nh_run_options[] = {
  * as they were, and "none" is dropped like a default. */
 const nh_param_def_t nh_run_cgroup_options[] = {
 	{.name = "memory_limit", .type = NH_PARAM_SIZE, .def = "none", .keyword = "none",
-	 .min = 1024.0 * 1024, .help = "memory limit of the run's cgroup (v2 memory.max, v1 "
+	 .min = 1024.0 * 1024, .max = 1024.0 * 1024 * 1024 * 1024 * 1024,
+	 .help = "memory limit of the run's cgroup (v2 memory.max, v1 "
 	 "memory.limit_in_bytes; swap capped to 0): over it the OOM killer ends the run; none: no limit"},
 	{.name = "memory_high", .type = NH_PARAM_SIZE, .def = "none", .keyword = "none",
-	 .min = 1024.0 * 1024, .help = "throttling limit of the run's cgroup (v2 memory.high; on v1 "
+	 .min = 1024.0 * 1024, .max = 1024.0 * 1024 * 1024 * 1024 * 1024,
+	 .help = "throttling limit of the run's cgroup (v2 memory.high; on v1 "
 	 "the run is skipped); none: no limit"},
 	{.name = "cpuset_cpus", .type = NH_PARAM_STRING, .def = "none", .keyword = "none",
 	 .check = check_list, .help = "CPUs of the run's cgroup (cpuset.cpus, a list such as 0-3,8): "
