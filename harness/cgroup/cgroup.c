@@ -60,9 +60,13 @@ static int read_in(const char *dir, const char *name, char *buf, size_t len, nh_
 	char path[NH_CGROUP_PATH_MAX + 64];
 	if (join_path(path, sizeof path, dir, name, err) < 0)
 		return -1;
-	if (nh_read_line(path, buf, len) < 0)
-		return nh_err_set(err, "%s: %s", path, strerror(errno));
-	return 0;
+	if (nh_read_line(path, buf, len) == 0)
+		return 0;
+	if (errno == ENODATA) { /* an empty file: nothing enabled, or no cpus yet */
+		buf[0] = '\0';
+		return 0;
+	}
+	return nh_err_set(err, "%s: %s", path, strerror(errno));
 }
 
 /* A limit file: a number, or "max" (v2) / the v1 no-limit value, which set *limited false. */

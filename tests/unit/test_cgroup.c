@@ -101,7 +101,7 @@ static void v2_default_parent(void **state)
 	char *tmp = nh_tmpdir();
 	mk(sub(tmp, "cg2"));
 	put(sub(tmp, "cg2"), "cgroup.controllers", "cpuset cpu io memory pids\n");
-	put(sub(tmp, "cg2"), "cgroup.subtree_control", "\n");
+	put(sub(tmp, "cg2"), "cgroup.subtree_control", ""); /* a v2 file with nothing enabled is empty */
 	/* mkdir makes no files in a fixture: the files a kernel would give the new directory */
 	mk(sub(tmp, "cg2/numaharness"));
 	put(sub(tmp, "cg2/numaharness"), "cgroup.controllers", "cpuset memory\n");
@@ -129,7 +129,7 @@ static void v2_parent_without_cpuset(void **state)
 	put(sub(tmp, "cg2"), "cgroup.subtree_control", "memory pids\n");
 	mk(sub(tmp, "cg2/numaharness"));
 	put(sub(tmp, "cg2/numaharness"), "cgroup.controllers", "memory pids\n");
-	put(sub(tmp, "cg2/numaharness"), "cgroup.subtree_control", "\n");
+	put(sub(tmp, "cg2/numaharness"), "cgroup.subtree_control", "");
 	nh_cgroup_parent_t p;
 	nh_cgroup_parent_resolve_from("", "0::/\n", mountinfo_v2(tmp), &p);
 	assert_true(p.available);
@@ -151,7 +151,7 @@ static void v2_parent_without_memory(void **state)
 	char *tmp = nh_tmpdir();
 	mk(sub(tmp, "cg2"));
 	put(sub(tmp, "cg2"), "cgroup.controllers", "cpu io pids\n");
-	put(sub(tmp, "cg2"), "cgroup.subtree_control", "\n");
+	put(sub(tmp, "cg2"), "cgroup.subtree_control", "");
 	mk(sub(tmp, "cg2/numaharness"));
 	nh_cgroup_parent_t p;
 	nh_cgroup_parent_resolve_from(NULL, "0::/\n", mountinfo_v2(tmp), &p);
