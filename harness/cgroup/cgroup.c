@@ -22,6 +22,7 @@
 /* v1 shows "no limit" as the largest page count in bytes (9223372036854771712 with 4 KiB pages). */
 #define V1_UNLIMITED (UINT64_C(1) << 62)
 #define SETTLE_S 2.0 /* how long a killed cgroup may take to empty, and a busy one to go */
+#define STALE_AFTER_S 60 /* a run's cgroup is joined within milliseconds of its mkdir */
 
 /* out = a/b; -1 (ENAMETOOLONG) with a message when it does not fit: a cut path names another cgroup. */
 static int join_path(char *out, size_t len, const char *a, const char *b, nh_err_t *err)
@@ -301,16 +302,20 @@ unsigned nh_cgroup_remove_stale(const nh_cgroup_parent_t *p)
 		return 0;
 	for (struct dirent *e; (e = readdir(d));) {
 		long pid = run_name_pid(e->d_name);
-		/* rmdir refuses a cgroup that holds a process: a live run is never touched. */
+		/* rmdir refuses a cgroup that holds a process: a live run is never touched. A harness
+		 * in another PID namespace sharing the parent has PIDs we cannot see: a young cgroup
+		 * may be its run between mkdir and join, so only old ones go. */
 		if (pid < 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue;
-		char path[NH_CGROUP_PATH_MAX + 64];
-		if (p->cpuset_dir[0] && join_path(path, sizeof path, p->cpuset_dir, e->d_name, NULL) == 0)
-			(void)rmdir(path);
-		if (join_path(path, sizeof path, p->dir, e->d_name, NULL) == 0 && rmdir(path) == 0) {
-			nh_log(NH_LOG_INFO, "removed %s, left by harness %ld, which is gone", path, pid);
-			removed++;
-		}
+		char path[NH_CGROUP_PATH_MAX + 64], cpuset[NH_CGROUP_PATH_MAX + 64];
+		struct stat st;
+		if (join_path(path, sizeof path, p->dir, e->d_name, NULL) < 0 || stat(path, &st) < 0 ||
+		    time(NULL) - st.st_mtime < STALE_AFTER_S || rmdir(path) < 0)
+			continue;
+		if (p->cpuset_dir[0] && join_path(cpuset, sizeof cpuset, p->cpuset_dir, e->d_name, NULL) == 0)
+			(void)rmdir(cpuset);
+		nh_log(NH_LOG_INFO, "removed %s, left by harness %ld, which is gone", path, pid);
+		removed++;
 	}
 	closedir(d);
 	return removed;

@@ -69,8 +69,9 @@ void nh_cgroup_parent_resolve(const char *setting, nh_cgroup_parent_t *p);
  *  NH_CGROUP_PATH_MAX - 64 bytes)? 0, or -1 (EINVAL / ENAMETOOLONG) with a message quoting it. */
 int nh_cgroup_parent_check(const char *setting, nh_err_t *err);
 
-/** \brief Remove the run-PID-N cgroups under \p p whose harness PID no longer exists and that
- *  hold no process (left by a harness that was killed). Returns how many were removed. */
+/** \brief Remove the run-PID-N cgroups under \p p whose harness PID no longer exists, that hold
+ *  no process and were made over a minute ago (left by a harness that was killed; a younger one
+ *  may be a run of a harness in another PID namespace). Returns how many were removed. */
 unsigned nh_cgroup_remove_stale(const nh_cgroup_parent_t *p);
 
 /** \brief Make run-\p harness_pid-\p index under \p p and apply \p lim: v2 memory.max (and

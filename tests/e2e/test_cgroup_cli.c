@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -280,6 +283,31 @@ static void gone_after_ctrl_c(void **state)
 	(void)state;
 }
 
+/* A cgroup left by a harness that was killed (its PID gone, nothing in it, an hour old) is
+ * removed when the next harness starts with that parent. */
+static void stale_removed_at_start(void **state)
+{
+	pid_t gone = fork();
+	if (gone == 0)
+		_exit(0);
+	waitpid(gone, NULL, 0);
+	char path[700];
+	snprintf(path, sizeof path, "%s/run-%d-0", parent.dir, (int)gone);
+	assert_int_equal(mkdir(path, 0755), 0);
+	struct timeval hour_ago[2] = {{time(NULL) - 3600, 0}, {time(NULL) - 3600, 0}};
+	assert_int_equal(utimes(path, hour_ago), 0);
+	char *tmp = nh_tmpdir(), out[600];
+	snprintf(out, sizeof out, "%s/r", tmp);
+	nh(0, NULL, (const char *[]){"bench", "stream", "size=8M", "ntimes=2", "--out", out, "--quiet", NULL});
+	if (exists(path)) {
+		rmdir(path);
+		fail_msg("%s is still there", path);
+	}
+	nh_rm_rf(tmp);
+	free(tmp);
+	(void)state;
+}
+
 /* (d) A parent where no cgroup can be made: the run still runs and says why; a limit asked
  * there is skipped with that reason. The same for off, by flag and by NH_CGROUP_PARENT. */
 static void no_cgroup_possible(void **state)
@@ -391,6 +419,7 @@ int main(void)
 		cmocka_unit_test(figures_match_the_allocation),
 		cmocka_unit_test(gone_after_a_timeout),
 		cmocka_unit_test(gone_after_ctrl_c),
+		cmocka_unit_test(stale_removed_at_start),
 		cmocka_unit_test(no_cgroup_possible),
 		cmocka_unit_test(memory_high_where_there_is_none),
 		cmocka_unit_test(cpuset_narrows_the_cpus),

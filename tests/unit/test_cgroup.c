@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -528,7 +530,17 @@ static void remove_kills_what_is_left(void **state)
 	(void)state;
 }
 
-/* run-PID-N of a harness that is gone is removed; ours, a live one's and other names stay. */
+/* A directory made \p age seconds ago (its mtime: a cgroup's is its creation). */
+static void mk_aged(const char *path, long age)
+{
+	mk(path);
+	struct timeval then[2] = {{time(NULL) - age, 0}, {time(NULL) - age, 0}};
+	assert_int_equal(utimes(path, then), 0);
+}
+
+/* run-PID-N of a harness that is gone is removed once it is over a minute old; a young one (a
+ * run of a harness in another PID namespace, between its mkdir and join), ours, a live one's,
+ * a populated one and other names stay. */
 static void stale_ones_removed(void **state)
 {
 	char *tmp = nh_tmpdir();
@@ -540,14 +552,23 @@ static void stale_ones_removed(void **state)
 	nh_cgroup_parent_t p = {.available = true, .version = 1};
 	snprintf(p.dir, sizeof p.dir, "%s", tmp);
 	snprintf(name, sizeof name, "run-%d-0", (int)gone);
-	mk(sub(tmp, name));
+	mk_aged(sub(tmp, name), 3600);
+	snprintf(name, sizeof name, "run-%d-3", (int)gone);
+	mk_aged(sub(tmp, name), 5);
+	snprintf(name, sizeof name, "run-%d-4", (int)gone);
+	mk_aged(sub(tmp, name), 3600);
+	put(sub(tmp, name), "tasks", "1\n"); /* rmdir refuses it, as it would a populated cgroup */
 	snprintf(name, sizeof name, "run-%d-1", (int)getpid());
-	mk(sub(tmp, name));
-	mk(sub(tmp, "run-1-2")); /* init: alive */
-	mk(sub(tmp, "keep"));
+	mk_aged(sub(tmp, name), 3600);
+	mk_aged(sub(tmp, "run-1-2"), 3600); /* init: alive */
+	mk_aged(sub(tmp, "keep"), 3600);
 	assert_int_equal(nh_cgroup_remove_stale(&p), 1);
 	snprintf(name, sizeof name, "run-%d-0", (int)gone);
 	assert_false(exists(sub(tmp, name)));
+	snprintf(name, sizeof name, "run-%d-3", (int)gone);
+	assert_true(exists(sub(tmp, name)));
+	snprintf(name, sizeof name, "run-%d-4", (int)gone);
+	assert_true(exists(sub(tmp, name)));
 	snprintf(name, sizeof name, "run-%d-1", (int)getpid());
 	assert_true(exists(sub(tmp, name)));
 	assert_true(exists(sub(tmp, "run-1-2")));
