@@ -24,6 +24,7 @@ static void run_usage(FILE *out)
 	      "                       [--json] [--quiet] [--unsafe] [--max-runs N] [--keep-going]\n"
 	      "                       [--lua-time DURATION] [--lua-memory SIZE]\n"
 	      "                       [--host-id ID] [--label KEY=VALUE]...\n"
+	      "                       [--cgroup-parent PATH|off]\n"
 	      "  SCENARIO       a file (a path with '/' or ending in .lua), or the name of one in\n"
 	      "                 $NH_SCENARIO_PATH (colon list), then in share/numaharness/scenarios\n"
 	      "                 of the installation (bios-check: <data dir>/scenarios/bios-check.lua)\n"

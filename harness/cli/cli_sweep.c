@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "cli_sweep.h"
+#include "cgroup.h"
 #include "charts.h"
 #include "results.h"
 #include "run.h"
@@ -286,6 +287,12 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, n
 		nh_cli_error("%s", err.msg);
 		return NH_EXIT_ERROR;
 	}
+	/* Where the runs' cgroups go, before anything runs: a bad NH_CGROUP_PARENT stops here too. */
+	const char *cgroup_parent = o->cgroup_parent ? o->cgroup_parent : getenv("NH_CGROUP_PARENT");
+	if (cgroup_parent && *cgroup_parent && nh_cgroup_parent_check(cgroup_parent, &err) < 0) {
+		nh_cli_error("NH_CGROUP_PARENT: %s", err.msg);
+		return NH_EXIT_ERROR;
+	}
 	/* setup may abort: before anything is written, so nothing is left half-done. */
 	if (o->script && nh_script_hook_setup(o->script, &err) < 0) {
 		int saved = errno;
@@ -324,6 +331,7 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, n
 		.oom_score_adj = 1000, /* under memory pressure the workload dies, not the harness */
 		.scratch_dir = scratch,
 		.results_dir = nh_store_dir(store),
+		.cgroup_parent = cgroup_parent,
 	};
 	sweep_view_t view = {.o = o, .tty = isatty(STDERR_FILENO) && !o->quiet, .total = total};
 	nh_sweep_callbacks_t cb = {.ctx = &view, .before_run = show_start, .after_run = show_record};
@@ -424,6 +432,13 @@ int nh_sweep_identity_option(const char *cmd, int c, const char *arg, nh_sweep_o
 			nh_cli_error("%s: --label: %s", cmd, err.msg);
 			return -1;
 		}
+		return 1;
+	case NH_SWEEP_O_CGROUP_PARENT:
+		if (nh_cgroup_parent_check(arg, &err) < 0) {
+			nh_cli_error("%s: --cgroup-parent: %s", cmd, err.msg);
+			return -1;
+		}
+		o->cgroup_parent = arg;
 		return 1;
 	default: return 0;
 	}

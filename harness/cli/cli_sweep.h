@@ -33,6 +33,8 @@ typedef struct nh_sweep_opts {
 	/* Who the host is, for the manifest: --host-id and --label here (nh_sweep_identity_option);
 	 * the rest read by nh_sweep_execute. */
 	nh_identity_t identity;
+	/* --cgroup-parent (nh_sweep_identity_option), else $NH_CGROUP_PARENT, else the default. */
+	const char *cgroup_parent;
 } nh_sweep_opts_t;
 
 /* The records of a finished sweep, for commands that print their own tables (matrix). */
@@ -49,20 +51,25 @@ int nh_sweep_execute(nh_plan_t *plan, const char *name, const nh_topo_t *topo, n
 		     nh_sweep_result_t *result);
 
 /* The host identity options of every command that writes a results directory (run, bench,
- * matrix): put NH_IDENTITY_LONGOPTS in the getopt_long table and offer each option to
- * nh_sweep_identity_option. */
-enum { NH_SWEEP_O_HOST_ID = 500, NH_SWEEP_O_LABEL };
+ * matrix), and where its runs' cgroups go: put NH_IDENTITY_LONGOPTS in the getopt_long table
+ * and offer each option to nh_sweep_identity_option. */
+enum { NH_SWEEP_O_HOST_ID = 500, NH_SWEEP_O_LABEL, NH_SWEEP_O_CGROUP_PARENT };
 #define NH_IDENTITY_LONGOPTS                                                                   \
 	{"host-id", required_argument, NULL, NH_SWEEP_O_HOST_ID},                              \
-	{"label", required_argument, NULL, NH_SWEEP_O_LABEL}
+	{"label", required_argument, NULL, NH_SWEEP_O_LABEL},                                  \
+	{"cgroup-parent", required_argument, NULL, NH_SWEEP_O_CGROUP_PARENT}
 /* Their help lines, for the usage texts. */
 #define NH_IDENTITY_USAGE                                                                      \
 	"  --host-id ID   the host's id in manifest.json (default: $NH_HOST_ID, else the\n"      \
 	"                 hostname): at most 63 printable characters, no '/'\n"                   \
 	"  --label KEY=VALUE\n"                                                                  \
 	"                 a label of the host in manifest.json (e.g. cohort=gen3), repeatable,\n"  \
-	"                 at most 32; KEY of A-Z a-z 0-9 _ . -\n"
-/** \brief Take option \p c if it is --host-id or --label. Returns 1 taken, 0 not one of them,
+	"                 at most 32; KEY of A-Z a-z 0-9 _ . -\n"                               \
+	"  --cgroup-parent PATH|off\n"                                                          \
+	"                 where each run's own cgroup is made (default: $NH_CGROUP_PARENT, else\n" \
+	"                 <cgroup2 mount>/numaharness, or our v1 memory cgroup + /numaharness);\n" \
+	"                 off: runs share the harness's cgroup (no memory_limit, cpuset_*)\n"
+/** \brief Take option \p c if it is --host-id, --label or --cgroup-parent. Returns 1 taken, 0 not one of them,
  *  -1 bad value (printed: "CMD: --label: label 'x' is not key=value"). */
 int nh_sweep_identity_option(const char *cmd, int c, const char *arg, nh_sweep_opts_t *o);
 

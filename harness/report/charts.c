@@ -621,13 +621,27 @@ static int chart_timeseries_one(struct nh_charts_ctx *x, const nh_results_config
 				scale[nw] = k ? mib : 1;
 				snprintf(titles[nw++], sizeof titles[0], "%s", fixed[k].title);
 			}
+	/* Per node: the run's own cgroup (memory.numa_stat, every tick whatever the size) where its
+	 * first row has it, else the page-table walk's pages (only while its budget allowed). */
+	bool by_cgroup = false;
+	const char *first_row = next ? next : "";
+	char *row = strndup(first_row, strcspn(first_row, "\n"));
+	char *row_cells[MAX_CSV_COLS];
+	unsigned nr = row ? csv_split(row, row_cells, MAX_CSV_COLS) : 0;
+	for (unsigned i = 0; i < nh && i < nr && !by_cgroup; i++) {
+		unsigned node;
+		int end = -1;
+		by_cgroup = sscanf(cells[i], "cgroup_node%u_bytes%n", &node, &end) == 1 && end > 0 &&
+			    cells[i][end] == '\0' && row_cells[i][0];
+	}
+	free(row);
 	for (unsigned i = 0; i < nh && nw < MAX_CSV_COLS; i++) {
 		unsigned node;
 		int end = -1;
-		if (sscanf(cells[i], "node%u_pages%n", &node, &end) == 1 && end > 0 &&
-		    cells[i][end] == '\0') {
+		if (sscanf(cells[i], by_cgroup ? "cgroup_node%u_bytes%n" : "node%u_pages%n", &node, &end) == 1 &&
+		    end > 0 && cells[i][end] == '\0') {
 			want[nw] = (int)i;
-			scale[nw] = mib / (double)page;
+			scale[nw] = by_cgroup ? mib : mib / (double)page;
 			snprintf(titles[nw++], sizeof titles[0], "node %u", node);
 		}
 	}

@@ -986,6 +986,16 @@ static nh_num_t cg_current(const nh_rv_t *rec) { return nh_rv_cgroup(rec).memory
 static nh_num_t cg_file(const nh_rv_t *rec) { return nh_rv_cgroup(rec).stat_file; }
 static nh_num_t cg_cache(const nh_rv_t *rec) { return nh_rv_cgroup(rec).stat_cache; }
 static nh_num_t series_samples(const nh_rv_t *rec) { return nh_rv_series(rec).samples; }
+static nh_num_t run_cg_peak(const nh_rv_t *rec)
+{
+	nh_rv_run_cgroup_t c;
+	return nh_rv_run_cgroup(rec, &c) ? c.memory_peak : (nh_num_t){.why = c.why};
+}
+static nh_num_t run_cg_limit(const nh_rv_t *rec)
+{
+	nh_rv_run_cgroup_t c;
+	return nh_rv_run_cgroup(rec, &c) ? c.memory_max : (nh_num_t){.why = c.why};
+}
 
 static void section_memory(struct rw *w, struct rep *p)
 {
@@ -996,14 +1006,16 @@ static void section_memory(struct rw *w, struct rep *p)
 		"worker's peak RSS (VmHWM), its transparent huge pages (AnonHugePages), and its "
 		"cgroup's memory "
 		"(memory.current, or usage_in_bytes on cgroup v1) and page cache (file, or cache "
-		"on v1).");
+		"on v1); over the whole run, the peak of the run's own cgroup (memory.peak, or "
+		"max_usage_in_bytes) and its limit (memory_limit).");
 	rw_p_end(w);
-	rw_table_begin(w, "lrrrrr", "configuration", "peak RSS (VmHWM)", "AnonHugePages",
-		    "cgroup memory", "cgroup page cache", "series samples", NULL);
-	struct strlist cg_reasons = {0};
+	rw_table_begin(w, "lrrrrrrr", "configuration", "peak RSS (VmHWM)", "AnonHugePages",
+		    "cgroup memory", "cgroup page cache", "run cgroup peak", "run cgroup limit",
+		    "series samples", NULL);
+	struct strlist cg_reasons = {0}, run_cg_reasons = {0};
 	for (unsigned k = 0; k < p->nc; k++) {
 		const struct cfg *c = &p->cfgs[k];
-		char a[32], b[32], d[32], e[32];
+		char a[32], b[32], d[32], e[32], f[32], g[32];
 		double file = max_over(p, c, cg_file);
 		if (isnan(file))
 			file = max_over(p, c, cg_cache);
@@ -1013,6 +1025,8 @@ static void section_memory(struct rw *w, struct rep *p)
 		rw_cell(w, "%s", rw_bytes(b, sizeof b, max_over(p, c, anon_huge)));
 		rw_cell(w, "%s", rw_bytes(d, sizeof d, max_over(p, c, cg_current)));
 		rw_cell(w, "%s", rw_bytes(e, sizeof e, file));
+		rw_cell(w, "%s", rw_bytes(f, sizeof f, max_over(p, c, run_cg_peak)));
+		rw_cell(w, "%s", rw_bytes(g, sizeof g, max_over(p, c, run_cg_limit)));
 		if (isfinite(samples))
 			rw_cell(w, "%.0f", samples);
 		else
@@ -1022,6 +1036,10 @@ static void section_memory(struct rw *w, struct rep *p)
 			nh_str_t why = nh_rv_cgroup(rec).unavailable;
 			if (why.present)
 				strlist_add(&cg_reasons, why.s);
+			nh_rv_run_cgroup_t rc;
+			/* results from before per-run cgroups say nothing of them */
+			if (!nh_rv_run_cgroup(rec, &rc) && strcmp(rc.why, "run_cgroup: not recorded") != 0)
+				strlist_add(&run_cg_reasons, rc.why);
 		}
 	}
 	rw_table_end(w);
@@ -1030,7 +1048,13 @@ static void section_memory(struct rw *w, struct rep *p)
 		rw_text(w, "cgroup memory unavailable: %s", cg_reasons.items[i]);
 		rw_p_end(w);
 	}
+	for (unsigned i = 0; i < run_cg_reasons.n; i++) {
+		rw_p_begin(w);
+		rw_text(w, "no cgroup of the run's own: %s", run_cg_reasons.items[i]);
+		rw_p_end(w);
+	}
 	free(cg_reasons.items);
+	free(run_cg_reasons.items);
 }
 
 /* Say why an optional document is not there: \p absent when there is no such file (a results

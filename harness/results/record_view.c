@@ -88,6 +88,7 @@ static bool iter_next(json_t *obj, nh_rv_iter_t *it, const char **key, json_t **
 #define K_NUMASTAT "numastat"
 #define K_MEMORY "memory"
 #define K_CGROUP "cgroup"
+#define K_RUN_CGROUP "run_cgroup"
 #define K_SERIES "series"
 #define K_ALLOCATOR "allocator"
 #define K_NOTES "notes"
@@ -374,6 +375,31 @@ nh_rv_cgroup_t nh_rv_cgroup(const nh_rv_t *rv)
 		.stat_cache = NUM(stat, "cache", "cgroup.stat.cache"),
 		.unavailable = STR(c, K_UNAVAILABLE, "cgroup.unavailable"),
 	};
+}
+
+bool nh_rv_run_cgroup(const nh_rv_t *rv, nh_rv_run_cgroup_t *out)
+{
+	json_t *c = json_object_get(REC(rv), K_RUN_CGROUP);
+	*out = (nh_rv_run_cgroup_t){
+		.path = STR(c, "path", "run_cgroup.path"),
+		.version = INT(c, "version", "run_cgroup.version"),
+		.memory_max = INT(c, "memory_max", "run_cgroup.memory_max"),
+		.memory_high = INT(c, "memory_high", "run_cgroup.memory_high"),
+		.cpus = STR(c, "cpus", "run_cgroup.cpus"),
+		.mems = STR(c, "mems", "run_cgroup.mems"),
+		.oom_kill = INT(c, "oom_kill", "run_cgroup.oom_kill"),
+		.memory_peak = INT(c, "memory_peak", "run_cgroup.memory_peak"),
+	};
+	nh_str_t unavailable = STR(c, K_UNAVAILABLE, "run_cgroup.unavailable");
+	if (!json_is_object(c))
+		out->why = WHY("run_cgroup", "not recorded");
+	else if (unavailable.present)
+		out->why = unavailable.s;
+	else if (!out->path.present)
+		out->why = out->path.why;
+	else
+		out->present = true;
+	return out->present;
 }
 
 nh_rv_series_t nh_rv_series(const nh_rv_t *rv)

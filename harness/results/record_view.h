@@ -176,6 +176,22 @@ typedef struct nh_rv_cgroup {
 } nh_rv_cgroup_t;
 nh_rv_cgroup_t nh_rv_cgroup(const nh_rv_t *rv);
 
+/* The run's own cgroup ("run_cgroup", harness/cgroup): where it was, its limits and cpuset as
+ * the kernel held them, and what it saw. */
+typedef struct nh_rv_run_cgroup {
+	bool present;	 /* the run had a cgroup of its own */
+	const char *why; /* !present: the record's reason ("cgroup parent ... is in no cgroup2
+			  * mount ..."), or "run_cgroup: not recorded" (results from before) */
+	nh_str_t path;
+	nh_num_t version;		  /* 2, or 1 (the v1 memory controller) */
+	nh_num_t memory_max, memory_high; /* bytes; absent (null): no limit */
+	nh_str_t cpus, mems;		  /* cpuset lists; absent (null): not asked */
+	nh_num_t oom_kill;		  /* OOM kills in the cgroup over the run */
+	nh_num_t memory_peak;		  /* bytes; absent where the kernel has no peak */
+} nh_rv_run_cgroup_t;
+/** \brief Fill \p out from the record; returns out->present. */
+bool nh_rv_run_cgroup(const nh_rv_t *rv, nh_rv_run_cgroup_t *out);
+
 /* The series layer's summary. */
 typedef struct nh_rv_series {
 	nh_str_t file; /* relative to the results directory: series/run-N.csv */

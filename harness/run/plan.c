@@ -162,15 +162,67 @@ static int add_config(nh_plan_t *plan, const nh_plan_group_t *g, const nh_worklo
 	return 0;
 }
 
-/* What only makes sense against the policy's CPUs (e.g. more threads than the node has). */
+/* A cpuset run option as a set; false when not asked (its text was checked as a list). */
+static bool cpuset_option(const nh_params_t *params, const char *name, nh_set_t *set)
+{
+	const char *v = nh_params_get(params, name);
+	nh_set_clear(set);
+	return v && nh_set_parse(set, v, NULL) == 0;
+}
+
+/* cpuset_cpus / cpuset_mems within what this host gives the harness: a cgroup cannot have
+ * more than its parent, so anything else could only fail at run time. */
+static int check_cpuset(const nh_plan_t *plan, const nh_workload_t *wl, const nh_params_t *params,
+			const char *src, nh_err_t *err)
+{
+	const nh_host_facts_t *f = nh_topo_facts(plan->topo);
+	static const struct {
+		const char *option, *what;
+	} lists[] = {{"cpuset_cpus", "CPU"}, {"cpuset_mems", "node"}};
+	for (unsigned i = 0; i < NH_ARRAY_LEN(lists); i++) {
+		nh_set_t asked, outside;
+		if (!cpuset_option(params, lists[i].option, &asked))
+			continue;
+		const nh_set_t *host = i == 0 ? &f->allowed_cpus : &f->allowed_mems;
+		nh_set_minus(&outside, &asked, host);
+		if (nh_set_empty(&outside))
+			continue;
+		char out[128], have[128];
+		errno = EINVAL;
+		return nh_err_set(err, "%s: %s: %s=%s: %s %s not among this host's %ss (%s)", src, wl->name,
+				  lists[i].option, nh_params_get(params, lists[i].option), lists[i].what,
+				  nh_set_format(&outside, out, sizeof out), lists[i].what,
+				  nh_set_format(host, have, sizeof have));
+	}
+	return 0;
+}
+
+/* What only makes sense against the policy's CPUs (e.g. more threads than the node has), within
+ * the run's cpuset when it has one; a policy with no CPU or node left in that cpuset. */
 static int check_against_policy(const nh_plan_t *plan, const nh_workload_t *wl, const nh_params_t *params,
 				const nh_policy_t *pol, const char *src, nh_err_t *err)
 {
-	if (!wl->check_plan)
-		return 0;
-	nh_set_t cpus = nh_topo_facts(plan->topo)->allowed_cpus;
+	nh_set_t cpus = nh_topo_facts(plan->topo)->allowed_cpus, cpuset, mems;
+	bool narrowed = cpuset_option(params, "cpuset_cpus", &cpuset);
+	if (narrowed)
+		nh_set_and(&cpus, &cpuset);
 	if (pol->cpu_mode != NH_CPU_ANY)
 		nh_set_and(&cpus, &pol->cpus);
+	if (narrowed && nh_set_empty(&cpus)) {
+		errno = EINVAL;
+		return nh_err_set(err, "%s: %s: policy '%s' leaves no CPU of cpuset_cpus=%s", src, wl->name,
+				  pol->spec, nh_params_get(params, "cpuset_cpus"));
+	}
+	if (cpuset_option(params, "cpuset_mems", &mems) && !nh_set_empty(&pol->mem_nodes)) {
+		nh_set_and(&mems, &pol->mem_nodes);
+		if (nh_set_empty(&mems)) {
+			errno = EINVAL;
+			return nh_err_set(err, "%s: %s: policy '%s' names no node of cpuset_mems=%s", src,
+					  wl->name, pol->spec, nh_params_get(params, "cpuset_mems"));
+		}
+	}
+	if (!wl->check_plan)
+		return 0;
 	char why[256] = "";
 	if (wl->check_plan(params, nh_set_count(&cpus), why, sizeof why) == 0)
 		return 0;
@@ -229,6 +281,8 @@ int nh_plan_add_group(nh_plan_t *plan, const nh_plan_group_t *g, nh_err_t *err)
 			nh_err_prefix(err, "%s", src);
 			goto out;
 		}
+		if (check_cpuset(plan, wl, &params, src, err) < 0)
+			goto out;
 		for (unsigned p = 0; p < npol; p++) {
 			if (check_against_policy(plan, wl, &params, &pols[p], src, err) < 0 ||
 			    add_config(plan, g, wl, &params, &pols[p], err) < 0)

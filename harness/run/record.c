@@ -219,6 +219,29 @@ static json_t *allocator_json(const nh_record_t *r)
 	return o;
 }
 
+static json_t *u64_json(uint64_t v)
+{
+	return v > (uint64_t)INT64_MAX ? json_real((double)v) : json_integer((json_int_t)v);
+}
+
+/* {"path", "version", "memory_max", "memory_high", "cpus", "mems", "oom_kill", "memory_peak"}, a
+ * value not set or not read null; or {"unavailable": why}. */
+static json_t *run_cgroup_json(const nh_record_cgroup_t *c)
+{
+	if (!c->available)
+		return json_pack("{s:s}", "unavailable", c->unavailable[0] ? c->unavailable : "not made");
+	json_t *o = json_object();
+	json_object_set_new(o, "path", json_string(c->path));
+	json_object_set_new(o, "version", json_integer(c->version));
+	json_object_set_new(o, "memory_max", c->has_memory_max ? u64_json(c->memory_max) : json_null());
+	json_object_set_new(o, "memory_high", c->has_memory_high ? u64_json(c->memory_high) : json_null());
+	json_object_set_new(o, "cpus", c->cpus[0] ? json_string(c->cpus) : json_null());
+	json_object_set_new(o, "mems", c->mems[0] ? json_string(c->mems) : json_null());
+	json_object_set_new(o, "oom_kill", c->has_oom_kill ? u64_json(c->oom_kill) : json_null());
+	json_object_set_new(o, "memory_peak", c->has_memory_peak ? u64_json(c->memory_peak) : json_null());
+	return o;
+}
+
 /* The layers' sections, each under its key in slot order, as the samplers wrote them: the record
  * knows no layer. Parsed back only to be embedded; the numbers print as they were written. */
 static void sections_json(json_t *o, const nh_record_t *r)
@@ -267,6 +290,7 @@ char *nh_record_to_json(const nh_record_t *r)
 	json_object_set_new(o, "metrics", metrics);
 	json_object_set_new(o, "numastat", numastat_json(r));
 	json_object_set_new(o, "allocator", allocator_json(r));
+	json_object_set_new(o, "run_cgroup", run_cgroup_json(&r->run_cgroup));
 	sections_json(o, r);
 	json_object_set_new(o, "notes", notes_json(&r->notes));
 	json_object_set_new(o, "started_at", json_string(r->started_at));

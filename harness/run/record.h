@@ -23,6 +23,18 @@ enum nh_verdict {
 };
 const char *nh_verdict_name(enum nh_verdict v);
 
+/* The run's own cgroup (harness/cgroup), as the record's "run_cgroup" says it. */
+typedef struct nh_record_cgroup {
+	bool available;
+	char unavailable[384];	/* !available: why (the run ran without a cgroup of its own) */
+	char path[512];
+	int version;		/* 2, or 1 (the v1 memory controller) */
+	bool has_memory_max, has_memory_high, has_memory_peak, has_oom_kill;
+	uint64_t memory_max, memory_high; /* as the kernel holds them */
+	uint64_t memory_peak, oom_kill;	  /* after the run */
+	char cpus[256], mems[256];	  /* cpuset.cpus / .mems when asked, else "" */
+} nh_record_cgroup_t;
+
 typedef struct nh_record {
 	nh_run_spec_t spec;
 	enum nh_outcome outcome;
@@ -50,6 +62,8 @@ typedef struct nh_record {
 
 	bool numastat_valid;
 	nh_numastat_t numastat_delta;
+
+	nh_record_cgroup_t run_cgroup;
 
 	unsigned metric_count;
 	nh_metric_t metrics[NH_MAX_METRICS];

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "install.h"
 #include "run_options.h"
 #include "worker_report.h"
@@ -173,12 +174,24 @@ static int wait_with_timeout(pid_t pid, double timeout_s, int *status)
 
 /* Child side, between fork and exec. Only async-signal-safe-ish work: we are single-threaded. */
 static void child_exec(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, nh_worker_report_t *rep,
-		       int report_fd, int stderr_fd, char *const argv[])
+		       int report_fd, int stderr_fd, char *const argv[], const nh_cgroup_run_t *cg,
+		       bool cg_asked)
 {
 	nh_err_t err;
 	setpgid(0, 0); /* the parent kills the whole group on timeout */
 	if (stderr_fd >= 0)
 		dup2(stderr_fd, STDERR_FILENO);
+	/* Into the run's cgroup before anything is charged or placed: a cpuset narrows the CPUs
+	 * the policy then applies within. A limit that cannot hold is a skip; else the run goes
+	 * on without, and the record says why. */
+	if (cg->available && nh_cgroup_run_join(cg) < 0) {
+		rep->cgroup_join_errno = errno;
+		if (cg_asked) {
+			nh_format_cut(rep->reason, sizeof rep->reason, "cannot join the run's cgroup %s: %s",
+				      cg->path, strerror(errno));
+			_exit(NH_WORKER_EXIT_SKIPPED);
+		}
+	}
 	if (opts->oom_score_adj != INT_MIN) {
 		int fd = open("/proc/self/oom_score_adj", O_WRONLY);
 		if (fd >= 0) {
@@ -217,6 +230,30 @@ static void failed_reason(nh_record_t *rec, const char *why)
 	nh_format_cut(rec->reason, sizeof rec->reason, "%s%s", cut, status);
 }
 
+/* "64.0 MiB", as the OOM reason gives a limit. */
+static const char *mib(uint64_t bytes, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.1f MiB", (double)bytes / (1024.0 * 1024.0));
+	return buf;
+}
+
+/* An OOM kill the run's own cgroup counted: "killed by the OOM killer in its cgroup (memory.max
+ * 64.0 MiB, cgroup oom_kill +1)". */
+static void cgroup_oom_reason(nh_record_t *rec)
+{
+	const nh_record_cgroup_t *c = &rec->run_cgroup;
+	char limit[32];
+	if (c->has_memory_max)
+		snprintf(rec->reason, sizeof rec->reason,
+			 "killed by the OOM killer in its cgroup (%s %s, cgroup oom_kill +%" PRIu64 ")",
+			 c->version == 2 ? "memory.max" : "memory.limit_in_bytes",
+			 mib(c->memory_max, limit, sizeof limit), c->oom_kill);
+	else
+		snprintf(rec->reason, sizeof rec->reason,
+			 "killed by the OOM killer (its cgroup has no limit of its own: the host's or a "
+			 "parent cgroup's memory ran out; cgroup oom_kill +%" PRIu64 ")", c->oom_kill);
+}
+
 static void classify(nh_record_t *rec, const nh_worker_report_t *rep, int status, bool timed_out,
 		     long long oom_before, double timeout_s, const char *tail)
 {
@@ -231,7 +268,13 @@ static void classify(nh_record_t *rec, const nh_worker_report_t *rep, int status
 		int sig = WTERMSIG(status);
 		long long oom_after = read_oom_kills();
 		rec->term_signal = sig;
-		if (sig == SIGKILL && oom_before >= 0 && oom_after > oom_before) {
+		/* The run's own cgroup counts the kills of its processes, whichever OOM killer
+		 * struck; without one, the host's count tells an OOM kill from another SIGKILL. */
+		if (sig == SIGKILL && rec->run_cgroup.available && rec->run_cgroup.has_oom_kill &&
+		    rec->run_cgroup.oom_kill > 0) {
+			rec->outcome = NH_OUTCOME_OOM_KILLED;
+			cgroup_oom_reason(rec);
+		} else if (sig == SIGKILL && oom_before >= 0 && oom_after > oom_before) {
 			rec->outcome = NH_OUTCOME_OOM_KILLED;
 			snprintf(rec->reason, sizeof rec->reason,
 				 "killed by the OOM killer (SIGKILL; /proc/vmstat oom_kill +%lld)", oom_after - oom_before);
@@ -314,6 +357,111 @@ static void copy_report(nh_record_t *rec, const nh_worker_report_t *rep)
 	copy_layers(rec, rep);
 }
 
+/* The parent of the runs' cgroups, found (or made) once per setting — and again when it has gone
+ * — with the cgroups a killed harness left there removed on the way. */
+static struct {
+	bool resolved;
+	char setting[NH_CGROUP_PATH_MAX];
+	nh_cgroup_parent_t parent;
+} cg_parent;
+
+static const nh_cgroup_parent_t *cgroup_parent(const char *setting, bool again)
+{
+	const char *s = setting ? setting : "";
+	if (cg_parent.resolved && !again && strcmp(cg_parent.setting, s) == 0)
+		return &cg_parent.parent;
+	nh_cgroup_parent_resolve(s, &cg_parent.parent);
+	snprintf(cg_parent.setting, sizeof cg_parent.setting, "%s", s);
+	cg_parent.resolved = true;
+	if (cg_parent.parent.available) {
+		nh_cgroup_remove_stale(&cg_parent.parent);
+		nh_log(NH_LOG_INFO, "each run in a cgroup of its own under %s (cgroup v%d)", cg_parent.parent.dir,
+		       cg_parent.parent.version);
+	} else {
+		nh_log(NH_LOG_INFO, "runs without a cgroup of their own: %s", cg_parent.parent.why);
+	}
+	return &cg_parent.parent;
+}
+
+/* What the run asks of its cgroup (plan-checked run options); the first option asked as
+ * "name=value" in \p asked, "" when none. */
+static void cgroup_limits(const nh_params_t *p, nh_cgroup_limits_t *lim, char *asked, size_t len)
+{
+	static const char *const names[] = {"memory_limit", "memory_high", "cpuset_cpus", "cpuset_mems"};
+	memset(lim, 0, sizeof *lim);
+	asked[0] = '\0';
+	for (unsigned i = 0; i < NH_ARRAY_LEN(names); i++) {
+		const char *v = nh_params_get(p, names[i]);
+		if (!v)
+			continue;
+		if (!asked[0])
+			snprintf(asked, len, "%s=%s", names[i], v);
+		switch (i) {
+		case 0: (void)nh_parse_size(v, &lim->memory_max, NULL); break;
+		case 1: (void)nh_parse_size(v, &lim->memory_high, NULL); break;
+		case 2: snprintf(lim->cpus, sizeof lim->cpus, "%s", v); break;
+		default: snprintf(lim->mems, sizeof lim->mems, "%s", v); break;
+		}
+	}
+}
+
+/* Make the run's cgroup into \p cg and say so in the record. -1 when the run must be skipped
+ * (it asked for a limit or cpuset that cannot be had): the reason is then the record's. */
+static int make_cgroup(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, const nh_cgroup_limits_t *lim,
+		       const char *asked, nh_cgroup_run_t *cg, nh_record_t *rec)
+{
+	nh_record_cgroup_t *rc = &rec->run_cgroup;
+	nh_err_t cerr;
+	const nh_cgroup_parent_t *p = cgroup_parent(opts->cgroup_parent, false);
+	int made = nh_cgroup_run_create(p, getpid(), spec->index, lim, cg, &cerr);
+	if (made < 0 && errno == ENOENT && p->available) /* the parent went meanwhile */
+		made = nh_cgroup_run_create(cgroup_parent(opts->cgroup_parent, true), getpid(), spec->index, lim,
+					    cg, &cerr);
+	if (made < 0) {
+		rc->available = false;
+		nh_format_cut(rc->unavailable, sizeof rc->unavailable, "%s", cerr.msg);
+		if (!asked[0])
+			return 0;
+		/* A reason that names the option stands alone; else it says what asked for it. */
+		size_t opt = strcspn(asked, "=");
+		if (strncmp(cerr.msg, asked, opt) == 0 && cerr.msg[opt] == ':')
+			nh_format_cut(rec->reason, sizeof rec->reason, "%s", cerr.msg);
+		else
+			nh_format_cut(rec->reason, sizeof rec->reason, "%s needs a cgroup of the run's own: %s",
+				      asked, cerr.msg);
+		return -1;
+	}
+	rc->available = true;
+	snprintf(rc->path, sizeof rc->path, "%s", cg->path);
+	rc->version = cg->version;
+	rc->has_memory_max = cg->has_memory_max;
+	rc->memory_max = cg->memory_max;
+	rc->has_memory_high = cg->has_memory_high;
+	rc->memory_high = cg->memory_high;
+	snprintf(rc->cpus, sizeof rc->cpus, "%s", cg->cpus);
+	snprintf(rc->mems, sizeof rc->mems, "%s", cg->mems);
+	return 0;
+}
+
+/* After the run: what its cgroup saw, unless the worker never got into it. */
+static void cgroup_after(nh_cgroup_run_t *cg, const nh_worker_report_t *rep, nh_record_t *rec)
+{
+	nh_record_cgroup_t *rc = &rec->run_cgroup;
+	if (!cg->available)
+		return;
+	if (rep->cgroup_join_errno) {
+		rc->available = false;
+		nh_format_cut(rc->unavailable, sizeof rc->unavailable, "the worker could not join %s: %s",
+			      cg->path, strerror(rep->cgroup_join_errno));
+		return;
+	}
+	nh_cgroup_run_read_final(cg);
+	rc->has_oom_kill = cg->has_oom_kill;
+	rc->oom_kill = cg->oom_kill;
+	rc->has_memory_peak = cg->has_memory_peak;
+	rc->memory_peak = cg->memory_peak;
+}
+
 int nh_run_one(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, nh_record_t *rec, nh_err_t *err)
 {
 	memset(rec, 0, sizeof *rec);
@@ -325,6 +473,8 @@ int nh_run_one(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, nh_recor
 		errno = EINTR;
 		return nh_err_set(err, "interrupted");
 	}
+	snprintf(rec->run_cgroup.unavailable, sizeof rec->run_cgroup.unavailable, "%s",
+		 "the run was skipped before its cgroup was made");
 	if (spec->skip) {
 		rec->outcome = NH_OUTCOME_SKIPPED;
 		snprintf(rec->reason, sizeof rec->reason, "%s", spec->skip_reason);
@@ -335,6 +485,7 @@ int nh_run_one(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, nh_recor
 
 	int rc = -1, report_fd = -1, stderr_fd = -1;
 	nh_worker_report_t *rep = MAP_FAILED;
+	nh_cgroup_run_t cg = {.procs_fd = -1, .cpuset_procs_fd = -1};
 	nh_policy_saved_weights_t weights = {0};
 	report_fd = memfd_create("nh-report", MFD_CLOEXEC);
 	stderr_fd = memfd_create("nh-worker-stderr", MFD_CLOEXEC);
@@ -357,6 +508,16 @@ int nh_run_one(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, nh_recor
 		goto out;
 	}
 
+	/* Its own cgroup, before anything of it runs: skipped when a limit it asks for cannot be. */
+	nh_cgroup_limits_t lim;
+	char asked[160];
+	cgroup_limits(&spec->params, &lim, asked, sizeof asked);
+	if (make_cgroup(opts, spec, &lim, asked, &cg, rec) < 0) {
+		rec->outcome = NH_OUTCOME_SKIPPED;
+		rc = 0;
+		goto out;
+	}
+
 	char fd_arg[16], llc_arg[32], threshold_arg[32];
 	snprintf(fd_arg, sizeof fd_arg, "%d", report_fd);
 	snprintf(llc_arg, sizeof llc_arg, "%" PRIu64, opts->topo ? nh_topo_llc_bytes(opts->topo) : 0);
@@ -364,7 +525,7 @@ int nh_run_one(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, nh_recor
 	/* Every option the worker can get, each with its value, "--", every parameter, NULL: sized
 	 * from that list, and each push checked against it (a parameter set at its limit with every
 	 * option present once overflowed a guess here). */
-	enum { WORKER_OPTIONS = 7 /* report-fd workload policy llc expect series scratch */ };
+	enum { WORKER_OPTIONS = 8 /* report-fd workload policy llc expect series scratch cgroup */ };
 	char *argv[1 + 2 * WORKER_OPTIONS + 1 + NH_MAX_PARAMS + 1];
 	char param_args[NH_MAX_PARAMS][sizeof spec->params.kv[0].name + sizeof spec->params.kv[0].value + 2];
 	unsigned a = 0;
@@ -408,6 +569,10 @@ int nh_run_one(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, nh_recor
 		argv[a++] = "--scratch";
 		argv[a++] = (char *)opts->scratch_dir;
 	}
+	if (cg.available) { /* the series reads the run's own cgroup only when it is in it */
+		argv[a++] = "--cgroup";
+		argv[a++] = cg.path;
+	}
 	argv[a++] = "--";
 	if (spec->params.count > NH_MAX_PARAMS || a + spec->params.count >= NH_ARRAY_LEN(argv)) {
 		errno = E2BIG;
@@ -434,7 +599,8 @@ int nh_run_one(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, nh_recor
 		goto out;
 	}
 	if (pid == 0)
-		child_exec(opts, spec, rep, report_fd, stderr_fd, argv);
+		child_exec(opts, spec, rep, report_fd, stderr_fd, argv, &cg, asked[0] != '\0');
+	nh_cgroup_run_close(&cg); /* the child's to write; removal goes by path */
 	setpgid(pid, pid); /* also here, so a kill of the group cannot race the child's own call */
 	running_pid = pid;
 	if (cancelled)
@@ -459,6 +625,7 @@ int nh_run_one(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, nh_recor
 		nh_numastat_delta(&before, &after, &rec->numastat_delta);
 		rec->numastat_valid = true;
 	}
+	cgroup_after(&cg, rep, rec);
 	char tail[256];
 	stderr_tail(stderr_fd, tail, sizeof tail);
 	copy_report(rec, rep);
@@ -468,7 +635,11 @@ int nh_run_one(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, nh_recor
 	classify(rec, rep, status, timed_out, oom_before, spec->timeout_s, tail);
 	nh_record_judge_placement(rec, opts->placement_threshold);
 	rc = 0;
-out:
+out:;
+	/* Every way out removes the run's cgroup: ended, killed at the timeout or by a Ctrl-C. */
+	nh_err_t cgerr;
+	if (nh_cgroup_run_remove(&cg, &cgerr) < 0)
+		nh_log(NH_LOG_WARN, "%s", cgerr.msg);
 	if (rc == 0)
 		fill_unreported(rec);
 	nh_policy_restore_weights(&weights);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* run: execute one run spec in isolation — fork, bind, exec the worker, enforce the timeout,
- * classify the outcome. The only module that forks. */
+/* run: execute one run spec in isolation — its own cgroup, fork, bind, exec the worker, enforce
+ * the timeout, classify the outcome. The only module that forks. */
 #ifndef NH_RUN_H
 #define NH_RUN_H
 
@@ -13,6 +13,9 @@ typedef struct nh_runner_opts {
 	int oom_score_adj;	    /* written for the worker (1000 = first in line), INT_MIN = leave */
 	const char *scratch_dir;    /* temp space workloads may use (files), may be NULL */
 	const char *results_dir;    /* time series go to <results_dir>/series/run-N.csv; NULL: none */
+	/* Where each run's own cgroup is made: NULL or "" the default (v2 <mount>/numaharness, v1
+	 * our memory cgroup + /numaharness), "off", or a path (nh_cgroup_parent_resolve). */
+	const char *cgroup_parent;
 } nh_runner_opts_t;
 
 /** \brief Run \p spec and fill \p rec. Returns 0 whenever a record was produced — a failed,

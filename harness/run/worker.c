@@ -66,7 +66,7 @@ static const char *relative_series_name(const char *path)
 }
 
 static nh_samplers_t *open_samplers(nh_worker_report_t *rep, nh_wctx_t *ctx, const char *series_path,
-				    struct snapshot_hook *hook)
+				    const char *run_cgroup, struct snapshot_hook *hook)
 {
 	/* thp=never for the whole process too: libraries' own allocations included. */
 	if (strcmp(nh_wctx_param(ctx, "thp"), "never") == 0 && prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) < 0)
@@ -79,6 +79,7 @@ static nh_samplers_t *open_samplers(nh_worker_report_t *rep, nh_wctx_t *ctx, con
 			      : nh_wctx_param_is_keyword(ctx, "interval") ? "interval=off"
 									 : NULL,
 		.interval_s = 0.1,
+		.run_cgroup = run_cgroup,
 	};
 	(void)nh_parse_duration(nh_wctx_param(ctx, "interval"), &env.interval_s, NULL);
 	*hook = (struct snapshot_hook){NULL, rep, ctx};
@@ -95,10 +96,11 @@ int main(int argc, char **argv)
 		{"report-fd", required_argument, NULL, 'r'}, {"workload", required_argument, NULL, 'w'},
 		{"policy", required_argument, NULL, 'p'},    {"llc", required_argument, NULL, 'l'},
 		{"expect", required_argument, NULL, 'e'},    {"scratch", required_argument, NULL, 's'},
-		{"series", required_argument, NULL, 'S'},    {NULL, 0, NULL, 0},
+		{"series", required_argument, NULL, 'S'},    {"cgroup", required_argument, NULL, 'c'},
+		{NULL, 0, NULL, 0},
 	};
 	int report_fd = -1;
-	const char *wl_name = NULL, *expect = "", *series_path = NULL, *scratch = NULL;
+	const char *wl_name = NULL, *expect = "", *series_path = NULL, *scratch = NULL, *run_cgroup = NULL;
 	uint64_t llc = 0;
 	for (int c; (c = getopt_long(argc, argv, "", longopts, NULL)) != -1;) {
 		switch (c) {
@@ -109,6 +111,7 @@ int main(int argc, char **argv)
 		case 'e': expect = optarg; break;
 		case 's': scratch = optarg; break;
 		case 'S': series_path = optarg; break;
+		case 'c': run_cgroup = optarg; break; /* the run's own cgroup, which we are in */
 		default: usage_exit("bad arguments");
 		}
 	}
@@ -178,7 +181,7 @@ int main(int argc, char **argv)
 	nh_wctx_set_expectation(ctx, &expected);
 	nh_wctx_set_scratch_dir(ctx, scratch);
 	struct snapshot_hook hook;
-	nh_samplers_t *samplers = open_samplers(rep, ctx, series_path, &hook);
+	nh_samplers_t *samplers = open_samplers(rep, ctx, series_path, run_cgroup, &hook);
 	rep->phase = NH_PHASE_RUNNING;
 	enum nh_wl_status status = wl->run(ctx);
 	nh_wctx_set_snapshot_hook(ctx, NULL, NULL);

@@ -48,6 +48,7 @@ typedef struct nh_worker_report {
 	bool allocator_valid; /* the worker identified what serves malloc */
 	nh_allocator_found_t allocator;
 	nh_sampler_report_t samplers; /* each layer's record section and derived metrics */
+	int cgroup_join_errno;	      /* set by the child when it could not join the run's cgroup */
 } nh_worker_report_t;
 
 #endif

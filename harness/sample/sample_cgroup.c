@@ -260,6 +260,30 @@ void nh_cgroup_read_dir(int version, const char *dir, nh_cgroup_mem_t *c)
 	c->available = true;
 }
 
+void nh_cgroup_read_usage(int version, const char *dir, nh_cgroup_mem_t *c)
+{
+	nh_err_t err = {""};
+	char *text = NULL;
+	/* Not memset: the caller's tick reads into the same struct; what this fills is reset. */
+	c->available = c->numa_valid = false;
+	c->reason[0] = c->numa_reason[0] = '\0';
+	c->stat_count = c->event_count = 0;
+	c->version = version;
+	if (read_number(dir, version == 2 ? "memory.current" : "memory.usage_in_bytes", &c->current, &err) < 0 ||
+	    !(text = read_in(dir, "memory.stat", &err)) || nh_cgroup_parse_stat(text, c, &err) < 0) {
+		free(text);
+		c->stat_count = 0;
+		nh_format_cut(c->reason, sizeof c->reason, "%s", err.msg); /* a long one: cut visibly */
+		return;
+	}
+	free(text);
+	text = read_in(dir, "memory.numa_stat", &err);
+	if (!text || nh_cgroup_parse_numa_stat(text, version, c, &err) < 0)
+		nh_format_cut(c->numa_reason, sizeof c->numa_reason, "%s", err.msg); /* cut visibly */
+	free(text);
+	c->available = true;
+}
+
 void nh_cgroup_read(pid_t pid, nh_cgroup_mem_t *c)
 {
 	char path[64], dir[sizeof c->path];

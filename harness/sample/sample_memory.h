@@ -89,6 +89,10 @@ void nh_cgroup_read(pid_t pid, nh_cgroup_mem_t *c);
  *  the root cgroup) is unavailable with that reason; a missing memory.numa_stat only clears
  *  numa_valid (numa_reason says why). Never fails. */
 void nh_cgroup_read_dir(int version, const char *dir, nh_cgroup_mem_t *c);
+/** \brief The cheap part of nh_cgroup_read_dir, for a tick of the series: memory.current (v1
+ *  usage_in_bytes), memory.stat and memory.numa_stat, no events; \p c->path is left as it is.
+ *  Never fails. */
+void nh_cgroup_read_usage(int version, const char *dir, nh_cgroup_mem_t *c);
 /** \brief Value of a memory.stat field (v1 names: "cache", "rss", ...), or UINT64_MAX. */
 uint64_t nh_cgroup_stat(const nh_cgroup_mem_t *c, const char *name);
 /** \brief Events after - before (memory.events counters only grow), matched by name; the rest

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* sample_series: periodic samples of the worker's memory layers and counters, with a CPU budget:
- * cheap fields (/proc/self/status) every tick, the page-table walks (smaps_rollup, numa_maps)
- * only while the sampler's CPU time stays under 1% of the elapsed time. */
+ * cheap fields (/proc/self/status, the run's own cgroup and its memory per node, each node's
+ * free memory) every tick, the page-table walks (smaps_rollup, numa_maps) only while the
+ * sampler's CPU time stays under 1% of the elapsed time. */
 #include "sample_series.h"
 
 #include <errno.h>
@@ -31,6 +32,10 @@ struct nh_series {
 	bool stop;
 	double cpu_spent;
 	double cgroup_cost;	    /* CPU seconds the last cgroup read took (a prior before the first) */
+	int cg_version;		    /* the worker's memory cgroup, located once at the start; 0: none */
+	char cg_dir[256];
+	bool cg_own;		    /* it is the run's own: read every tick, its per-node columns filled */
+	nh_cgroup_mem_t cg;	    /* the last tick's read (kept here: 5 KB) */
 	uint64_t last_rss_pages;
 	double walk_cost_per_page; /* page-table walks cost about this per resident page */
 	unsigned expensive_skipped, ticks_skipped;
@@ -62,6 +67,11 @@ static void write_header(nh_series_t *s)
 	      s->csv);
 	for (int n = nh_set_next(&s->nodes, 0); n >= 0; n = nh_set_next(&s->nodes, n + 1))
 		fprintf(s->csv, ",node%d_pages", n);
+	fputs(",cgroup_bytes", s->csv);
+	for (int n = nh_set_next(&s->nodes, 0); n >= 0; n = nh_set_next(&s->nodes, n + 1))
+		fprintf(s->csv, ",cgroup_node%d_bytes", n);
+	for (int n = nh_set_next(&s->nodes, 0); n >= 0; n = nh_set_next(&s->nodes, n + 1))
+		fprintf(s->csv, ",node%d_free_bytes", n);
 	for (unsigned i = 0; i < s->tick_count; i++) {
 		const nh_sampler_t *d = nh_samplers_def(s->ticks, i);
 		if (d->columns)
@@ -86,6 +96,17 @@ static void status_split(uint64_t *anon, uint64_t *file, bool *ok)
 	free(text);
 }
 
+/* MemFree of node \p n (its meminfo, through the topology's parser); false when unreadable. */
+static bool node_free(int n, uint64_t *bytes)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/sys/devices/system/node/node%d/meminfo", n);
+	char *text = nh_read_file(path, NULL, NULL);
+	bool ok = text && nh_meminfo_bytes(text, "MemFree", bytes) == 0;
+	free(text);
+	return ok;
+}
+
 /* One row. \p always: the first and the last rows are taken even over budget (cheap fields). */
 static void sample(nh_series_t *s, bool always)
 {
@@ -102,7 +123,9 @@ static void sample(nh_series_t *s, bool always)
 	 * numa_maps, whose cost grows with the resident pages) only while the budget allows,
 	 * judged by what they cost last time. */
 	double walk_estimate = s->walk_cost_per_page * (s->last_rss_pages + 1);
-	bool cgroup_ok = s->cpu_spent + s->cgroup_cost <= budget;
+	/* The run's own cgroup is a leaf: its files are cheap, and they are what keeps the
+	 * per-node line whatever the size. A shared one may be the root: within the budget. */
+	bool cgroup_ok = s->cg_version && (s->cg_own || s->cpu_spent + s->cgroup_cost <= budget);
 	bool expensive = s->cpu_spent + s->cgroup_cost + walk_estimate <= budget;
 	if (expensive) {
 		double c0 = thread_cpu_s();
@@ -119,16 +142,18 @@ static void sample(nh_series_t *s, bool always)
 	bool split;
 	status_split(&anon, &file, &split);
 	uint64_t cg_anon = UINT64_MAX, cg_file = UINT64_MAX;
+	nh_cgroup_mem_t *cg = &s->cg;
+	bool cg_read = false;
 	if (cgroup_ok) {
 		double c0 = thread_cpu_s();
-		nh_cgroup_mem_t cg;
-		nh_cgroup_read(0, &cg);
-		if (cg.available) {
-			cg_anon = nh_cgroup_stat(&cg, cg.version == 2 ? "anon" : "rss");
-			cg_file = nh_cgroup_stat(&cg, cg.version == 2 ? "file" : "cache");
+		nh_cgroup_read_usage(s->cg_version, s->cg_dir, cg);
+		if ((cg_read = cg->available)) {
+			cg_anon = nh_cgroup_stat(cg, cg->version == 2 ? "anon" : "rss");
+			cg_file = nh_cgroup_stat(cg, cg->version == 2 ? "file" : "cache");
 		}
 		s->cgroup_cost = thread_cpu_s() - c0;
 	}
+	bool own = s->cg_own && cg_read;
 
 	fprintf(s->csv, "%.3f", t);
 	cell(s->csv, m.status_valid, m.vm_rss);
@@ -141,6 +166,16 @@ static void sample(nh_series_t *s, bool always)
 	for (int n = nh_set_next(&s->nodes, 0); n >= 0; n = nh_set_next(&s->nodes, n + 1))
 		cell(s->csv, expensive && m.numa_valid && n < NH_MAX_NODES,
 		     n < NH_MAX_NODES ? m.anon_pages_by_node[n] + m.file_pages_by_node[n] : 0);
+	cell(s->csv, own, cg->current);
+	for (int n = nh_set_next(&s->nodes, 0); n >= 0; n = nh_set_next(&s->nodes, n + 1)) {
+		bool listed = own && cg->numa_valid && n < NH_MAX_NODES && (cg->numa_nodes >> n & 1);
+		cell(s->csv, listed, listed ? cg->anon_by_node[n] + cg->file_by_node[n] : 0);
+	}
+	for (int n = nh_set_next(&s->nodes, 0); n >= 0; n = nh_set_next(&s->nodes, n + 1)) {
+		uint64_t free_bytes = 0;
+		bool ok = node_free(n, &free_bytes);
+		cell(s->csv, ok, free_bytes);
+	}
 	for (unsigned i = 0; i < s->tick_count; i++) {
 		const nh_sampler_t *d = nh_samplers_def(s->ticks, i);
 		if (d->sample)
@@ -186,8 +221,26 @@ static void *sampler(void *arg)
 	return NULL;
 }
 
+/* The worker's memory cgroup, once: its directory does not change while it runs. */
+static void locate_cgroup(nh_series_t *s, const char *run_cgroup)
+{
+	char *cg = nh_read_file("/proc/self/cgroup", NULL, NULL);
+	char *mi = cg ? nh_read_file("/proc/self/mountinfo", NULL, NULL) : NULL;
+	int version = mi ? nh_cgroup_locate(cg, mi, s->cg_dir, sizeof s->cg_dir, NULL) : -1;
+	free(cg);
+	free(mi);
+	s->cg_version = version > 0 ? version : 0;
+	s->cg_own = s->cg_version && run_cgroup && strcmp(s->cg_dir, run_cgroup) == 0;
+}
+
 nh_series_t *nh_series_start(const char *csv_path, double interval_s, nh_samplers_t *ticks,
 			     nh_err_t *err)
+{
+	return nh_series_start_in(csv_path, interval_s, ticks, NULL, err);
+}
+
+nh_series_t *nh_series_start_in(const char *csv_path, double interval_s, nh_samplers_t *ticks,
+				const char *run_cgroup, nh_err_t *err)
 {
 	nh_series_t *s = calloc(1, sizeof *s);
 	if (!s) {
@@ -220,9 +273,10 @@ nh_series_t *nh_series_start(const char *csv_path, double interval_s, nh_sampler
 	s->walk_cost_per_page = 200e-9; /* conservative: measured per host after the first walk */
 	/* One file-bytes source for the whole series: the cgroup's (page cache is charged there)
 	 * when there is one, else the process's RssFile. */
-	nh_cgroup_mem_t cg;
-	nh_cgroup_read(0, &cg);
-	s->file_from_cgroup = cg.available;
+	locate_cgroup(s, run_cgroup);
+	if (s->cg_version)
+		nh_cgroup_read_usage(s->cg_version, s->cg_dir, &s->cg);
+	s->file_from_cgroup = s->cg_version && s->cg.available;
 	write_header(s);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_condattr_t ca;
@@ -307,7 +361,7 @@ static void series_open(void *state, const nh_sampler_env_t *env, nh_samplers_t 
 						  env->series_off ? env->series_off : "no series file given"));
 		return;
 	}
-	if (!(s->series = nh_series_start(env->series_path, env->interval_s, all, &err))) {
+	if (!(s->series = nh_series_start_in(env->series_path, env->interval_s, all, env->run_cgroup, &err))) {
 		nh_sampler_put(rep, &nh_sampler_series, series_unavailable(env->series_path, s->name, err.msg));
 		return;
 	}

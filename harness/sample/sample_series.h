@@ -28,6 +28,12 @@ typedef struct nh_series_summary {
  *  sampled every tick. Returns NULL with a message when the file or thread cannot be made. */
 nh_series_t *nh_series_start(const char *csv_path, double interval_s, nh_samplers_t *ticks,
 			     nh_err_t *err);
+/** \brief nh_series_start for a worker in the run's own cgroup \p run_cgroup (NULL: none): the
+ *  cgroup is located once here, and when it is that one, cgroup_bytes (memory.current, v1
+ *  usage_in_bytes) and cgroup_node<N>_bytes (anon + file of memory.numa_stat) are read every
+ *  tick; elsewhere those cells stay empty. node<N>_free_bytes (the node's MemFree) every tick. */
+nh_series_t *nh_series_start_in(const char *csv_path, double interval_s, nh_samplers_t *ticks,
+				const char *run_cgroup, nh_err_t *err);
 /** \brief Take a last sample, stop the thread, close the file and compute the summary. */
 void nh_series_stop(nh_series_t *s, nh_series_summary_t *summary);
 

@@ -34,6 +34,7 @@ typedef struct nh_sampler_env {
 	const char *series_name; /* the same, relative to the results directory (the record's) */
 	const char *series_off;	 /* why there is no series: "interval=off", "no series file given" */
 	double interval_s;	 /* between ticks */
+	const char *run_cgroup;	 /* the run's own (memory) cgroup directory; NULL: it has none */
 } nh_sampler_env_t;
 
 /* The memory state the workload context took at its snapshot; NULL members: read it now. */

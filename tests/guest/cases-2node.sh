@@ -39,12 +39,21 @@ numaharness run /tests/oom.lua --out /tmp/oom --quiet >/dev/null 2>/tmp/oom.err
 echo "exit=$?"
 cat /tmp/oom/runs.jsonl
 echo "@@status 0"
-# A real cgroup v2 memory controller (this host's own are v1): the record's cgroup layer must
-# show the worker's cgroup, its memory and the arrays' bytes on node 1 in memory.numa_stat.
+# A real cgroup v2 memory controller (this host's own are v1): the run gets a cgroup of its own
+# under the default parent /sys/fs/cgroup/numaharness (the shell's /nh holds processes, so v2
+# gives it no children with controllers), and the record's cgroup layer is that cgroup: its
+# memory and the arrays' bytes on node 1 in memory.numa_stat.
 echo "@@case cgroup-v2"
 mount -t cgroup2 none /sys/fs/cgroup && echo +memory >/sys/fs/cgroup/cgroup.subtree_control &&
 	mkdir -p /sys/fs/cgroup/nh && echo $$ >/sys/fs/cgroup/nh/cgroup.procs &&
 	numaharness bench $S --membind=1
+echo "@@status $?"
+# Under v2: 96 MiB of arrays in a run whose memory.max is 48 MiB, killed inside its own cgroup.
+case_ cgroup-v2-oom numaharness bench stream size=96M ntimes=2 threads=1 memory_limit=48M --json --quiet
+# The run's cpuset.mems alone confines its pages to node 1, whichever CPU touches them.
+case_ cgroup-v2-mems numaharness bench $S cpuset_mems=1
+echo "@@case cgroup-v2-gone"
+ls /sys/fs/cgroup/numaharness
 echo "@@status $?"
 # Does membind confine the page cache of a buffered read? A RAM block device with ext4 (modules
 # loaded at boot), files written, evicted (cold=1), then read back under membind to each node;

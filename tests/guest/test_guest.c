@@ -285,23 +285,72 @@ static void oom_in_a_sweep(void **state)
 	(void)state;
 }
 
-/* Inside a real cgroup v2 memory controller: the record's cgroup layer is v2, names the
- * worker's cgroup, and memory.numa_stat holds the arrays on node 1. */
+/* Inside a real cgroup v2 memory controller: the run in a cgroup of its own under the default
+ * parent (not the shell's /nh, which holds processes), the record's cgroup layer is that cgroup,
+ * and its memory.numa_stat holds the arrays on node 1 — the run's own figures, a known
+ * allocation. Every run's cgroup is gone afterwards. */
 static void cgroup_v2_layer(void **state)
 {
 	json_t *rec = ok_record("cgroup-v2");
 	json_t *cg = json_object_get(rec, "cgroup");
 	if (json_object_get(cg, "unavailable"))
 		fail_msg("cgroup unavailable: %s", str(cg, "unavailable"));
+	if (json_object_get(json_object_get(rec, "run_cgroup"), "unavailable"))
+		fail_msg("no cgroup of the run's own: %s", str(rec, "run_cgroup.unavailable"));
 	assert_int_equal(num(cg, "version"), 2);
-	assert_string_equal(str(cg, "path"), "/sys/fs/cgroup/nh");
-	long long pages = num(rec, "policy.observed.pages_total");
-	long long anon1 = num(cg, "numa_stat.anon.1");
-	assert_true(num(cg, "memory_current") >= pages * 4096);
-	if (anon1 < pages * 4096 * 95 / 100)
-		fail_msg("memory.numa_stat anon on node 1: %lld bytes, the arrays are %lld", anon1, pages * 4096);
-	printf("# cgroup-v2: memory.current %lld bytes, numa_stat anon node 1 %lld bytes (arrays %lld)\n",
-	       num(cg, "memory_current"), anon1, pages * 4096);
+	assert_int_equal(num(rec, "run_cgroup.version"), 2);
+	const char *path = str(rec, "run_cgroup.path");
+	const char prefix[] = "/sys/fs/cgroup/numaharness/run-";
+	if (strncmp(path, prefix, sizeof prefix - 1) != 0)
+		fail_msg("the run's cgroup is %s", path);
+	assert_string_equal(str(cg, "path"), path);
+	long long arrays = num(rec, "policy.observed.pages_total") * 4096;
+	long long anon1 = num(cg, "numa_stat.anon.1"), anon0 = num(cg, "numa_stat.anon.0");
+	assert_true(num(cg, "memory_current") >= arrays);
+	/* the arrays and the little else the worker allocated under membind=1 */
+	if (anon1 < arrays * 97 / 100 || anon1 > arrays + (4 << 20))
+		fail_msg("memory.numa_stat anon on node 1: %lld bytes, the arrays are %lld", anon1, arrays);
+	assert_true(anon0 < (1 << 20));
+	assert_true(num(rec, "run_cgroup.memory_peak") >= arrays);
+	printf("# cgroup-v2: %s, memory.current %lld bytes, numa_stat anon node 1 %lld bytes (arrays %lld, "
+	       "%+.1f%%), node 0 %lld bytes, memory.peak %lld bytes\n",
+	       path, num(cg, "memory_current"), anon1, arrays, 100.0 * (double)(anon1 - arrays) / (double)arrays,
+	       anon0, num(rec, "run_cgroup.memory_peak"));
+	guest_case_t *gone = get_case("cgroup-v2-gone");
+	assert_int_equal(gone->status, 0);
+	if (strstr(gone->text, "run-"))
+		fail_msg("cgroups left under /sys/fs/cgroup/numaharness:\n%s", gone->text);
+	(void)state;
+}
+
+/* Over its memory.max, the run is killed inside its own cgroup, and the reason gives the cgroup's
+ * own count. */
+static void cgroup_v2_oom_kill(void **state)
+{
+	guest_case_t *c = get_case("cgroup-v2-oom");
+	if (!c->json)
+		fail_msg("cgroup-v2-oom: exit %d, output:\n%s", c->status, c->text);
+	assert_string_equal(str(c->json, "outcome"), "oom-killed");
+	assert_string_equal(str(c->json, "reason"),
+			    "killed by the OOM killer in its cgroup (memory.max 48.0 MiB, cgroup oom_kill +1)");
+	assert_int_equal(num(c->json, "run_cgroup.memory_max"), 48 << 20);
+	assert_int_equal(num(c->json, "run_cgroup.oom_kill"), 1);
+	printf("# cgroup-v2-oom: %s\n", str(c->json, "reason"));
+	(void)state;
+}
+
+/* cpuset.mems=1 of the run's cgroup alone (no memory policy): every page on node 1. */
+static void cgroup_v2_cpuset_mems(void **state)
+{
+	json_t *rec = ok_record("cgroup-v2-mems");
+	assert_string_equal(str(rec, "run_cgroup.mems"), "1");
+	json_t *pages = at(rec, "policy.observed.pages_by_node");
+	long long total = num(rec, "policy.observed.pages_total");
+	assert_true(total > 0);
+	if (pages_on(pages, 1) < total * 99 / 100)
+		fail_msg("cpuset.mems=1: %lld of %lld pages on node 1", pages_on(pages, 1), total);
+	printf("# cgroup-v2-mems: %lld of %lld pages on node 1 (threads ran on CPUs %s)\n", pages_on(pages, 1), total,
+	       str(rec, "policy.observed.threads_ran_on"));
 	(void)state;
 }
 
@@ -441,6 +490,8 @@ int main(int argc, char **argv)
 			cmocka_unit_test(missing_node_is_an_error),
 			cmocka_unit_test(oom_in_a_sweep),
 			cmocka_unit_test(cgroup_v2_layer),
+			cmocka_unit_test(cgroup_v2_oom_kill),
+			cmocka_unit_test(cgroup_v2_cpuset_mems),
 			cmocka_unit_test(latency_matrix_shape),
 			cmocka_unit_test(xcache_local_and_remote),
 			cmocka_unit_test(page_cache_under_membind),

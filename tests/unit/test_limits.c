@@ -67,7 +67,7 @@ static void params_at_the_limit(void **state)
 }
 
 /* The worker's command line with every option present (report fd, workload, policy, LLC, an
- * expected node set, a series file, scratch space) and NH_MAX_PARAMS parameters: every one
+ * expected node set, a series file, scratch space, the run's cgroup) and NH_MAX_PARAMS parameters: every one
  * arrives, in order. This once wrote past the end of argv. */
 static void worker_argv_with_every_option_and_all_params(void **state)
 {
@@ -115,6 +115,8 @@ static void worker_argv_with_every_option_and_all_params(void **state)
 	assert_non_null(strstr(args, "--expect\n"));
 	assert_non_null(strstr(args, "--series\n"));
 	assert_non_null(strstr(args, "--scratch\n"));
+	if (rec.run_cgroup.available) /* its own cgroup, where the host lets us make one */
+		assert_non_null(strstr(args, "--cgroup\n"));
 	const char *params = strstr(args, "\n--\n");
 	assert_non_null(params);
 	params += 4;
