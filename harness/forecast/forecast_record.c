@@ -31,20 +31,27 @@ struct run_cgroup {
 	char mems[128];	   /* cpuset mems, "" when none narrows the run */
 };
 
-/* ---- STUB until helper "cgroup"'s nh_rv_run_cgroup lands in record_view.h ----
- * The run's cgroup limit (run_cgroup.memory_max, bytes or null) and cpuset mems
- * (run_cgroup.mems) belong here, and only here: fill \p cg from the accessor (the name from its
- * version, the why from its "unavailable" or "no memory_max set"); nothing else needs to change.
- * Until then no cgroup limit is known, and `numaharness forecast --limit BYTES` gives one. */
+/* The run's cgroup limit and cpuset mems, as the record's run_cgroup says. */
 static void run_cgroup_of(const nh_rv_t *rv, struct run_cgroup *cg)
 {
-	(void)rv;
+	nh_rv_run_cgroup_t rc;
 	cg->memory_max = NAN;
-	snprintf(cg->name, sizeof cg->name, "memory.max");
-	snprintf(cg->why, sizeof cg->why,
-		 "no cgroup limit known (this build does not read the record's run_cgroup yet; "
-		 "--limit gives one)");
 	cg->mems[0] = '\0';
+	cg->why[0] = '\0';
+	bool have = nh_rv_run_cgroup(rv, &rc);
+	snprintf(cg->name, sizeof cg->name, "%s",
+		 have && rc.version.present && rc.version.v == 1 ? "memory.limit_in_bytes" : "memory.max");
+	if (!have) {
+		nh_format_cut(cg->why, sizeof cg->why, "the run had no cgroup of its own: %s",
+			      rc.why ? rc.why : "not recorded");
+		return;
+	}
+	if (rc.memory_max.present)
+		cg->memory_max = rc.memory_max.v;
+	else
+		snprintf(cg->why, sizeof cg->why, "no memory_limit was set for the run");
+	if (rc.mems.present)
+		snprintf(cg->mems, sizeof cg->mems, "%s", rc.mems.s);
 }
 
 void nh_fc_limits_from_record(const nh_rv_t *rv, nh_fc_limits_t *lim)

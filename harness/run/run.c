@@ -21,6 +21,7 @@
 
 #include "cgroup.h"
 #include "install.h"
+#include "run_forecast.h"
 #include "run_options.h"
 #include "worker_report.h"
 
@@ -634,6 +635,7 @@ int nh_run_one(const nh_runner_opts_t *opts, const nh_run_spec_t *spec, nh_recor
 		rec->series_file[0] = '\0';
 	classify(rec, rep, status, timed_out, oom_before, spec->timeout_s, tail);
 	nh_record_judge_placement(rec, opts->placement_threshold);
+	nh_run_forecast(rec, series_arg);
 	rc = 0;
 out:;
 	/* Every way out removes the run's cgroup: ended, killed at the timeout or by a Ctrl-C. */
