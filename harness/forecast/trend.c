@@ -117,41 +117,34 @@ int nh_trend_fit(const double *t, const double *y, unsigned n, double confidence
 	if (k < 0)
 		return -1;
 	out->n = (unsigned)k;
+	int rc = -1;
 	/* The intercept over every point, after the slope: its median of y - b t. */
-	double *full_t = NULL, *full_y = NULL;
+	double *full_t = NULL, *full_y = NULL, *slopes = NULL, *scratch = NULL;
 	unsigned m = (unsigned)k;
+	errno = ENOMEM;
 	if (m > NH_FC_MAX_POINTS) {
 		full_t = malloc(m * sizeof *full_t);
 		full_y = malloc(m * sizeof *full_y);
 		if (!full_t || !full_y)
-			goto nomem;
+			goto out;
 		memcpy(full_t, vt, m * sizeof *vt);
 		memcpy(full_y, vy, m * sizeof *vy);
 		m = nh_fc_thin(vt, vy, m, NH_FC_MAX_POINTS);
 	}
 	out->used = m;
 	size_t pairs_cap = (size_t)m * (m - (m > 0)) / 2;
-	double *slopes = malloc((pairs_cap ? pairs_cap : 1) * sizeof *slopes);
-	double *scratch = malloc(((size_t)k ? (size_t)k : 1) * sizeof *scratch);
-	if (!slopes || !scratch) {
-		free(slopes);
-		free(scratch);
-		goto nomem;
-	}
+	slopes = malloc((pairs_cap ? pairs_cap : 1) * sizeof *slopes);
+	scratch = malloc(((size_t)k ? (size_t)k : 1) * sizeof *scratch);
+	if (!slopes || !scratch)
+		goto out;
 	size_t N = 0;
 	for (unsigned i = 0; i < m; i++)
 		for (unsigned j = i + 1; j < m; j++)
 			if (vt[j] != vt[i])
 				slopes[N++] = (vy[j] - vy[i]) / (vt[j] - vt[i]);
 	if (N == 0) {
-		free(slopes);
-		free(scratch);
-		free(vt);
-		free(vy);
-		free(full_t);
-		free(full_y);
 		errno = EINVAL;
-		return -1;
+		goto out;
 	}
 	/* Kendall's S variance with ties in y; C its half-width at the confidence asked. */
 	double nn = m;
@@ -172,20 +165,15 @@ int nh_trend_fit(const double *t, const double *y, unsigned n, double confidence
 	for (unsigned i = 0; i < in; i++)
 		scratch[i] = iy[i] - out->slope * it[i];
 	out->intercept = median_of(scratch, in);
+	rc = 0;
+out:
 	free(slopes);
 	free(scratch);
 	free(vt);
 	free(vy);
 	free(full_t);
 	free(full_y);
-	return 0;
-nomem:
-	free(vt);
-	free(vy);
-	free(full_t);
-	free(full_y);
-	errno = ENOMEM;
-	return -1;
+	return rc;
 }
 
 /* ---- steps and sawtooth ---- */
@@ -226,16 +214,11 @@ int nh_steps_detect(const double *t, const double *y, unsigned n, double min_ste
 	double *scratch = malloc((m ? m : 1) * sizeof *scratch);
 	double *sizes = malloc((m ? m : 1) * sizeof *sizes);
 	double *when = malloc((m ? m : 1) * sizeof *when);
+	int rc = 0;
 	if (!scratch || !sizes || !when) {
-		free(vt);
-		free(vy);
-		free(scratch);
-		free(sizes);
-		free(when);
 		errno = ENOMEM;
-		return -1;
-	}
-	if (m >= 3) {
+		rc = -1;
+	} else if (m >= 3) {
 		double threshold = fmax(min_step, NOISE_FACTOR * neighbour_noise(vy, m, scratch));
 		for (unsigned i = 0; i + 1 < m;) {
 			if (vy[i + 1] - vy[i] < threshold) {
@@ -256,7 +239,7 @@ int nh_steps_detect(const double *t, const double *y, unsigned n, double min_ste
 			i = j;
 		}
 	}
-	for (unsigned s = 0; s < out->count; s++)
+	for (unsigned s = 0; rc == 0 && s < out->count; s++)
 		out->total += sizes[s];
 	if (out->count)
 		out->size = median_of(sizes, out->count);
@@ -270,7 +253,7 @@ int nh_steps_detect(const double *t, const double *y, unsigned n, double min_ste
 	free(scratch);
 	free(sizes);
 	free(when);
-	return 0;
+	return rc;
 }
 
 void nh_sawtooth_free(nh_sawtooth_t *s)

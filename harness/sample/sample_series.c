@@ -182,6 +182,9 @@ static void sample(nh_series_t *s, bool always)
 			d->sample(nh_samplers_state(s->ticks, i), s->csv);
 	}
 	fputc('\n', s->csv);
+	/* Each row reaches the file now: a worker the OOM killer takes leaves its series up to the
+	 * last tick, the evidence of how it got there (a stdio buffer would die with it). */
+	fflush(s->csv);
 	if (!expensive)
 		s->expensive_skipped++;
 	if (m.status_valid)
@@ -278,6 +281,7 @@ nh_series_t *nh_series_start_in(const char *csv_path, double interval_s, nh_samp
 		nh_cgroup_read_usage(s->cg_version, s->cg_dir, &s->cg);
 	s->file_from_cgroup = s->cg_version && s->cg.available;
 	write_header(s);
+	fflush(s->csv);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);

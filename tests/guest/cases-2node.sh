@@ -52,6 +52,9 @@ echo "@@status $?"
 case_ cgroup-v2-oom numaharness bench stream size=96M ntimes=2 threads=1 memory_limit=48M --json --quiet
 # The run's cpuset.mems alone confines its pages to node 1, whichever CPU touches them.
 case_ cgroup-v2-mems numaharness bench $S cpuset_mems=1
+# Memory growing under membind=1 fills node 1 (320 MiB) while node 0 has room: the forecast
+# names node 1, not the machine, and the OOM kill comes from there.
+case_ grow-membind-1 numaharness bench grow pattern=ramp rate=32M duration=60s --membind=1 --json --quiet
 echo "@@case cgroup-v2-gone"
 ls /sys/fs/cgroup/numaharness
 echo "@@status $?"

@@ -339,6 +339,36 @@ static void cgroup_v2_oom_kill(void **state)
 	(void)state;
 }
 
+/* A ramp under membind=1: OOM-killed, and the harness's forecast of its series names node 1's
+ * capacity (its bytes there and node 1's free memory: some 300 MiB), not the machine's. */
+static void grow_fills_bound_node(void **state)
+{
+	guest_case_t *c = get_case("grow-membind-1");
+	if (!c->json)
+		fail_msg("grow-membind-1: exit %d, output:\n%s", c->status, c->text);
+	assert_string_equal(str(c->json, "outcome"), "oom-killed");
+	if (strcmp(str(c->json, "forecast.nearest"), "node1") != 0) {
+		char *f = json_dumps(at(c->json, "forecast"), JSON_COMPACT);
+		fail_msg("grow-membind-1: the nearest limit is not node 1's: forecast %s", f ? f : "(none)");
+	}
+	json_t *layers = at(c->json, "forecast.layers"), *l, *node1 = NULL;
+	size_t i;
+	json_array_foreach(layers, i, l)
+		if (strcmp(json_string_value(json_object_get(l, "layer")), "node1") == 0)
+			node1 = l;
+	assert_non_null(node1);
+	json_t *limit = json_object_get(node1, "limit");
+	double cap = json_number_value(json_object_get(limit, "bytes"));
+	double last = json_number_value(json_object_get(node1, "last"));
+	/* node 1 is 320 MiB: its capacity is under that, and the run held most of it when killed */
+	if (!(cap > 200.0 * (1 << 20) && cap < 320.0 * (1 << 20)))
+		fail_msg("node 1's capacity for the run: %.0f bytes", cap);
+	assert_true(last > 0.8 * cap);
+	printf("# grow-membind-1: %s; node 1: %.1f of %.1f MiB, %s\n", str(c->json, "reason"),
+	       last / (1 << 20), cap / (1 << 20), json_string_value(json_object_get(node1, "sentence")));
+	(void)state;
+}
+
 /* cpuset.mems=1 of the run's cgroup alone (no memory policy): every page on node 1. */
 static void cgroup_v2_cpuset_mems(void **state)
 {
@@ -492,6 +522,7 @@ int main(int argc, char **argv)
 			cmocka_unit_test(cgroup_v2_layer),
 			cmocka_unit_test(cgroup_v2_oom_kill),
 			cmocka_unit_test(cgroup_v2_cpuset_mems),
+			cmocka_unit_test(grow_fills_bound_node),
 			cmocka_unit_test(latency_matrix_shape),
 			cmocka_unit_test(xcache_local_and_remote),
 			cmocka_unit_test(page_cache_under_membind),
