@@ -141,8 +141,11 @@ int nh_expect_add(nh_expect_set_t *set, const nh_expect_t *e, nh_err_t *err)
 
 /* ---- plan-time checks ---- */
 
-/* Metrics every run may carry besides the workload's own: the series layer adds these. */
-static const char *const SERIES_METRICS[] = {"rss_growth", "file_growth", "rss_steps"};
+/* Metrics every run may carry besides the workload's own: the series layer adds the first
+ * three, the forecast after the run (harness/run/run_forecast.c) the others. */
+static const char *const SERIES_METRICS[] = {"rss_growth",	    "file_growth",
+					     "rss_steps",	    "time_to_limit_s",
+					     "time_to_limit_low_s", "time_to_limit_high_s"};
 
 bool nh_expect_workload_has_metric(const nh_workload_t *wl, const char *name)
 {

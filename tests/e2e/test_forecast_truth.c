@@ -224,6 +224,35 @@ static void big_stream_node_series(void **state)
 	cleanup(out);
 }
 
+/* expect on time_to_limit_s: the growing run fails its gate, the flat one is not evaluated. */
+static void gate_on_time_to_limit(void **state)
+{
+	(void)state;
+	const char *args[] = {"run", NH_SOURCE_DIR "/tests/e2e/ttl-gate.lua", NULL};
+	char *out = bench(args);
+	char path[700];
+	snprintf(path, sizeof path, "%s/checks.json", out);
+	json_error_t e;
+	json_t *checks = json_load_file(path, 0, &e), *c;
+	if (!checks)
+		fail_msg("%s: %s", path, e.text);
+	size_t i;
+	unsigned failed = 0, unevaluated = 0;
+	json_array_foreach(checks, i, c) {
+		const char *name = str(c, "name"), *status = str(c, "status");
+		if (!strstr(name, "time_to_limit_s"))
+			continue;
+		if (strstr(name, "grow") && strcmp(status, "fail") == 0)
+			failed++;
+		if (strstr(name, "stream") && strcmp(status, "not-evaluated") == 0)
+			unevaluated++;
+	}
+	assert_int_equal(failed, 1);
+	assert_int_equal(unevaluated, 1);
+	json_decref(checks);
+	cleanup(out);
+}
+
 int main(void)
 {
 	/* Where no cgroup of a run's own can be made, there is nothing to foretell against. */
@@ -245,6 +274,7 @@ int main(void)
 		cmocka_unit_test(steps_found),
 		cmocka_unit_test(sawtooth_remainder),
 		cmocka_unit_test(big_stream_node_series),
+		cmocka_unit_test(gate_on_time_to_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
