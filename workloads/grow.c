@@ -354,7 +354,8 @@ static int anon_grow(struct grow *g, uint64_t target)
 }
 
 /* Give back [target, held): madvise(MADV_DONTNEED), the pages gone at once as a collector's
- * unmap would; locked pages (mlock=1) are unlocked around it and locked again on fault. */
+ * unmap would; locked pages (mlock=1) are unlocked around it and locked again on fault. The
+ * raw syscalls, as the lock was taken: AddressSanitizer's munlock interceptor does nothing. */
 static int anon_shrink(struct grow *g, uint64_t target)
 {
 	while (g->anon_held > target) {
@@ -366,7 +367,7 @@ static int anon_shrink(struct grow *g, uint64_t target)
 		char *p = g->seg[i].p + (start - base);
 		size_t n = g->anon_held - start;
 		if (madvise(p, n, MADV_DONTNEED) < 0) {
-			if (errno != EINVAL || !g->locked || munlock(p, n) < 0 ||
+			if (errno != EINVAL || !g->locked || syscall(SYS_munlock, p, n) < 0 ||
 			    madvise(p, n, MADV_DONTNEED) < 0)
 				return fail(g, "madvise(MADV_DONTNEED) of %zu B: %s", n,
 					    strerror(errno));

@@ -28,14 +28,6 @@
 
 static nh_cgroup_parent_t parent; /* the default parent, as the harness finds it */
 
-/* The memory a run's arrays take: under AddressSanitizer (the sanitizer pass builds the worker
- * with it too) a shadow byte for every 8 they touch, charged to the same cgroup. */
-#ifdef __SANITIZE_ADDRESS__
-#define ARRAYS_MEMORY(bytes) ((bytes) * 9 / 8)
-#else
-#define ARRAYS_MEMORY(bytes) (bytes)
-#endif
-
 static bool exists(const char *path)
 {
 	struct stat st;
@@ -154,7 +146,7 @@ static void figures_match_the_allocation(void **state)
 {
 	char *tmp = nh_tmpdir(), out[600];
 	snprintf(out, sizeof out, "%s/r", tmp);
-	const double size = 300.0 * (1 << 20), charged = ARRAYS_MEMORY(size);
+	const double size = 300.0 * (1 << 20), charged = NH_TOUCHED_MEMORY(size);
 	nh(0, NULL, (const char *[]){"bench", "stream", "size=300M", "ntimes=3", "threads=1", "--out", out,
 				     "--quiet", NULL});
 	nh_err_t err;
