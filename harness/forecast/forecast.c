@@ -187,7 +187,8 @@ void nh_fc_sentence(nh_fc_layer_t *l)
 					l->limit.name, lim);
 		break;
 	case NH_FC_NO_GROWTH:
-		used = snprintf(s, cap, "%s: no growth (slope %s)", l->label, range);
+		used = snprintf(s, cap, "%s: no growth (slope %s%s%s)", l->label, range,
+				l->plateau ? "; " : "", l->plateau ? l->why : "");
 		break;
 	case NH_FC_GROWTH:
 		if (!l->has_limit) {
@@ -298,6 +299,23 @@ void nh_fc_layer(const char *layer, const char *label, const double *t, const do
 			 : nh_trend_fit(vt, vy, (unsigned)m, confidence, &out->trend);
 	if (!failed && fit < 0)
 		failed = errno == ENOMEM ? "out of memory" : "every point at the same time";
+	/* Growth that has stopped is not growth: a run that allocates at its start and then holds
+	 * (STREAM's first touch) rose, but its last third is flat. Judged on that third when the
+	 * series is no sawtooth and no stair (whose flat stretches between steps are the pattern). */
+	double net_rise = out->last - first;
+	bool stair = out->steps.count >= 2 && net_rise > 0 && out->steps.total >= 0.5 * net_rise;
+	unsigned tail = (unsigned)m / 3;
+	if (!failed && !saw && !stair && out->trend.low > 0 && tail >= min_points) {
+		nh_trend_t recent;
+		unsigned from = (unsigned)m - tail;
+		if (nh_trend_fit(vt + from, vy + from, tail, confidence, &recent) == 0 && recent.low <= 0 &&
+		    recent.high >= 0) {
+			out->trend = recent;
+			out->plateau = true;
+			snprintf(out->why, sizeof out->why, "grew until about t = %.0f s, flat since",
+				 vt[from]);
+		}
+	}
 	free(vt);
 	free(vy);
 	nh_sawtooth_free(&out->saw);

@@ -90,8 +90,9 @@ typedef struct nh_fc_layer {
 	char label[96];	 /* in sentences: "RSS", "the cgroup", "node 1", "nodes 0-1" */
 	enum nh_fc_verdict verdict;
 	enum nh_fc_pattern pattern;
-	char why[160];	 /* insufficient data: how many points; else "" */
+	char why[160];	 /* insufficient data: how many points; a plateau: since when; else "" */
 	unsigned points; /* with a value */
+	bool plateau;	 /* grew, then held: the trend is its last third's (why says since when) */
 	bool thinned;	 /* a long series: looked at in bins (4096), its slope fit over
 			  * trend.used of them, not each point */
 	double t_first, t_last, last; /* last: the value at t_last */

@@ -28,6 +28,7 @@ static json_t *layer_json(const nh_fc_layer_t *l)
 	json_object_set_new(o, "points", json_integer(l->points));
 	json_object_set_new(o, "points_used", json_integer(l->trend.used));
 	json_object_set_new(o, "thinned", json_boolean(l->thinned));
+	json_object_set_new(o, "plateau", json_boolean(l->plateau));
 	json_object_set_new(o, "t_last_s", num(l->t_last));
 	json_object_set_new(o, "last", num(l->last));
 	json_object_set_new(o, "level", num(l->level));

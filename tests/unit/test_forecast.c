@@ -149,6 +149,32 @@ static void flat_noisy_is_no_growth(void **state)
 }
 
 /* A constant series: every slope 0, the interval [0, 0], no growth. */
+/* Allocated at the start, then held (STREAM's first touch, a cache warmed once): it rose, but
+ * it grows no more — no growth, saying since when, with the flat stretch's slope. */
+static void growth_that_stopped(void **state)
+{
+	enum { N = 300 };
+	static double t[N], y[N];
+	gsl_rng_set(rng, 7);
+	ramp(t, y, N, 1, 100 * MiB, 0, 1 * MiB);
+	for (unsigned i = 0; i < N; i++)
+		y[i] += 4 * MiB * (i < 150 ? i : 150); /* 4 MiB/s for 150 s, then held */
+	nh_limit_t lim = {.name = "memory.max", .node = -1, .bytes = 2048 * MiB};
+	nh_fc_layer_t l;
+	nh_fc_layer("cgroup", "the cgroup", t, y, N, &lim, 1, NULL, NULL, &l);
+	assert_int_equal(l.verdict, NH_FC_NO_GROWTH);
+	assert_true(l.plateau);
+	assert_true(l.trend.low <= 0 && l.trend.high >= 0);
+	assert_non_null(strstr(l.sentence, "; grew until about t = "));
+	/* still rising in its last third: growth, as before */
+	for (unsigned i = 0; i < N; i++)
+		y[i] = 100 * MiB + 4 * MiB * (i < 250 ? i : 250);
+	nh_fc_layer("cgroup", "the cgroup", t, y, N, &lim, 1, NULL, NULL, &l);
+	assert_int_equal(l.verdict, NH_FC_GROWTH);
+	assert_false(l.plateau);
+	(void)state;
+}
+
 static void constant_is_no_growth(void **state)
 {
 	double t[20], y[20];
@@ -646,6 +672,7 @@ int main(void)
 		cmocka_unit_test(ramp_time_to_limit_from_the_first_third),
 		cmocka_unit_test(long_series_is_thinned),
 		cmocka_unit_test(flat_noisy_is_no_growth),
+		cmocka_unit_test(growth_that_stopped),
 		cmocka_unit_test(constant_is_no_growth),
 		cmocka_unit_test(steps_are_recovered),
 		cmocka_unit_test(sawtooth_with_and_without_remainder),
