@@ -169,6 +169,10 @@ void nh_fc_limits_init(nh_fc_limits_t *l);
  *  ("0-1"; NULL or "" when none narrows it). Says what confined it in mem_nodes_from. */
 void nh_fc_limits_confine(nh_fc_limits_t *l, const char *mem_mode, const char *mem_nodes,
 			  const char *cpuset_mems);
+/** \brief The run's cgroup limit into \p l: \p no_cgroup why the run had no cgroup of its own
+ *  (NULL: it had one, of \p version 1 or 2), \p memory_max its limit in bytes (NAN: none set).
+ *  Names the limit's file by version and says why none is known. */
+void nh_fc_limits_cgroup(nh_fc_limits_t *l, const char *no_cgroup, int version, double memory_max);
 
 typedef struct nh_forecast {
 	nh_fc_layer_t *layers;

@@ -19,6 +19,20 @@ void nh_fc_limits_init(nh_fc_limits_t *l)
 	snprintf(l->memory_max_why, sizeof l->memory_max_why, "no cgroup limit known");
 }
 
+void nh_fc_limits_cgroup(nh_fc_limits_t *l, const char *no_cgroup, int version, double memory_max)
+{
+	snprintf(l->memory_max_name, sizeof l->memory_max_name, "%s",
+		 !no_cgroup && version == 1 ? "memory.limit_in_bytes" : "memory.max");
+	l->memory_max = no_cgroup ? NAN : memory_max;
+	if (no_cgroup)
+		nh_format_cut(l->memory_max_why, sizeof l->memory_max_why,
+			      "the run had no cgroup of its own: %s", no_cgroup);
+	else if (isnan(memory_max))
+		snprintf(l->memory_max_why, sizeof l->memory_max_why, "no memory_limit was set for the run");
+	else
+		l->memory_max_why[0] = '\0';
+}
+
 void nh_fc_limits_confine(nh_fc_limits_t *l, const char *mem_mode, const char *mem_nodes,
 			  const char *cpuset_mems)
 {

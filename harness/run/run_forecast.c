@@ -13,16 +13,8 @@ static void limits_of(const nh_record_t *rec, nh_fc_limits_t *lim)
 {
 	const nh_record_cgroup_t *cg = &rec->run_cgroup;
 	nh_fc_limits_init(lim);
-	snprintf(lim->memory_max_name, sizeof lim->memory_max_name, "%s",
-		 cg->version == 1 ? "memory.limit_in_bytes" : "memory.max");
-	if (!cg->available)
-		nh_format_cut(lim->memory_max_why, sizeof lim->memory_max_why,
-			      "the run had no cgroup of its own: %s", cg->unavailable);
-	else if (!cg->has_memory_max)
-		snprintf(lim->memory_max_why, sizeof lim->memory_max_why,
-			 "no memory_limit was set for the run");
-	else
-		lim->memory_max = (double)cg->memory_max;
+	nh_fc_limits_cgroup(lim, cg->available ? NULL : cg->unavailable, cg->version,
+			    cg->available && cg->has_memory_max ? (double)cg->memory_max : NAN);
 	/* What the worker read back is what held; a run that never got that far confines nothing
 	 * the forecast could rely on. */
 	nh_fc_limits_confine(lim, rec->applied_valid ? rec->applied_mem_mode : NULL,
