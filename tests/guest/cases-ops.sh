@@ -4,17 +4,20 @@
 # fixtures of /tests/numatune, and the operator scenarios. Each case prints "@@case NAME", the
 # command's output, then "@@status N"; tests/guest/test_guest_ops.c checks them.
 
-case_() { echo "@@case $1"; shift; "$@"; echo "@@status $?"; }
+# A stand-in that never got ready says so inside the case that uses it, where the test shows it.
+case_() { echo "@@case $1"; shift; [ -n "$notready" ] && echo "$notready"; "$@"; echo "@@status $?"; }
 
 # start CMD...: run a stand-in in the background, wait for its "ready" line; $pid is its pid.
+# Touching a few hundred MiB under emulation on a loaded host can take well over 10 s: wait 2 min.
 start() {
+	notready=
 	"$@" >/tmp/standin.out 2>&1 &
 	pid=$!
-	for i in $(seq 100); do
+	for i in $(seq 1200); do
 		grep -q '^ready' /tmp/standin.out && return 0
 		usleep 100000
 	done
-	echo "stand-in did not start:"; cat /tmp/standin.out
+	notready="stand-in not ready after 120 s: $* ($(tr '\n' ' ' </tmp/standin.out))"
 }
 stop() { kill "$pid"; wait "$pid" 2>/dev/null; true; }
 

@@ -360,12 +360,19 @@ static void grow_fills_bound_node(void **state)
 	json_t *limit = json_object_get(node1, "limit");
 	double cap = json_number_value(json_object_get(limit, "bytes"));
 	double last = json_number_value(json_object_get(node1, "last"));
-	/* node 1 is 320 MiB: its capacity is under that, and the run held most of it when killed */
+	/* node 1 is 320 MiB: its capacity is under that, and the run held most of it when killed —
+	 * by its cgroup's peak, which the kernel keeps; the series' last row is a tick or more
+	 * earlier (at 32 MiB/s, a few seconds late on a loaded host is 100 MiB), so it only has to
+	 * show the growth well under way. */
+	double peak = num(c->json, "run_cgroup.memory_peak");
 	if (!(cap > 200.0 * (1 << 20) && cap < 320.0 * (1 << 20)))
 		fail_msg("node 1's capacity for the run: %.0f bytes", cap);
-	assert_true(last > 0.8 * cap);
-	printf("# grow-membind-1: %s; node 1: %.1f of %.1f MiB, %s\n", str(c->json, "reason"),
-	       last / (1 << 20), cap / (1 << 20), json_string_value(json_object_get(node1, "sentence")));
+	if (!(peak > 0.8 * cap && last > 0.4 * cap))
+		fail_msg("grow-membind-1: cgroup peak %.1f MiB, last sample on node 1 %.1f MiB, "
+			 "node 1's capacity %.1f MiB", peak / (1 << 20), last / (1 << 20), cap / (1 << 20));
+	printf("# grow-membind-1: %s; node 1: %.1f of %.1f MiB at the last sample, cgroup peak "
+	       "%.1f MiB, %s\n", str(c->json, "reason"), last / (1 << 20), cap / (1 << 20),
+	       peak / (1 << 20), json_string_value(json_object_get(node1, "sentence")));
 	(void)state;
 }
 
