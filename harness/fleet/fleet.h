@@ -107,7 +107,8 @@ int nh_fleet_judge(nh_fleet_t *f, nh_err_t *err);
 /** \brief The output directory: \p requested (created when missing, refused when it holds
  *  anything) or ./fleet-<UTC time>[-N]/, into \p out. 0, or -1 with a message. */
 int nh_fleet_out_dir(const char *requested, char *out, size_t len, nh_err_t *err);
-/** \brief fleet.json, fleet.csv, fleet.xml (JUnit), hosts-failed.txt, and fleet.md and
+/** \brief fleet.json, fleet.csv, fleet.xml (JUnit), hosts-failed.txt, verdicts.tsv (host,
+ *  verdict and summary a line, for scripts that act on verdicts), and fleet.md and
  *  fleet.html (the same content, charts inline in the HTML) into \p dir, each written
  *  atomically; with \p charts, the charts into \p dir/charts/ (gnuplot, as the report draws
  *  them). \p note (may be NULL) says why charts were not drawn ("" when they were). 0, or -1
@@ -130,6 +131,15 @@ typedef struct nh_fleet_host_view {
 nh_fleet_host_view_t nh_fleet_host(const nh_fleet_t *f, unsigned i);
 /** \brief Index of the host named \p name, or -1. */
 int nh_fleet_find(const nh_fleet_t *f, const char *name);
+/* A summary's room: 160 bytes and the terminating NUL. */
+#define NH_FLEET_SUMMARY_LEN 161
+/** \brief One short ASCII line for host \p i (judged), fit for a scheduler's drain reason after
+ *  "numaharness: ": "pass"; FAIL "check failed: nodes = 7: 1 node != 7[; and N more failed
+ *  checks]"; OUTLIER the shape facts that differ ("CPUs the runs could use 0 vs cohort 0-1")
+ *  and the figure furthest off ("node1 local triad -16% vs cohort"), "; "-joined; UNSTABLE
+ *  "node0 local triad unstable: CV 0.23 over 5 runs"; ERROR "could not run: <why>"; MISSING
+ *  "no results". No tab, no newline, cut with "..." to fit \p len. Returns its length. */
+size_t nh_fleet_host_summary(const nh_fleet_t *f, unsigned i, char *out, size_t len);
 unsigned nh_fleet_host_readings(const nh_fleet_t *f, unsigned i);
 const char *nh_fleet_host_reading(const nh_fleet_t *f, unsigned i, unsigned k);
 unsigned nh_fleet_host_reasons(const nh_fleet_t *f, unsigned i);

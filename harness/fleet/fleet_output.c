@@ -259,12 +259,14 @@ static json_t *host_json(const nh_fleet_t *f, const fleet_host_t *h)
 		json_array_append_new(nodes,
 				      json_pack("{s:i, s:o}", "node", (int)n->id, "metrics", metrics));
 	}
-	return json_pack("{s:o, s:o, s:o, s:s, s:b, s:b, s:b, s:o, s:o, s:o, s:o, s:o}", "name",
+	char summary[NH_FLEET_SUMMARY_LEN];
+	nh_fleet_host_summary(f, (unsigned)(h - f->hosts), summary, sizeof summary);
+	return json_pack("{s:o, s:o, s:o, s:s, s:s, s:b, s:b, s:b, s:o, s:o, s:o, s:o, s:o}", "name",
 			 jstr(h->name), "dir", jstr(h->dir), "cohort", jstr(cohort_name(f, h)),
-			 "verdict", nh_fleet_verdict_name(h->verdict), "drift", h->drift, "planned",
-			 h->planned, "compared", h->compared, "reasons", jstrv(&h->reasons),
-			 "readings", readings, "notes", jstrv(&h->notes), "drift_facts", drift,
-			 "nodes", nodes);
+			 "verdict", nh_fleet_verdict_name(h->verdict), "summary", summary, "drift",
+			 h->drift, "planned", h->planned, "compared", h->compared, "reasons",
+			 jstrv(&h->reasons), "readings", readings, "notes", jstrv(&h->notes),
+			 "drift_facts", drift, "nodes", nodes);
 }
 
 /* "key": value, dumped and freed. */
@@ -797,11 +799,28 @@ static int write_failed(const nh_fleet_t *f, const char *dir, nh_err_t *err)
 	return doc_write(&d, dir, "hosts-failed.txt", err);
 }
 
+/* ---- verdicts.tsv: a line per host, for scripts that act on the verdicts ---- */
+
+static int write_verdicts(const nh_fleet_t *f, const char *dir, nh_err_t *err)
+{
+	doc_t d;
+	if (doc_open(&d, err) < 0)
+		return -1;
+	fputs("host\tverdict\tsummary\n", d.f);
+	for (unsigned i = 0; i < f->host_count; i++) {
+		char summary[NH_FLEET_SUMMARY_LEN];
+		nh_fleet_host_summary(f, i, summary, sizeof summary);
+		fprintf(d.f, "%s\t%s\t%s\n", f->hosts[i].name,
+			nh_fleet_verdict_name(f->hosts[i].verdict), summary);
+	}
+	return doc_write(&d, dir, "verdicts.tsv", err);
+}
+
 int nh_fleet_write(const nh_fleet_t *f, const char *dir, bool charts, char *note, size_t len,
 		   nh_err_t *err)
 {
 	int (*const writers[])(const nh_fleet_t *, const char *, nh_err_t *) = {
-		write_json, write_csv, write_junit, write_failed};
+		write_json, write_csv, write_junit, write_failed, write_verdicts};
 	for (unsigned i = 0; i < NH_ARRAY_LEN(writers); i++)
 		if (writers[i](f, dir, err) < 0)
 			return -1;

@@ -368,6 +368,31 @@ static void test_faults(void **state)
 	assert_string_equal(failed, "host-0003\nhost-0004\nhost-0005\nhost-0006\nhost-0007\nhost-0008\n"
 				    "host-0009\nhost-0011\nhost-0012\nhost-0013\nhost-0014\nhost-0015\n"
 				    "host-0017\nhost-0018\nhost-0019\nhost-0020\nhost-9999\n");
+	/* verdicts.tsv: a short ASCII summary per host, what a scheduler's drain reason shows */
+	char *tsv = read_in(out, "verdicts.tsv");
+	assert_memory_equal(tsv, "host\tverdict\tsummary\nhost-0000\tPASS\tpass\n", 41);
+	contains(tsv, "\nhost-0003\tOUTLIER\tnode1 local triad -20% vs cohort\n");
+	contains(tsv, "\nhost-0004\tOUTLIER\tnode1 local triad -16%, node1 MemTotal -8.3% vs cohort\n");
+	contains(tsv, "\nhost-0005\tFAIL\tcheck failed: slowest node's local triad, re-measured: "
+		      "node 1: ");
+	contains(tsv, "\nhost-0006\tUNSTABLE\tnode0 local triad unstable: CV ");
+	contains(tsv, "\nhost-0007\tERROR\tcould not run: error.txt: install failed: dpkg exited 1\n");
+	contains(tsv, "\nhost-0009\tOUTLIER\tnode count 4 vs cohort 2\n");
+	contains(tsv, "\nhost-0011\tOUTLIER\tnode0 local triad -25%, node1 local triad -25% vs cohort\n");
+	contains(tsv, "\nhost-0014\tOUTLIER\tCPUs per node 28,28 vs cohort 56,56; CPUs the runs "
+		      "could use 0-55 vs cohort 0-111\n");
+	contains(tsv, "\nhost-9999\tMISSING\tno results\n");
+	for (char *line = tsv, *end; *line; line = end + 1) { /* ASCII, cut to 160 bytes */
+		end = strchr(line, '\n');
+		assert_non_null(end);
+		const char *summary = strrchr(line, '\t') + 1;
+		assert_true(end - summary <= 160);
+		for (const char *c = summary; c < end; c++)
+			assert_true(*c >= 0x20 && *c < 0x7f);
+	}
+	assert_string_equal(json_string_value(json_object_get(host(doc, "host-0009"), "summary")),
+			    "node count 4 vs cohort 2");
+	free(tsv);
 	char *csv = read_in(out, "fleet.csv");
 	contains(csv, "host-0004,gen3,1,memtotal,184510144512,201210626048,-8.30,-22.39,low\n");
 	contains(csv, "host-0009,gen3,3,triad,46000,,,,not-compared\n");
