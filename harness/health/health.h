@@ -89,7 +89,8 @@ const char *nh_health_status_name(enum nh_health_status s);
 typedef struct nh_health_check {
 	enum nh_health_key key; /* the check is named by its key (validation_max_age: none of its own) */
 	enum nh_health_status status;
-	char detail[400]; /* "1 NUMA node, expected 2", "not in the match entry", "unknown: why" */
+	char detail[400]; /* "1 NUMA node, expected 2", "not in the match entry", or why a fact
+			   * could not be read ("cannot read PATH: ...") */
 } nh_health_check_t;
 
 #define NH_HEALTH_CHECKS (NH_HK_COUNT - 1) /* validation_max_age is part of validation */

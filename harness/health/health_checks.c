@@ -180,15 +180,15 @@ static void check_selector(const char *root, const char *rel, const nh_health_va
 {
 	char path[PATH_MAX], line[256], selected[64];
 	if (!nh_health_path(path, sizeof path, root, rel)) {
-		nh_health_set(c, NH_HEALTH_UNKNOWN, "unknown: --root path too long");
+		nh_health_set(c, NH_HEALTH_UNKNOWN, "--root path too long");
 		return;
 	}
 	if (nh_read_line(path, line, sizeof line) < 0) {
-		nh_health_set(c, NH_HEALTH_UNKNOWN, "unknown: cannot read %s: %s", path, strerror(errno));
+		nh_health_set(c, NH_HEALTH_UNKNOWN, "cannot read %s: %s", path, strerror(errno));
 		return;
 	}
 	if (nh_host_parse_selected(line, selected, sizeof selected) < 0) {
-		nh_health_set(c, NH_HEALTH_UNKNOWN, "unknown: %s has no [selected] value: '%s'", path,
+		nh_health_set(c, NH_HEALTH_UNKNOWN, "%s has no [selected] value: '%s'", path,
 			      line);
 		return;
 	}
@@ -209,16 +209,16 @@ static void check_balancing(const char *root, const nh_health_value_t *v, nh_hea
 	char path[PATH_MAX], line[64];
 	uint64_t have;
 	if (!nh_health_path(path, sizeof path, root, "/proc/sys/kernel/numa_balancing")) {
-		nh_health_set(c, NH_HEALTH_UNKNOWN, "unknown: --root path too long");
+		nh_health_set(c, NH_HEALTH_UNKNOWN, "--root path too long");
 		return;
 	}
 	/* Absent on a kernel without NUMA balancing: unknown, not "off". */
 	if (nh_read_line(path, line, sizeof line) < 0) {
-		nh_health_set(c, NH_HEALTH_UNKNOWN, "unknown: cannot read %s: %s", path, strerror(errno));
+		nh_health_set(c, NH_HEALTH_UNKNOWN, "cannot read %s: %s", path, strerror(errno));
 		return;
 	}
 	if (nh_parse_uint(line, 0, 1000, &have, NULL) < 0) {
-		nh_health_set(c, NH_HEALTH_UNKNOWN, "unknown: %s holds '%s', not a number", path, line);
+		nh_health_set(c, NH_HEALTH_UNKNOWN, "%s holds '%s', not a number", path, line);
 		return;
 	}
 	if (have == v->num)
@@ -263,7 +263,7 @@ void nh_health_run(const nh_health_entry_t *e, const char *node, const nh_health
 			continue;
 		}
 		if (is_topology_key(c->key) && !t) {
-			nh_health_set(c, NH_HEALTH_UNKNOWN, "unknown: %s", topo_err.msg);
+			nh_health_set(c, NH_HEALTH_UNKNOWN, "%s", topo_err.msg);
 			continue;
 		}
 		switch (c->key) {

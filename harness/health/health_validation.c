@@ -215,16 +215,16 @@ void nh_health_check_validation(const nh_health_entry_t *e, const char *node,
 						    : NH_HEALTH_STORAGE_TIMEOUT_S;
 	struct probe *p = probe_run(dir, node, timeout, why, sizeof why);
 	if (!p) {
-		nh_health_set(c, NH_HEALTH_UNKNOWN, "unknown: %s", why);
+		nh_health_set(c, NH_HEALTH_UNKNOWN, "%s", why);
 		return;
 	}
 	if (p->dir_errno)
-		nh_health_set(c, NH_HEALTH_UNKNOWN, "unknown: cannot read %s: %s", dir,
+		nh_health_set(c, NH_HEALTH_UNKNOWN, "cannot read %s: %s", dir,
 			      strerror(p->dir_errno));
 	else if (p->file_errno == ENOENT)
 		nh_health_set(c, NH_HEALTH_FAIL, "never validated (%s)", p->file);
 	else if (p->file_errno)
-		nh_health_set(c, NH_HEALTH_UNKNOWN, "unknown: cannot read %s: %s", p->file,
+		nh_health_set(c, NH_HEALTH_UNKNOWN, "cannot read %s: %s", p->file,
 			      strerror(p->file_errno));
 	if (p->dir_errno || p->file_errno) {
 		probe_release(p);

@@ -131,7 +131,7 @@ static void text_pass_and_fail(void **state)
 	const char *bare[] = {"--match", t.match, "--node", "n99", "--root", FIX "/1node-bare", NULL};
 	r = hc(NULL, bare);
 	assert_int_equal(r.status, 0);
-	assert_non_null(strstr(r.out, "UNKNOWN  thp: unknown: cannot read " FIX
+	assert_non_null(strstr(r.out, "UNKNOWN  thp: cannot read " FIX
 				      "/1node-bare/sys/kernel/mm/transparent_hugepage/enabled: No "
 				      "such file or directory\n"));
 	snprintf(want, sizeof want, "verdict: pass (node n99, %s line 2), 2 checks unknown\n", t.match);
@@ -203,6 +203,34 @@ static void print_set(void **state)
 	r = hc(NULL, other); /* only the thp defaults: none of bios-check's */
 	expect(&r, 0, "", "");
 	tmp_done(&t);
+
+	/* The README's example fleet: a rack's memory exception, a partition, a login node */
+	const char *cn1300[] = {"--match", FIX "/example-fleet.conf", "--node", "cn1300", "--print-set",
+				NULL};
+	r = hc(NULL, cn1300);
+	expect(&r, 0,
+	       "nodes=2\ncpus_per_node=128\nnode_memory=120G\ndistance_min=21\ndistance_max=21\n", "");
+	const char *gpu017[] = {"--match", FIX "/example-fleet.conf", "--node", "gpu017", "--print-set",
+				NULL};
+	r = hc(NULL, gpu017);
+	expect(&r, 0, "nodes=4\ncpus_per_node=32\nnode_memory=120G\ndistance_min=11\ndistance_max=32\n",
+	       "");
+	const char *login2[] = {"--match", FIX "/example-fleet.conf", "--node", "login2", "--json",
+				"--root", FIX "/1node", "--now", "1796515200", NULL};
+	r = hc(NULL, login2);
+	assert_int_equal(r.status, 1); /* 2 CPUs, not 32 */
+	json_error_t jerr;
+	json_t *o = json_loads(r.out, 0, &jerr);
+	assert_non_null(o);
+	json_t *entry = json_object_get(o, "entry");
+	assert_string_equal(json_string_value(json_object_get(entry, "validation_max_age")), "365d");
+	assert_string_equal(json_string_value(json_object_get(entry, "validation")),
+			    "/shared/numaharness/nodes");
+	assert_string_equal(json_string_value(json_object_get(entry, "thp")), "madvise");
+	json_t *lines = json_object_get(o, "lines");
+	assert_int_equal(json_array_size(lines), 4);
+	json_decref(o);
+	nh_proc_free(&r);
 	(void)state;
 }
 

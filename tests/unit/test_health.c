@@ -479,18 +479,18 @@ static void checks_unknown(void **state)
 	assert_true(r.unknown);
 	check_is(&r, NH_HK_NODES, NH_HEALTH_PASS, "1");
 	check_is(&r, NH_HK_THP, NH_HEALTH_UNKNOWN,
-		     "unknown: cannot read " FIX "/1node-bare/sys/kernel/mm/transparent_hugepage/"
+		     "cannot read " FIX "/1node-bare/sys/kernel/mm/transparent_hugepage/"
 		     "enabled: No such file or directory");
 	check_is(&r, NH_HK_THP_DEFRAG, NH_HEALTH_UNKNOWN,
-		     "unknown: cannot read " FIX "/1node-bare/sys/kernel/mm/transparent_hugepage/"
+		     "cannot read " FIX "/1node-bare/sys/kernel/mm/transparent_hugepage/"
 		     "defrag: No such file or directory");
 	check_is(&r, NH_HK_NUMA_BALANCING, NH_HEALTH_UNKNOWN,
-		     "unknown: cannot read " FIX "/1node-bare/proc/sys/kernel/numa_balancing: No "
+		     "cannot read " FIX "/1node-bare/proc/sys/kernel/numa_balancing: No "
 		     "such file or directory");
 
 	char *tmp = nh_tmpdir(), want[700];
 	r = run_on(tmp, "n1 nodes=2 cpus_per_node=4\n");
-	snprintf(want, sizeof want, "unknown: %s/sys/devices/system/node: not present", tmp);
+	snprintf(want, sizeof want, "%s/sys/devices/system/node: not present", tmp);
 	check_is(&r, NH_HK_NODES, NH_HEALTH_UNKNOWN, want);
 	check_is(&r, NH_HK_CPUS_PER_NODE, NH_HEALTH_UNKNOWN, want);
 	assert_false(r.failed);
@@ -575,7 +575,7 @@ static void validation_records(void **state)
 	snprintf(rec, sizeof rec, "%s/n1.validation", dir);
 
 	/* shared storage not there: unknown, not a failure */
-	snprintf(want, sizeof want, "unknown: cannot read %s: No such file or directory", dir);
+	snprintf(want, sizeof want, "cannot read %s: No such file or directory", dir);
 	expect_validation(validation_at(dir, "30d", t0, 0), NH_HEALTH_UNKNOWN, want);
 
 	assert_int_equal(mkdir(dir, 0755), 0);
@@ -612,7 +612,7 @@ static void validation_records(void **state)
 	/* A record that does not answer (a FIFO nobody writes: a hung mount's stand-in) */
 	unlink(rec);
 	assert_int_equal(mkfifo(rec, 0644), 0);
-	snprintf(want, sizeof want, "unknown: %s did not answer in 0.2 s (shared storage down?)", dir);
+	snprintf(want, sizeof want, "%s did not answer in 0.2 s (shared storage down?)", dir);
 	expect_validation(validation_at(dir, "30d", t0, 0.2), NH_HEALTH_UNKNOWN, want);
 	int fd = open(rec, O_WRONLY | O_NONBLOCK); /* let the abandoned reader finish */
 	if (fd >= 0)
