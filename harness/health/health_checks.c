@@ -23,6 +23,13 @@ const char *nh_health_status_name(enum nh_health_status s)
 	return "?";
 }
 
+void nh_health_printable(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			*s = '?';
+}
+
 void nh_health_set(nh_health_check_t *c, enum nh_health_status s, const char *fmt, ...)
 {
 	c->status = s;
@@ -30,6 +37,7 @@ void nh_health_set(nh_health_check_t *c, enum nh_health_status s, const char *fm
 	va_start(ap, fmt);
 	nh_vformat_cut(c->detail, sizeof c->detail, fmt, ap);
 	va_end(ap);
+	nh_health_printable(c->detail);
 }
 
 /* \p root + \p rel ("" or "/" root: the running system). false when it does not fit. */

@@ -5,7 +5,10 @@
 
 #include "health.h"
 
-/** \brief Set a check's status and detail (cut visibly when long). */
+/** \brief Make \p s printable ASCII in place (other bytes as '?'): what a detail, a drain
+ *  reason and the JSON document may hold, whatever a fact file or an admin's reason had. */
+void nh_health_printable(char *s);
+/** \brief Set a check's status and detail (cut visibly when long, printable ASCII). */
 void nh_health_set(nh_health_check_t *c, enum nh_health_status s, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /** \brief \p root + \p rel into \p buf ("" or "/" root: the running system); false when it

@@ -222,6 +222,11 @@ static int parse_line(nh_health_match_t *m, char *line, unsigned no, nh_err_t *e
 		return nh_err_prefix(err, "%s:%u", m->path, no);
 	struct match_line l = {.no = no, .patterns = patterns};
 	for (char *tok; (tok = next_token(&p)) && tok[0] != '#';) {
+		for (const char *b = tok; *b; b++)
+			if ((unsigned char)*b < 0x21 || (unsigned char)*b >= 0x7f)
+				return nh_err_set(err, "%s:%u: byte 0x%02x in '%s': keys and values are "
+						  "printable ASCII", m->path, no, (unsigned char)*b,
+						  tok);
 		char *eq = strchr(tok, '=');
 		if (!eq || eq == tok)
 			return nh_err_set(err, "%s:%u: '%s' is not key=value", m->path, no, tok);

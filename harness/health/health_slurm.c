@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "health_internal.h"
 #include "health_slurm.h"
 
 extern char **environ;
@@ -84,6 +85,7 @@ int nh_slurm_parse_node(const char *text, const char *node, nh_slurm_node_t *s, 
 			}
 		nh_format_cut(s->reason, sizeof s->reason, "%.*s", (int)(end - reason), reason);
 	}
+	nh_health_printable(s->reason); /* an admin's reason may be UTF-8: ours are ASCII */
 	errno = 0;
 	return 0;
 }

@@ -18,14 +18,6 @@
 
 static const char *const verdicts[] = {"PASS", "FAIL", "OUTLIER", "UNSTABLE", "ERROR", NULL};
 
-/* The summary ends up in a drain reason: printable ASCII only, the rest as '?'. */
-static void printable(char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
-			*s = '?';
-}
-
 int nh_health_record_parse(const char *text, const char *name, nh_health_record_t *rec,
 			   nh_err_t *err)
 {
@@ -71,7 +63,7 @@ int nh_health_record_parse(const char *text, const char *name, nh_health_record_
 			have_time = true;
 		} else if (klen == 7 && strncmp(line, "summary", 7) == 0) {
 			nh_format_cut(rec->summary, sizeof rec->summary, "%.*s", (int)vlen, value);
-			printable(rec->summary);
+			nh_health_printable(rec->summary); /* it ends up in a drain reason */
 		} else if (klen == 7 && strncmp(line, "results", 7) == 0) {
 			nh_format_cut(rec->results, sizeof rec->results, "%.*s", (int)vlen, value);
 		}

@@ -35,9 +35,12 @@ static int clean_env(void **state)
 	return 0;
 }
 
+/* A temporary directory with a match file, where the stand-in scontrol logs its calls, and the
+ * environment entries naming both. */
 struct tmp {
 	char *dir;
 	char match[600], log[600];
+	char match_env[700], log_env[700]; /* NH_HEALTH_MATCH=..., FAKE_SCONTROL_LOG=... */
 };
 
 static struct tmp tmp_with(const char *match_text)
@@ -46,6 +49,8 @@ static struct tmp tmp_with(const char *match_text)
 	assert_non_null(t.dir);
 	snprintf(t.match, sizeof t.match, "%s/nodes.conf", t.dir);
 	snprintf(t.log, sizeof t.log, "%s/scontrol.log", t.dir);
+	snprintf(t.match_env, sizeof t.match_env, "NH_HEALTH_MATCH=%s", t.match);
+	snprintf(t.log_env, sizeof t.log_env, "FAKE_SCONTROL_LOG=%s", t.log);
 	FILE *f = fopen(t.match, "w");
 	assert_non_null(f);
 	fputs(match_text, f);
@@ -239,9 +244,8 @@ static void print_set(void **state)
 static void where_names_come_from(void **state)
 {
 	struct tmp t = tmp_with("n[1-3] nodes=1\n");
-	char match_env[700], want[900];
-	snprintf(match_env, sizeof match_env, "NH_HEALTH_MATCH=%s", t.match);
-	char *env_n2[] = {match_env, "SLURMD_NODENAME=n2", NULL};
+	char want[900];
+	char *env_n2[] = {t.match_env, "SLURMD_NODENAME=n2", NULL};
 	const char *root[] = {"--root", FIX "/1node", NULL};
 	nh_proc_result_t r = hc(env_n2, root);
 	snprintf(want, sizeof want, "verdict: pass (node n2, %s line 1)\n", t.match);
@@ -257,7 +261,7 @@ static void where_names_come_from(void **state)
 	struct utsname u;
 	assert_int_equal(uname(&u), 0);
 	u.nodename[strcspn(u.nodename, ".")] = '\0';
-	char *env_host[] = {match_env, NULL};
+	char *env_host[] = {t.match_env, NULL};
 	r = hc(env_host, root);
 	snprintf(want, sizeof want, "nothing to check: no line of %s matches node %s\n", t.match,
 		 u.nodename);
@@ -296,11 +300,7 @@ static void bad_inputs(void **state)
 	snprintf(want_line, sizeof want_line,
 		 "numaharness: healthcheck: %s:3: node_memory: bad size 'lots': expected a number "
 		 "with an optional K/M/G/T suffix\n", t.match);
-	char *fake_env[] = {"FAKE_SCONTROL_SHOW=" FIX "/scontrol/idle.txt", NULL};
-	char log_env[700];
-	snprintf(log_env, sizeof log_env, "FAKE_SCONTROL_LOG=%s", t.log);
-	fake_env[1] = log_env;
-	char *env[] = {fake_env[0], fake_env[1], NULL};
+	char *env[] = {"FAKE_SCONTROL_SHOW=" FIX "/scontrol/idle.txt", t.log_env, NULL};
 	const struct {
 		const char *args[12];
 		const char *err;
@@ -373,10 +373,9 @@ static void drain_case(const char *match_line, const char *root, const char *cap
 		       const char *extra_env, int status, const char *action, const char *calls)
 {
 	struct tmp t = tmp_with(match_line);
-	char log_env[700], show_env[300];
-	snprintf(log_env, sizeof log_env, "FAKE_SCONTROL_LOG=%s", t.log);
+	char show_env[300];
 	snprintf(show_env, sizeof show_env, "FAKE_SCONTROL_SHOW=" FIX "/scontrol/%s.txt", capture);
-	char *env[] = {log_env, show_env, (char *)extra_env, NULL};
+	char *env[] = {t.log_env, show_env, (char *)extra_env, NULL};
 	const char *args[] = {"--match", t.match, "--node", "n1", "--root", root, "--drain",
 			      "--scontrol", FAKE, "--json", NULL};
 	nh_proc_result_t r = hc(env, args);
@@ -463,9 +462,7 @@ static void scontrol_failures(void **state)
 
 	/* the text form: the error line on stderr, the action line after the verdict */
 	struct tmp t = tmp_with("n1 nodes=2\n");
-	char log_env[700];
-	snprintf(log_env, sizeof log_env, "FAKE_SCONTROL_LOG=%s", t.log);
-	char *env[] = {log_env, "FAKE_SCONTROL_SHOW_EXIT=1", NULL};
+	char *env[] = {t.log_env, "FAKE_SCONTROL_SHOW_EXIT=1", NULL};
 	const char *args[] = {"--match", t.match, "--node", "n1", "--root", FIX "/1node", "--drain",
 			      "--scontrol", FAKE, "--quiet", NULL};
 	nh_proc_result_t r = hc(env, args);
@@ -479,14 +476,13 @@ static void scontrol_failures(void **state)
 static void scontrol_lookup(void **state)
 {
 	struct tmp t = tmp_with("n1 nodes=2\n");
-	char bin[700], log_env[700], path_env[800];
+	char bin[700], path_env[800];
 	snprintf(bin, sizeof bin, "%s/bin", t.dir);
 	assert_int_equal(mkdir(bin, 0755), 0);
 	snprintf(bin, sizeof bin, "%s/bin/scontrol", t.dir);
 	assert_int_equal(symlink(FAKE, bin), 0);
-	snprintf(log_env, sizeof log_env, "FAKE_SCONTROL_LOG=%s", t.log);
 	snprintf(path_env, sizeof path_env, "PATH=%s/bin:/usr/bin:/bin", t.dir);
-	char *env[] = {log_env, "FAKE_SCONTROL_SHOW=" FIX "/scontrol/idle.txt", path_env, NULL};
+	char *env[] = {t.log_env, "FAKE_SCONTROL_SHOW=" FIX "/scontrol/idle.txt", path_env, NULL};
 	const char *args[] = {"--match", t.match, "--node", "n1", "--root", FIX "/1node", "--drain",
 			      "--quiet", NULL};
 	nh_proc_result_t r = hc(env, args);
@@ -496,7 +492,7 @@ static void scontrol_lookup(void **state)
 	assert_string_equal(log, SHOW DRAIN("nodes: 1 NUMA node, expected 2"));
 	free(log);
 	unlink(t.log);
-	char *env2[] = {log_env, "FAKE_SCONTROL_SHOW=" FIX "/scontrol/idle.txt",
+	char *env2[] = {t.log_env, "FAKE_SCONTROL_SHOW=" FIX "/scontrol/idle.txt",
 			"NH_SCONTROL=" FAKE, "PATH=/nonexistent", NULL};
 	r = hc(env2, args);
 	expect(&r, 1, "nodes: 1 NUMA node, expected 2\n", "");
@@ -510,11 +506,8 @@ static void scontrol_lookup(void **state)
 static void slurmd_environment(void **state)
 {
 	struct tmp t = tmp_with("n[1-6] nodes=7\n");
-	char match_env[700], log_env[700];
-	snprintf(match_env, sizeof match_env, "NH_HEALTH_MATCH=%s", t.match);
-	snprintf(log_env, sizeof log_env, "FAKE_SCONTROL_LOG=%s", t.log);
-	char *argv[] = {"/usr/bin/env", "-i", "SLURMD_NODENAME=n1", match_env, "NH_SCONTROL=" FAKE,
-			log_env, "FAKE_SCONTROL_SHOW=" FIX "/scontrol/idle.txt", NH_BIN, "healthcheck",
+	char *argv[] = {"/usr/bin/env", "-i", "SLURMD_NODENAME=n1", t.match_env, "NH_SCONTROL=" FAKE,
+			t.log_env, "FAKE_SCONTROL_SHOW=" FIX "/scontrol/idle.txt", NH_BIN, "healthcheck",
 			"--drain", "--quiet", "--root", FIX "/2node", NULL};
 	nh_proc_result_t r;
 	assert_int_equal(nh_proc_run(t.dir, argv, NULL, &r), 0);

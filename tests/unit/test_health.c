@@ -3,10 +3,9 @@
  * its FILE:LINE message — the checks against real-format sysfs/procfs trees of 1, 2 and 4 nodes
  * (and a CXL node without CPUs, a socket without memory, a kernel without THP or balancing
  * files), validation records (missing, damaged, not PASS, too old, a directory that is not
- * there or does not answer), and the JSON document. */
+ * there or does not answer). */
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -182,10 +181,11 @@ static void match_override_order(void **state)
 
 static void match_values(void **state)
 {
-	nh_health_match_t *m = parse_ok("n1 nodes=8 cpus_per_node=4096 node_memory=1.5T "
+	nh_health_match_t *m = parse_ok("# Ren\xc3\xa9" "e's rack: comments may be UTF-8\n"
+					"n1 nodes=8 cpus_per_node=4096 node_memory=1.5T "
 					"distance_min=10 distance_max=255 thp=never "
 					"thp_defrag=defer+madvise numa_balancing=3 "
-					"validation=/shared/nh/nodes validation_max_age=12h\n");
+					"validation=/shared/nh/nodes validation_max_age=12h # \xc3\xa9t\xc3\xa9\n");
 	nh_health_entry_t e;
 	nh_err_t err;
 	assert_int_equal(nh_health_match_entry(m, "n1", &e, &err), 1);
@@ -261,6 +261,11 @@ static void match_bad_lines(void **state)
 		{"n[4-1] nodes=2", "nodes.conf:3: pattern 'n[4-1]': range '4-1' runs backwards"},
 		{"n1,,n2 nodes=2", "nodes.conf:3: patterns 'n1,,n2': an empty pattern (two commas, or "
 				   "one at an end)"},
+		{"n1 validation=/shared/r\xc3\xa9sultats", "nodes.conf:3: byte 0xc3 in "
+							   "'validation=/shared/r\xc3\xa9sultats': keys and "
+							   "values are printable ASCII"},
+		{"n1 thp=madvise\vnodes=2", "nodes.conf:3: byte 0x0b in 'thp=madvise\vnodes=2': keys "
+					   "and values are printable ASCII"},
 	};
 	for (size_t i = 0; i < NH_ARRAY_LEN(cases); i++) {
 		char text[400];
@@ -340,160 +345,133 @@ static const nh_health_check_t *check_of(const nh_health_report_t *r, enum nh_he
 	return NULL;
 }
 
-static void check_is(const nh_health_report_t *r, enum nh_health_key k,
-			 enum nh_health_status status, const char *detail)
+struct want {
+	enum nh_health_key key;
+	enum nh_health_status status;
+	const char *detail;
+};
+
+#define P(k, d) {NH_HK_##k, NH_HEALTH_PASS, d}
+#define F(k, d) {NH_HK_##k, NH_HEALTH_FAIL, d}
+#define U(k, d) {NH_HK_##k, NH_HEALTH_UNKNOWN, d}
+
+/* Each fixture tree against a match line: every check the line names with its status and
+ * detail, every other one SKIP; the verdict and its reason (the first failure's). */
+static const struct {
+	const char *what, *root, *line, *reason;
+	bool unknown;
+	struct want want[NH_HEALTH_CHECKS];
+} fixture_cases[] = {
+	{"two sockets as they are meant to be", FIX "/2node",
+	 "n1 nodes=2 cpus_per_node=32 node_memory=90G distance_min=11 distance_max=30 "
+	 "distances=10,21/21,10 thp=madvise thp_defrag=madvise numa_balancing=1\n",
+	 "", false,
+	 {P(NODES, "2"), P(CPUS_PER_NODE, "32 on each of 2 nodes"),
+	  P(NODE_MEMORY, "least 94.1 GiB (node 0), at least 90 GiB (90G)"),
+	  P(DISTANCE_MIN, "least remote distance 21 (at least 11)"),
+	  P(DISTANCE_MAX, "largest remote distance 21 (at most 30)"), P(DISTANCES, "10,21/21,10"),
+	  P(THP, "madvise"), P(THP_DEFRAG, "madvise"), P(NUMA_BALANCING, "1 (on)")}},
+	{"the same machine against wrong expectations", FIX "/2node",
+	 "n1 nodes=4 cpus_per_node=16 node_memory=96G distance_max=20 distances=10,20/20,10 "
+	 "thp=always thp_defrag=never numa_balancing=0\n",
+	 "nodes: 2 NUMA nodes, expected 4", false,
+	 {F(NODES, "2 NUMA nodes, expected 4"),
+	  F(CPUS_PER_NODE, "node 0 has 32 CPUs, expected 16 (and other nodes differ too)"),
+	  F(NODE_MEMORY, "node 0 has 94.1 GiB, expected at least 96 GiB (96G)"),
+	  F(DISTANCE_MAX, "distance 0->1 is 21, expected at most 20"),
+	  F(DISTANCES, "10,21/21,10, expected 10,20/20,10"), F(THP, "madvise, expected always"),
+	  F(THP_DEFRAG, "madvise, expected never"),
+	  F(NUMA_BALANCING, "1 (on), expected 0 (off)")}},
+	/* This machine: node interleaving's look. No remote distance fails no bound. */
+	{"one node", FIX "/1node",
+	 "n1 nodes=2 cpus_per_node=2 node_memory=23G distance_min=11 distance_max=30 distances=10 "
+	 "thp=madvise numa_balancing=0\n",
+	 "nodes: 1 NUMA node, expected 2", false,
+	 {F(NODES, "1 NUMA node, expected 2"), P(CPUS_PER_NODE, "2 on each of 1 node"),
+	  P(NODE_MEMORY, "least 23.5 GiB (node 0), at least 23 GiB (23G)"),
+	  P(DISTANCE_MIN, "no remote distance (1 node)"),
+	  P(DISTANCE_MAX, "no remote distance (1 node)"), P(DISTANCES, "10"), P(THP, "madvise"),
+	  P(NUMA_BALANCING, "0 (off)")}},
+	{"sub-NUMA clustering: clusters of a socket at 11", FIX "/4node",
+	 "n1 nodes=4 cpus_per_node=16 node_memory=46G distance_min=12 distance_max=21 "
+	 "distances=10,11,21,21/11,10,21,21/21,21,10,11/21,21,11,10 thp=madvise thp_defrag=madvise\n",
+	 "distance_min: distance 0->1 is 11, expected at least 12", false,
+	 {P(NODES, "4"), P(CPUS_PER_NODE, "16 on each of 4 nodes"),
+	  P(NODE_MEMORY, "least 46.8 GiB (node 0), at least 46 GiB (46G)"),
+	  F(DISTANCE_MIN, "distance 0->1 is 11, expected at least 12"),
+	  P(DISTANCE_MAX, "largest remote distance 21 (at most 21)"),
+	  P(DISTANCES, "10,11,21,21/11,10,21,21/21,21,10,11/21,21,11,10"),
+	  F(THP, "always, expected madvise"), P(THP_DEFRAG, "madvise")}},
+	/* Memory without CPUs is not counted by cpus_per_node; its memory and distances are. */
+	{"a CXL expander", FIX "/3node-cxl",
+	 "n1 nodes=3 cpus_per_node=32 node_memory=64G distance_max=21\n",
+	 "distance_max: distance 1->2 is 28, expected at most 21", false,
+	 {P(NODES, "3"), P(CPUS_PER_NODE, "32 on each of 2 nodes (node 2 without CPUs not counted)"),
+	  P(NODE_MEMORY, "least 64 GiB (node 2), at least 64 GiB (64G)"),
+	  F(DISTANCE_MAX, "distance 1->2 is 28, expected at most 21")}},
+	/* Every DIMM of a socket missing: bios-check counts the node the same way. */
+	{"a socket without memory", FIX "/2node-nomem",
+	 "n1 nodes=2 cpus_per_node=32 node_memory=90G\n",
+	 "node_memory: node 1 has no memory, expected at least 90 GiB (90G)", false,
+	 {P(NODES, "2"), P(CPUS_PER_NODE, "32 on each of 2 nodes"),
+	  F(NODE_MEMORY, "node 1 has no memory, expected at least 90 GiB (90G)")}},
+	/* Facts that are not there: unknown with the file, never a value made up; no failure. */
+	{"a kernel without THP or NUMA balancing", FIX "/1node-bare",
+	 "n1 nodes=1 thp=madvise thp_defrag=madvise numa_balancing=0\n", "", true,
+	 {P(NODES, "1"),
+	  U(THP, "cannot read " FIX "/1node-bare/sys/kernel/mm/transparent_hugepage/enabled: No such "
+		 "file or directory"),
+	  U(THP_DEFRAG, "cannot read " FIX "/1node-bare/sys/kernel/mm/transparent_hugepage/defrag: No "
+			"such file or directory"),
+	  U(NUMA_BALANCING, "cannot read " FIX "/1node-bare/proc/sys/kernel/numa_balancing: No such "
+			    "file or directory")}},
+};
+
+static void expect_report(const char *what, const nh_health_report_t *r, const struct want *want,
+			  size_t n)
 {
-	const nh_health_check_t *c = check_of(r, k);
-	if (c->status != status || strcmp(c->detail, detail) != 0)
-		fail_msg("%s: got %s '%s', expected %s '%s'", nh_health_key_name(k),
-			 nh_health_status_name(c->status), c->detail, nh_health_status_name(status),
-			 detail);
+	assert_int_equal(r->count, NH_HEALTH_CHECKS);
+	for (unsigned i = 1; i < r->count; i++) /* in key order */
+		assert_true(r->checks[i].key > r->checks[i - 1].key);
+	for (int k = 0; k < NH_HK_COUNT; k++) {
+		if (k == NH_HK_VALIDATION_MAX_AGE)
+			continue; /* judged with validation */
+		struct want w = {(enum nh_health_key)k, NH_HEALTH_SKIP, "not in the match entry"};
+		for (size_t i = 0; i < n; i++)
+			if (want[i].detail && want[i].key == (enum nh_health_key)k)
+				w = want[i];
+		const nh_health_check_t *c = check_of(r, (enum nh_health_key)k);
+		if (c->status != w.status || strcmp(c->detail, w.detail) != 0)
+			fail_msg("%s: %s: got %s '%s', expected %s '%s'", what, nh_health_key_name(w.key),
+				 nh_health_status_name(c->status), c->detail,
+				 nh_health_status_name(w.status), w.detail);
+	}
 }
 
-/* Two sockets as they are meant to be: every key passes, in key order, validation_max_age
- * folded into validation. */
-static void checks_2node_pass(void **state)
+static void checks_on_fixtures(void **state)
 {
-	nh_health_report_t r =
-		run_on(FIX "/2node", "n1 nodes=2 cpus_per_node=32 node_memory=90G distance_min=11 "
-				     "distance_max=30 distances=10,21/21,10 thp=madvise "
-				     "thp_defrag=madvise numa_balancing=1\n");
-	assert_int_equal(r.count, NH_HEALTH_CHECKS);
-	assert_false(r.failed);
-	assert_false(r.unknown);
-	assert_string_equal(r.reason, "");
-	check_is(&r, NH_HK_NODES, NH_HEALTH_PASS, "2");
-	check_is(&r, NH_HK_CPUS_PER_NODE, NH_HEALTH_PASS, "32 on each of 2 nodes");
-	check_is(&r, NH_HK_NODE_MEMORY, NH_HEALTH_PASS,
-		     "least 94.1 GiB (node 0), at least 90 GiB (90G)");
-	check_is(&r, NH_HK_DISTANCE_MIN, NH_HEALTH_PASS, "least remote distance 21 (at least 11)");
-	check_is(&r, NH_HK_DISTANCE_MAX, NH_HEALTH_PASS,
-		     "largest remote distance 21 (at most 30)");
-	check_is(&r, NH_HK_DISTANCES, NH_HEALTH_PASS, "10,21/21,10");
-	check_is(&r, NH_HK_THP, NH_HEALTH_PASS, "madvise");
-	check_is(&r, NH_HK_THP_DEFRAG, NH_HEALTH_PASS, "madvise");
-	check_is(&r, NH_HK_NUMA_BALANCING, NH_HEALTH_PASS, "1 (on)");
-	check_is(&r, NH_HK_VALIDATION, NH_HEALTH_SKIP, "not in the match entry");
-	for (unsigned i = 1; i < r.count; i++)
-		assert_true(r.checks[i].key > r.checks[i - 1].key);
+	for (size_t i = 0; i < NH_ARRAY_LEN(fixture_cases); i++) {
+		nh_health_report_t r = run_on(fixture_cases[i].root, fixture_cases[i].line);
+		expect_report(fixture_cases[i].what, &r, fixture_cases[i].want,
+			      NH_ARRAY_LEN(fixture_cases[i].want));
+		assert_int_equal(r.failed, fixture_cases[i].reason[0] != '\0');
+		assert_int_equal(r.unknown, fixture_cases[i].unknown);
+		assert_string_equal(r.reason, fixture_cases[i].reason);
+	}
 	(void)state;
 }
 
-/* The same machine against wrong expectations: each a FAIL with what was found and what was
- * expected; the reason is the first failure's. */
-static void checks_2node_fail(void **state)
+/* No NUMA sysfs at all (a kernel without CONFIG_NUMA, or --root at the wrong place): the
+ * topology checks are unknown with topo's reason. */
+static void checks_no_sysfs(void **state)
 {
-	nh_health_report_t r =
-		run_on(FIX "/2node", "n1 nodes=4 cpus_per_node=16 node_memory=96G distance_max=20 "
-				     "distances=10,20/20,10 thp=always thp_defrag=never "
-				     "numa_balancing=0\n");
-	assert_true(r.failed);
-	check_is(&r, NH_HK_NODES, NH_HEALTH_FAIL, "2 NUMA nodes, expected 4");
-	check_is(&r, NH_HK_CPUS_PER_NODE, NH_HEALTH_FAIL,
-		     "node 0 has 32 CPUs, expected 16 (and other nodes differ too)");
-	check_is(&r, NH_HK_NODE_MEMORY, NH_HEALTH_FAIL,
-		     "node 0 has 94.1 GiB, expected at least 96 GiB (96G)");
-	check_is(&r, NH_HK_DISTANCE_MIN, NH_HEALTH_SKIP, "not in the match entry");
-	check_is(&r, NH_HK_DISTANCE_MAX, NH_HEALTH_FAIL, "distance 0->1 is 21, expected at most 20");
-	check_is(&r, NH_HK_DISTANCES, NH_HEALTH_FAIL, "10,21/21,10, expected 10,20/20,10");
-	check_is(&r, NH_HK_THP, NH_HEALTH_FAIL, "madvise, expected always");
-	check_is(&r, NH_HK_THP_DEFRAG, NH_HEALTH_FAIL, "madvise, expected never");
-	check_is(&r, NH_HK_NUMA_BALANCING, NH_HEALTH_FAIL, "1 (on), expected 0 (off)");
-	assert_string_equal(r.reason, "nodes: 2 NUMA nodes, expected 4");
-	(void)state;
-}
-
-/* This machine (one node, 2 CPUs): node interleaving's look. No remote distance is no failure
- * of a bound; the matrix of one node is "10". */
-static void checks_1node(void **state)
-{
-	nh_health_report_t r = run_on(FIX "/1node", "n1 nodes=2 cpus_per_node=2 node_memory=23G "
-						   "distance_min=11 distance_max=30 distances=10 "
-						   "thp=madvise numa_balancing=0\n");
-	check_is(&r, NH_HK_NODES, NH_HEALTH_FAIL, "1 NUMA node, expected 2");
-	check_is(&r, NH_HK_CPUS_PER_NODE, NH_HEALTH_PASS, "2 on each of 1 node");
-	check_is(&r, NH_HK_NODE_MEMORY, NH_HEALTH_PASS,
-		     "least 23.5 GiB (node 0), at least 23 GiB (23G)");
-	check_is(&r, NH_HK_DISTANCE_MIN, NH_HEALTH_PASS, "no remote distance (1 node)");
-	check_is(&r, NH_HK_DISTANCE_MAX, NH_HEALTH_PASS, "no remote distance (1 node)");
-	check_is(&r, NH_HK_DISTANCES, NH_HEALTH_PASS, "10");
-	check_is(&r, NH_HK_NUMA_BALANCING, NH_HEALTH_PASS, "0 (off)");
-	assert_string_equal(r.reason, "nodes: 1 NUMA node, expected 2");
-	(void)state;
-}
-
-/* Sub-NUMA clustering: four nodes, clusters of a socket at 11. */
-static void checks_4node(void **state)
-{
-	nh_health_report_t r =
-		run_on(FIX "/4node", "n1 nodes=4 cpus_per_node=16 node_memory=46G distance_min=12 "
-				     "distance_max=21 distances=10,11,21,21/11,10,21,21/21,21,10,11/"
-				     "21,21,11,10 thp=madvise thp_defrag=madvise\n");
-	check_is(&r, NH_HK_NODES, NH_HEALTH_PASS, "4");
-	check_is(&r, NH_HK_CPUS_PER_NODE, NH_HEALTH_PASS, "16 on each of 4 nodes");
-	check_is(&r, NH_HK_NODE_MEMORY, NH_HEALTH_PASS,
-		     "least 46.8 GiB (node 0), at least 46 GiB (46G)");
-	check_is(&r, NH_HK_DISTANCE_MIN, NH_HEALTH_FAIL, "distance 0->1 is 11, expected at least 12");
-	check_is(&r, NH_HK_DISTANCE_MAX, NH_HEALTH_PASS, "largest remote distance 21 (at most 21)");
-	check_is(&r, NH_HK_DISTANCES, NH_HEALTH_PASS, "10,11,21,21/11,10,21,21/21,21,10,11/21,21,11,10");
-	check_is(&r, NH_HK_THP, NH_HEALTH_FAIL, "always, expected madvise");
-	check_is(&r, NH_HK_THP_DEFRAG, NH_HEALTH_PASS, "madvise");
-	assert_string_equal(r.reason, "distance_min: distance 0->1 is 11, expected at least 12");
-	(void)state;
-}
-
-/* A CXL expander: memory without CPUs is not counted by cpus_per_node, but its memory and its
- * distances are checked. */
-static void checks_cxl(void **state)
-{
-	nh_health_report_t r = run_on(FIX "/3node-cxl", "n1 nodes=3 cpus_per_node=32 node_memory=64G "
-							"distance_max=21\n");
-	check_is(&r, NH_HK_NODES, NH_HEALTH_PASS, "3");
-	check_is(&r, NH_HK_CPUS_PER_NODE, NH_HEALTH_PASS,
-		     "32 on each of 2 nodes (node 2 without CPUs not counted)");
-	check_is(&r, NH_HK_NODE_MEMORY, NH_HEALTH_PASS,
-		     "least 64 GiB (node 2), at least 64 GiB (64G)");
-	check_is(&r, NH_HK_DISTANCE_MAX, NH_HEALTH_FAIL, "distance 1->2 is 28, expected at most 21");
-	(void)state;
-}
-
-/* A socket whose DIMMs are all missing: the node is still there, with CPUs and no memory —
- * exactly what node_memory is for (bios-check counts it the same way). */
-static void checks_no_memory(void **state)
-{
-	nh_health_report_t r = run_on(FIX "/2node-nomem", "n1 nodes=2 cpus_per_node=32 node_memory=90G\n");
-	check_is(&r, NH_HK_NODES, NH_HEALTH_PASS, "2");
-	check_is(&r, NH_HK_NODE_MEMORY, NH_HEALTH_FAIL,
-		     "node 1 has no memory, expected at least 90 GiB (90G)");
-	assert_string_equal(r.reason, "node_memory: node 1 has no memory, expected at least 90 GiB (90G)");
-	(void)state;
-}
-
-/* Facts that are not there: unknown with the file that could not be read, never a value made
- * up; unknown fails nothing. */
-static void checks_unknown(void **state)
-{
-	nh_health_report_t r = run_on(FIX "/1node-bare", "n1 nodes=1 thp=madvise thp_defrag=madvise "
-							 "numa_balancing=0\n");
+	char *tmp = nh_tmpdir(), why[700];
+	nh_health_report_t r = run_on(tmp, "n1 nodes=2 cpus_per_node=4\n");
+	snprintf(why, sizeof why, "%s/sys/devices/system/node: not present", tmp);
+	const struct want want[] = {U(NODES, why), U(CPUS_PER_NODE, why)};
+	expect_report("no sysfs", &r, want, NH_ARRAY_LEN(want));
 	assert_false(r.failed);
 	assert_true(r.unknown);
-	check_is(&r, NH_HK_NODES, NH_HEALTH_PASS, "1");
-	check_is(&r, NH_HK_THP, NH_HEALTH_UNKNOWN,
-		     "cannot read " FIX "/1node-bare/sys/kernel/mm/transparent_hugepage/"
-		     "enabled: No such file or directory");
-	check_is(&r, NH_HK_THP_DEFRAG, NH_HEALTH_UNKNOWN,
-		     "cannot read " FIX "/1node-bare/sys/kernel/mm/transparent_hugepage/"
-		     "defrag: No such file or directory");
-	check_is(&r, NH_HK_NUMA_BALANCING, NH_HEALTH_UNKNOWN,
-		     "cannot read " FIX "/1node-bare/proc/sys/kernel/numa_balancing: No "
-		     "such file or directory");
-
-	char *tmp = nh_tmpdir(), want[700];
-	r = run_on(tmp, "n1 nodes=2 cpus_per_node=4\n");
-	snprintf(want, sizeof want, "%s/sys/devices/system/node: not present", tmp);
-	check_is(&r, NH_HK_NODES, NH_HEALTH_UNKNOWN, want);
-	check_is(&r, NH_HK_CPUS_PER_NODE, NH_HEALTH_UNKNOWN, want);
-	assert_false(r.failed);
 	nh_rm_rf(tmp);
 	free(tmp);
 	(void)state;
@@ -622,47 +600,6 @@ static void validation_records(void **state)
 	(void)state;
 }
 
-/* ---- JSON ---- */
-
-static void json_document(void **state)
-{
-	nh_health_match_t *m = parse_ok("* thp=madvise\nn1 nodes=2 node_memory=90G\n");
-	nh_health_entry_t e;
-	nh_err_t err;
-	assert_int_equal(nh_health_match_entry(m, "n1", &e, &err), 2);
-	nh_health_report_t r;
-	nh_health_env_t env = {.root = FIX "/1node", .now = 0};
-	nh_health_run(&e, "n1", &env, &r);
-	char *text = nh_health_to_json("n1", "nodes.conf", &e, &r, "drained");
-	assert_non_null(text);
-	json_error_t jerr;
-	json_t *o = json_loads(text, 0, &jerr);
-	assert_non_null(o);
-	assert_string_equal(json_string_value(json_object_get(o, "node")), "n1");
-	assert_string_equal(json_string_value(json_object_get(o, "match")), "nodes.conf");
-	assert_int_equal(json_array_size(json_object_get(o, "lines")), 2);
-	json_t *entry = json_object_get(o, "entry");
-	assert_int_equal(json_object_size(entry), 3);
-	assert_int_equal(json_integer_value(json_object_get(entry, "nodes")), 2);
-	assert_string_equal(json_string_value(json_object_get(entry, "node_memory")), "90G");
-	assert_string_equal(json_string_value(json_object_get(entry, "thp")), "madvise");
-	json_t *checks = json_object_get(o, "checks");
-	assert_int_equal(json_array_size(checks), 3); /* the SKIPs are not checks */
-	json_t *first = json_array_get(checks, 0);
-	assert_string_equal(json_string_value(json_object_get(first, "name")), "nodes");
-	assert_string_equal(json_string_value(json_object_get(first, "status")), "fail");
-	assert_string_equal(json_string_value(json_object_get(first, "detail")),
-			    "1 NUMA node, expected 2");
-	assert_string_equal(json_string_value(json_object_get(o, "verdict")), "fail");
-	assert_string_equal(json_string_value(json_object_get(o, "reason")),
-			    "nodes: 1 NUMA node, expected 2");
-	assert_string_equal(json_string_value(json_object_get(o, "action")), "drained");
-	json_decref(o);
-	free(text);
-	nh_health_match_free(m);
-	(void)state;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -674,16 +611,10 @@ int main(void)
 		cmocka_unit_test(match_bad_lines),
 		cmocka_unit_test(match_contradiction),
 		cmocka_unit_test(match_file_errors),
-		cmocka_unit_test(checks_2node_pass),
-		cmocka_unit_test(checks_2node_fail),
-		cmocka_unit_test(checks_1node),
-		cmocka_unit_test(checks_4node),
-		cmocka_unit_test(checks_cxl),
-		cmocka_unit_test(checks_no_memory),
-		cmocka_unit_test(checks_unknown),
+		cmocka_unit_test(checks_on_fixtures),
+		cmocka_unit_test(checks_no_sysfs),
 		cmocka_unit_test(record_parse),
 		cmocka_unit_test(validation_records),
-		cmocka_unit_test(json_document),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

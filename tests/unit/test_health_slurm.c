@@ -85,6 +85,10 @@ static void parse_odd(void **state)
 	assert_string_equal(err.msg, "no NodeName=n1 in what it printed");
 	assert_int_equal(nh_slurm_parse_node("NodeName=n1 Arch=x86_64\n", "n1", &s, &err), -1);
 	assert_string_equal(err.msg, "no State= for node n1 in what it printed");
+	/* an admin's UTF-8 reason: ours are ASCII, what is shown of theirs too */
+	assert_int_equal(nh_slurm_parse_node("NodeName=n1 State=IDLE+DRAIN Reason=M\xc3\xbcller: DIMM\n",
+					     "n1", &s, &err), 0);
+	assert_string_equal(s.reason, "M??ller: DIMM");
 	/* NextState= is not State= */
 	assert_int_equal(nh_slurm_parse_node("NodeName=n1 NextState=RESUME State=IDLE\n", "n1", &s,
 					     &err), 0);
@@ -162,48 +166,47 @@ static void drain_plans(void **state)
 	(void)state;
 }
 
-/* A fixture environment: "NAME=value" entries, NULL-terminated. */
-static const char *fixture_env(const char *name, void *ctx)
+/* nh_slurm_find_scontrol with exactly these variables of the process environment set. */
+static int find_with(const char *given, const char *nh_scontrol, const char *path_var, char *path,
+		     size_t len, nh_err_t *err)
 {
-	size_t len = strlen(name);
-	for (const char *const *e = ctx; *e; e++)
-		if (strncmp(*e, name, len) == 0 && (*e)[len] == '=')
-			return *e + len + 1;
-	return NULL;
+	if (nh_scontrol)
+		setenv("NH_SCONTROL", nh_scontrol, 1);
+	else
+		unsetenv("NH_SCONTROL");
+	if (path_var)
+		setenv("PATH", path_var, 1);
+	else
+		unsetenv("PATH");
+	return nh_slurm_find_scontrol(given, nh_env_process, NULL, path, len, err);
 }
 
 static void find_scontrol(void **state)
 {
-	char path[4096], dirpath[700];
+	char path[4096], link[700], *saved_path = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
 	nh_err_t err;
 	const char *fake = NH_HEALTH_FIXTURES "/fake-scontrol";
-	const char *none[] = {NULL};
-	assert_int_equal(nh_slurm_find_scontrol(fake, fixture_env, none, path, sizeof path, &err), 0);
+	assert_int_equal(find_with(fake, NULL, NULL, path, sizeof path, &err), 0);
 	assert_string_equal(path, fake);
-	assert_int_equal(nh_slurm_find_scontrol("/nonexistent/scontrol", fixture_env, none, path,
-						sizeof path, &err), -1);
+	assert_int_equal(find_with("/nonexistent/scontrol", NULL, NULL, path, sizeof path, &err), -1);
 	assert_int_equal(errno, EINVAL);
 	assert_string_equal(err.msg, "--scontrol /nonexistent/scontrol: not an executable file");
-	const char *bad_env[] = {"NH_SCONTROL=" NH_HEALTH_FIXTURES, NULL};
-	assert_int_equal(nh_slurm_find_scontrol(NULL, fixture_env, bad_env, path, sizeof path, &err), -1);
+	assert_int_equal(find_with(NULL, NH_HEALTH_FIXTURES, NULL, path, sizeof path, &err), -1);
 	assert_int_equal(errno, EINVAL);
 	assert_string_equal(err.msg, "NH_SCONTROL=" NH_HEALTH_FIXTURES ": not an executable file");
-	const char *good_env[] = {"NH_SCONTROL=/bin/true", "PATH=/nonexistent", NULL};
-	assert_int_equal(nh_slurm_find_scontrol(NULL, fixture_env, good_env, path, sizeof path, &err), 0);
+	assert_int_equal(find_with(NULL, "/bin/true", "/nonexistent", path, sizeof path, &err), 0);
 	assert_string_equal(path, "/bin/true");
 
 	/* from PATH: the first directory holding an executable scontrol, empty entries skipped */
-	char *tmp = nh_tmpdir();
-	snprintf(dirpath, sizeof dirpath, "%s/scontrol", tmp);
-	assert_int_equal(symlink(fake, dirpath), 0);
-	char path_var[800];
-	snprintf(path_var, sizeof path_var, "PATH=::/nonexistent:%s", tmp);
-	const char *path_env[] = {path_var, NULL};
-	assert_int_equal(nh_slurm_find_scontrol(NULL, fixture_env, path_env, path, sizeof path, &err), 0);
-	assert_string_equal(path, dirpath);
+	char *tmp = nh_tmpdir(), path_var[800];
+	snprintf(link, sizeof link, "%s/scontrol", tmp);
+	assert_int_equal(symlink(fake, link), 0);
+	snprintf(path_var, sizeof path_var, "::/nonexistent:%s", tmp);
+	assert_int_equal(find_with(NULL, NULL, path_var, path, sizeof path, &err), 0);
+	assert_string_equal(path, link);
 
 	/* no PATH (what slurmd gives a health check): /usr/bin/scontrol, where Slurm puts it */
-	int rc = nh_slurm_find_scontrol(NULL, fixture_env, none, path, sizeof path, &err);
+	int rc = find_with(NULL, NULL, NULL, path, sizeof path, &err);
 	if (access("/usr/bin/scontrol", X_OK) == 0) {
 		assert_int_equal(rc, 0);
 		assert_string_equal(path, "/usr/bin/scontrol");
@@ -213,6 +216,10 @@ static void find_scontrol(void **state)
 		assert_string_equal(err.msg, "scontrol not found (searched PATH and /usr/bin/scontrol; "
 					     "--scontrol PATH or NH_SCONTROL=PATH names it)");
 	}
+	if (saved_path)
+		setenv("PATH", saved_path, 1);
+	unsetenv("NH_SCONTROL");
+	free(saved_path);
 	nh_rm_rf(tmp);
 	free(tmp);
 	(void)state;
