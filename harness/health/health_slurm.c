@@ -268,8 +268,23 @@ int nh_slurm_run(const char *path, char *const argv[], double timeout_s, char **
 	posix_spawnattr_setpgroup(&attr, 0);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
 					       POSIX_SPAWN_SETSIGDEF);
+	/* This environment, but slurmctld's stamp after a reason in one shape whatever the site's
+	 * SLURM_TIME_FORMAT ("[root@2026-12-06T08:03:06]"), so it can be told from the reason. */
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **envp = calloc(n + 2, sizeof *envp);
 	pid_t pid;
-	int rc = posix_spawn(&pid, path, &fa, &attr, argv, environ);
+	int rc = ENOMEM;
+	if (envp) {
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++)
+			if (strncmp(environ[i], "SLURM_TIME_FORMAT=", 18) != 0)
+				envp[k++] = environ[i];
+		envp[k] = "SLURM_TIME_FORMAT=standard";
+		rc = posix_spawn(&pid, path, &fa, &attr, argv, envp);
+		free(envp);
+	}
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	close(pipefd[1]);

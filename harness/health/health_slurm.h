@@ -46,7 +46,8 @@ void nh_health_drain_plan(const nh_health_report_t *r, const nh_slurm_node_t *s,
 int nh_slurm_find_scontrol(const char *given, nh_env_lookup_fn env, void *ctx, char *path,
 			   size_t len, nh_err_t *err);
 /** \brief Run \p argv (argv[0] names it in messages) from \p path without a shell, stdin from
- *  /dev/null, in a process group of its own that is killed after \p timeout_s. Its stdout and
+ *  /dev/null, SLURM_TIME_FORMAT=standard (one shape of time stamp, whatever the site set), in
+ *  a process group of its own that is killed after \p timeout_s. Its stdout and
  *  stderr together (the first 64 KiB) in *output (malloc'd). Returns its exit status (0-255), or
  *  -1 with a message when it could not start, was killed by a signal or ran out of time. */
 int nh_slurm_run(const char *path, char *const argv[], double timeout_s, char **output,

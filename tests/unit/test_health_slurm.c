@@ -236,6 +236,14 @@ static void run_programs(void **state)
 	assert_string_equal(out, "State=IDLE\n");
 	free(out);
 
+	/* the site's SLURM_TIME_FORMAT does not reach scontrol: the reason's stamp has one shape */
+	setenv("SLURM_TIME_FORMAT", "relative", 1);
+	char *fmt[] = {"sh", "-c", "echo \"$SLURM_TIME_FORMAT\"", NULL};
+	assert_int_equal(nh_slurm_run("/bin/sh", fmt, 5, &out, &err), 0);
+	assert_string_equal(out, "standard\n");
+	free(out);
+	unsetenv("SLURM_TIME_FORMAT");
+
 	char *fails[] = {"sh", "-c", "echo 'slurm_load_node error: Unable to contact slurm controller' >&2; "
 				     "exit 1", NULL};
 	assert_int_equal(nh_slurm_run("/bin/sh", fails, 5, &out, &err), 1);
