@@ -99,6 +99,6 @@ int main(int argc, char **argv)
 		return nh_cli_forecast(sub_argc, sub_argv);
 	if (strcmp(cmd, "healthcheck") == 0)
 		return nh_cli_healthcheck(sub_argc, sub_argv);
-	nh_cli_error("unknown command '%s' (commands: topo, run, bench, matrix, compare, report, inspect, fleet, export, workloads, events, forecast)", cmd);
+	nh_cli_error("unknown command '%s' (commands: topo, run, bench, matrix, compare, report, inspect, fleet, export, workloads, events, forecast, healthcheck)", cmd);
 	return NH_EXIT_ERROR;
 }

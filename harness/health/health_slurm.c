@@ -120,7 +120,12 @@ void nh_health_drain_plan(const nh_health_report_t *r, const nh_slurm_node_t *s,
 	const char *theirs = s->reason[0] ? s->reason : "no reason given";
 	if (r->failed) {
 		nh_format_cut(p->reason, sizeof p->reason, NH_HEALTH_REASON_PREFIX "%s", r->reason);
-		if (out && !starts_with(s->reason, "numaharness")) {
+		/* Only its own reason is replaced: a burn-in's ("numaharness: ...") carries evidence
+		 * the health check cannot see, and replacing it would let a later pass resume it. */
+		if (out && starts_with(s->reason, "numaharness: ")) {
+			nh_format_cut(p->action, sizeof p->action, "left: drained by the burn-in (%s)",
+				      theirs);
+		} else if (out && !starts_with(s->reason, NH_HEALTH_REASON_PREFIX)) {
 			nh_format_cut(p->action, sizeof p->action, "left: drained by someone else (%s)",
 				      theirs);
 		} else if (out && strcmp(s->reason, p->reason) == 0) {
@@ -133,6 +138,8 @@ void nh_health_drain_plan(const nh_health_report_t *r, const nh_slurm_node_t *s,
 	}
 	if (!out) {
 		snprintf(p->action, sizeof p->action, "none");
+	} else if (starts_with(s->reason, "numaharness: ")) {
+		nh_format_cut(p->action, sizeof p->action, "left: drained by the burn-in (%s)", theirs);
 	} else if (!starts_with(s->reason, NH_HEALTH_REASON_PREFIX)) {
 		nh_format_cut(p->action, sizeof p->action, "left: drained by someone else (%s)",
 			      theirs);

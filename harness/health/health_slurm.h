@@ -29,11 +29,12 @@ typedef struct nh_drain_plan {
 	enum nh_drain_step step;
 	char reason[512]; /* to drain with: "numaharness health: <the report's reason>" */
 	char action[640]; /* "drained", "resumed", "left: drained by someone else (<reason>)",
+			   * "left: drained by the burn-in (<reason>)",
 			   * "left: ...", "none" */
 } nh_drain_plan_t;
 
 /** \brief What to do in Slurm after report \p r, the node being \p s. A failure drains, unless
- *  the node is out already with a reason not starting "numaharness" (an admin's: never
+ *  the node is out already with a reason not its own (an admin's or a burn-in's: never
  *  overwritten) or with this very reason. A pass resumes a node out with a reason starting
  *  "numaharness health:", unless a check was unknown (storage down must not change a node's
  *  state either way); a burn-in's drain ("numaharness: ...") is never resumed here. */
