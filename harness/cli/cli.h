@@ -26,6 +26,7 @@ int nh_cli_inspect(int argc, char **argv);
 int nh_cli_export(int argc, char **argv);
 int nh_cli_fleet(int argc, char **argv);
 int nh_cli_forecast(int argc, char **argv);
+int nh_cli_healthcheck(int argc, char **argv);
 
 /** \brief Print "numaharness: message" on stderr (one line). */
 void nh_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

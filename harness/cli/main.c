@@ -36,6 +36,9 @@ static void usage(FILE *out)
 	      "                                     judge many hosts' results together: verdict per host\n"
 	      "                                     (PASS, FAIL, OUTLIER, UNSTABLE, ERROR, MISSING), the bad\n"
 	      "                                     ones named with a plain reading\n"
+	      "  healthcheck [--match FILE] [--node NAME] [--drain] [--json] [--quiet] [--print-set]\n"
+	      "                                     this node's NUMA facts against its match-file entry\n"
+	      "                                     and last validation, in seconds (Slurm health check)\n"
 	      "  workloads                          list workloads with their parameters and metrics\n"
 	      "  events [PATTERN]                   counter event sets and events, and whether this host\n"
 	      "                                     can count them (and why not)\n"
@@ -94,6 +97,8 @@ int main(int argc, char **argv)
 		return nh_cli_fleet(sub_argc, sub_argv);
 	if (strcmp(cmd, "forecast") == 0)
 		return nh_cli_forecast(sub_argc, sub_argv);
-	nh_cli_error("unknown command '%s' (commands: topo, run, bench, matrix, compare, report, inspect, fleet, export, workloads, events, forecast)", cmd);
+	if (strcmp(cmd, "healthcheck") == 0)
+		return nh_cli_healthcheck(sub_argc, sub_argv);
+	nh_cli_error("unknown command '%s' (commands: topo, run, bench, matrix, compare, report, inspect, fleet, export, workloads, events, forecast, healthcheck)", cmd);
 	return NH_EXIT_ERROR;
 }

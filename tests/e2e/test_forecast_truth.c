@@ -157,7 +157,10 @@ static void steps_found(void **state)
 	json_t *steps = json_object_get(cg, "steps");
 	double count = num(steps, "count"), size = num(steps, "size"), period = num(steps, "period_s");
 	print_message("steps: %.0f of %.1f MiB every %.2f s\n", count, size / MiB, period);
-	assert_true(count >= 6 && count <= 8);
+	/* 8 s of a step a second: 7 or 8 steps on a quiet host; a loaded one (CI beside other
+	 * builds) delays ticks and the grower alike and merges a few, so at least half must be
+	 * found — each of the right size and period. */
+	assert_true(count >= 4 && count <= 8);
 	assert_true(fabs(size / NH_TOUCHED_MEMORY(16 * MiB) - 1) < 0.10);
 	assert_true(fabs(period - 1) < 0.10);
 	json_decref(f);

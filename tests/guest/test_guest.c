@@ -365,7 +365,9 @@ static void grow_fills_bound_node(void **state)
 	 * earlier (at 32 MiB/s, a few seconds late on a loaded host is 100 MiB), so it only has to
 	 * show the growth well under way. */
 	double peak = num(c->json, "run_cgroup.memory_peak");
-	if (!(cap > 200.0 * (1 << 20) && cap < 320.0 * (1 << 20)))
+	/* (what the guest kernel has made of node 1 so far varies: 267-311 MiB seen, less what
+	 * other cases left in its page cache) */
+	if (!(cap > 128.0 * (1 << 20) && cap < 320.0 * (1 << 20)))
 		fail_msg("node 1's capacity for the run: %.0f bytes", cap);
 	if (!(peak > 0.8 * cap && last > 0.4 * cap))
 		fail_msg("grow-membind-1: cgroup peak %.1f MiB, last sample on node 1 %.1f MiB, "
@@ -384,8 +386,11 @@ static void cgroup_v2_cpuset_mems(void **state)
 	json_t *pages = at(rec, "policy.observed.pages_by_node");
 	long long total = num(rec, "policy.observed.pages_total");
 	assert_true(total > 0);
-	if (pages_on(pages, 1) < total * 99 / 100)
-		fail_msg("cpuset.mems=1: %lld of %lld pages on node 1", pages_on(pages, 1), total);
+	if (pages_on(pages, 1) < total * 99 / 100) {
+		char *obs = json_dumps(at(rec, "policy.observed"), JSON_COMPACT);
+		fail_msg("cpuset.mems=1: %lld of %lld pages on node 1; observed %s", pages_on(pages, 1),
+			 total, obs ? obs : "?");
+	}
 	printf("# cgroup-v2-mems: %lld of %lld pages on node 1 (threads ran on CPUs %s)\n", pages_on(pages, 1), total,
 	       str(rec, "policy.observed.threads_ran_on"));
 	(void)state;
