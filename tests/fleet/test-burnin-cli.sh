@@ -37,7 +37,7 @@ case "$1 $2" in
 	[[ $3 =~ ^([a-z]+)\[([0-9]+)-([0-9]+)\]$ ]] &&
 		{ for i in $(seq "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}"); do echo "${BASH_REMATCH[1]}$i"; done; exit 0; }
 	[[ $3 =~ ^[a-z0-9,]+$ ]] && { tr , '\n' <<<"$3"; exit 0; }
-	echo "scontrol: error: Invalid hostlist: $3" >&2; exit 1 ;;
+	printf 'scontrol: error: Invalid hostlist: %s\nscontrol: fatal: giving up\n' "$3" >&2; exit 1 ;;
 "show node")
 	[ -f "$FAKE/nodes/$3" ] && { cat "$FAKE/nodes/$3"; exit 0; }
 	echo "Node $3 not found" ; exit 1 ;;
@@ -116,7 +116,7 @@ bad "--match $T/none.conf: not readable here" --results "$R" --match "$T/none.co
 bad "unknown option '--frobnicate' (see --help)" --results "$R" --frobnicate n1
 bad "one NODELIST only ('n1', then 'n2'): join them with ','" --results "$R" n1 n2
 bad "--results needs a value (see --help)" n1 --results
-bad "NODELIST 'n[': scontrol: error: Invalid hostlist: n[" --results "$R" 'n['
+bad "NODELIST 'n[': scontrol: error: Invalid hostlist: n[; scontrol: fatal: giving up" --results "$R" 'n['
 bad "node n9: Node n9 not found" --results "$R" n9
 bad "no node of 'n4' to burn in (every one left out, above)" --results "$R" n4
 
@@ -306,7 +306,9 @@ printf '%s\n' verdict=FAIL "time=$t" "summary=check failed: nodes = 7: 1 node !=
 	"results=$run/hosts/d" | diff -u - "$T/results/nodes/d.validation" >&2 &&
 	[ "$t" -ge "$(($(date +%s) - 60))" ] && [ "$t" -le "$(date +%s)" ]
 check $? "d's validation record"
-ls -A "$T/results/nodes" | grep -q '^\.' && check 1 "a temp file was left in nodes/"
+leftover=("$T"/results/nodes/.*.validation.*)
+[ ! -e "${leftover[0]}" ]
+check $? "a temp file was left in nodes/: ${leftover[*]}"
 
 printf 'host\tverdict\tsummary\na\tPASS\tpass\nb\tPASS\tpass\n' >"$T/verdicts-pass"
 judge 0 "$T/verdicts-pass"
