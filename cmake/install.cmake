@@ -85,6 +85,8 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "gnuplot-nox, numactl")
 # The allocators `alloc=jemalloc|tcmalloc|mimalloc` preloads (the allocators scenarios).
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libjemalloc2, libtcmalloc-minimal4, libmimalloc2.0")
+# nh-burnin and nh-healthcheck talk to Slurm with its client commands (sbatch, scontrol).
+string(APPEND CPACK_DEBIAN_PACKAGE_SUGGESTS ", slurm-client")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 include(CPack)
 
