@@ -18,6 +18,13 @@ install(DIRECTORY scenarios/ DESTINATION ${CMAKE_INSTALL_DATADIR}/numaharness/sc
 install(DIRECTORY plots/ DESTINATION ${CMAKE_INSTALL_DATADIR}/numaharness/plots
   FILES_MATCHING PATTERN "*.gp")
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# Slurm (contrib/slurm): the burn-in's submit command, its job scripts (nh-burnin finds them in
+# libexec/numaharness), the HealthCheckProgram; the NHC adapter to copy into /etc/nhc/scripts.
+install(PROGRAMS contrib/slurm/nh-burnin DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(PROGRAMS contrib/slurm/nh-burnin-node contrib/slurm/nh-burnin-judge
+  DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/numaharness)
+install(PROGRAMS contrib/slurm/nh-healthcheck DESTINATION ${CMAKE_INSTALL_SBINDIR})
+install(FILES contrib/nhc/numaharness.nhc DESTINATION ${CMAKE_INSTALL_DATADIR}/numaharness/nhc)
 
 # ---- Debian package: `cmake --build build --target nh_deb` → build/numaharness_<version>_<arch>.deb
 set(NH_PACKAGE_MAINTAINER "numaharness maintainers <maintainers@users.noreply.h-seed-d28071b0.example>"
@@ -78,6 +85,8 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "gnuplot-nox, numactl")
 # The allocators `alloc=jemalloc|tcmalloc|mimalloc` preloads (the allocators scenarios).
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libjemalloc2, libtcmalloc-minimal4, libmimalloc2.0")
+# nh-burnin and nh-healthcheck talk to Slurm with its client commands (sbatch, scontrol).
+string(APPEND CPACK_DEBIAN_PACKAGE_SUGGESTS ", slurm-client")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 include(CPack)
 
