@@ -294,6 +294,20 @@ check $? "n4 was not judged: it should have no validation record"
 
 echo "  node  after the burn-in (scontrol show node -o)"
 show_states
+# What the confinement did to n6's bandwidth (the cohort has under 5 measured nodes, so the
+# fleet does not judge it: the categorical fact above does), for the record.
+python3 - "$run/fleet/fleet.json" <<'EOF2' || true
+import json, statistics, sys
+hosts = {h["name"]: h for h in json.load(open(sys.argv[1]))["hosts"]}
+def triad(h):
+    nodes = hosts.get(h, {}).get("nodes") or [{}]
+    return (nodes[0].get("metrics", {}).get("triad") or {}).get("value")
+others = [t for t in (triad(h) for h in ("n1", "n2", "n3")) if t]
+if triad("n6") and others:
+    m = statistics.median(others)
+    print(f"  n6 node0 local triad {triad('n6'):.0f} MB/s against n1-n3's median {m:.0f} MB/s "
+          f"({100 * (triad('n6') / m - 1):+.1f} %)")
+EOF2
 if [ "$errors" -ne 0 ]; then
 	echo "----- nh-burnin output ($log) -----"; cat "$log"; echo "-----"
 	cat "$run/logs/judge.out" 2>/dev/null
