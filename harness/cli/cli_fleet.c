@@ -74,7 +74,8 @@ static void summary(const nh_fleet_t *f, const char *dir, const char *charts_not
 	if (charts_note[0] && strcmp(charts_note, "--no-charts") != 0)
 		printf("fleet: charts not drawn: %s; their data and templates are in %s/charts\n",
 		       charts_note, dir);
-	printf("fleet: %s/fleet.html (fleet.md, fleet.json, fleet.csv, fleet.xml, hosts-failed.txt)\n",
+	printf("fleet: %s/fleet.html (fleet.md, fleet.json, fleet.csv, fleet.xml, hosts-failed.txt, "
+	       "verdicts.tsv)\n",
 	       dir);
 }
 

@@ -90,21 +90,34 @@ int nh_slurm_parse_node(const char *text, const char *node, nh_slurm_node_t *s, 
 	return 0;
 }
 
-bool nh_slurm_node_is_out(const nh_slurm_node_t *s)
+/* Does the state ("IDLE+DRAIN+MAINTENANCE") hold one of \p parts (NULL-ended)? */
+static bool state_has(const nh_slurm_node_t *s, const char *const *parts)
 {
-	static const char *const out[] = {"DRAIN", "DRAINED", "DRAINING", "DOWN", "FAIL", "FAILING"};
 	for (const char *p = s->state; *p;) {
 		size_t len = strcspn(p, "+");
 		while (len > 0 && strchr("*~#!%$@^-", p[len - 1])) /* sinfo's suffixes */
 			len--;
-		for (size_t i = 0; i < NH_ARRAY_LEN(out); i++)
-			if (strlen(out[i]) == len && strncasecmp(p, out[i], len) == 0)
+		for (const char *const *part = parts; *part; part++)
+			if (strlen(*part) == len && strncasecmp(p, *part, len) == 0)
 				return true;
 		p += strcspn(p, "+");
 		if (*p)
 			p++;
 	}
 	return false;
+}
+
+bool nh_slurm_node_is_out(const nh_slurm_node_t *s)
+{
+	static const char *const out[] = {"DRAIN",   "DRAINED", "DRAINING", "DOWN",
+					  "FAIL",    "FAILING", NULL};
+	return state_has(s, out);
+}
+
+bool nh_slurm_node_in_maintenance(const nh_slurm_node_t *s)
+{
+	static const char *const maint[] = {"MAINTENANCE", "MAINT", NULL};
+	return state_has(s, maint);
 }
 
 static bool starts_with(const char *s, const char *prefix)
@@ -118,6 +131,17 @@ void nh_health_drain_plan(const nh_health_report_t *r, const nh_slurm_node_t *s,
 	memset(p, 0, sizeof *p);
 	bool out = nh_slurm_node_is_out(s);
 	const char *theirs = s->reason[0] ? s->reason : "no reason given";
+	/* In a maintenance reservation (a burn-in's, an admin's) the node is out of users' reach and
+	 * being worked on: a burn-in resumed it there to measure it, and draining it for the
+	 * validation it is about to get would hold its job, and the judge, forever. */
+	if (nh_slurm_node_in_maintenance(s)) {
+		if (r->failed)
+			nh_format_cut(p->reason, sizeof p->reason, NH_HEALTH_REASON_PREFIX "%s",
+				      r->reason);
+		snprintf(p->action, sizeof p->action,
+			 "left: in a maintenance reservation (a burn-in or an admin at work)");
+		return;
+	}
 	if (r->failed) {
 		nh_format_cut(p->reason, sizeof p->reason, NH_HEALTH_REASON_PREFIX "%s", r->reason);
 		/* Only its own reason is replaced: a burn-in's ("numaharness: ...") carries evidence

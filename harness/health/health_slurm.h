@@ -22,6 +22,8 @@ typedef struct nh_slurm_node {
 int nh_slurm_parse_node(const char *text, const char *node, nh_slurm_node_t *s, nh_err_t *err);
 /** \brief Is the node drained, draining, down or failing (a DRAIN, DOWN or FAIL part)? */
 bool nh_slurm_node_is_out(const nh_slurm_node_t *s);
+/** \brief Is the node in a maintenance reservation (a MAINTENANCE part)? */
+bool nh_slurm_node_in_maintenance(const nh_slurm_node_t *s);
 
 enum nh_drain_step { NH_DRAIN_NOTHING, NH_DRAIN_DRAIN, NH_DRAIN_RESUME };
 
@@ -29,6 +31,7 @@ typedef struct nh_drain_plan {
 	enum nh_drain_step step;
 	char reason[512]; /* to drain with: "numaharness health: <the report's reason>" */
 	char action[640]; /* "drained", "resumed", "left: drained by someone else (<reason>)",
+			   * "left: in a maintenance reservation (...)",
 			   * "left: drained by the burn-in (<reason>)",
 			   * "left: ...", "none" */
 } nh_drain_plan_t;
@@ -37,7 +40,9 @@ typedef struct nh_drain_plan {
  *  the node is out already with a reason not its own (an admin's or a burn-in's: never
  *  overwritten) or with this very reason. A pass resumes a node out with a reason starting
  *  "numaharness health:", unless a check was unknown (storage down must not change a node's
- *  state either way); a burn-in's drain ("numaharness: ...") is never resumed here. */
+ *  state either way); a burn-in's drain ("numaharness: ...") is never resumed here. A node in
+ *  a maintenance reservation is left as it is either way: a burn-in (or an admin) is at work on
+ *  it, and a drain would hold the burn-in's job. */
 void nh_health_drain_plan(const nh_health_report_t *r, const nh_slurm_node_t *s,
 			  nh_drain_plan_t *p);
 

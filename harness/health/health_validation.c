@@ -239,7 +239,11 @@ void nh_health_check_validation(const nh_health_entry_t *e, const char *node,
 	int64_t age = env->now > rec.time ? env->now - rec.time : 0;
 	char age_text[64];
 	format_age(age_text, sizeof age_text, age, max->set ? max->text[strlen(max->text) - 1] : 0);
-	if (strcmp(rec.verdict, "PASS") != 0)
+	if (strcmp(rec.verdict, "UNSTABLE") == 0) /* "rerun me", not "broken": the judge drains
+						   * nothing for it, neither does this */
+		nh_health_set(c, NH_HEALTH_UNKNOWN, "last validation UNSTABLE (%s)%s%s: rerun it", date,
+			      rec.summary[0] ? ": " : "", rec.summary);
+	else if (strcmp(rec.verdict, "PASS") != 0)
 		nh_health_set(c, NH_HEALTH_FAIL, "last validation %s (%s)%s%s", rec.verdict, date,
 			      rec.summary[0] ? ": " : "", rec.summary);
 	else if (max->set && (uint64_t)age > max->num)

@@ -579,6 +579,10 @@ static void validation_records(void **state)
 	write_text(rec, "verdict=OUTLIER\ntime=1796515200\nsummary=node1 local triad -16% vs cohort\n");
 	expect_validation(validation_at(dir, "30d", t0 + 3600, 0), NH_HEALTH_FAIL,
 			  "last validation OUTLIER (2026-12-06): node1 local triad -16% vs cohort");
+	/* UNSTABLE is "rerun me": the judge drains nothing for it, so neither does this */
+	write_text(rec, "verdict=UNSTABLE\ntime=1796515200\nsummary=node0 local triad unstable\n");
+	expect_validation(validation_at(dir, "30d", t0 + 3600, 0), NH_HEALTH_UNKNOWN,
+			  "last validation UNSTABLE (2026-12-06): node0 local triad unstable: rerun it");
 	write_text(rec, "verdict=ERROR\ntime=1796515200\n");
 	expect_validation(validation_at(dir, NULL, t0, 0), NH_HEALTH_FAIL,
 			  "last validation ERROR (2026-12-06)");

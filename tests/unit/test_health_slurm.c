@@ -105,6 +105,17 @@ static void parse_odd(void **state)
 		if (nh_slurm_node_is_out(&s) != states[i].out)
 			fail_msg("%s: out should be %d", states[i].state, states[i].out);
 	}
+	static const struct {
+		const char *state;
+		bool maint;
+	} maint[] = {{"IDLE+MAINTENANCE+RESERVED", true}, {"IDLE+DRAIN+MAINTENANCE+RESERVED", true},
+		     {"maint", true},			  {"IDLE+RESERVED", false},
+		     {"IDLE", false},			  {"MAINTENANCE_X", false}};
+	for (size_t i = 0; i < NH_ARRAY_LEN(maint); i++) {
+		snprintf(s.state, sizeof s.state, "%s", maint[i].state);
+		if (nh_slurm_node_in_maintenance(&s) != maint[i].maint)
+			fail_msg("%s: in maintenance should be %d", maint[i].state, maint[i].maint);
+	}
 	(void)state;
 }
 
@@ -138,8 +149,15 @@ static void drain_plans(void **state)
 		 "expected 7)"},
 		{"drain-burnin", false, false, "", NH_DRAIN_NOTHING,
 		 "left: drained by the burn-in (numaharness: check failed: nodes = 7: 1 node != 7)"},
+		/* in a maintenance reservation (a burn-in at work): left either way */
 		{"drain-maint", false, false, "", NH_DRAIN_NOTHING,
-		 "left: drained by the burn-in (numaharness: node0 local triad -65% vs cohort)"},
+		 "left: in a maintenance reservation (a burn-in or an admin at work)"},
+		{"drain-maint", true, false, "validation: never validated", NH_DRAIN_NOTHING,
+		 "left: in a maintenance reservation (a burn-in or an admin at work)"},
+		{"maint", true, false, "validation: last validation FAIL (2026-12-06)", NH_DRAIN_NOTHING,
+		 "left: in a maintenance reservation (a burn-in or an admin at work)"},
+		{"maint", false, false, "", NH_DRAIN_NOTHING,
+		 "left: in a maintenance reservation (a burn-in or an admin at work)"},
 		{"drain-admin", false, false, "", NH_DRAIN_NOTHING,
 		 "left: drained by someone else (admin: DIMM B2 replaced, memtest pending)"},
 	};
