@@ -2,12 +2,20 @@
 #include "proc.h"
 
 #include <fcntl.h>
+#include <setjmp.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <cmocka.h>
+
+#include "util.h"
 
 static char *slurp(FILE *f)
 {
@@ -123,4 +131,16 @@ int nh_proc_interrupt(pid_t pid)
 	if (kill(pid, SIGINT) != 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
 		return -1;
 	return WEXITSTATUS(st);
+}
+
+char *nh_read_in(const char *dir, const char *name)
+{
+	char path[4096];
+	int n = snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= sizeof path)
+		fail_msg("path too long: %s/%s", dir, name);
+	char *text = nh_read_file(path, NULL, NULL);
+	if (!text)
+		fail_msg("missing %s", path);
+	return text;
 }

@@ -38,6 +38,9 @@ bool nh_proc_wait_for(const char *path, const char *text, double seconds);
 int nh_proc_interrupt(pid_t pid);
 /* Number of lines in text (a final line without newline counts). */
 unsigned nh_count_lines(const char *text);
+/* The whole of \p dir/\p name (malloc'd): the test fails, naming the file, when it is missing or
+ * its path would not fit (a cut path would read another file). */
+char *nh_read_in(const char *dir, const char *name);
 /* A fresh empty directory under /tmp (malloc'd path); nh_rm_rf removes it. */
 char *nh_tmpdir(void);
 void nh_rm_rf(const char *path);

@@ -24,17 +24,6 @@
 	"idle latency (ns) | latency at 50 % (ns) | latency at 80 % (ns) | latency at 95 % (ns) | " \
 	"remote latency (x local) | remote triad (x local) | notes |\n"
 
-static char *read_in(const char *dir, const char *name)
-{
-	char path[700];
-	int n = snprintf(path, sizeof path, "%s/%s", dir, name);
-	assert_true(n > 0 && (size_t)n < sizeof path);
-	char *text = nh_read_file(path, NULL, NULL);
-	if (!text)
-		fail_msg("missing %s", path);
-	return text;
-}
-
 static size_t at_offset(const char *md, const char *text)
 {
 	const char *p = strstr(md, text);
@@ -99,7 +88,7 @@ static void quick_capacity(void **state)
 	nh_proc_free(&r);
 
 	/* This host's nodes, from the manifest. */
-	char *text = read_in(out, "manifest.json");
+	char *text = nh_read_in(out, "manifest.json");
 	json_t *manifest = json_loads(text, 0, NULL);
 	free(text);
 	assert_non_null(manifest);
@@ -109,7 +98,7 @@ static void quick_capacity(void **state)
 	assert_true(n_nodes >= 1);
 
 	/* The summary opens the report: after the title block, before everything else. */
-	char *md = read_in(out, "report.md");
+	char *md = nh_read_in(out, "report.md");
 	size_t summary = at_offset(md, "## Capacity summary\n\n" SUMMARY_HEADER);
 	assert_true(at_offset(md, "# numaharness report: capacity\n") < summary);
 	assert_int_equal(at_offset(md, "\n## ") + 1, summary); /* the first of the sections */
@@ -153,7 +142,7 @@ static void quick_capacity(void **state)
 	free(md);
 
 	/* The answers as checks: the knee passed; the others passed or not evaluated with why. */
-	text = read_in(out, "checks.json");
+	text = nh_read_in(out, "checks.json");
 	json_t *checks = json_loads(text, 0, NULL);
 	free(text);
 	assert_non_null(checks);
@@ -188,7 +177,7 @@ static void quick_capacity(void **state)
 	json_decref(checks);
 
 	/* Kept for `report DIR`: the summary is the first item, placed at the top. */
-	text = read_in(out, "scenario-report.json");
+	text = nh_read_in(out, "scenario-report.json");
 	json_t *doc = json_loads(text, 0, NULL);
 	free(text);
 	json_t *first = json_array_get(json_object_get(doc, "items"), 0);

@@ -34,17 +34,6 @@ static unsigned parse_lines(const char *text, json_t **out, unsigned max)
 	return n;
 }
 
-static char *read_in(const char *dir, const char *name)
-{
-	char path[600];
-	int n = snprintf(path, sizeof path, "%s/%s", dir, name);
-	assert_true(n > 0 && (size_t)n < sizeof path); /* a cut path would read another file */
-	char *text = nh_read_file(path, NULL, NULL);
-	if (!text)
-		fail_msg("missing %s", path);
-	return text;
-}
-
 static const char *str_at(json_t *o, const char *a, const char *b)
 {
 	json_t *v = json_object_get(o, a);
@@ -140,13 +129,13 @@ static void bench_membind_json(void **state)
 		check_stream_record(recs[i], "membind=0", "bind");
 		json_decref(recs[i]);
 	}
-	char *runs = read_in(out, "runs.jsonl");
+	char *runs = nh_read_in(out, "runs.jsonl");
 	assert_int_equal(nh_count_lines(runs), 2);
 	assert_int_equal(parse_lines(runs, recs, 8), 2);
 	check_stream_record(recs[0], "membind=0", "bind");
 	json_decref(recs[0]);
 	json_decref(recs[1]);
-	char *manifest = read_in(out, "manifest.json");
+	char *manifest = nh_read_in(out, "manifest.json");
 	json_t *m = json_loads(manifest, 0, NULL);
 	assert_non_null(m);
 	assert_string_equal(str_at(m, "status", NULL), "complete");
@@ -156,11 +145,11 @@ static void bench_membind_json(void **state)
 					   json_string("")));
 	json_decref(m);
 	/* The time series of each run, with a header and one row per sample. */
-	char *series = read_in(out, "series/run-0.csv");
+	char *series = nh_read_in(out, "series/run-0.csv");
 	assert_true(strncmp(series, "t_s,rss_bytes,", 14) == 0);
 	assert_true(nh_count_lines(series) >= 2);
 	free(series);
-	char *csv = read_in(out, "metrics.csv");
+	char *csv = nh_read_in(out, "metrics.csv");
 	assert_true(strncmp(csv, "run_id,run,config,rep,warmup,workload,params,policy,outcome,metric,value,unit,better\n", 85) == 0);
 	assert_non_null(strstr(csv, ",triad,"));
 	free(runs);
@@ -183,7 +172,7 @@ static void run_scenario(void **state)
 	if (r.status != 0)
 		fail_msg("exit %d: %s", r.status, r.err);
 	/* 2 sizes × 2 policies = 4 configurations × (1 warm-up + 2 reps) = 12 runs. */
-	char *runs = read_in(out, "runs.jsonl");
+	char *runs = nh_read_in(out, "runs.jsonl");
 	json_t *recs[16];
 	assert_int_equal(parse_lines(runs, recs, 16), 12);
 	unsigned warmups = 0;
@@ -196,7 +185,7 @@ static void run_scenario(void **state)
 		json_decref(recs[i]);
 	}
 	assert_int_equal(warmups, 4);
-	char *manifest = read_in(out, "manifest.json");
+	char *manifest = nh_read_in(out, "manifest.json");
 	json_t *m = json_loads(manifest, 0, NULL);
 	assert_string_equal(str_at(m, "scenario", "name"), "e2e-small");
 	assert_int_equal(strlen(str_at(m, "scenario", "sha256")), 64);
@@ -268,7 +257,7 @@ static void outcome_with_worker(const char *worker, const char *timeout, const c
 	nh_proc_result_t r;
 	assert_int_equal(nh_proc_run(NULL, argv, env, &r), 0);
 	assert_int_equal(r.status, 1); /* runs went wrong: status 1, not a harness error (2) */
-	char *runs = read_in(out, "runs.jsonl");
+	char *runs = nh_read_in(out, "runs.jsonl");
 	json_t *recs[4];
 	assert_int_equal(parse_lines(runs, recs, 4), 2);
 	for (int i = 0; i < 2; i++) {
@@ -404,12 +393,12 @@ static void expectations_pass(void **state)
 	nh_proc_result_t r = run_expect("tests/e2e/expect-pass.lua", out);
 	if (r.status != 0)
 		fail_msg("exit %d: %s%s", r.status, r.out, r.err);
-	char *xml = read_in(out, "checks.xml");
+	char *xml = nh_read_in(out, "checks.xml");
 	/* nodes, outcomes ×2, placement ×2, numa_miss ×2, triad, ratio, counter */
 	if (!strstr(xml, "<testsuite name=\"numaharness.e2e-expect-pass\" tests=\"10\" failures=\"0\""))
 		fail_msg("checks.xml:\n%s", xml);
 	assert_null(strstr(xml, "<failure"));
-	char *text = read_in(out, "checks.json");
+	char *text = nh_read_in(out, "checks.json");
 	json_t *checks = json_loads(text, 0, NULL);
 	free(text);
 	assert_int_equal(json_array_size(checks), 10);
@@ -432,7 +421,7 @@ static void expectations_fail(void **state)
 	nh_proc_result_t r = run_expect("tests/e2e/expect-fail.lua", out);
 	if (r.status != 1)
 		fail_msg("exit %d (want 1): %s%s", r.status, r.out, r.err);
-	char *xml = read_in(out, "checks.xml");
+	char *xml = nh_read_in(out, "checks.xml");
 	/* implied outcomes and placement pass; the threshold fails */
 	if (!strstr(xml, "<testsuite name=\"numaharness.e2e-expect-fail\" tests=\"3\" failures=\"1\""))
 		fail_msg("checks.xml:\n%s", xml);
@@ -545,7 +534,7 @@ static void bios_check_matches_host(void **state)
 		fail_msg("bios-check quick took %.1f s", took);
 	print_message("bios-check --set quick=true: %.1f s\n", took);
 
-	char *text = read_in(out, "checks.json");
+	char *text = nh_read_in(out, "checks.json");
 	json_t *checks = json_loads(text, 0, NULL);
 	free(text);
 	assert_non_null(checks);
@@ -573,7 +562,7 @@ static void bios_check_matches_host(void **state)
 	json_decref(checks);
 
 	/* The manifest says what the run was asked to expect. */
-	text = read_in(out, "manifest.json");
+	text = nh_read_in(out, "manifest.json");
 	json_t *m = json_loads(text, 0, NULL);
 	free(text);
 	json_t *params = json_object_get(json_object_get(m, "scenario"), "parameters");
@@ -589,7 +578,7 @@ static void bios_check_matches_host(void **state)
 	assert_true(json_is_false(json_object_get(p, "set")));
 	assert_true(strlen(str_at(p, "help", NULL)) > 10);
 	json_decref(m);
-	char *xml = read_in(out, "checks.xml");
+	char *xml = nh_read_in(out, "checks.xml");
 	assert_non_null(strstr(xml, "<testsuite name=\"numaharness.bios-check\""));
 	free(xml);
 	nh_proc_free(&r);
@@ -626,7 +615,7 @@ static void bios_check_wrong_node_count(void **state)
 	nh_proc_result_t r = run_operator_quick("scenarios/bios-check.lua", set_nodes, out);
 	if (r.status != 1)
 		fail_msg("exit %d (want 1): %s%s", r.status, r.out, r.err);
-	char *text = read_in(out, "checks.json");
+	char *text = nh_read_in(out, "checks.json");
 	json_t *checks = json_loads(text, 0, NULL);
 	free(text);
 	json_t *c = check_of_kind(checks, "nodes");
@@ -653,7 +642,7 @@ static void bios_check_wrong_node_count(void **state)
 		fail_msg("terminal table:\n%s", r.out);
 	assert_int_equal(nh_count_lines(r.err), 0); /* a failed check is not a harness error */
 	/* A host check that fails stops the sweep before its first run (--keep-going runs it). */
-	char *runs = read_in(out, "runs.jsonl");
+	char *runs = nh_read_in(out, "runs.jsonl");
 	assert_int_equal(nh_count_lines(runs), 0);
 	free(runs);
 	assert_non_null(strstr(r.out, "sweep not run: "));
@@ -682,7 +671,7 @@ static nh_proc_result_t run_expect_host(unsigned nodes, bool keep_going, const c
 
 static json_t *load_json_in(const char *dir, const char *name)
 {
-	char *text = read_in(dir, name);
+	char *text = nh_read_in(dir, name);
 	json_t *j = json_loads(text, 0, NULL);
 	free(text);
 	assert_non_null(j);
@@ -707,7 +696,7 @@ static void host_checks_stop_the_sweep(void **state)
 		fail_msg("exit %d (want 1): %s%s", r.status, r.out, r.err);
 	if (took > 10)
 		fail_msg("a failed host check took %.1f s to stop the run", took);
-	char *runs = read_in(out, "runs.jsonl");
+	char *runs = nh_read_in(out, "runs.jsonl");
 	assert_int_equal(nh_count_lines(runs), 0);
 	free(runs);
 	json_t *checks = load_json_in(out, "checks.json");
@@ -727,7 +716,7 @@ static void host_checks_stop_the_sweep(void **state)
 	}
 	assert_string_equal(str_at(check_of_kind(checks, "metric"), "name", NULL), "triad ≥ 1");
 	json_decref(checks);
-	char *xml = read_in(out, "checks.xml");
+	char *xml = nh_read_in(out, "checks.xml");
 	if (!strstr(xml, "tests=\"4\" failures=\"1\" errors=\"0\" skipped=\"3\""))
 		fail_msg("checks.xml:\n%s", xml);
 	free(xml);
@@ -735,7 +724,7 @@ static void host_checks_stop_the_sweep(void **state)
 	assert_string_equal(str_at(m, "status", NULL), "stopped: host checks failed");
 	assert_int_equal(json_integer_value(json_object_get(m, "planned_runs")), 4);
 	json_decref(m);
-	char *md = read_in(out, "report.md"); /* the report holds the host facts and the checks */
+	char *md = nh_read_in(out, "report.md"); /* the report holds the host facts and the checks */
 	assert_non_null(strstr(md, "1 node ≠"));
 	free(md);
 	if (!strstr(r.out, "FAIL   nodes = ") ||
@@ -763,7 +752,7 @@ static void host_checks_keep_going(void **state)
 	nh_proc_result_t r = run_expect_host(nodes == 4 ? 5 : 4, true, out, &took);
 	if (r.status != 1)
 		fail_msg("exit %d (want 1): %s%s", r.status, r.out, r.err);
-	char *runs = read_in(out, "runs.jsonl");
+	char *runs = nh_read_in(out, "runs.jsonl");
 	assert_int_equal(nh_count_lines(runs), 4);
 	free(runs);
 	json_t *checks = load_json_in(out, "checks.json");
@@ -795,7 +784,7 @@ static void host_checks_pass_run_as_before(void **state)
 	nh_proc_result_t r = run_expect_host(nodes, false, out, &took);
 	if (r.status != 0)
 		fail_msg("exit %d: %s%s", r.status, r.out, r.err);
-	char *runs = read_in(out, "runs.jsonl");
+	char *runs = nh_read_in(out, "runs.jsonl");
 	assert_int_equal(nh_count_lines(runs), 4);
 	free(runs);
 	json_t *checks = load_json_in(out, "checks.json");
@@ -823,7 +812,7 @@ static void numatune_check_quick(void **state)
 	nh_proc_result_t r = run_operator_quick("scenarios/numatune-check.lua", set_nodes, out);
 	if (r.status != 0)
 		fail_msg("exit %d: %s%s", r.status, r.out, r.err);
-	char *text = read_in(out, "checks.json");
+	char *text = nh_read_in(out, "checks.json");
 	json_t *checks = json_loads(text, 0, NULL);
 	free(text);
 	assert_string_equal(str_at(check_of_kind(checks, "nodes"), "status", NULL), "pass");
@@ -907,7 +896,7 @@ static void torn_results_still_read(void **state)
 		fail_msg("report: exit %d: %s", r.status, r.err);
 	assert_string_equal(r.err, want);
 	nh_proc_free(&r);
-	char *md = read_in(out, "report.md");
+	char *md = nh_read_in(out, "report.md");
 	assert_non_null(strstr(md, "3 runs in 1 configuration: 3 ok"));
 	assert_non_null(strstr(md, "torn last record (33 bytes) ignored"));
 	free(md);
@@ -1047,13 +1036,13 @@ static void sweep_interrupted(void **state)
 	assert_non_null(strstr(err, "numaharness: interrupted after "));
 	assert_non_null(strstr(err, " of 200 runs; results so far are in "));
 	free(err);
-	char *manifest = read_in(out, "manifest.json");
+	char *manifest = nh_read_in(out, "manifest.json");
 	json_t *m = json_loads(manifest, 0, NULL);
 	assert_non_null(m);
 	assert_string_equal(str_at(m, "status", NULL), "interrupted");
 	json_decref(m);
 	free(manifest);
-	char *text = read_in(out, "runs.jsonl");
+	char *text = nh_read_in(out, "runs.jsonl");
 	json_t *recs[200];
 	unsigned n = parse_lines(text, recs, 200);
 	assert_true(n >= 2 && n < 200);

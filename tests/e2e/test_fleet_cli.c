@@ -68,16 +68,6 @@ static char *path_in(const char *dir, const char *name)
 	return p;
 }
 
-static char *read_in(const char *dir, const char *name)
-{
-	char *p = path_in(dir, name);
-	char *text = nh_read_file(p, NULL, NULL);
-	if (!text)
-		fail_msg("missing %s", p);
-	free(p);
-	return text;
-}
-
 static void write_in(const char *dir, const char *name, const char *text)
 {
 	char *p = path_in(dir, name);
@@ -177,18 +167,18 @@ static void test_uniform(void **state)
 		json_object_get(json_array_get(json_object_get(doc, "cohorts"), 0), "nodes"), 1),
 		"metrics"), "triad"), "mad");
 	assert_true(json_real_value(triad) == 0); /* perfectly uniform: MAD 0, the floor decides */
-	char *failed = read_in(out, "hosts-failed.txt");
+	char *failed = nh_read_in(out, "hosts-failed.txt");
 	assert_string_equal(failed, "");
-	char *csv = read_in(out, "fleet.csv");
+	char *csv = nh_read_in(out, "fleet.csv");
 	assert_int_equal(nh_count_lines(csv), 1 + 20 * 2 * 4);
 	assert_null(strstr(csv, ",low\n"));
 	assert_null(strstr(csv, ",high\n"));
 	contains(csv, "host,cohort,node,metric,value,cohort_median,deviation_pct,z,flag\n"
 		      "host-0000,gen3,0,triad,92000,92000,0.00,0.00,ok\n");
-	char *xml = read_in(out, "fleet.xml");
+	char *xml = nh_read_in(out, "fleet.xml");
 	contains(xml, "<testsuites name=\"numaharness fleet\" tests=\"21\" failures=\"0\" errors=\"0\" "
 		      "skipped=\"0\">");
-	char *md = read_in(out, "fleet.md");
+	char *md = nh_read_in(out, "fleet.md");
 	contains(md, "| PASS | 20 |");
 	contains(md, "None: every host passes.");
 	free(failed), free(csv), free(xml), free(md);
@@ -223,7 +213,7 @@ static void test_realistic_no_false_alarm(void **state)
 	assert_int_equal(nh_proc_run(NULL, argv4, env4, &r), 0);
 	assert_int_equal(r.status, 0);
 	nh_proc_free(&r);
-	char *csv1 = read_in(one, "fleet.csv"), *csv4 = read_in(four, "fleet.csv");
+	char *csv1 = nh_read_in(one, "fleet.csv"), *csv4 = nh_read_in(four, "fleet.csv");
 	assert_int_equal(nh_count_lines(csv1), 1 + 60 * 2 * 4);
 	assert_string_equal(csv1, csv4);
 	free(csv1), free(csv4), free(one), free(four);
@@ -364,12 +354,12 @@ static void test_faults(void **state)
 	assert_int_equal(count(doc, "OUTLIER"), 8);
 	assert_int_equal(count(doc, "ERROR"), 6);
 	assert_int_equal(count(doc, "MISSING"), 1);
-	char *failed = read_in(out, "hosts-failed.txt");
+	char *failed = nh_read_in(out, "hosts-failed.txt");
 	assert_string_equal(failed, "host-0003\nhost-0004\nhost-0005\nhost-0006\nhost-0007\nhost-0008\n"
 				    "host-0009\nhost-0011\nhost-0012\nhost-0013\nhost-0014\nhost-0015\n"
 				    "host-0017\nhost-0018\nhost-0019\nhost-0020\nhost-9999\n");
 	/* verdicts.tsv: a short ASCII summary per host, what a scheduler's drain reason shows */
-	char *tsv = read_in(out, "verdicts.tsv");
+	char *tsv = nh_read_in(out, "verdicts.tsv");
 	assert_memory_equal(tsv, "host\tverdict\tsummary\nhost-0000\tPASS\tpass\n", 41);
 	contains(tsv, "\nhost-0003\tOUTLIER\tnode1 local triad -20% vs cohort\n");
 	contains(tsv, "\nhost-0004\tOUTLIER\tnode1 local triad -16%, node1 MemTotal -8.3% vs cohort\n");
@@ -393,10 +383,10 @@ static void test_faults(void **state)
 	assert_string_equal(json_string_value(json_object_get(host(doc, "host-0009"), "summary")),
 			    "node count 4 vs cohort 2");
 	free(tsv);
-	char *csv = read_in(out, "fleet.csv");
+	char *csv = nh_read_in(out, "fleet.csv");
 	contains(csv, "host-0004,gen3,1,memtotal,184510144512,201210626048,-8.30,-22.39,low\n");
 	contains(csv, "host-0009,gen3,3,triad,46000,,,,not-compared\n");
-	char *xml = read_in(out, "fleet.xml");
+	char *xml = nh_read_in(out, "fleet.xml");
 	contains(xml, "tests=\"42\" failures=\"10\" errors=\"7\" skipped=\"0\"");
 	contains(xml, "<testcase classname=\"fleet.gen3\" name=\"host-0004\">\n      <failure "
 		      "type=\"OUTLIER\" message=\"node 1: MemTotal " MINUS "8.3 % and local triad "
@@ -407,22 +397,22 @@ static void test_faults(void **state)
 	contains(r.out, "fleet: 41 hosts in 1 cohort: 24 PASS, 1 FAIL, 8 OUTLIER, 1 UNSTABLE, 6 ERROR, "
 			"1 MISSING\n");
 	contains(r.out, "OUTLIER  host-0004 (gen3): node 1: MemTotal " MINUS "8.3 % and local triad");
-	char *md = read_in(out, "fleet.md");
+	char *md = nh_read_in(out, "fleet.md");
 	contains(md, "- **host-0004** (gen3) OUTLIER: node 1: MemTotal " MINUS "8.3 %");
 	contains(md, "| host-0010 | gen3 | kernel | 6.1.0-18-amd64 | 6.1.0-28-amd64 | note |");
 	contains(md, "| host-0009 | gen3 | node count | 4 | 2 | **verdict** |");
 	/* the charts: data and templates always; drawn where gnuplot is */
-	char *heat = read_in(out, "charts/fleet-heatmap-1.dat");
+	char *heat = nh_read_in(out, "charts/fleet-heatmap-1.dat");
 	contains(heat, "\"host\" \"n0 triad\" \"n0 latency\" \"n0 MemTotal\" \"n0 ratio\" \"n1 triad\"");
 	contains(heat, "\"host-0004\" 0.00 0.00 0.00 0.00 16.00 0.00 8.30 0.00\n");
-	char *ranked = read_in(out, "charts/fleet-ranked-1.dat");
+	char *ranked = nh_read_in(out, "charts/fleet-ranked-1.dat");
 	contains(ranked, "1 -25.0000 1 -15 \"host-0011\"\n");
-	char *html = read_in(out, "fleet.html");
+	char *html = nh_read_in(out, "fleet.html");
 	contains(html, "<strong>host-0004</strong> (gen3) <span class=\"bad\">OUTLIER</span>: node 1: "
 		       "MemTotal " MINUS "8.3 % and local triad " MINUS "16.0 %");
 	char gnuplot[NH_CHARTS_GNUPLOT_LEN];
 	if (nh_charts_find_gnuplot(gnuplot, sizeof gnuplot, NULL) == 0) {
-		char *svg = read_in(out, "charts/fleet-heatmap-1.svg");
+		char *svg = nh_read_in(out, "charts/fleet-heatmap-1.svg");
 		contains(svg, "host-0004");
 		free(svg);
 		contains(html, "<figure class=\"chart\">");
@@ -456,7 +446,7 @@ static void test_unplanned(void **state)
 	struct stat st;
 	assert_int_equal(stat(charts, &st), -1);
 	free(charts);
-	char *html = read_in(out, "fleet.html");
+	char *html = nh_read_in(out, "fleet.html");
 	contains(html, "<p>No charts: --no-charts.</p>");
 	free(html);
 	json_t *doc = load_fleet(out);
@@ -469,7 +459,7 @@ static void test_unplanned(void **state)
 					       "be told"));
 	contains(json_string_value(json_array_get(json_object_get(doc, "notes"), 0)),
 		 "host-0007 (");
-	char *failed = read_in(out, "hosts-failed.txt");
+	char *failed = nh_read_in(out, "hosts-failed.txt");
 	assert_string_equal(failed, "host-0007\n");
 	free(failed), free(plan);
 	json_decref(doc);
@@ -500,7 +490,7 @@ static void test_insufficient_then_baseline(void **state)
 	assert_true(has_note(doc, "new-0002", "not compared: cohort gen2 has 4 hosts with a local "
 					      "triad on node 0 (at least 5, or --baseline with this "
 					      "cohort)"));
-	char *xml = read_in(out2, "fleet.xml");
+	char *xml = nh_read_in(out2, "fleet.xml");
 	contains(xml, "skipped=\"4\"");
 	contains(xml, "<skipped type=\"PASS\" message=\"not compared: cohort gen2 has 4 hosts");
 	free(xml);
@@ -564,10 +554,10 @@ static void test_mixed_versions(void **state)
 	json_t *doc = load_fleet(out);
 	assert_string_equal(json_string_value(json_object_get(doc, "gate")), "fail");
 	assert_int_equal(json_array_size(json_object_get(doc, "warnings")), 2);
-	char *xml = read_in(out, "fleet.xml");
+	char *xml = nh_read_in(out, "fleet.xml");
 	contains(xml, "<testcase classname=\"fleet\" name=\"comparison is valid (one tool version, "
 		      "one scenario)\">\n      <failure type=\"invalid\"");
-	char *failed = read_in(out, "hosts-failed.txt");
+	char *failed = nh_read_in(out, "hosts-failed.txt");
 	assert_string_equal(failed, "");
 	free(xml), free(failed);
 	json_decref(doc);
@@ -588,7 +578,7 @@ static void test_duplicate_names(void **state)
 	snprintf(want, sizeof want, "warning: host name host-0003 is used by more than one directory "
 		 "(%s/host-0003, %s/host-0004): each host needs its own id (--host-id)\n", hosts, hosts);
 	contains(r.out, want);
-	char *failed = read_in(out, "hosts-failed.txt");
+	char *failed = nh_read_in(out, "hosts-failed.txt");
 	assert_string_equal(failed, "");
 	free(failed);
 	nh_proc_free(&r);
@@ -711,7 +701,7 @@ static void test_bad_inputs(void **state)
 	/* nothing was written by any of them */
 	struct stat st;
 	assert_int_equal(stat(fresh, &st), -1);
-	char *kept = read_in(out, "keep.txt");
+	char *kept = nh_read_in(out, "keep.txt");
 	assert_string_equal(kept, "earlier work");
 	free(kept);
 	char *only = path_in(out, "fleet.json");

@@ -17,17 +17,6 @@
 
 #define MiB (1024.0 * 1024.0)
 
-static char *read_in(const char *dir, const char *name)
-{
-	char path[600];
-	int n = snprintf(path, sizeof path, "%s/%s", dir, name);
-	assert_true(n > 0 && (size_t)n < sizeof path);
-	char *text = nh_read_file(path, NULL, NULL);
-	if (!text)
-		fail_msg("missing %s", path);
-	return text;
-}
-
 static double metric(json_t *rec, const char *name)
 {
 	json_t *m = json_object_get(json_object_get(rec, "metrics"), name);
@@ -82,7 +71,7 @@ static void bench_steps_series(void **state)
 	 * samples in a row sit on the same level — flat between steps, as no ramp would. A sample
 	 * may land while a step is being touched (many may, on a starved machine): those count
 	 * for neither. */
-	char *csv = read_in(out, "series/run-0.csv");
+	char *csv = nh_read_in(out, "series/run-0.csv");
 	double rss[4096];
 	unsigned n = rss_column(csv, rss, 4096);
 	if (n < 4)

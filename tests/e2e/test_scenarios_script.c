@@ -29,20 +29,9 @@ typedef struct shared {
 	char first[600];
 } shared_t;
 
-static char *read_in(const char *dir, const char *name)
-{
-	char path[700];
-	int n = snprintf(path, sizeof path, "%s/%s", dir, name);
-	assert_true(n > 0 && (size_t)n < sizeof path);
-	char *text = nh_read_file(path, NULL, NULL);
-	if (!text)
-		fail_msg("missing %s", path);
-	return text;
-}
-
 static json_t *load_json_in(const char *dir, const char *name)
 {
-	char *text = read_in(dir, name);
+	char *text = nh_read_in(dir, name);
 	json_t *j = json_loads(text, 0, NULL);
 	free(text);
 	assert_non_null(j);
@@ -159,7 +148,7 @@ static int group_teardown(void **state)
 static void ar_without_baseline(void **state)
 {
 	shared_t *s = *state;
-	char *runs = read_in(s->first, "runs.jsonl");
+	char *runs = nh_read_in(s->first, "runs.jsonl");
 	assert_int_equal(nh_count_lines(runs), 4 * CONFIGS);
 	unsigned derived = 0;
 	for (char *line = runs; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
@@ -241,14 +230,14 @@ static void ar_against_made_up_baseline(void **state)
 	char fab[700], path[800], out[700];
 	snprintf(fab, sizeof fab, "%s/fab", s->dir);
 	assert_int_equal(mkdir(fab, 0755), 0);
-	char *manifest = read_in(s->first, "manifest.json");
+	char *manifest = nh_read_in(s->first, "manifest.json");
 	snprintf(path, sizeof path, "%s/manifest.json", fab);
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
 	fputs(manifest, f);
 	fclose(f);
 	free(manifest);
-	char *runs = read_in(s->first, "runs.jsonl");
+	char *runs = nh_read_in(s->first, "runs.jsonl");
 	snprintf(path, sizeof path, "%s/runs.jsonl", fab);
 	f = fopen(path, "w");
 	assert_non_null(f);
@@ -365,7 +354,7 @@ static void bios_check_remeasure(void **state)
 	json_t *c = json_array_get(checks, 0);
 	assert_string_equal(str_of(c, "name"), REMEASURE);
 	assert_true(strncmp(str_of(c, "source"), "scenarios/bios-check.lua:", 25) == 0);
-	char *runs = read_in(out, "runs.jsonl");
+	char *runs = nh_read_in(out, "runs.jsonl");
 	if (nodes < 2) {
 		if (r.status != 0)
 			fail_msg("exit %d: %s%s", r.status, r.out, r.err);
