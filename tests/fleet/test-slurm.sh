@@ -12,7 +12,9 @@
 # then the reservation gone and the validation records. The health tier through slurmd itself:
 # HealthCheckProgram = contrib/slurm/nh-healthcheck (a wrapper sets SLURM_CONF and the match
 # file), every 5 s on every node; n2's entry says nodes=7: drained "numaharness health: ...", the
-# others unchanged; its entry fixed: resumed. And `numaharness healthcheck`'s time here.
+# others unchanged; its entry fixed: resumed. n3 in a maintenance reservation (where nh-burnin
+# measures a node) with a wrong entry: left as it is; out of it: drained; fixed: resumed. And
+# `numaharness healthcheck`'s time here.
 #   test-slurm.sh SOURCE_DIR BUILD_DIR [NUMAHARNESS]
 # Exit 0 passed, 1 failed, 77 skipped (the reason on stdout). NH_SLURM_KEEP=1 keeps the temp
 # directory (slurm.conf, logs, the burn-in's files).
@@ -334,6 +336,7 @@ health_conf() { # the match file, written whole
 	{
 		echo "* nodes=$numa_nodes validation=$T/results/nodes validation_max_age=1d"
 		[ "$1" = broken-n2 ] && echo "n2 nodes=7"
+		[ "$1" = broken-n3 ] && echo "n3 nodes=7"
 	} >"$T/health.conf.new"
 	mv "$T/health.conf.new" "$T/health.conf"
 }
@@ -350,17 +353,21 @@ for _ in $(seq 120); do [ "$(node_line n2)" = "$n2_want" ] && break; sleep 0.5; 
 [ "$(node_line n2)" = "$n2_want" ]
 check $? "n2: '$(node_line n2)', expected '$n2_want' within 60 s"
 say "n2 drained by the health check after $((SECONDS - health_started)) s"
-mark=$(wc -l <"$T/log/health.log")
-for _ in $(seq 60); do
-	ok=1
-	for node in "${nodes[@]}"; do
-		[ "$(tail -n +"$((mark + 1))" "$T/log/health.log" | awk -v n="$node" '$1 == n' | wc -l)" -ge 2 ] ||
-			ok=0
+runs_twice_more() { # every node's check run twice more from now on (30 s at most)
+	local mark ok=0
+	mark=$(wc -l <"$T/log/health.log")
+	for _ in $(seq 60); do
+		ok=1
+		for node in "${nodes[@]}"; do
+			[ "$(tail -n +"$((mark + 1))" "$T/log/health.log" | awk -v n="$node" '$1 == n' | wc -l)" -ge 2 ] ||
+				ok=0
+		done
+		[ "$ok" -eq 1 ] && break
+		sleep 0.5
 	done
-	[ "$ok" -eq 1 ] && break
-	sleep 0.5
-done
-check $((1 - ok)) "the health check did not run twice more on every node within 30 s: $(sort "$T/log/health.log" | uniq -c | tr '\n' ' ')"
+	check $((1 - ok)) "the health check did not run twice more on every node within 30 s: $(sort "$T/log/health.log" | uniq -c | tr '\n' ' ')"
+}
+runs_twice_more
 for node in "${nodes[@]}"; do echo "$node $(node_line "$node")"; done >"$T/got-states"
 sed "s/^n2 .*/n2 $n2_want/" "$T/after-burnin" | diff -u - "$T/got-states" >&2
 check $? "the health check should drain n2 alone and leave every other node as the burn-in left it"
@@ -381,6 +388,27 @@ diff -u "$T/after-burnin" "$T/got-states" >&2
 check $? "after n2 is resumed every node should be as the burn-in left it"
 awk '$2 >= 2 { bad = 1 } END { exit bad }' "$T/log/health.log"
 check $? "a health check run exited 2 (bad input): $(grep -h . "$T"/log/health-*.out | sort -u | head -n 3)"
+
+# A node in a maintenance reservation (where nh-burnin resumes a node to measure it) is left as
+# it is however its check comes out; out of the reservation, the same mismatch drains it.
+scontrol create reservation ReservationName=nh-maint-test StartTime=now Duration=10 Nodes=n3 \
+	Users=root Flags=maint,ignore_jobs >/dev/null
+health_conf broken-n3
+runs_twice_more
+n3_want="State=IDLE+DRAIN Reason=numaharness health: nodes: $numa_nodes NUMA node$([ "$numa_nodes" -eq 1 ] || echo s), expected 7"
+[ "$(node_line n3)" = "State=IDLE+MAINTENANCE+RESERVED Reason=" ] &&
+	grep -q 'expected 7' "$T/log/health-n3.out"
+check $? "n3 in a maintenance reservation, its entry wrong: '$(node_line n3)', expected it left as it is (its check: $(tail -n 1 "$T/log/health-n3.out" 2>&1))"
+say "n3, in a maintenance reservation with a wrong entry, left: $(node_line n3)"
+scontrol delete ReservationName=nh-maint-test
+for _ in $(seq 60); do [ "$(node_line n3)" = "$n3_want" ] && break; sleep 0.5; done
+[ "$(node_line n3)" = "$n3_want" ]
+check $? "n3 out of the reservation: '$(node_line n3)', expected '$n3_want'"
+health_conf fixed
+for _ in $(seq 60); do [ "$(node_line n3)" = "State=IDLE Reason=" ] && break; sleep 0.5; done
+[ "$(node_line n3)" = "State=IDLE Reason=" ]
+check $? "n3 should be resumed once its entry is fixed: $(node_line n3)"
+say "n3 drained once out of the reservation, resumed when fixed"
 
 # --- The health check's time -------------------------------------------------------------------
 # As slurmd ran it (the wrapper, nh-healthcheck, scontrol show node), and the check alone.
