@@ -347,10 +347,13 @@ printf '%s\n' "HealthCheckProgram=$T/healthcheck" HealthCheckInterval=5 HealthCh
 health_started=$SECONDS
 scontrol reconfigure
 runs_of() { awk -v n="$1" '$1 == n' "$T/log/health.log" | wc -l; }
+reaches() { # NODE WANT SECONDS: wait until the node's line is WANT; 0 when it got there in time
+	for _ in $(seq "$(($3 * 2))"); do [ "$(node_line "$1")" = "$2" ] && return 0; sleep 0.5; done
+	[ "$(node_line "$1")" = "$2" ]
+}
 # Wait (60 s at most) for n2's drain, then until every node's health check has run twice more.
 n2_want="State=IDLE+DRAIN Reason=numaharness health: nodes: $numa_nodes NUMA node$([ "$numa_nodes" -eq 1 ] || echo s), expected 7"
-for _ in $(seq 120); do [ "$(node_line n2)" = "$n2_want" ] && break; sleep 0.5; done
-[ "$(node_line n2)" = "$n2_want" ]
+reaches n2 "$n2_want" 60
 check $? "n2: '$(node_line n2)', expected '$n2_want' within 60 s"
 say "n2 drained by the health check after $((SECONDS - health_started)) s"
 runs_twice_more() { # every node's check run twice more from now on (30 s at most)
@@ -379,8 +382,7 @@ done
 
 health_conf fixed
 fixed_at=$SECONDS
-for _ in $(seq 120); do [ "$(node_line n2)" = "State=IDLE Reason=" ] && break; sleep 0.5; done
-[ "$(node_line n2)" = "State=IDLE Reason=" ]
+reaches n2 "State=IDLE Reason=" 60
 check $? "n2 should be resumed once its entry is fixed: $(node_line n2)"
 say "n2 resumed by the health check $((SECONDS - fixed_at)) s after its entry was fixed"
 for node in "${nodes[@]}"; do echo "$node $(node_line "$node")"; done >"$T/got-states"
@@ -401,12 +403,10 @@ n3_want="State=IDLE+DRAIN Reason=numaharness health: nodes: $numa_nodes NUMA nod
 check $? "n3 in a maintenance reservation, its entry wrong: '$(node_line n3)', expected it left as it is (its check: $(tail -n 1 "$T/log/health-n3.out" 2>&1))"
 say "n3, in a maintenance reservation with a wrong entry, left: $(node_line n3)"
 scontrol delete ReservationName=nh-maint-test
-for _ in $(seq 60); do [ "$(node_line n3)" = "$n3_want" ] && break; sleep 0.5; done
-[ "$(node_line n3)" = "$n3_want" ]
+reaches n3 "$n3_want" 30
 check $? "n3 out of the reservation: '$(node_line n3)', expected '$n3_want'"
 health_conf fixed
-for _ in $(seq 60); do [ "$(node_line n3)" = "State=IDLE Reason=" ] && break; sleep 0.5; done
-[ "$(node_line n3)" = "State=IDLE Reason=" ]
+reaches n3 "State=IDLE Reason=" 30
 check $? "n3 should be resumed once its entry is fixed: $(node_line n3)"
 say "n3 drained once out of the reservation, resumed when fixed"
 
